@@ -1,5 +1,8 @@
 package dev.switchboard.socketio.protocol;
 
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.limitExceeded;
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.malformed;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
@@ -97,7 +100,7 @@ final class PayloadReader {
       switch (token) {
         case START_ARRAY, START_OBJECT -> {
           // Hostile input 101: refuse depth before building it, so nothing downstream recurses deeply.
-          if (depth == maxDepth) throw limit("JSON nesting too deep (max " + maxDepth + ")");
+          if (depth == maxDepth) throw limitExceeded("JSON nesting too deep (max " + maxDepth + ")");
           ContainerNode<?> container = token == JsonToken.START_ARRAY ? NODES.arrayNode() : NODES.objectNode();
           if (depth == 0) root = container;
           else attach(stack[depth - 1], name, container);
@@ -153,7 +156,7 @@ final class PayloadReader {
   private JsonNode integer(JsonParser parser) throws IOException, SocketIoProtocolException {
     int length = parser.getTextLength();
     // Hostile input 102: bound the digits before Jackson converts them (BigInteger is quadratic).
-    if (length > maxNumberLength) throw limit("JSON number too long (max " + maxNumberLength + ")");
+    if (length > maxNumberLength) throw limitExceeded("JSON number too long (max " + maxNumberLength + ")");
     if (length == 2 && parser.getTextCharacters()[parser.getTextOffset()] == '-' && parser.getIntValue() == 0) {
       // Hostile input 102: JSON.stringify never writes -0, and Java ints cannot keep its sign.
       throw malformed("Invalid JSON number");
@@ -167,7 +170,7 @@ final class PayloadReader {
 
   private JsonNode floatingPoint(JsonParser parser) throws IOException, SocketIoProtocolException {
     if (parser.getTextLength() > maxNumberLength) {
-      throw limit("JSON number too long (max " + maxNumberLength + ")");
+      throw limitExceeded("JSON number too long (max " + maxNumberLength + ")");
     }
     double d = parser.getDoubleValue();
     // Hostile input 102: 1e999999999 overflows to Infinity, which JSON cannot re-encode; -0.0 is
@@ -203,13 +206,5 @@ final class PayloadReader {
       }
     }
     return out.toString();
-  }
-
-  private static SocketIoProtocolException malformed(String message) {
-    return new SocketIoProtocolException(Kind.MALFORMED, message);
-  }
-
-  private static SocketIoProtocolException limit(String message) {
-    return new SocketIoProtocolException(Kind.LIMIT_EXCEEDED, message);
   }
 }

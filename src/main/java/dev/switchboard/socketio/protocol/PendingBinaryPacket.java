@@ -1,11 +1,13 @@
 package dev.switchboard.socketio.protocol;
 
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.limitExceeded;
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.socketio.protocol.SocketIoProtocolException.Kind;
 
 /**
  * A BINARY_EVENT or BINARY_ACK whose header has been decoded and whose attachments are still
@@ -82,8 +84,7 @@ final class PendingBinaryPacket {
     receivedBytes += attachment.length;
     // Hostile input 111: each frame is within Engine.IO's limit, but ten of them need not be.
     if (receivedBytes > maxBytesTotal) {
-      throw new SocketIoProtocolException(
-          Kind.LIMIT_EXCEEDED, "Attachments too large (max " + maxBytesTotal + " bytes)");
+      throw limitExceeded("Attachments too large (max " + maxBytesTotal + " bytes)");
     }
     int n = received++;
     BinaryNode value = BinaryNode.valueOf(attachment);
@@ -95,9 +96,5 @@ final class PendingBinaryPacket {
     parents[n] = null;
     if (received < attachmentCount) return null;
     return new SocketIoPacket(type, namespace, data, ackId);
-  }
-
-  private static SocketIoProtocolException malformed(String message) {
-    return new SocketIoProtocolException(Kind.MALFORMED, message);
   }
 }

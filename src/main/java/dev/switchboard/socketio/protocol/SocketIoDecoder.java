@@ -1,7 +1,9 @@
 package dev.switchboard.socketio.protocol;
 
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.limitExceeded;
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.malformed;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.socketio.protocol.SocketIoProtocolException.Kind;
 import java.util.Objects;
 
 /**
@@ -147,7 +149,7 @@ public final class SocketIoDecoder {
         count = count * 10 + (text.charAt(i++) - '0');
         digits++;
         if (count > limits.maxAttachments()) {
-          throw limit("Too many attachments (max " + limits.maxAttachments() + ")");
+          throw limitExceeded("Too many attachments (max " + limits.maxAttachments() + ")");
         }
       }
       if (digits == 0 || i == length || text.charAt(i) != '-') throw malformed("Invalid attachment count");
@@ -165,7 +167,7 @@ public final class SocketIoDecoder {
       int end = Math.min(length, start + limits.maxNamespaceLength() + 1);
       while (i < end && text.charAt(i) != ',') i++;
       if (i - start > limits.maxNamespaceLength()) {
-        throw limit("Namespace too long (max " + limits.maxNamespaceLength() + ")");
+        throw limitExceeded("Namespace too long (max " + limits.maxNamespaceLength() + ")");
       }
       if (i - start > 1) namespace = text.substring(start, i);
       if (i < length) i++;
@@ -179,7 +181,7 @@ public final class SocketIoDecoder {
       int digits = 0;
       while (i < length && isDigit(text.charAt(i))) {
         id = id * 10 + (text.charAt(i++) - '0');
-        if (id > limits.maxAckId()) throw limit("Ack id too large (max " + limits.maxAckId() + ")");
+        if (id > limits.maxAckId()) throw limitExceeded("Ack id too large (max " + limits.maxAckId() + ")");
         if (++digits > maxAckIdDigits) throw malformed("Ack id too long");
       }
       ackId = id;
@@ -238,7 +240,7 @@ public final class SocketIoDecoder {
     if (!name.isTextual()) throw malformed("Invalid event name");
     String text = name.textValue();
     if (text.length() > limits.maxEventNameLength()) {
-      throw limit("Event name too long (max " + limits.maxEventNameLength() + ")");
+      throw limitExceeded("Event name too long (max " + limits.maxEventNameLength() + ")");
     }
     // socket.io-parser RESERVED_EVENTS (hostile input 86).
     if (SocketIoProtocol.RESERVED_EVENT_NAMES.contains(text)) throw malformed("Reserved event name: " + text);
@@ -254,13 +256,5 @@ public final class SocketIoDecoder {
 
   private static SocketIoProtocolException invalidPayload(SocketIoPacketType type) {
     return malformed("Invalid " + type + " payload");
-  }
-
-  private static SocketIoProtocolException malformed(String message) {
-    return new SocketIoProtocolException(Kind.MALFORMED, message);
-  }
-
-  private static SocketIoProtocolException limit(String message) {
-    return new SocketIoProtocolException(Kind.LIMIT_EXCEEDED, message);
   }
 }

@@ -106,7 +106,8 @@ public final class SocketIoEncoder {
 
   /** The payload rules of socket.io-parser isPacketValid, so the peer never has to close on us. */
   private static void checkShape(SocketIoPacketType type, JsonNode data, long ackId) {
-    if (packetCarriesAckIdWrongly(type, ackId)) {
+    // Digits after the namespace of a CONNECT would be read back as payload.
+    if (ackId != SocketIoPacket.NO_ACK_ID && !type.carriesAckId()) {
       throw new IllegalArgumentException(type + " packets carry no ack id");
     }
     if (ackId > SocketIoProtocol.MAX_SAFE_INTEGER) {
@@ -141,11 +142,6 @@ public final class SocketIoEncoder {
         }
       }
     }
-  }
-
-  private static boolean packetCarriesAckIdWrongly(SocketIoPacketType type, long ackId) {
-    // Digits after the namespace of a CONNECT would be read back as payload.
-    return ackId != SocketIoPacket.NO_ACK_ID && !type.carriesAckId();
   }
 
   /** Iterative walk: counts BinaryNodes and refuses wire depth beyond the cap. */

@@ -1,6 +1,6 @@
 package dev.switchboard.socketio.protocol;
 
-import dev.switchboard.socketio.protocol.SocketIoProtocolException.Kind;
+import static dev.switchboard.socketio.protocol.SocketIoProtocolException.malformed;
 
 /** Socket.IO packet types with their wire digit (socket.io-protocol §Exchange protocol). */
 public enum SocketIoPacketType {
@@ -33,7 +33,7 @@ public enum SocketIoPacketType {
   public static SocketIoPacketType fromWire(char c) throws SocketIoProtocolException {
     int digit = c - '0';
     if (digit < 0 || digit >= BY_DIGIT.length) {
-      throw new SocketIoProtocolException(Kind.MALFORMED, "Unknown packet type");
+      throw malformed("Unknown packet type");
     }
     return BY_DIGIT[digit];
   }

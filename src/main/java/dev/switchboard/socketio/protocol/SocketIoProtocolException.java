@@ -36,4 +36,12 @@ public final class SocketIoProtocolException extends Exception {
   public Kind kind() {
     return kind;
   }
+
+  static SocketIoProtocolException malformed(String message) {
+    return new SocketIoProtocolException(Kind.MALFORMED, message);
+  }
+
+  static SocketIoProtocolException limitExceeded(String message) {
+    return new SocketIoProtocolException(Kind.LIMIT_EXCEEDED, message);
+  }
 }
