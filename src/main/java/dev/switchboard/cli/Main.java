@@ -1,0 +1,50 @@
+package dev.switchboard.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar switchboard.jar [command] [options]}. Commands:
+ * <ul>
+ *   <li>(none) — the server</li>
+ *   <li>{@code conformance engine.io [--port N]} — the echo server the official engine.io-protocol
+ *       test suite expects</li>
+ * </ul>
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    int code = run(Arrays.asList(args), System.out, System.err);
+    if (code != 0) System.exit(code);
+  }
+
+  /** Runs a command; returns the exit code (0 while a server keeps running). */
+  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (args.isEmpty() || args.get(0).startsWith("--")) {
+      return ServeCommand.run(args, out, err);
+    }
+    switch (args.get(0)) {
+      case "conformance":
+        return ConformanceCommand.run(args.subList(1, args.size()), out, err);
+      case "help", "-h", "--help":
+        out.println(usage());
+        return 0;
+      default:
+        err.println("Unknown command: " + args.get(0));
+        err.println(usage());
+        return 2;
+    }
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "Usage: java -jar target/switchboard.jar [command] [options]",
+        "",
+        "Commands:",
+        "  (none)                         start the server (--port N, --host H; env PORT, HOST)",
+        "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
+        "  help                           this text");
+  }
+}

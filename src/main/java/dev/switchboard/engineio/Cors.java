@@ -1,0 +1,70 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.engineio.transport.ResponseDecorator;
+import dev.switchboard.http.HttpRequest;
+import dev.switchboard.http.HttpResponse;
+import java.util.Set;
+
+/**
+ * CORS for the Engine.IO path (Fetch standard §3.2). Off unless origins are configured; origins
+ * are matched exactly (no wildcards, no suffix matching); the allowed origin is echoed, never
+ * {@code *}, and {@code Vary: Origin} keeps shared caches honest.
+ */
+final class Cors implements ResponseDecorator {
+  private final Set<String> allowed;
+  private final boolean credentials;
+
+  Cors(Set<String> allowed, boolean credentials) {
+    this.allowed = allowed;
+    this.credentials = credentials;
+  }
+
+  @Override
+  public HttpResponse.Builder decorate(HttpRequest request, HttpResponse.Builder response) {
+    if (allowed.isEmpty()) return response;
+    response.header("Vary", "Origin");
+    String origin = request.header("Origin");
+    if (origin != null && allowed.contains(origin)) {
+      response.header("Access-Control-Allow-Origin", origin);
+      if (credentials) response.header("Access-Control-Allow-Credentials", "true");
+    }
+    return response;
+  }
+
+  /** The answer to an OPTIONS preflight: 204, with permissions only for allowed origins. */
+  HttpResponse preflight(HttpRequest request) {
+    HttpResponse.Builder b = decorate(request, HttpResponse.status(204));
+    String origin = request.header("Origin");
+    if (origin != null && allowed.contains(origin)) {
+      b.header("Access-Control-Allow-Methods", "GET, POST");
+      String requested = request.header("Access-Control-Request-Headers");
+      if (requested != null && isTokenList(requested)) b.header("Access-Control-Allow-Headers", requested);
+      b.header("Access-Control-Max-Age", "600");
+    }
+    return b.build();
+  }
+
+  /**
+   * An Origin is a serialized origin (scheme://host[:port]) or "null": visible ASCII only. Node's
+   * engine.io refuses invalid header characters here (hostile-inputs A35).
+   */
+  static boolean isWellFormedOrigin(String origin) {
+    if (origin.isEmpty() || origin.length() > 2048) return false;
+    for (int i = 0; i < origin.length(); i++) {
+      char c = origin.charAt(i);
+      if (c < 0x21 || c > 0x7e) return false;
+    }
+    return true;
+  }
+
+  private static boolean isTokenList(String s) {
+    if (s.length() > 1024) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = c == ',' || c == ' ' || c == '-' || c == '_' || c == '.'
+          || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!ok) return false;
+    }
+    return true;
+  }
+}

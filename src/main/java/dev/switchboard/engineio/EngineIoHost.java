@@ -1,0 +1,77 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.net.HttpRouter;
+import dev.switchboard.net.NetOptions;
+import dev.switchboard.net.NetServer;
+import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.scheduling.SystemScheduler;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * One running Engine.IO server: the worker pool, the timer, the NIO server and the Engine.IO
+ * server on its path, plus any extra HTTP routes. Used by the command line, by the Socket.IO
+ * server and by end-to-end tests.
+ */
+public final class EngineIoHost implements AutoCloseable {
+  private final NetServer net;
+  private final EngineIoServer engine;
+  private final ExecutorService workers;
+  private final SystemScheduler ownedScheduler;
+
+  private EngineIoHost(NetServer net, EngineIoServer engine, ExecutorService workers, SystemScheduler owned) {
+    this.net = net;
+    this.engine = engine;
+    this.workers = workers;
+    this.ownedScheduler = owned;
+  }
+
+  /** Starts a server; {@code extraRoutes} may add routes after the Engine.IO path. */
+  public static EngineIoHost start(NetOptions netOptions, EngineIoOptions eioOptions, EngineIoListener app,
+      RequestFilter filter, Consumer<HttpRouter> extraRoutes) throws IOException {
+    SystemScheduler scheduler = new SystemScheduler();
+    return start(netOptions, eioOptions, app, filter, extraRoutes, scheduler, scheduler);
+  }
+
+  /** Starts a server on a scheduler the caller owns (tests pass a fake clock). */
+  public static EngineIoHost start(NetOptions netOptions, EngineIoOptions eioOptions, EngineIoListener app,
+      RequestFilter filter, Consumer<HttpRouter> extraRoutes, Scheduler scheduler) throws IOException {
+    return start(netOptions, eioOptions, app, filter, extraRoutes, scheduler, null);
+  }
+
+  private static EngineIoHost start(NetOptions netOptions, EngineIoOptions eioOptions, EngineIoListener app,
+      RequestFilter filter, Consumer<HttpRouter> extraRoutes, Scheduler scheduler, SystemScheduler owned)
+      throws IOException {
+    ExecutorService workers = WorkerPool.create("switchboard-worker", WorkerPool.defaultSize());
+    EngineIoServer engine = new EngineIoServer(eioOptions, scheduler, workers,
+        SessionIdGenerator.secureRandom(), filter, app);
+    // Engine.IO routing never blocks: inline keeps one session's requests in arrival order.
+    HttpRouter router = new HttpRouter(workers).inline(engine::matches, engine);
+    if (extraRoutes != null) extraRoutes.accept(router);
+    // The body cap of every request is Engine.IO's maxHttpBufferSize (hostile-inputs A16).
+    NetOptions effective = netOptions.withMaxBodyBytes(eioOptions.maxHttpBufferSize());
+    NetServer net = new NetServer(effective, router, workers, scheduler).start();
+    return new EngineIoHost(net, engine, workers, owned);
+  }
+
+  public int port() {
+    return net.port();
+  }
+
+  public EngineIoServer engine() {
+    return engine;
+  }
+
+  public NetServer net() {
+    return net;
+  }
+
+  @Override
+  public void close() {
+    engine.closeAll(CloseReason.SERVER_SHUTDOWN);
+    net.close();
+    workers.shutdownNow();
+    if (ownedScheduler != null) ownedScheduler.close();
+  }
+}

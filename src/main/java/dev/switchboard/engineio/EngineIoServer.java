@@ -1,0 +1,292 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.engineio.protocol.EngineIoProtocol.ErrorCode;
+import dev.switchboard.engineio.protocol.OpenPacket;
+import dev.switchboard.engineio.transport.PollingTransport;
+import dev.switchboard.engineio.transport.ResponseDecorator;
+import dev.switchboard.engineio.transport.WebSocketTransport;
+import dev.switchboard.http.HttpParseException;
+import dev.switchboard.http.HttpRequest;
+import dev.switchboard.http.HttpResponse;
+import dev.switchboard.http.QueryParameters;
+import dev.switchboard.net.HttpExchange;
+import dev.switchboard.net.HttpHandler;
+import dev.switchboard.net.WebSocketHandler;
+import dev.switchboard.websocket.CloseCodes;
+import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.scheduling.SerialExecutor;
+import dev.switchboard.websocket.WebSocketHandshake;
+import dev.switchboard.websocket.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Engine.IO v4 server: checks each request on its path (engine.io-protocol §HTTP error
+ * codes), opens sessions, and routes requests that carry a sid to their session.
+ *
+ * <p>Threading: {@link #handle} runs on the I/O thread that parsed the request (it only checks
+ * and routes, never blocks); session work is handed to each session's serial executor, the
+ * {@link RequestFilter} to a worker. The session map is concurrent.
+ */
+public final class EngineIoServer implements HttpHandler {
+  private static final Logger LOG = Logger.getLogger(EngineIoServer.class.getName());
+
+  private final EngineIoOptions options;
+  private final Scheduler scheduler;
+  private final Executor workers;
+  private final SessionIdGenerator ids;
+  private final EngineIoListener listener;
+  private final RequestFilter filter;
+  private final ResponseDecorator cors;
+  private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  public EngineIoServer(EngineIoOptions options, Scheduler scheduler, Executor workers,
+      SessionIdGenerator ids, RequestFilter filter, EngineIoListener listener) {
+    this.options = options;
+    this.scheduler = scheduler;
+    this.workers = workers;
+    this.ids = ids;
+    this.filter = filter;
+    this.listener = listener;
+    this.cors = new Cors(options.allowedOrigins(), options.corsCredentials());
+  }
+
+  public EngineIoOptions options() {
+    return options;
+  }
+
+  /** Whether {@code path} (still percent-encoded) is ours: an exact match, no normalisation. */
+  public boolean matches(String path) {
+    return options.path().equals(path);
+  }
+
+  /** Open sessions right now. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  public EngineIoSession session(String sid) {
+    return sessions.get(sid);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    HttpRequest req = exchange.request();
+    String origin = req.header("Origin");
+    if (origin != null && !Cors.isWellFormedOrigin(origin)) {
+      // hostile-inputs A35: engine.io answers a malformed Origin with "Bad request".
+      reject(exchange, ErrorCode.BAD_REQUEST);
+      return;
+    }
+    if ("OPTIONS".equals(req.method()) && !options.allowedOrigins().isEmpty()) {
+      exchange.respond(((Cors) cors).preflight(req));
+      return;
+    }
+    QueryParameters query;
+    try {
+      query = QueryParameters.parse(req.rawQuery());
+    } catch (HttpParseException e) {
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A10
+      return;
+    }
+    // hostile-inputs A9: one documented rule for repeated parameters: ambiguity is refused.
+    if (query.count("transport") > 1 || query.count("sid") > 1 || query.count("EIO") > 1) {
+      reject(exchange, ErrorCode.BAD_REQUEST);
+      return;
+    }
+    String transport = query.first("transport");
+    // engine.io-protocol §HTTP error codes, checked in the order engine.io's verify() uses.
+    // An exact, case-sensitive list look-up: no enum valueOf, no reflection (CVE-2023-31125).
+    if (transport == null || !options.transports().contains(transport)) {
+      reject(exchange, ErrorCode.TRANSPORT_UNKNOWN);
+      return;
+    }
+    if (origin != null && !options.allowedOrigins().isEmpty() && !options.allowedOrigins().contains(origin)) {
+      // hostile-inputs C78: with an allow-list, every request (and every WebSocket, which CORS
+      // does not protect) from another browser origin is refused.
+      reject(exchange, ErrorCode.FORBIDDEN);
+      return;
+    }
+    boolean isUpgrade = WebSocketHandshake.isUpgradeRequest(req);
+    String sid = query.first("sid");
+    if (sid != null && !sid.isEmpty()) {
+      routeToSession(exchange, sid, transport, isUpgrade);
+      return;
+    }
+    // engine.io-protocol §Handshake: only GET opens a session (hostile-inputs A4).
+    if (!"GET".equals(req.method())) {
+      reject(exchange, ErrorCode.BAD_HANDSHAKE_METHOD);
+      return;
+    }
+    if ("websocket".equals(transport) && !isUpgrade) {
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A7
+      return;
+    }
+    if ("polling".equals(transport) && isUpgrade) {
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs B65
+      return;
+    }
+    // hostile-inputs A1, A2: only the exact string "4" is protocol v4; v3 is not supported.
+    if (!"4".equals(query.first("EIO"))) {
+      reject(exchange, ErrorCode.UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
+    if (shuttingDown) {
+      exchange.respond(errorResponse(req, 503, "{\"code\":3,\"message\":\"Server shutting down\"}"));
+      return;
+    }
+    if (sessions.size() >= options.maxSessions()) {
+      exchange.respond(errorResponse(req, 503, "{\"code\":3,\"message\":\"Too many sessions\"}"));
+      return;
+    }
+    if (filter == null) {
+      handshake(exchange, transport);
+      return;
+    }
+    // Application code: never on the I/O thread.
+    workers.execute(() -> filter.allow(req, exchange.remoteAddress()).whenComplete((ok, err) -> {
+      if (err != null || !Boolean.TRUE.equals(ok)) reject(exchange, ErrorCode.FORBIDDEN);
+      else handshake(exchange, transport);
+    }));
+  }
+
+  private void routeToSession(HttpExchange exchange, String sid, String transport, boolean isUpgrade) {
+    EngineIoSession session = sessions.get(sid);
+    if (session == null) {
+      reject(exchange, ErrorCode.SESSION_ID_UNKNOWN); // hostile-inputs A8, C79
+      return;
+    }
+    HttpRequest req = exchange.request();
+    if (isUpgrade) {
+      if (!"websocket".equals(transport)) {
+        reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs B65
+        return;
+      }
+      upgrade(exchange, session);
+      return;
+    }
+    // The transport mismatch (hostile-inputs A13) is checked on the session's executor, after
+    // whatever that session received earlier (a probe and its upgrade) has been handled.
+    boolean isGet = "GET".equals(req.method());
+    if (!isGet && !"POST".equals(req.method())) {
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A6
+      return;
+    }
+    session.executor().execute(() -> session.onPollingRequest(exchange, isGet));
+  }
+
+  private void upgrade(HttpExchange exchange, EngineIoSession session) {
+    String accept;
+    try {
+      accept = WebSocketHandshake.validate(exchange.request());
+    } catch (WebSocketHandshakeException e) {
+      refuseHandshake(exchange, e);
+      return;
+    }
+    session.executor().execute(() -> {
+      // hostile-inputs C74, C77: one probe at a time, and only from polling.
+      if (!session.canStartUpgrade()) {
+        // Like Node's engine.io: complete the handshake, then close at once. The official suite
+        // ("ignores WebSocket connection with same sid after upgrade") waits for a close event.
+        exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), IGNORE, session.executor())
+            .close(CloseCodes.NORMAL, "");
+        return;
+      }
+      WebSocketTransport ws = new WebSocketTransport();
+      ws.attach(exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), ws, session.executor()));
+      session.startUpgrade(ws);
+    });
+  }
+
+  private void handshake(HttpExchange exchange, String transport) {
+    HttpRequest req = exchange.request();
+    String accept = null;
+    if ("websocket".equals(transport)) {
+      try {
+        accept = WebSocketHandshake.validate(req);
+      } catch (WebSocketHandshakeException e) {
+        refuseHandshake(exchange, e);
+        return;
+      }
+    }
+    String sid = ids.next();
+    SerialExecutor executor = new SerialExecutor(workers);
+    EngineIoSession session = new EngineIoSession(sid, this, options, scheduler, executor, req,
+        exchange.remoteAddress(), exchange.isSecure());
+    sessions.put(sid, session);
+    String acceptKey = accept;
+    executor.execute(() -> {
+      if ("websocket".equals(transport)) {
+        WebSocketTransport ws = new WebSocketTransport();
+        ws.attach(exchange.upgradeToWebSocket(WebSocketHandshake.response101(acceptKey), ws, executor));
+        session.open(ws);
+      } else {
+        PollingTransport polling = new PollingTransport(executor, cors);
+        session.open(polling);
+        polling.onPoll(exchange);
+      }
+      try {
+        listener.onConnection(session);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "connection listener failed", e);
+      }
+    });
+  }
+
+  private static final WebSocketHandler IGNORE = new WebSocketHandler() {
+    @Override
+    public void onText(String text) { }
+
+    @Override
+    public void onBinary(byte[] data) { }
+
+    @Override
+    public void onClose(int code, String reason) { }
+  };
+
+  /** The OPEN packet body (engine.io-protocol §Handshake). */
+  String openPacketJson(String sid, String transport) {
+    List<String> upgrades = "polling".equals(transport) && options.allowUpgrades()
+        && options.transports().contains("websocket") ? List.of("websocket") : List.of();
+    return new OpenPacket(sid, upgrades, options.pingInterval().toMillis(), options.pingTimeout().toMillis(),
+        options.maxHttpBufferSize()).toJson();
+  }
+
+  void remove(EngineIoSession session) {
+    sessions.remove(session.id(), session);
+  }
+
+  void reject(HttpExchange exchange, ErrorCode error) {
+    exchange.respond(errorResponse(exchange.request(), error.httpStatus(), error.toJson()));
+  }
+
+  private HttpResponse errorResponse(HttpRequest req, int status, String json) {
+    HttpResponse.Builder b = HttpResponse.status(status)
+        .header("Content-Type", "application/json")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Cache-Control", "no-store");
+    return cors.decorate(req, b).body(json.getBytes(StandardCharsets.UTF_8)).build();
+  }
+
+  private void refuseHandshake(HttpExchange exchange, WebSocketHandshakeException e) {
+    HttpResponse.Builder b = HttpResponse.status(e.status())
+        .header("Content-Type", "text/plain; charset=UTF-8");
+    List<String> extra = e.extraHeaders();
+    for (int i = 0; i + 1 < extra.size(); i += 2) b.header(extra.get(i), extra.get(i + 1));
+    exchange.respond(b.body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)).build());
+  }
+
+  /** Closes every session (server shutdown); new handshakes get 503. */
+  public void closeAll(CloseReason reason) {
+    shuttingDown = true;
+    for (EngineIoSession s : sessions.values()) {
+      s.executor().execute(() -> s.close(reason, "server closing"));
+    }
+  }
+}

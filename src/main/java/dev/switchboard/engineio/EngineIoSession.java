@@ -1,0 +1,463 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.engineio.protocol.EngineIoProtocol.ErrorCode;
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.engineio.protocol.EngineIoPacketType;
+import dev.switchboard.engineio.transport.PollingTransport;
+import dev.switchboard.engineio.transport.Transport;
+import dev.switchboard.engineio.transport.TransportListener;
+import dev.switchboard.engineio.transport.WebSocketTransport;
+import dev.switchboard.http.HttpRequest;
+import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.scheduling.SerialExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One Engine.IO session: its transport, the upgrade, the heartbeat and the write buffer.
+ *
+ * <p>Lifecycle: {@code OPEN → (CLOSING) → CLOSED}. CLOSING exists only for a graceful close over
+ * polling while no GET is waiting: the close packet sits in the buffer until the next GET
+ * collects it (engine.io-protocol §HTTP long-polling). Every ending goes through
+ * {@link #close(CloseReason, String)}.
+ *
+ * <p>Threading: all state lives on {@link #executor()}, a serial executor. The public
+ * {@code send}/{@code close} methods may be called from any thread; they hop onto it.
+ */
+public final class EngineIoSession {
+  private static final Logger LOG = Logger.getLogger(EngineIoSession.class.getName());
+
+  public enum State { OPEN, CLOSING, CLOSED }
+
+  enum UpgradeState { NONE, PROBING, UPGRADED }
+
+  private final String id;
+  private final EngineIoServer server;
+  private final EngineIoOptions options;
+  private final Scheduler scheduler;
+  private final SerialExecutor executor;
+  private final HttpRequest handshake;
+  private final InetSocketAddress remoteAddress;
+  private final boolean secure;
+
+  // --- Only accessed on the executor. ---
+  private State state = State.OPEN;
+  private UpgradeState upgradeState = UpgradeState.NONE;
+  private Transport transport;
+  private WebSocketTransport probe;
+  private boolean probeAnswered;
+  private final List<EngineIoPacket> writeBuffer = new ArrayList<>();
+  private Cancellable pingTimer = Cancellable.NONE;
+  private Cancellable pongTimer = Cancellable.NONE;
+  private Cancellable upgradeTimer = Cancellable.NONE;
+  private Cancellable closingTimer = Cancellable.NONE;
+  private boolean awaitingPong;
+  private SessionHandler handler;
+  private boolean closeNotified;
+
+  /** Read by request routing on worker threads (hostile-inputs A13: transport mismatch). */
+  private volatile String transportName;
+  private volatile boolean upgradeInProgress;
+
+  private final TransportListener mainListener = new MainListener();
+  private final TransportListener probeListener = new ProbeListener();
+
+  EngineIoSession(String id, EngineIoServer server, EngineIoOptions options, Scheduler scheduler,
+      SerialExecutor executor, HttpRequest handshake, InetSocketAddress remoteAddress, boolean secure) {
+    this.id = id;
+    this.server = server;
+    this.options = options;
+    this.scheduler = scheduler;
+    this.executor = executor;
+    this.handshake = handshake;
+    this.remoteAddress = remoteAddress;
+    this.secure = secure;
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** The session id ({@code sid}): at least 120 random bits, URL-safe. */
+  public String id() {
+    return id;
+  }
+
+  /** The request that opened the session (headers, query, url). */
+  public HttpRequest handshakeRequest() {
+    return handshake;
+  }
+
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  public boolean isSecure() {
+    return secure;
+  }
+
+  /** The serial executor all of this session's work runs on. */
+  public SerialExecutor executor() {
+    return executor;
+  }
+
+  /** "polling" or "websocket". */
+  public String transportName() {
+    return transportName;
+  }
+
+  /** Executor only. Where this session's messages go; see {@link EngineIoListener}. */
+  public void setHandler(SessionHandler handler) {
+    this.handler = handler;
+  }
+
+  /** Queues a text message. Any thread; dropped once the session is closing. */
+  public void send(String text) {
+    executor.execute(() -> sendPacket(EngineIoPacket.message(text)));
+  }
+
+  /** Queues a binary message. Any thread. */
+  public void send(byte[] data) {
+    executor.execute(() -> sendPacket(EngineIoPacket.message(data)));
+  }
+
+  /**
+   * Queues several messages that must leave together and in order (a Socket.IO packet and its
+   * binary attachments). Executor only.
+   */
+  public void sendAll(List<EngineIoPacket> packets) {
+    if (state != State.OPEN) return;
+    writeBuffer.addAll(packets);
+    if (writeBuffer.size() > options.maxBufferedPackets()) {
+      // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
+      close(CloseReason.TRANSPORT_ERROR, "too many buffered packets");
+      return;
+    }
+    flush();
+  }
+
+  /**
+   * Executor only. Whether a volatile packet can go out at once: the transport takes packets now
+   * and nothing is waiting ahead of it (Node drops volatile packets otherwise).
+   */
+  public boolean isReadyForVolatile() {
+    if (state != State.OPEN || transport == null || !transport.isWritable() || !writeBuffer.isEmpty()) return false;
+    return !(transport instanceof WebSocketTransport ws) || ws.connection().queuedBytes() < VOLATILE_QUEUE_LIMIT;
+  }
+
+  /** Bytes queued on a WebSocket beyond which volatile packets are dropped. */
+  private static final long VOLATILE_QUEUE_LIMIT = 64 * 1024;
+
+  /** Closes the session gracefully: buffered messages are delivered first. Any thread. */
+  public void close() {
+    executor.execute(() -> close(CloseReason.FORCED_CLOSE, "closed by the server"));
+  }
+
+  /** Executor only. */
+  public State state() {
+    return state;
+  }
+
+  /** Executor only: whether a polling GET is waiting for packets. */
+  boolean hasWaitingPoll() {
+    return transport instanceof PollingTransport && transport.isWritable();
+  }
+
+  /** Executor only: whether a ping is out and its pong not yet back. */
+  boolean isAwaitingPong() {
+    return awaitingPong;
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /** Executor: starts a session whose first request (the handshake) is waiting on the transport. */
+  void open(Transport first) {
+    setTransport(first);
+    // engine.io-protocol §Handshake: the first packet is OPEN with the session parameters.
+    writeBuffer.add(EngineIoPacket.open(server.openPacketJson(id, first.name())));
+    flush();
+    schedulePing();
+  }
+
+  private void setTransport(Transport t) {
+    transport = t;
+    transportName = t.name();
+    t.setListener(mainListener);
+  }
+
+  // ------------------------------------------------------------------ requests routed here
+
+  /** Executor: a polling GET or POST carrying this sid. */
+  void onPollingRequest(dev.switchboard.net.HttpExchange exchange, boolean isGet) {
+    if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
+      // Upgraded meanwhile (hostile-inputs A13, C75) or gone (C79).
+      server.reject(exchange, state == State.CLOSED ? ErrorCode.SESSION_ID_UNKNOWN : ErrorCode.BAD_REQUEST);
+      return;
+    }
+    if (isGet) polling.onPoll(exchange);
+    else polling.onData(exchange);
+  }
+
+  /**
+   * Executor: a WebSocket upgrade request for this polling session. Returns false if it must be
+   * refused (hostile-inputs C74, C77): the caller answers 400 before any 101.
+   */
+  boolean canStartUpgrade() {
+    return state == State.OPEN
+        && options.allowUpgrades()
+        && transport instanceof PollingTransport
+        && upgradeState == UpgradeState.NONE;
+  }
+
+  /** Executor: the 101 has been queued; the probe transport is live. */
+  void startUpgrade(WebSocketTransport ws) {
+    probe = ws;
+    probeAnswered = false;
+    upgradeState = UpgradeState.PROBING;
+    upgradeInProgress = true;
+    ws.setListener(probeListener);
+    // hostile-inputs C73: a probe that never completes is dropped; polling continues.
+    upgradeTimer = scheduler.schedule(options.upgradeTimeout(), () -> executor.execute(() -> {
+      if (probe == ws) abandonProbe("upgrade timeout");
+    }));
+  }
+
+  boolean isUpgrading() {
+    return upgradeInProgress;
+  }
+
+  private void abandonProbe(String why) {
+    LOG.log(Level.FINE, "upgrade abandoned: {0}", why);
+    upgradeTimer.cancel();
+    WebSocketTransport p = probe;
+    probe = null;
+    probeAnswered = false;
+    upgradeState = UpgradeState.NONE;
+    upgradeInProgress = false;
+    if (p != null) p.abort();
+  }
+
+  private void completeUpgrade() {
+    upgradeTimer.cancel();
+    WebSocketTransport ws = probe;
+    probe = null;
+    Transport old = transport;
+    setTransport(ws);
+    upgradeState = UpgradeState.UPGRADED;
+    upgradeInProgress = false;
+    // engine.io-protocol §Upgrade: the polling transport is discarded; a GET still waiting is
+    // released with a noop so that nothing is lost on it.
+    if (old instanceof PollingTransport polling) polling.discard();
+    if (state == State.CLOSING) {
+      flush();
+      finishClose();
+      return;
+    }
+    flush();
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  private void sendPacket(EngineIoPacket packet) {
+    sendAll(List.of(packet));
+  }
+
+  private void flush() {
+    if (state == State.CLOSED || transport == null || !transport.isWritable()) return;
+    if (writeBuffer.isEmpty()) {
+      // During an upgrade the client pauses polling only once its GET returns; a noop makes it
+      // return now instead of at the next ping (engine.io-protocol §Upgrade).
+      if (probeAnswered && transport instanceof PollingTransport) {
+        transport.send(List.of(EngineIoPacket.noop()));
+      }
+      return;
+    }
+    List<EngineIoPacket> batch = new ArrayList<>(writeBuffer);
+    writeBuffer.clear();
+    transport.send(batch);
+    if (state == State.CLOSING) finishClose();
+  }
+
+  // ------------------------------------------------------------------ heartbeat
+
+  /** engine.io-protocol §Heartbeat: in v4 the server pings and the client answers with a pong. */
+  private void schedulePing() {
+    pingTimer.cancel();
+    pingTimer = scheduler.schedule(options.pingInterval(), () -> executor.execute(this::onPingDue));
+  }
+
+  private void onPingDue() {
+    if (state != State.OPEN) return;
+    awaitingPong = true;
+    pongTimer.cancel();
+    pongTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(() -> {
+      if (awaitingPong) close(CloseReason.PING_TIMEOUT, "no pong within pingTimeout");
+    }));
+    sendPacket(EngineIoPacket.ping());
+  }
+
+  private void onPong() {
+    // hostile-inputs C70: a pong we did not ask for is ignored, so spam cannot add timers.
+    if (!awaitingPong) return;
+    awaitingPong = false;
+    pongTimer.cancel();
+    schedulePing();
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  private final class MainListener implements TransportListener {
+    @Override
+    public void onPacket(Transport source, EngineIoPacket packet) {
+      if (source != transport || state != State.OPEN) return; // hostile-inputs C81
+      switch (packet.type()) {
+        case MESSAGE -> deliver(packet);
+        case PONG -> onPong();
+        // engine.io-protocol §Heartbeat: v4 clients never ping (hostile-inputs A25, C68).
+        case PING -> close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+        case CLOSE -> onClientClose();
+        // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport;
+        // ignored, as Node's engine.io does.
+        default -> { }
+      }
+    }
+
+    @Override
+    public void onWritable(Transport source) {
+      if (source != transport) return;
+      flush();
+    }
+
+    @Override
+    public void onError(Transport source, String why) {
+      if (source != transport) return;
+      close("parse error".equals(why) ? CloseReason.PARSE_ERROR : CloseReason.TRANSPORT_ERROR, why);
+    }
+
+    @Override
+    public void onClosed(Transport source) {
+      if (source != transport) return;
+      close(CloseReason.TRANSPORT_CLOSE, "transport closed");
+    }
+  }
+
+  private final class ProbeListener implements TransportListener {
+    @Override
+    public void onPacket(Transport source, EngineIoPacket packet) {
+      if (source != probe) return;
+      if (packet.type() == EngineIoPacketType.PING && "probe".equals(packet.text()) && !probeAnswered) {
+        // engine.io-protocol §Upgrade: answer 2probe with 3probe on the new transport.
+        probeAnswered = true;
+        probe.send(List.of(EngineIoPacket.pong("probe")));
+        flush();
+      } else if (packet.type() == EngineIoPacketType.UPGRADE && probeAnswered) {
+        completeUpgrade();
+      } else {
+        // hostile-inputs C72: anything else before the upgrade is a broken probe.
+        abandonProbe("unexpected packet during upgrade");
+      }
+    }
+
+    @Override
+    public void onWritable(Transport source) { }
+
+    @Override
+    public void onError(Transport source, String why) {
+      if (source == probe) abandonProbe(why);
+    }
+
+    @Override
+    public void onClosed(Transport source) {
+      if (source == probe) abandonProbe("probe closed");
+    }
+  }
+
+  /**
+   * The client sent the close packet. Node releases a waiting GET with a noop, not a close packet
+   * (official suite "forcefully closes the session"). The client's GET may still be on its way —
+   * its POST can overtake it on another connection — so if none waits, the next GET within
+   * pingTimeout gets that noop instead of an error; every request after it gets 400 code 1.
+   */
+  private void onClientClose() {
+    if (transport instanceof PollingTransport polling && !polling.isWritable()) {
+      closeAfterNextPoll(CloseReason.TRANSPORT_CLOSE, "closed by the client", EngineIoPacket.noop());
+      return;
+    }
+    if (transport instanceof PollingTransport polling) polling.discard();
+    close(CloseReason.TRANSPORT_CLOSE, "closed by the client");
+  }
+
+  /** Executor: ends the session now, but lets the next GET (within pingTimeout) collect {@code last}. */
+  private void closeAfterNextPoll(CloseReason reason, String description, EngineIoPacket last) {
+    pingTimer.cancel();
+    pongTimer.cancel();
+    awaitingPong = false;
+    if (probe != null) abandonProbe("session closing");
+    state = State.CLOSING;
+    writeBuffer.add(last);
+    notifyClosed(reason, description);
+    closingTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(this::finishClose));
+  }
+
+  private void deliver(EngineIoPacket packet) {
+    SessionHandler h = handler;
+    if (h == null) return;
+    try {
+      if (packet.isBinary()) h.onBinary(packet.binary());
+      else h.onMessage(packet.text());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "message handler failed", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /**
+   * Executor: the one way a session ends. Idempotent. A server-side close over polling delivers
+   * what is buffered plus the close packet first; every other reason drops the transport now.
+   */
+  void close(CloseReason reason, String description) {
+    if (state == State.CLOSED) return;
+    pingTimer.cancel();
+    pongTimer.cancel();
+    awaitingPong = false;
+    if (probe != null) abandonProbe("session closing");
+    boolean graceful = reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTDOWN;
+    if (state == State.OPEN && graceful && transport instanceof PollingTransport && !transport.isWritable()) {
+      // Wait for the client's next GET to collect the close packet, but not for ever.
+      closeAfterNextPoll(reason, description, EngineIoPacket.close());
+      return;
+    }
+    if (graceful && state == State.OPEN) {
+      if (transport instanceof PollingTransport) writeBuffer.add(EngineIoPacket.close());
+      flush();
+    }
+    notifyClosed(reason, description);
+    finishClose();
+  }
+
+  private void finishClose() {
+    if (state == State.CLOSED) return;
+    state = State.CLOSED;
+    closingTimer.cancel();
+    writeBuffer.clear();
+    if (transport != null) transport.close();
+    server.remove(this);
+  }
+
+  private void notifyClosed(CloseReason reason, String description) {
+    if (closeNotified) return;
+    closeNotified = true;
+    LOG.log(Level.FINE, "session closed: {0} ({1})", new Object[] {reason.wireName(), description});
+    SessionHandler h = handler;
+    if (h != null) {
+      try {
+        h.onClose(reason, description);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "close handler failed", e);
+      }
+    }
+  }
+}

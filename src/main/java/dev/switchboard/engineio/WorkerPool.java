@@ -1,0 +1,25 @@
+package dev.switchboard.engineio;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The shared pool that runs handlers (through per-session serial executors), off the I/O threads. */
+public final class WorkerPool {
+  private WorkerPool() {}
+
+  public static ExecutorService create(String name, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static int defaultSize() {
+    return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  }
+}

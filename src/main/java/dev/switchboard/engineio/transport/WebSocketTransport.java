@@ -1,0 +1,103 @@
+package dev.switchboard.engineio.transport;
+
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.engineio.protocol.EngineIoPacketCodec;
+import dev.switchboard.engineio.protocol.EngineIoProtocolException;
+import dev.switchboard.net.WebSocketConnection;
+import dev.switchboard.net.WebSocketHandler;
+import dev.switchboard.websocket.CloseCodes;
+import java.util.List;
+
+/**
+ * Engine.IO over one WebSocket (engine.io-protocol §WebSocket): each frame carries exactly one
+ * packet; text frames are type char + data, binary frames are raw binary messages.
+ *
+ * <p>Threading: the {@link WebSocketHandler} callbacks arrive on the session's serial executor
+ * (it was given to the upgrade), as do the {@link Transport} calls.
+ */
+public final class WebSocketTransport implements Transport, WebSocketHandler {
+  private WebSocketConnection connection;
+  private TransportListener listener;
+  private boolean open = true;
+
+  public void attach(WebSocketConnection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  public void setListener(TransportListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
+  @Override
+  public boolean isWritable() {
+    return open;
+  }
+
+  @Override
+  public void send(List<EngineIoPacket> packets) {
+    if (!open) return;
+    for (EngineIoPacket p : packets) sendOne(p);
+  }
+
+  private void sendOne(EngineIoPacket p) {
+    if (p.isBinary()) {
+      connection.sendBinary(EngineIoPacketCodec.encodeBinary(p));
+    } else {
+      connection.sendText(EngineIoPacketCodec.encodeText(p));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!open) return;
+    open = false;
+    connection.close(CloseCodes.NORMAL, "");
+  }
+
+  /** Drops the connection without a close handshake (a refused upgrade probe). */
+  public void abort() {
+    open = false;
+    connection.abort();
+  }
+
+  public WebSocketConnection connection() {
+    return connection;
+  }
+
+  @Override
+  public void onText(String text) {
+    if (!open) return;
+    EngineIoPacket packet;
+    try {
+      packet = EngineIoPacketCodec.decodeText(text);
+    } catch (EngineIoProtocolException e) {
+      listener.onError(this, e.getMessage());
+      return;
+    }
+    listener.onPacket(this, packet);
+  }
+
+  @Override
+  public void onBinary(byte[] data) {
+    if (!open) return;
+    listener.onPacket(this, EngineIoPacketCodec.decodeBinary(data));
+  }
+
+  @Override
+  public void onClose(int code, String reason) {
+    open = false;
+    switch (code) {
+      // Our decoder closed the connection because the peer broke RFC 6455: a transport error,
+      // as Node's engine.io reports ws 'error' events.
+      case CloseCodes.PROTOCOL_ERROR, CloseCodes.INVALID_DATA, CloseCodes.POLICY, CloseCodes.TOO_BIG ->
+          listener.onError(this, reason);
+      default -> listener.onClosed(this);
+    }
+  }
+}

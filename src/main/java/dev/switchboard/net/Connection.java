@@ -1,0 +1,501 @@
+package dev.switchboard.net;
+
+import dev.switchboard.http.HttpParseException;
+import dev.switchboard.http.HttpRequest;
+import dev.switchboard.http.HttpRequestParser;
+import dev.switchboard.http.HttpResponse;
+import dev.switchboard.http.HttpResponseWriter;
+import dev.switchboard.websocket.CloseCodes;
+import dev.switchboard.websocket.WebSocketFrameDecoder;
+import dev.switchboard.websocket.WebSocketFrameEncoder;
+import dev.switchboard.websocket.WebSocketListener;
+import dev.switchboard.websocket.WebSocketProtocolException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One TCP connection: HTTP/1.1 until an upgrade, then WebSocket.
+ *
+ * <p>Threading: everything that reads, parses, changes {@link #mode} or touches the selection
+ * key runs on the owning {@link IoLoop}'s thread. Writers ({@link #sendHttpResponse}, the
+ * {@link WebSocketConnection} methods) may be called from any thread: they append to the
+ * outbound queue (guarded by this) and ask the loop to flush, so everything queued between two
+ * flushes leaves in one gathering write.
+ */
+final class Connection implements WebSocketConnection {
+  private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  enum Mode { HTTP_READING, HTTP_DISPATCHED, WEBSOCKET, CLOSING, CLOSED }
+
+  /** What to do once the outbound queue is empty. */
+  private enum AfterDrain { NONE, RESUME_HTTP, SHUTDOWN_OUTPUT }
+
+  private final NetServer server;
+  private final IoLoop loop;
+  private final SocketChannel channel;
+  private final InetSocketAddress remote;
+  private SelectionKey key;
+
+  // --- Only accessed by the loop thread. ---
+  private Mode mode = Mode.HTTP_READING;
+  private final HttpRequestParser parser;
+  /** Bytes read but not yet parsed: the next pipelined request, or frames glued to an upgrade. */
+  private byte[] pending;
+  private HttpExchange exchange;
+  private boolean requestInProgress;
+  /** Nanos at which {@link #onTimeout} fires; 0 = none. */
+  private long deadline;
+  private WebSocketFrameDecoder decoder;
+  private boolean closeNotified;
+  private boolean closeFrameSent;
+
+  // --- Set before the loop switches mode; read on the loop and handler threads. ---
+  private volatile WebSocketHandler wsHandler;
+  private volatile Executor wsExecutor;
+
+  // --- Guarded by this. ---
+  private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
+  private long outBytes;
+  private boolean flushScheduled;
+  private boolean outputClosed;
+  private AfterDrain afterDrain = AfterDrain.NONE;
+
+  private final Runnable flushTask = this::flush;
+
+  Connection(NetServer server, IoLoop loop, SocketChannel channel, InetSocketAddress remote) {
+    this.server = server;
+    this.loop = loop;
+    this.channel = channel;
+    this.remote = remote;
+    this.parser = new HttpRequestParser(server.options().httpLimits());
+  }
+
+  /** Loop thread: registers with the selector and starts reading. */
+  void register() throws IOException {
+    key = channel.register(loop.selector, SelectionKey.OP_READ, this);
+    loop.add(this);
+    deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  // ------------------------------------------------------------------ reading (loop thread)
+
+  void onReadable() {
+    ByteBuffer buf = loop.readBuffer;
+    buf.clear();
+    int n;
+    try {
+      n = channel.read(buf);
+    } catch (IOException e) {
+      closeNow(CloseCause.ERROR);
+      return;
+    }
+    if (n < 0) {
+      onEof();
+      return;
+    }
+    if (n == 0) return;
+    buf.flip();
+    switch (mode) {
+      case HTTP_READING -> processHttp(buf);
+      case HTTP_DISPATCHED -> stash(buf);
+      case WEBSOCKET -> feedWebSocket(buf);
+      case CLOSING, CLOSED -> { } // draining until the peer closes; RFC 6455 §5.5.1: ignore data after close
+    }
+  }
+
+  private void onEof() {
+    closeNow(CloseCause.PEER_CLOSED);
+  }
+
+  private void stash(ByteBuffer buf) {
+    int have = pending == null ? 0 : pending.length;
+    byte[] next = new byte[have + buf.remaining()];
+    if (pending != null) System.arraycopy(pending, 0, next, 0, have);
+    buf.get(next, have, buf.remaining());
+    pending = next;
+    // Back-pressure: a client pipelining faster than we answer stops being read.
+    if (pending.length > server.options().httpLimits().maxHeaderBytes()) setReadInterest(false);
+  }
+
+  private void processHttp(ByteBuffer buf) {
+    if (pending != null) {
+      ByteBuffer joined = ByteBuffer.allocate(pending.length + buf.remaining());
+      joined.put(pending).put(buf).flip();
+      pending = null;
+      buf = joined;
+    }
+    while (mode == Mode.HTTP_READING && buf.hasRemaining()) {
+      HttpRequest request;
+      try {
+        request = parser.feed(buf);
+      } catch (HttpParseException e) {
+        rejectHttp(e);
+        return;
+      }
+      if (parser.takeExpectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
+      if (request == null) break;
+      if (buf.hasRemaining()) {
+        pending = new byte[buf.remaining()];
+        buf.get(pending);
+      }
+      dispatch(request);
+    }
+    if (mode == Mode.HTTP_READING) {
+      if (parser.hasPartialRequest()) {
+        if (!requestInProgress) {
+          requestInProgress = true;
+          deadline = loop.now() + server.options().requestTimeout().toNanos();
+        }
+      } else {
+        requestInProgress = false;
+        deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
+      }
+    }
+  }
+
+  private void dispatch(HttpRequest request) {
+    mode = Mode.HTTP_DISPATCHED;
+    requestInProgress = false;
+    deadline = 0; // the application decides how long a request is held (long-polling)
+    HttpExchange ex = new HttpExchange(request, this);
+    exchange = ex;
+    server.dispatch(ex);
+  }
+
+  private void rejectHttp(HttpParseException e) {
+    LOG.log(Level.FINE, "bad request from peer: {0}", e.getMessage());
+    HttpResponse response = HttpResponse.status(e.status())
+        .header("Content-Type", "text/plain; charset=UTF-8")
+        .body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8))
+        .build();
+    mode = Mode.HTTP_DISPATCHED; // no more parsing on this connection
+    pending = null;
+    enqueue(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
+  }
+
+  /** Loop thread: the response has been written in full; parse the next request, if any. */
+  private void resumeHttp() {
+    if (mode != Mode.HTTP_DISPATCHED) return;
+    exchange = null;
+    mode = Mode.HTTP_READING;
+    setReadInterest(true);
+    if (pending != null) {
+      byte[] p = pending;
+      pending = null;
+      processHttp(ByteBuffer.wrap(p));
+    } else {
+      deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
+    }
+  }
+
+  // ------------------------------------------------------------------ WebSocket (loop thread)
+
+  private void feedWebSocket(ByteBuffer buf) {
+    try {
+      decoder.feed(buf);
+    } catch (WebSocketProtocolException e) {
+      LOG.log(Level.FINE, "WebSocket protocol error from peer: {0}", e.getMessage());
+      startClose(e.closeCode(), e.getMessage());
+    }
+  }
+
+  private final class FrameSink implements WebSocketListener {
+    @Override
+    public void onText(String text) {
+      WebSocketHandler h = wsHandler;
+      wsExecutor.execute(() -> h.onText(text));
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+      WebSocketHandler h = wsHandler;
+      wsExecutor.execute(() -> h.onBinary(data));
+    }
+
+    @Override
+    public void onPing(byte[] payload) {
+      // RFC 6455 §5.5.2: answer with a pong carrying the same payload. A peer that floods pings
+      // but does not read our pongs hits maxOutboundBytes like any slow consumer (hostile B59).
+      enqueue(WebSocketFrameEncoder.pong(payload), null);
+    }
+
+    @Override
+    public void onPong(byte[] payload) {
+      // RFC 6455 §5.5.3: unsolicited pongs are allowed and need no answer.
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+      // RFC 6455 §5.5.1: echo the close; the server then closes the TCP connection first.
+      int echo = code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code;
+      startClose(echo, "");
+      notifyClose(code, reason);
+    }
+  }
+
+  /** Loop thread: sends our close frame once, then shuts output and waits for the peer's FIN. */
+  private void startClose(int code, String reason) {
+    if (mode == Mode.CLOSED) return;
+    if (!closeFrameSent) {
+      closeFrameSent = true;
+      enqueue(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
+    }
+    mode = Mode.CLOSING;
+    deadline = loop.now() + server.options().closeTimeout().toNanos();
+    notifyClose(code, reason);
+  }
+
+  private void notifyClose(int code, String reason) {
+    if (closeNotified || wsHandler == null) return;
+    closeNotified = true;
+    WebSocketHandler h = wsHandler;
+    wsExecutor.execute(() -> h.onClose(code, reason));
+  }
+
+  /** Any thread. See {@link HttpExchange#upgradeToWebSocket}. */
+  WebSocketConnection upgrade(byte[] response101, WebSocketHandler handler, Executor executor) {
+    wsHandler = handler;
+    wsExecutor = executor;
+    enqueue(ByteBuffer.wrap(response101), null);
+    loop.execute(() -> {
+      if (mode != Mode.HTTP_DISPATCHED) return; // closed meanwhile; onClose already queued
+      mode = Mode.WEBSOCKET;
+      exchange = null;
+      deadline = 0; // Engine.IO's heartbeat owns liveness from here on
+      decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
+      setReadInterest(true);
+      if (pending != null) {
+        ByteBuffer glued = ByteBuffer.wrap(pending);
+        pending = null;
+        feedWebSocket(glued);
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public void sendText(String text) {
+    enqueue(WebSocketFrameEncoder.text(text), null);
+  }
+
+  @Override
+  public void sendTextUtf8(byte[] utf8) {
+    enqueue(WebSocketFrameEncoder.textUtf8(utf8), null);
+  }
+
+  @Override
+  public void sendBinary(byte[] data) {
+    enqueue(WebSocketFrameEncoder.binary(data), null);
+  }
+
+  @Override
+  public void sendFrame(ByteBuffer frame) {
+    enqueue(frame.duplicate(), null);
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    loop.execute(() -> {
+      if (mode == Mode.WEBSOCKET || mode == Mode.HTTP_DISPATCHED) startClose(code, reason);
+    });
+  }
+
+  @Override
+  public void abort() {
+    loop.execute(() -> closeNow(CloseCause.DONE));
+  }
+
+  @Override
+  public synchronized long queuedBytes() {
+    return outBytes;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /** Any thread: an HTTP response for the outstanding exchange. */
+  void sendHttpResponse(HttpResponse response, boolean keepAlive, boolean headOnly) {
+    enqueue(HttpResponseWriter.encode(response, keepAlive, headOnly),
+        keepAlive ? AfterDrain.RESUME_HTTP : AfterDrain.SHUTDOWN_OUTPUT);
+  }
+
+  private void enqueue(ByteBuffer buf, AfterDrain after) {
+    boolean schedule;
+    boolean overflow = false;
+    synchronized (this) {
+      if (outputClosed) return;
+      outQueue.add(buf);
+      outBytes += buf.remaining();
+      if (after != null) {
+        afterDrain = after;
+        if (after == AfterDrain.SHUTDOWN_OUTPUT) outputClosed = true;
+      }
+      if (wsHandler != null && outBytes > server.options().maxOutboundBytes()) overflow = true;
+      schedule = !flushScheduled;
+      flushScheduled = true;
+    }
+    if (overflow) {
+      loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
+    } else if (schedule) {
+      loop.execute(flushTask);
+    }
+  }
+
+  void onWritable() {
+    flush();
+  }
+
+  /** Loop thread: writes as much of the queue as the socket takes, many buffers per call. */
+  private void flush() {
+    if (mode == Mode.CLOSED) return;
+    ByteBuffer[] batch = loop.gatherBuffers;
+    for (int round = 0; round < 16; round++) {
+      int count = 0;
+      synchronized (this) {
+        flushScheduled = false;
+        for (ByteBuffer b : outQueue) {
+          batch[count++] = b;
+          if (count == batch.length) break;
+        }
+      }
+      if (count == 0) {
+        onDrained();
+        return;
+      }
+      long written;
+      try {
+        written = channel.write(batch, 0, count);
+      } catch (IOException e) {
+        java.util.Arrays.fill(batch, 0, count, null);
+        closeNow(CloseCause.ERROR);
+        return;
+      }
+      boolean socketFull = batch[count - 1].hasRemaining();
+      java.util.Arrays.fill(batch, 0, count, null);
+      synchronized (this) {
+        outBytes -= written;
+        while (!outQueue.isEmpty() && !outQueue.peekFirst().hasRemaining()) outQueue.pollFirst();
+      }
+      if (socketFull) {
+        setWriteInterest(true); // the kernel buffer is full: resume on OP_WRITE
+        return;
+      }
+    }
+    setWriteInterest(true); // a very long queue: let other connections have a turn first
+  }
+
+  private void onDrained() {
+    setWriteInterest(false);
+    AfterDrain action;
+    synchronized (this) {
+      action = afterDrain;
+      afterDrain = AfterDrain.NONE;
+    }
+    switch (action) {
+      case RESUME_HTTP -> resumeHttp();
+      case SHUTDOWN_OUTPUT -> shutdownOutput();
+      case NONE -> { }
+    }
+  }
+
+  /**
+   * Closing the socket with unread input makes the kernel send RST, which can destroy the
+   * response we just wrote. So we send FIN and discard input until the peer's FIN, bounded by
+   * closeTimeout.
+   */
+  private void shutdownOutput() {
+    if (mode == Mode.CLOSED) return;
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      closeNow(CloseCause.ERROR);
+      return;
+    }
+    if (mode != Mode.CLOSING) {
+      HttpExchange ex = exchange;
+      exchange = null;
+      if (ex != null) ex.abort();
+      mode = Mode.CLOSING;
+    }
+    pending = null;
+    setReadInterest(true);
+    deadline = loop.now() + server.options().closeTimeout().toNanos();
+  }
+
+  // ------------------------------------------------------------------ timeouts and closing
+
+  boolean isExpired(long now) {
+    return deadline != 0 && now - deadline >= 0;
+  }
+
+  void onTimeout() {
+    if (mode == Mode.HTTP_READING && requestInProgress) {
+      // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile A17, A31, A32).
+      HttpResponse r = HttpResponse.status(408)
+          .header("Content-Type", "text/plain; charset=UTF-8")
+          .body("Request timeout\n".getBytes(StandardCharsets.UTF_8))
+          .build();
+      mode = Mode.HTTP_DISPATCHED;
+      deadline = 0;
+      enqueue(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
+      deadline = loop.now() + server.options().closeTimeout().toNanos();
+      return;
+    }
+    closeNow(CloseCause.TIMEOUT);
+  }
+
+  /** Loop thread: the one place a connection ends. Idempotent. */
+  void closeNow(CloseCause cause) {
+    if (mode == Mode.CLOSED) return;
+    mode = Mode.CLOSED;
+    deadline = 0;
+    synchronized (this) {
+      outputClosed = true;
+      outQueue.clear();
+      outBytes = 0;
+    }
+    if (key != null) key.cancel();
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // already gone
+    }
+    loop.remove(this);
+    server.onClosed(this);
+    HttpExchange ex = exchange;
+    exchange = null;
+    pending = null;
+    if (ex != null) ex.abort();
+    notifyClose(CloseCodes.ABNORMAL, cause.description);
+  }
+
+  private void setReadInterest(boolean on) {
+    if (key == null || !key.isValid()) return;
+    int ops = key.interestOps();
+    key.interestOps(on ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ);
+  }
+
+  private void setWriteInterest(boolean on) {
+    if (key == null || !key.isValid()) return;
+    int ops = key.interestOps();
+    int next = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+    if (next != ops) key.interestOps(next);
+  }
+
+  Mode mode() {
+    return mode;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.net;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Sending side of one WebSocket connection. All methods are thread-safe and never block: frames
+ * are queued and written by the connection's I/O thread, several queued frames in one system call.
+ */
+public interface WebSocketConnection {
+  /** Queues one text frame. Ignored once the connection is closing. */
+  void sendText(String text);
+
+  /** Queues one text frame whose payload is already UTF-8 (one encoding shared by many sockets). */
+  void sendTextUtf8(byte[] utf8);
+
+  /** Queues one binary frame. */
+  void sendBinary(byte[] data);
+
+  /** Starts the close handshake (RFC 6455 §7.1.2); idempotent. */
+  void close(int code, String reason);
+
+  /** Drops the connection at once without a close handshake. */
+  void abort();
+
+  InetSocketAddress remoteAddress();
+
+  /** Bytes queued and not yet written; a measure of how far behind the peer is. */
+  long queuedBytes();
+
+  /** Internal: a pre-built frame, shared read-only between connections. */
+  void sendFrame(ByteBuffer frame);
+}

@@ -1,0 +1,207 @@
+package dev.switchboard.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.engineio.CloseReason;
+import dev.switchboard.engineio.EngineIoSession;
+import dev.switchboard.engineio.SessionHandler;
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.protocol.SocketIoDecoder;
+import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.protocol.SocketIoPacket;
+import dev.switchboard.socketio.protocol.SocketIoPacketType;
+import dev.switchboard.socketio.protocol.SocketIoProtocolException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One Engine.IO connection seen by Socket.IO: it decodes packets, multiplexes them onto one
+ * {@link Socket} per namespace, and closes the connection when the client breaks the protocol
+ * (as Node's socket.io does) or joins no namespace within {@code connectTimeout}.
+ *
+ * <p>Threading: every method except {@link #send}/{@link #sendEncoded} runs on the Engine.IO
+ * session's serial executor.
+ */
+final class Client implements SessionHandler {
+  private static final Logger LOG = Logger.getLogger(Client.class.getName());
+
+  private final SocketIoServer server;
+  private final EngineIoSession session;
+  private final SocketIoDecoder decoder;
+  private final Map<String, Socket> sockets = new HashMap<>();
+  /** Namespaces whose CONNECT is running its middlewares. */
+  private final Set<String> connecting = new HashSet<>();
+  private Cancellable connectTimer;
+  private boolean closed;
+
+  Client(SocketIoServer server, EngineIoSession session) {
+    this.server = server;
+    this.session = session;
+    this.decoder = new SocketIoDecoder(server.options().limits());
+    // socket.io-protocol §Connection to a namespace: a connection that never joins one is dropped.
+    this.connectTimer = server.scheduler().schedule(server.options().connectTimeout(),
+        () -> session.executor().execute(() -> {
+          if (sockets.isEmpty() && !closed) {
+            LOG.log(Level.FINE, "no namespace joined within connectTimeout");
+            closeConnection();
+          }
+        }));
+  }
+
+  EngineIoSession session() {
+    return session;
+  }
+
+  // ------------------------------------------------------------------ incoming
+
+  @Override
+  public void onMessage(String text) {
+    SocketIoPacket packet;
+    try {
+      packet = decoder.add(text);
+    } catch (SocketIoProtocolException e) {
+      onProtocolError(e);
+      return;
+    }
+    if (packet != null) onPacket(packet);
+  }
+
+  @Override
+  public void onBinary(byte[] data) {
+    SocketIoPacket packet;
+    try {
+      packet = decoder.add(data);
+    } catch (SocketIoProtocolException e) {
+      onProtocolError(e);
+      return;
+    }
+    if (packet != null) onPacket(packet);
+  }
+
+  private void onProtocolError(SocketIoProtocolException e) {
+    // Node's socket.io closes the whole connection on a packet it cannot decode.
+    LOG.log(Level.FINE, "protocol error from client: {0}", e.getMessage());
+    closeConnection();
+  }
+
+  private void onPacket(SocketIoPacket packet) {
+    if (closed) return;
+    String nsp = packet.namespace();
+    switch (packet.type()) {
+      case CONNECT -> onConnect(nsp, packet.data());
+      case DISCONNECT -> {
+        Socket s = sockets.get(nsp);
+        if (s == null) {
+          closeConnection(); // hostile-inputs D98: not joined
+          return;
+        }
+        s.onClose("client namespace disconnect");
+      }
+      case EVENT, BINARY_EVENT -> {
+        Socket s = sockets.get(nsp);
+        if (s == null) {
+          closeConnection(); // hostile-inputs D96: traffic for a namespace not joined
+          return;
+        }
+        s.onEvent(packet);
+      }
+      case ACK, BINARY_ACK -> {
+        Socket s = sockets.get(nsp);
+        if (s == null) {
+          closeConnection();
+          return;
+        }
+        s.onAck(packet);
+      }
+      default -> closeConnection(); // CONNECT_ERROR is server → client only (hostile-inputs D99)
+    }
+  }
+
+  private void onConnect(String name, JsonNode authNode) {
+    if (sockets.containsKey(name) || connecting.contains(name)) {
+      // hostile-inputs D97: never two sockets for one namespace on one connection.
+      closeConnection();
+      return;
+    }
+    Namespace ns = server.lookupNamespace(name);
+    if (ns == null) {
+      // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs D94).
+      sendConnectError(name, new ConnectError("Invalid namespace"));
+      return;
+    }
+    JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
+    connecting.add(name);
+    server.connect(this, ns, auth, result -> session.executor().execute(() -> {
+      connecting.remove(name);
+      if (closed || session.state() != EngineIoSession.State.OPEN) return;
+      if (result.error() != null) {
+        sendConnectError(name, result.error());
+        return;
+      }
+      Socket socket = result.socket();
+      sockets.put(name, socket);
+      connectTimer.cancel();
+      server.completeConnect(this, ns, socket, result.missedPackets());
+    }));
+  }
+
+  void sendConnectError(String nsp, ConnectError error) {
+    ObjectNode body = Json.NODES.objectNode();
+    body.put("message", error.getMessage());
+    if (error.data() != null) body.set("data", error.data());
+    send(new SocketIoPacket(SocketIoPacketType.CONNECT_ERROR, nsp, body, -1), BroadcastFlags.NONE);
+  }
+
+  @Override
+  public void onClose(CloseReason reason, String description) {
+    closed = true;
+    connectTimer.cancel();
+    decoder.reset();
+    for (Socket s : new ArrayList<>(sockets.values())) s.onClose(reason.wireName());
+    sockets.clear();
+  }
+
+  void remove(Socket socket) {
+    sockets.remove(socket.namespace().name(), socket);
+  }
+
+  /** Closes the Engine.IO connection; every socket on it disconnects ("forced server close"). */
+  void closeConnection() {
+    if (closed) return;
+    for (Socket s : new ArrayList<>(sockets.values())) s.onClose("forced server close");
+    sockets.clear();
+    closed = true;
+    session.close();
+  }
+
+  // ------------------------------------------------------------------ outgoing (any thread)
+
+  void send(SocketIoPacket packet, BroadcastFlags flags) {
+    sendEncoded(SocketIoEncoder.encode(packet), flags);
+  }
+
+  void sendEncoded(SocketIoEncoder.Encoded encoded, BroadcastFlags flags) {
+    List<EngineIoPacket> frames;
+    if (encoded.attachments().isEmpty()) {
+      frames = List.of(EngineIoPacket.message(encoded.text()));
+    } else {
+      frames = new ArrayList<>(1 + encoded.attachments().size());
+      frames.add(EngineIoPacket.message(encoded.text()));
+      for (byte[] a : encoded.attachments()) frames.add(EngineIoPacket.message(a));
+    }
+    session.executor().execute(() -> {
+      // A volatile packet is dropped when the client cannot take it right now (Node drops it
+      // when the transport is not writable).
+      if (flags.isVolatile() && !session.isReadyForVolatile()) return;
+      session.sendAll(frames);
+    });
+  }
+}

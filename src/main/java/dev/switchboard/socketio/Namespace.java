@@ -1,0 +1,168 @@
+package dev.switchboard.socketio;
+
+import dev.switchboard.socketio.adapter.Adapter;
+import dev.switchboard.socketio.adapter.AdapterNamespace;
+import dev.switchboard.socketio.adapter.AdapterSocket;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A namespace: a communication channel multiplexed over the clients' connections
+ * (socket.io-protocol §Namespaces), with its own handshake middlewares, connection handlers,
+ * rooms and sockets.
+ *
+ * <pre>{@code
+ * Namespace admin = io.of("/admin");
+ * admin.use((socket, next) -> isAdmin(socket) ? next.proceed() : next.fail(new ConnectError("forbidden")));
+ * admin.onConnection(socket -> socket.emit("hello"));
+ * admin.to("ops").emit("alert", "disk full");
+ * }</pre>
+ *
+ * <p>Threading: configure it before clients connect; the broadcast and query methods may be
+ * called from any thread.
+ */
+public class Namespace implements AdapterNamespace {
+  private final String name;
+  private final SocketIoServer server;
+  private final Adapter adapter;
+  private final ParentNamespace parent;
+  private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final AtomicLong ackIds = new AtomicLong();
+
+  Namespace(String name, SocketIoServer server, ParentNamespace parent) {
+    this.name = name;
+    this.server = server;
+    this.parent = parent;
+    this.adapter = server.newAdapter(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  SocketIoServer server() {
+    return server;
+  }
+
+  public Adapter adapter() {
+    return adapter;
+  }
+
+  /** The dynamic namespace this one was created from, or null. */
+  public ParentNamespace parent() {
+    return parent;
+  }
+
+  /** Adds a handshake middleware; they run in order for every connecting socket. */
+  public Namespace use(Middleware middleware) {
+    middlewares.add(middleware);
+    return this;
+  }
+
+  /** Runs for every socket that connects (after the middlewares accepted it). */
+  public Namespace onConnection(Consumer<Socket> handler) {
+    connectionHandlers.add(handler);
+    return this;
+  }
+
+  /** Connected sockets by id (a live, read-only view). */
+  public Map<String, Socket> sockets() {
+    return Collections.unmodifiableMap(sockets);
+  }
+
+  @Override
+  public AdapterSocket socket(String id) {
+    return sockets.get(id);
+  }
+
+  @Override
+  public long nextAckId() {
+    return ackIds.getAndIncrement();
+  }
+
+  void add(Socket socket) {
+    sockets.put(socket.id(), socket);
+  }
+
+  void remove(Socket socket) {
+    sockets.remove(socket.id(), socket);
+    if (parent != null && sockets.isEmpty() && server.options().cleanupEmptyChildNamespaces()) {
+      server.removeChild(this);
+    }
+  }
+
+  // ------------------------------------------------------------------ broadcasting
+
+  BroadcastOperator broadcastOperator() {
+    return BroadcastOperator.of(List.of(this));
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return broadcastOperator().to(rooms);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return to(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return broadcastOperator().except(rooms);
+  }
+
+  public BroadcastOperator volatileBroadcast() {
+    return broadcastOperator().volatileFlag();
+  }
+
+  public BroadcastOperator local() {
+    return broadcastOperator().local();
+  }
+
+  public BroadcastOperator compress(boolean compress) {
+    return broadcastOperator().compress(compress);
+  }
+
+  public BroadcastOperator timeout(Duration timeout) {
+    return broadcastOperator().timeout(timeout);
+  }
+
+  /** Sends an event to every socket of the namespace. */
+  public void emit(String event, Object... args) {
+    broadcastOperator().emit(event, args);
+  }
+
+  /** Sends an event to every socket and collects their acks (requires a timeout for missing ones). */
+  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return broadcastOperator().emitWithAck(event, args);
+  }
+
+  public List<Socket> fetchSockets() {
+    return broadcastOperator().fetchSockets();
+  }
+
+  public void socketsJoin(String... rooms) {
+    broadcastOperator().socketsJoin(rooms);
+  }
+
+  public void socketsLeave(String... rooms) {
+    broadcastOperator().socketsLeave(rooms);
+  }
+
+  public void disconnectSockets(boolean close) {
+    broadcastOperator().disconnectSockets(close);
+  }
+
+  @Override
+  public String toString() {
+    return "Namespace{" + name + "}";
+  }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.socketio;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A dynamic namespace: a rule (regular expression or predicate) that matches namespace names.
+ * The first client to connect to a matching name creates a child {@link Namespace} which shares
+ * this parent's middlewares and connection handlers; broadcasting on the parent reaches every
+ * child, as in Node's {@code ParentNamespace}.
+ *
+ * <pre>{@code
+ * io.of(Pattern.compile("^/team-\\d+$")).onConnection(socket -> {
+ *   Namespace team = socket.namespace(); // e.g. "/team-42"
+ * });
+ * }</pre>
+ */
+public final class ParentNamespace {
+  private final Predicate<String> rule;
+  private final SocketIoServer server;
+  final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final Map<String, Namespace> children = new ConcurrentHashMap<>();
+
+  ParentNamespace(Predicate<String> rule, SocketIoServer server) {
+    this.rule = rule;
+    this.server = server;
+  }
+
+  boolean matches(String name) {
+    return rule.test(name);
+  }
+
+  public ParentNamespace use(Middleware middleware) {
+    middlewares.add(middleware);
+    return this;
+  }
+
+  public ParentNamespace onConnection(Consumer<Socket> handler) {
+    connectionHandlers.add(handler);
+    return this;
+  }
+
+  /** The children created so far, by name. */
+  public Map<String, Namespace> children() {
+    return Map.copyOf(children);
+  }
+
+  Namespace createChild(String name) {
+    return children.computeIfAbsent(name, n -> {
+      Namespace child = new Namespace(n, server, this);
+      // The child runs the parent's chain and handlers; copying would miss later additions.
+      child.middlewares.add((socket, next) -> runParentChain(0, socket, next));
+      child.onConnection(socket -> {
+        for (Consumer<Socket> h : connectionHandlers) h.accept(socket);
+      });
+      return child;
+    });
+  }
+
+  private void runParentChain(int index, Socket socket, Middleware.Next next) {
+    if (index >= middlewares.size()) {
+      next.proceed();
+      return;
+    }
+    middlewares.get(index).handle(socket, new Middleware.Next() {
+      @Override
+      public void proceed() {
+        runParentChain(index + 1, socket, next);
+      }
+
+      @Override
+      public void fail(ConnectError error) {
+        next.fail(error);
+      }
+    });
+  }
+
+  void removeChild(Namespace child) {
+    children.remove(child.name(), child);
+  }
+
+  private BroadcastOperator all() {
+    return BroadcastOperator.of(new ArrayList<>(children.values()));
+  }
+
+  public void emit(String event, Object... args) {
+    all().emit(event, args);
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return all().to(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return all().except(rooms);
+  }
+
+  public BroadcastOperator timeout(Duration timeout) {
+    return all().timeout(timeout);
+  }
+
+  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return all().emitWithAck(event, args);
+  }
+
+  public List<Socket> fetchSockets() {
+    return all().fetchSockets();
+  }
+
+  public void disconnectSockets(boolean close) {
+    all().disconnectSockets(close);
+  }
+}

@@ -1,0 +1,365 @@
+package dev.switchboard.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.engineio.EngineIoHost;
+import dev.switchboard.engineio.EngineIoListener;
+import dev.switchboard.engineio.EngineIoSession;
+import dev.switchboard.engineio.SessionIdGenerator;
+import dev.switchboard.http.HttpRequest;
+import dev.switchboard.http.HttpParseException;
+import dev.switchboard.http.QueryParameters;
+import dev.switchboard.net.HttpHandler;
+import dev.switchboard.net.HttpRouter;
+import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.scheduling.SystemScheduler;
+import dev.switchboard.socketio.adapter.Adapter;
+import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.protocol.SocketIoPacket;
+import dev.switchboard.socketio.protocol.SocketIoPacketType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * A Socket.IO v5 server (socket.io-protocol revision 5 over Engine.IO v4), with the API of Node's
+ * {@code socket.io} 4.x in Java form.
+ *
+ * <pre>{@code
+ * SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS);
+ * io.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send(args.get(0))));
+ * io.listen(3000);
+ * }</pre>
+ *
+ * <p>Lifecycle: configure (namespaces, middlewares, handlers, extra HTTP routes) → {@link #listen}
+ * → {@link #close}. Threading: configuration before {@code listen}; broadcasting and queries
+ * from any thread afterwards.
+ */
+public final class SocketIoServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SocketIoServer.class.getName());
+
+  private final SocketIoOptions options;
+  private final Scheduler scheduler;
+  private final SystemScheduler ownedScheduler;
+  private final SessionIdGenerator ids;
+  private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+  private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
+  private final RecoveryStore recovery;
+  private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
+  private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
+  private volatile EngineIoHost host;
+
+  public SocketIoServer() {
+    this(SocketIoOptions.DEFAULTS);
+  }
+
+  public SocketIoServer(SocketIoOptions options) {
+    this(options, null, SessionIdGenerator.secureRandom());
+  }
+
+  /** For tests: a fake clock and predictable ids. */
+  public SocketIoServer(SocketIoOptions options, Scheduler scheduler, SessionIdGenerator ids) {
+    this.options = options;
+    this.ownedScheduler = scheduler == null ? new SystemScheduler() : null;
+    this.scheduler = scheduler == null ? ownedScheduler : scheduler;
+    this.ids = ids;
+    this.recovery = options.recovery() == null ? null : new RecoveryStore(this.scheduler, options.recovery());
+    of("/");
+  }
+
+  public SocketIoOptions options() {
+    return options;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  RecoveryStore recovery() {
+    return recovery;
+  }
+
+  /** Replaces the adapter implementation (before any namespace but "/" is created). */
+  public SocketIoServer adapter(Function<Namespace, Adapter> factory) {
+    this.adapterFactory = factory;
+    return this;
+  }
+
+  Adapter newAdapter(Namespace ns) {
+    return adapterFactory.apply(ns);
+  }
+
+  // ------------------------------------------------------------------ namespaces
+
+  /** The namespace {@code name} ("/" is the main one), created on first use. */
+  public Namespace of(String name) {
+    String n = name.startsWith("/") ? name : "/" + name;
+    return namespaces.computeIfAbsent(n, k -> new Namespace(k, this, null));
+  }
+
+  /** A dynamic namespace for every name matching {@code pattern}. */
+  public ParentNamespace of(Pattern pattern) {
+    return of(name -> pattern.matcher(name).matches());
+  }
+
+  /** A dynamic namespace for every name the predicate accepts. */
+  public ParentNamespace of(Predicate<String> rule) {
+    ParentNamespace p = new ParentNamespace(rule, this);
+    parents.add(p);
+    return p;
+  }
+
+  /** The main namespace "/". */
+  public Namespace sockets() {
+    return of("/");
+  }
+
+  /** Adds a handshake middleware to the main namespace. */
+  public SocketIoServer use(Middleware middleware) {
+    sockets().use(middleware);
+    return this;
+  }
+
+  /** Runs for every socket connecting to the main namespace. */
+  public SocketIoServer onConnection(Consumer<Socket> handler) {
+    sockets().onConnection(handler);
+    return this;
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return sockets().to(rooms);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return sockets().to(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return sockets().except(rooms);
+  }
+
+  public BroadcastOperator timeout(Duration timeout) {
+    return sockets().timeout(timeout);
+  }
+
+  public void emit(String event, Object... args) {
+    sockets().emit(event, args);
+  }
+
+  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return sockets().emitWithAck(event, args);
+  }
+
+  public List<Socket> fetchSockets() {
+    return sockets().fetchSockets();
+  }
+
+  public void socketsJoin(String... rooms) {
+    sockets().socketsJoin(rooms);
+  }
+
+  public void socketsLeave(String... rooms) {
+    sockets().socketsLeave(rooms);
+  }
+
+  public void disconnectSockets(boolean close) {
+    sockets().disconnectSockets(close);
+  }
+
+  /** Namespace {@code name}: static first, then the first dynamic rule that matches. */
+  Namespace lookupNamespace(String name) {
+    Namespace ns = namespaces.get(name);
+    if (ns != null) return ns;
+    for (ParentNamespace p : parents) {
+      if (p.matches(name)) {
+        Namespace child = p.createChild(name);
+        namespaces.putIfAbsent(name, child);
+        return namespaces.get(name);
+      }
+    }
+    return null;
+  }
+
+  void removeChild(Namespace child) {
+    namespaces.remove(child.name(), child);
+    if (child.parent() != null) child.parent().removeChild(child);
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  /** Adds an HTTP route served on the same port (before {@link #listen}). */
+  public SocketIoServer route(String exactPath, HttpHandler handler) {
+    routeRegistrations.add(r -> r.exact(exactPath, handler));
+    return this;
+  }
+
+  /** Adds an HTTP route for every path the predicate accepts (before {@link #listen}). */
+  public SocketIoServer route(Predicate<String> path, HttpHandler handler) {
+    routeRegistrations.add(r -> r.matching(path, handler));
+    return this;
+  }
+
+  /** Starts listening on {@code port} (0 picks a free one) of the configured host. */
+  public SocketIoServer listen(int port) throws IOException {
+    return listen(options.net().withPort(port));
+  }
+
+  public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {
+    if (host != null) throw new IllegalStateException("already listening");
+    host = EngineIoHost.start(net, options.engine(), engineListener(), null,
+        router -> routeRegistrations.forEach(r -> r.accept(router)), scheduler);
+    return this;
+  }
+
+  /** The port we listen on. */
+  public int port() {
+    EngineIoHost h = host;
+    if (h == null) throw new IllegalStateException("not listening");
+    return h.port();
+  }
+
+  public EngineIoHost engineHost() {
+    return host;
+  }
+
+  /** The seam to an Engine.IO server: one {@link Client} per Engine.IO session. */
+  public EngineIoListener engineListener() {
+    return session -> session.setHandler(new Client(this, session));
+  }
+
+  // ------------------------------------------------------------------ connecting sockets
+
+  record ConnectResult(Socket socket, ConnectError error, List<SocketIoPacket> missedPackets) {}
+
+  /** Session executor: builds the socket and runs the namespace's middlewares. */
+  void connect(Client client, Namespace ns, JsonNode auth, Consumer<ConnectResult> done) {
+    Handshake handshake = handshake(client.session(), auth);
+    if (recovery != null) {
+      String pid = auth.path("pid").isTextual() ? auth.path("pid").textValue() : null;
+      String offset = auth.path("offset").isTextual() ? auth.path("offset").textValue() : null;
+      if (pid != null && offset != null) {
+        RecoveryStore.Restored restored = recovery.restore(pid, offset, ns.name());
+        if (restored != null) {
+          Socket socket = new Socket(restored.session().id(), ns, client, handshake, pid, restored.session().data());
+          socket.restoredRooms = restored.session().rooms();
+          if (options.recovery().skipMiddlewares()) {
+            done.accept(new ConnectResult(socket, null, restored.missed()));
+          } else {
+            runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));
+          }
+          return;
+        }
+      }
+    }
+    String pid = recovery != null ? ids.next() + ids.next() : null;
+    Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
+    runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, List.of())));
+  }
+
+  /** Session executor: the middlewares accepted; the socket joins and the app hears of it. */
+  void completeConnect(Client client, Namespace ns, Socket socket, List<SocketIoPacket> missed) {
+    ns.add(socket);
+    Set<String> rooms = new HashSet<>();
+    rooms.add(socket.id());
+    if (socket.restoredRooms != null) rooms.addAll(socket.restoredRooms);
+    ns.adapter().addAll(socket.id(), rooms);
+    socket.markConnected(socket.restoredRooms != null);
+    ObjectNode body = Json.NODES.objectNode();
+    body.put("sid", socket.id());
+    if (socket.pid() != null) body.put("pid", socket.pid());
+    // socket.io-protocol §CONNECT: the server answers with the socket id.
+    client.send(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1), BroadcastFlags.NONE);
+    for (SocketIoPacket p : missed) client.send(p, BroadcastFlags.NONE);
+    for (Consumer<Socket> h : ns.connectionHandlers) {
+      try {
+        h.accept(socket);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "connection handler failed", e);
+      }
+    }
+  }
+
+  private void runMiddlewares(Namespace ns, Socket socket, Consumer<ConnectError> done) {
+    List<Middleware> chain = List.copyOf(ns.middlewares); // a middleware may call use() meanwhile
+    runFrom(chain, 0, socket, done);
+  }
+
+  private void runFrom(List<Middleware> chain, int index, Socket socket, Consumer<ConnectError> done) {
+    if (index >= chain.size()) {
+      done.accept(null);
+      return;
+    }
+    AtomicBoolean called = new AtomicBoolean();
+    try {
+      chain.get(index).handle(socket, new Middleware.Next() {
+        @Override
+        public void proceed() {
+          if (called.compareAndSet(false, true)) {
+            // The middleware may answer from another thread (a bcrypt pool): come back first.
+            socket.executor().execute(() -> runFrom(chain, index + 1, socket, done));
+          }
+        }
+
+        @Override
+        public void fail(ConnectError error) {
+          if (called.compareAndSet(false, true)) {
+            ConnectError e = error == null ? new ConnectError("unauthorized") : error;
+            socket.executor().execute(() -> done.accept(e));
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "handshake middleware failed", e);
+      if (called.compareAndSet(false, true)) done.accept(new ConnectError("Internal server error"));
+    }
+  }
+
+  private Handshake handshake(EngineIoSession session, JsonNode auth) {
+    HttpRequest req = session.handshakeRequest();
+    Map<String, String> query = new LinkedHashMap<>();
+    try {
+      QueryParameters q = QueryParameters.parse(req.rawQuery());
+      for (String name : q.names()) query.put(name, q.first(name));
+    } catch (HttpParseException e) {
+      // the Engine.IO layer already refused malformed queries
+    }
+    long now = scheduler.currentTimeMillis();
+    String address = session.remoteAddress() == null ? "" : session.remoteAddress().getAddress().getHostAddress();
+    return new Handshake(req.headers(), new java.util.Date(now).toString(), address, req.header("Origin") != null,
+        session.isSecure(), now, req.target(), Map.copyOf(query), auth);
+  }
+
+  /** Executor: a socket is disconnecting; keep its state if the client may come back. */
+  void onSocketClosing(Socket socket, String reason) {
+    if (recovery != null && socket.pid() != null && RecoveryStore.RECOVERABLE.contains(reason)) {
+      recovery.persist(socket, socket.rooms());
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Disconnects every client ("server shutting down") and stops listening. */
+  @Override
+  public void close() {
+    EngineIoHost h = host;
+    host = null;
+    if (h != null) h.close();
+    if (ownedScheduler != null) ownedScheduler.close();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.socketio.adapter;
+
+import dev.switchboard.socketio.protocol.SocketIoEncoder;
+
+/** What the adapter needs of a connected socket. Implemented by the Socket.IO {@code Socket}. */
+public interface AdapterSocket {
+  String id();
+
+  /** Queues an already-encoded packet for this socket's client. Any thread. */
+  void deliver(SocketIoEncoder.Encoded packet, BroadcastFlags flags);
+
+  /** Registers the handler of the ack with {@code ackId} that this socket's client will send. */
+  void expectAck(long ackId, AckListener listener);
+
+  /** Receives one client's answer to a broadcast with ack. */
+  @FunctionalInterface
+  interface AckListener {
+    void onAck(String socketId, com.fasterxml.jackson.databind.JsonNode args);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.switchboard.socketio.adapter;
+
+import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Rooms kept both ways — room → sockets and socket → rooms — and cleaned eagerly: an empty room
+ * is removed at once, so memory follows the live membership (socket.io-adapter {@code _del}).
+ * A broadcast is encoded once and the same bytes go to every recipient.
+ *
+ * <p>Threading: membership is guarded by this; deliveries happen outside the lock.
+ */
+public class InMemoryAdapter implements Adapter {
+  protected final AdapterNamespace namespace;
+  /** Guarded by this. */
+  private final Map<String, Set<String>> rooms = new HashMap<>();
+  /** Guarded by this. */
+  private final Map<String, Set<String>> roomsOfSocket = new HashMap<>();
+
+  public InMemoryAdapter(AdapterNamespace namespace) {
+    this.namespace = namespace;
+  }
+
+  @Override
+  public synchronized void addAll(String socketId, Set<String> toJoin) {
+    Set<String> mine = roomsOfSocket.computeIfAbsent(socketId, k -> new HashSet<>(4));
+    for (String room : toJoin) {
+      mine.add(room);
+      rooms.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(socketId);
+    }
+  }
+
+  @Override
+  public synchronized void del(String socketId, String room) {
+    Set<String> mine = roomsOfSocket.get(socketId);
+    if (mine != null) {
+      mine.remove(room);
+      if (mine.isEmpty()) roomsOfSocket.remove(socketId);
+    }
+    removeFromRoom(room, socketId);
+  }
+
+  @Override
+  public synchronized void delAll(String socketId) {
+    Set<String> mine = roomsOfSocket.remove(socketId);
+    if (mine == null) return;
+    for (String room : mine) removeFromRoom(room, socketId);
+  }
+
+  private void removeFromRoom(String room, String socketId) {
+    Set<String> members = rooms.get(room);
+    if (members == null) return;
+    members.remove(socketId);
+    if (members.isEmpty()) rooms.remove(room);
+  }
+
+  @Override
+  public synchronized Set<String> socketRooms(String socketId) {
+    Set<String> mine = roomsOfSocket.get(socketId);
+    return mine == null ? Set.of() : Set.copyOf(mine);
+  }
+
+  @Override
+  public synchronized Set<String> rooms() {
+    return Set.copyOf(rooms.keySet());
+  }
+
+  @Override
+  public synchronized Set<String> sockets(BroadcastOptions options) {
+    Set<String> out = new LinkedHashSet<>();
+    if (options.rooms().isEmpty()) {
+      out.addAll(roomsOfSocket.keySet());
+    } else {
+      for (String room : options.rooms()) {
+        Set<String> members = rooms.get(room);
+        if (members != null) out.addAll(members);
+      }
+    }
+    for (String room : options.except()) {
+      Set<String> members = rooms.get(room);
+      if (members != null) out.removeAll(members);
+    }
+    return out;
+  }
+
+  /** The connected sockets selected by {@code options}. */
+  protected List<AdapterSocket> select(BroadcastOptions options) {
+    Set<String> ids = sockets(options);
+    List<AdapterSocket> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      AdapterSocket s = namespace.socket(id);
+      if (s != null) out.add(s);
+    }
+    return out;
+  }
+
+  @Override
+  public void broadcast(SocketIoPacket packet, BroadcastOptions options) {
+    SocketIoEncoder.Encoded encoded = SocketIoEncoder.encode(packet);
+    for (AdapterSocket s : select(options)) s.deliver(encoded, options.flags());
+  }
+
+  @Override
+  public void broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, Consumer<Integer> recipientCount,
+      AdapterSocket.AckListener listener) {
+    // One id serves every recipient: the namespace counter never repeats it (socket.io-adapter).
+    long ackId = namespace.nextAckId();
+    SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
+    SocketIoEncoder.Encoded encoded = SocketIoEncoder.encode(withId);
+    List<AdapterSocket> targets = select(options);
+    for (AdapterSocket s : targets) s.expectAck(ackId, listener);
+    recipientCount.accept(targets.size());
+    for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
+  }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.cli.EchoApplication;
+import dev.switchboard.net.NetOptions;
+import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.RawHttpClient;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The echo application on a real socket with a fake clock: what the official suite's server does,
+ * with time under the test's control.
+ */
+final class EngineIoTestServer implements AutoCloseable {
+  static final String PATH = "/engine.io/";
+  final FakeScheduler clock = new FakeScheduler();
+  final EngineIoHost host;
+
+  EngineIoTestServer() throws IOException {
+    this(EngineIoOptions.DEFAULTS.withPath(PATH).withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
+        NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0));
+  }
+
+  EngineIoTestServer(EngineIoOptions options, NetOptions net) throws IOException {
+    host = EngineIoHost.start(net, options, new EchoApplication(), null, null, clock);
+  }
+
+  int port() {
+    return host.port();
+  }
+
+  int sessions() {
+    return host.engine().sessionCount();
+  }
+
+  RawHttpClient.Response get(String query) throws IOException {
+    return RawHttpClient.request(port(), "GET", PATH + "?" + query, null);
+  }
+
+  RawHttpClient.Response post(String query, String body, String... headers) throws IOException {
+    return RawHttpClient.request(port(), "POST", PATH + "?" + query, body, headers);
+  }
+
+  /** Opens a polling session and returns its sid. */
+  String handshake() throws IOException {
+    RawHttpClient.Response r = get("EIO=4&transport=polling");
+    if (r.status() != 200) throw new AssertionError("handshake failed: " + r.status() + " " + r.bodyText());
+    String body = r.bodyText();
+    int i = body.indexOf("\"sid\":\"") + 7;
+    return body.substring(i, body.indexOf('"', i));
+  }
+
+  static String polling(String sid) {
+    return "EIO=4&transport=polling&sid=" + sid;
+  }
+
+  @Override
+  public void close() {
+    host.close();
+  }
+}
