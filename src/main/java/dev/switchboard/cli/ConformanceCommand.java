@@ -3,15 +3,24 @@ package dev.switchboard.cli;
 import dev.switchboard.engineio.EngineIoHost;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
+import dev.switchboard.socketio.SocketIoOptions;
+import dev.switchboard.socketio.SocketIoServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code conformance engine.io}: the server the official engine.io-protocol test suite expects
- * (its README, "Test suite"): path {@code /engine.io/}, pingInterval 300 ms, pingTimeout 200 ms,
- * maxPayload 1e6, echoing every message, on http://localhost:3000 by default.
+ * The servers the official protocol test suites expect (each repository's README, "Test suite"),
+ * on http://localhost:3000 by default:
+ * <ul>
+ *   <li>{@code conformance engine.io}: path {@code /engine.io/}, pingInterval 300 ms, pingTimeout
+ *       200 ms, maxPayload 1e6, echoing every message;</li>
+ *   <li>{@code conformance socket.io}: path {@code /socket.io/}, the same heartbeat, connectTimeout
+ *       1 s; on connection emit {@code auth} with the handshake's auth payload (on "/" and
+ *       "/custom"); on "/" answer {@code message} with {@code message-back} and the same arguments,
+ *       and ack {@code message-with-ack} with its arguments.</li>
+ * </ul>
  */
 final class ConformanceCommand {
   private ConformanceCommand() {}
@@ -25,7 +34,7 @@ final class ConformanceCommand {
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
-      err.println("Usage: conformance engine.io [--port N]");
+      err.println("Usage: conformance engine.io|socket.io [--port N]");
       return 2;
     }
     Options opts = new Options(args.subList(1, args.size()), System.getenv());
@@ -40,10 +49,34 @@ final class ConformanceCommand {
         awaitShutdown(host0);
         return 0;
       }
+      case "socket.io": {
+        SocketIoServer io = socketIoServer(host, port);
+        out.println("Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/");
+        out.flush();
+        awaitShutdown(io);
+        return 0;
+      }
       default:
-        err.println("Unknown conformance target: " + args.get(0) + " (expected engine.io)");
+        err.println("Unknown conformance target: " + args.get(0) + " (expected engine.io or socket.io)");
         return 2;
     }
+  }
+
+  /** The socket.io-protocol suite's reference application, started on {@code host:port}. */
+  static SocketIoServer socketIoServer(String host, int port) throws java.io.IOException {
+    SocketIoOptions options = SocketIoOptions.DEFAULTS
+        .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
+            .withMaxHttpBufferSize(1_000_000))
+        .withConnectTimeout(Duration.ofMillis(1000))
+        .withNet(NetOptions.DEFAULTS.withHost(host));
+    SocketIoServer io = new SocketIoServer(options);
+    io.onConnection(socket -> {
+      socket.emit("auth", socket.handshake().auth());
+      socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
+      socket.on("message-with-ack", (args, ack) -> ack.send(args.toArray()));
+    });
+    io.of("/custom").onConnection(socket -> socket.emit("auth", socket.handshake().auth()));
+    return io.listen(port);
   }
 
   static void awaitShutdown(AutoCloseable server) throws InterruptedException {

@@ -45,6 +45,7 @@ public final class Main {
         "Commands:",
         "  (none)                         start the server (--port N, --host H; env PORT, HOST)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
+        "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
         "  help                           this text");
   }
 }

@@ -55,6 +55,7 @@ public final class EngineIoSession {
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
   private Cancellable closingTimer = Cancellable.NONE;
+  private Cancellable noopTimer = Cancellable.NONE;
   private boolean awaitingPong;
   private SessionHandler handler;
   private boolean closeNotified;
@@ -228,8 +229,27 @@ public final class EngineIoSession {
     return upgradeInProgress;
   }
 
+  /**
+   * engine.io-protocol §Upgrade: the client pauses polling only once its GET returns, so a GET
+   * waiting during the upgrade is released with a noop. Node does it on a 100 ms interval; we
+   * wait {@link #UPGRADE_NOOP_DELAY} only, long enough for an upgrade packet that was sent right
+   * behind the probe to arrive first (then that GET is refused: the session has moved).
+   */
+  private void scheduleUpgradeNoop() {
+    noopTimer.cancel();
+    noopTimer = scheduler.schedule(UPGRADE_NOOP_DELAY, () -> executor.execute(() -> {
+      if (upgradeState == UpgradeState.PROBING && probeAnswered && writeBuffer.isEmpty()
+          && transport instanceof PollingTransport && transport.isWritable()) {
+        transport.send(List.of(EngineIoPacket.noop()));
+      }
+    }));
+  }
+
+  static final java.time.Duration UPGRADE_NOOP_DELAY = java.time.Duration.ofMillis(10);
+
   private void abandonProbe(String why) {
     LOG.log(Level.FINE, "upgrade abandoned: {0}", why);
+    noopTimer.cancel();
     upgradeTimer.cancel();
     WebSocketTransport p = probe;
     probe = null;
@@ -241,15 +261,18 @@ public final class EngineIoSession {
 
   private void completeUpgrade() {
     upgradeTimer.cancel();
+    noopTimer.cancel();
     WebSocketTransport ws = probe;
     probe = null;
     Transport old = transport;
     setTransport(ws);
     upgradeState = UpgradeState.UPGRADED;
     upgradeInProgress = false;
-    // engine.io-protocol §Upgrade: the polling transport is discarded; a GET still waiting is
-    // released with a noop so that nothing is lost on it.
-    if (old instanceof PollingTransport polling) polling.discard();
+    // engine.io-protocol §Upgrade: the polling transport is discarded. A client pauses polling
+    // before it sends the upgrade packet, so a GET still waiting now raced the upgrade: like any
+    // later poll with this sid it gets 400 (the official suite's "ignores HTTP requests with same
+    // sid after upgrade"). Nothing is lost: it carried no packets.
+    if (old instanceof PollingTransport polling) polling.refuseAndDiscard();
     if (state == State.CLOSING) {
       flush();
       finishClose();
@@ -267,11 +290,7 @@ public final class EngineIoSession {
   private void flush() {
     if (state == State.CLOSED || transport == null || !transport.isWritable()) return;
     if (writeBuffer.isEmpty()) {
-      // During an upgrade the client pauses polling only once its GET returns; a noop makes it
-      // return now instead of at the next ping (engine.io-protocol §Upgrade).
-      if (probeAnswered && transport instanceof PollingTransport) {
-        transport.send(List.of(EngineIoPacket.noop()));
-      }
+      if (probeAnswered && transport instanceof PollingTransport) scheduleUpgradeNoop();
       return;
     }
     List<EngineIoPacket> batch = new ArrayList<>(writeBuffer);
@@ -350,6 +369,7 @@ public final class EngineIoSession {
       if (packet.type() == EngineIoPacketType.PING && "probe".equals(packet.text()) && !probeAnswered) {
         // engine.io-protocol §Upgrade: answer 2probe with 3probe on the new transport.
         probeAnswered = true;
+        if (transport.isWritable() && writeBuffer.isEmpty()) scheduleUpgradeNoop();
         probe.send(List.of(EngineIoPacket.pong("probe")));
         flush();
       } else if (packet.type() == EngineIoPacketType.UPGRADE && probeAnswered) {
@@ -442,6 +462,7 @@ public final class EngineIoSession {
     if (state == State.CLOSED) return;
     state = State.CLOSED;
     closingTimer.cancel();
+    noopTimer.cancel();
     writeBuffer.clear();
     if (transport != null) transport.close();
     server.remove(this);

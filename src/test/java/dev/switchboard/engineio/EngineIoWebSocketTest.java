@@ -136,6 +136,7 @@ class EngineIoWebSocketTest {
       ws.sendText("2probe");
       assertEquals("3probe", ws.readText());
       // The waiting GET is released with a noop so the client can pause polling.
+      server.clock.advanceBy(EngineIoSession.UPGRADE_NOOP_DELAY);
       assertEquals("6", heldGet.join().bodyText());
       // hostile-inputs C76: a POST during the upgrade is delivered once, in order.
       assertEquals(200, server.post(polling(sid), "4during").status());
@@ -164,6 +165,31 @@ class EngineIoWebSocketTest {
     } catch (Exception e) {
       throw new RuntimeException(e);
     }
+  }
+
+  @Test
+  void pollRacingTheUpgradePacketIsRefused() throws Exception {
+    // official socket.io/engine.io suites "ignore HTTP requests with same sid after upgrade":
+    // probe and upgrade sent back to back while a GET is on its way.
+    String sid = server.handshake();
+    CompletableFuture<RawHttpClient.Response> heldGet = CompletableFuture.supplyAsync(() -> get(polling(sid)));
+    Await.until("GET held", () -> server.host.engine().session(sid) != null && waiting(sid));
+    try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
+      ws.sendText("2probe");
+      ws.sendText("5");
+      assertEquals("3probe", ws.readText());
+      RawHttpClient.Response r = heldGet.join();
+      assertEquals(400, r.status());
+      ws.sendText("4hello");
+      assertEquals("4hello", ws.readText());
+    }
+  }
+
+  private boolean waiting(String sid) {
+    EngineIoSession s = server.host.engine().session(sid);
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    s.executor().execute(() -> f.complete(s.hasWaitingPoll()));
+    return f.join();
   }
 
   @Test

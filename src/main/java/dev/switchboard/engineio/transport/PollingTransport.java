@@ -2,6 +2,7 @@ package dev.switchboard.engineio.transport;
 
 import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.protocol.EngineIoPayloadCodec;
+import dev.switchboard.engineio.protocol.EngineIoProtocol;
 import dev.switchboard.engineio.protocol.EngineIoProtocolException;
 import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpResponse;
@@ -141,6 +142,18 @@ public final class PollingTransport implements Transport {
     if (closed) return;
     if (pendingGet != null) send(List.of(EngineIoPacket.noop()));
     closed = true;
+  }
+
+  /** After an upgrade: a GET still waiting is refused like any later poll, then everything is. */
+  public void refuseAndDiscard() {
+    if (closed) return;
+    HttpExchange get = pendingGet;
+    pendingGet = null;
+    closed = true;
+    if (get != null) {
+      respond(get, 400, "application/json",
+          EngineIoProtocol.ErrorCode.BAD_REQUEST.toJson().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private void respond(HttpExchange exchange, int status, String contentType, byte[] body) {
