@@ -43,6 +43,8 @@ final class Connection implements WebSocketConnection {
   private final IoLoop loop;
   private final SocketChannel channel;
   private final InetSocketAddress remote;
+  /** TLS state, or null on a plain connection. Loop thread only. */
+  private final TlsChannel tls;
   private SelectionKey key;
 
   // --- Only accessed by the loop thread. ---
@@ -77,6 +79,19 @@ final class Connection implements WebSocketConnection {
     this.channel = channel;
     this.remote = remote;
     this.parser = new HttpRequestParser(server.options().httpLimits());
+    javax.net.ssl.SSLContext ssl = server.options().sslContext();
+    if (ssl != null) {
+      javax.net.ssl.SSLEngine engine = ssl.createSSLEngine(remote.getHostString(), remote.getPort());
+      engine.setUseClientMode(false);
+      this.tls = new TlsChannel(engine, channel);
+    } else {
+      this.tls = null;
+    }
+  }
+
+  /** Whether this connection is TLS (for {@code handshake.secure}). */
+  boolean isSecure() {
+    return tls != null;
   }
 
   /** Loop thread: registers with the selector and starts reading. */
@@ -94,21 +109,39 @@ final class Connection implements WebSocketConnection {
   // ------------------------------------------------------------------ reading (loop thread)
 
   void onReadable() {
-    ByteBuffer buf = loop.readBuffer;
-    buf.clear();
-    int n;
-    try {
-      n = channel.read(buf);
-    } catch (IOException e) {
-      closeNow(CloseCause.ERROR);
-      return;
+    ByteBuffer buf;
+    if (tls != null) {
+      try {
+        buf = tls.read();
+      } catch (java.io.EOFException e) {
+        onEof();
+        return;
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "TLS read failed: {0}", e.getMessage());
+        closeNow(CloseCause.ERROR);
+        return;
+      }
+      if (tls.hasPendingOutput()) setWriteInterest(true);
+      // The handshake may have just finished: send what waited for it.
+      if (!tls.isHandshaking()) scheduleFlushIfQueued();
+      if (!buf.hasRemaining()) return;
+    } else {
+      buf = loop.readBuffer;
+      buf.clear();
+      int n;
+      try {
+        n = channel.read(buf);
+      } catch (IOException e) {
+        closeNow(CloseCause.ERROR);
+        return;
+      }
+      if (n < 0) {
+        onEof();
+        return;
+      }
+      if (n == 0) return;
+      buf.flip();
     }
-    if (n < 0) {
-      onEof();
-      return;
-    }
-    if (n == 0) return;
-    buf.flip();
     switch (mode) {
       case HTTP_READING -> processHttp(buf);
       case HTTP_DISPATCHED -> stash(buf);
@@ -358,9 +391,28 @@ final class Connection implements WebSocketConnection {
     flush();
   }
 
+  private void scheduleFlushIfQueued() {
+    boolean queued;
+    synchronized (this) {
+      queued = !outQueue.isEmpty();
+    }
+    if (queued) flush();
+  }
+
   /** Loop thread: writes as much of the queue as the socket takes, many buffers per call. */
   private void flush() {
     if (mode == Mode.CLOSED) return;
+    if (tls != null) {
+      try {
+        if (!tls.flushNet()) {
+          setWriteInterest(true);
+          return;
+        }
+      } catch (IOException e) {
+        closeNow(CloseCause.ERROR);
+        return;
+      }
+    }
     ByteBuffer[] batch = loop.gatherBuffers;
     for (int round = 0; round < 16; round++) {
       int count = 0;
@@ -377,13 +429,18 @@ final class Connection implements WebSocketConnection {
       }
       long written;
       try {
-        written = channel.write(batch, 0, count);
+        written = tls != null ? tls.write(batch, 0, count) : channel.write(batch, 0, count);
       } catch (IOException e) {
         java.util.Arrays.fill(batch, 0, count, null);
         closeNow(CloseCause.ERROR);
         return;
       }
-      boolean socketFull = batch[count - 1].hasRemaining();
+      boolean socketFull = tls != null ? tls.hasPendingOutput() : batch[count - 1].hasRemaining();
+      if (tls != null && written == 0 && !socketFull) {
+        // Handshake still running: the queue waits; the read that finishes it flushes.
+        java.util.Arrays.fill(batch, 0, count, null);
+        return;
+      }
       java.util.Arrays.fill(batch, 0, count, null);
       synchronized (this) {
         outBytes -= written;
@@ -419,6 +476,7 @@ final class Connection implements WebSocketConnection {
   private void shutdownOutput() {
     if (mode == Mode.CLOSED) return;
     try {
+      if (tls != null) tls.closeOutbound(); // close_notify, best effort
       channel.shutdownOutput();
     } catch (IOException e) {
       closeNow(CloseCause.ERROR);

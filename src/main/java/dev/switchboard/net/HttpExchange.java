@@ -35,8 +35,9 @@ public final class HttpExchange {
     return connection.remoteAddress();
   }
 
+  /** Whether the request came over TLS. */
   public boolean isSecure() {
-    return false;
+    return connection.isSecure();
   }
 
   /** Whether a response or upgrade has been sent. */

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param maxOutboundBytes bytes queued for one connection before it is treated as a slow
  *     consumer and dropped (hostile-inputs B63); heap stays bounded by connections × this
  * @param maxConnectionsPerAddress open connections one remote address may hold; 0 = unlimited
+ * @param sslContext TLS for every connection on the port, or null for plain TCP
  */
 public record NetOptions(
     String host,
@@ -32,7 +33,8 @@ public record NetOptions(
     Duration keepAliveTimeout,
     Duration closeTimeout,
     long maxOutboundBytes,
-    int maxConnectionsPerAddress) {
+    int maxConnectionsPerAddress,
+    javax.net.ssl.SSLContext sslContext) {
 
   public static final NetOptions DEFAULTS = new NetOptions(
       "0.0.0.0",
@@ -44,36 +46,42 @@ public record NetOptions(
       Duration.ofSeconds(30),
       Duration.ofSeconds(2),
       8L * 1024 * 1024,
-      0);
+      0,
+      null);
 
   public NetOptions withHost(String h) {
     return new NetOptions(h, port, ioThreads, httpLimits, webSocketLimits, requestTimeout, keepAliveTimeout,
-        closeTimeout, maxOutboundBytes, maxConnectionsPerAddress);
+        closeTimeout, maxOutboundBytes, maxConnectionsPerAddress, sslContext);
   }
 
   public NetOptions withPort(int p) {
     return new NetOptions(host, p, ioThreads, httpLimits, webSocketLimits, requestTimeout, keepAliveTimeout,
-        closeTimeout, maxOutboundBytes, maxConnectionsPerAddress);
+        closeTimeout, maxOutboundBytes, maxConnectionsPerAddress, sslContext);
   }
 
   public NetOptions withMaxBodyBytes(long max) {
     return new NetOptions(host, port, ioThreads, httpLimits.withMaxBodyBytes(max),
         new WebSocketLimits((int) Math.min(Integer.MAX_VALUE, max), webSocketLimits.maxFragments()),
-        requestTimeout, keepAliveTimeout, closeTimeout, maxOutboundBytes, maxConnectionsPerAddress);
+        requestTimeout, keepAliveTimeout, closeTimeout, maxOutboundBytes, maxConnectionsPerAddress, sslContext);
   }
 
   public NetOptions withTimeouts(Duration request, Duration keepAlive, Duration close) {
     return new NetOptions(host, port, ioThreads, httpLimits, webSocketLimits, request, keepAlive, close,
-        maxOutboundBytes, maxConnectionsPerAddress);
+        maxOutboundBytes, maxConnectionsPerAddress, sslContext);
   }
 
   public NetOptions withMaxOutboundBytes(long max) {
     return new NetOptions(host, port, ioThreads, httpLimits, webSocketLimits, requestTimeout, keepAliveTimeout,
-        closeTimeout, max, maxConnectionsPerAddress);
+        closeTimeout, max, maxConnectionsPerAddress, sslContext);
   }
 
   public NetOptions withMaxConnectionsPerAddress(int max) {
     return new NetOptions(host, port, ioThreads, httpLimits, webSocketLimits, requestTimeout, keepAliveTimeout,
-        closeTimeout, maxOutboundBytes, max);
+        closeTimeout, maxOutboundBytes, max, sslContext);
+  }
+
+  public NetOptions withTls(javax.net.ssl.SSLContext context) {
+    return new NetOptions(host, port, ioThreads, httpLimits, webSocketLimits, requestTimeout, keepAliveTimeout,
+        closeTimeout, maxOutboundBytes, maxConnectionsPerAddress, context);
   }
 }
