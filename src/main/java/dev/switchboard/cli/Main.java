@@ -28,6 +28,8 @@ public final class Main {
     switch (args.get(0)) {
       case "conformance":
         return ConformanceCommand.run(args.subList(1, args.size()), out, err);
+      case "bench-server":
+        return BenchServerCommand.run(args.subList(1, args.size()), out, err);
       case "help", "-h", "--help":
         out.println(usage());
         return 0;
@@ -46,6 +48,7 @@ public final class Main {
         "  (none)                         start the server (--port N, --host H; env PORT, HOST)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
         "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
+        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET)",
         "  help                           this text");
   }
 }
