@@ -3,75 +3,133 @@ package dev.switchboard.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Incremental HTTP/1.1 request parser (RFC 9112). Pure: bytes in, requests out.
+ * Incremental HTTP/1.1 request parser (RFC 9112): bytes in, {@link HttpRequest}s out, no I/O.
  *
- * <p>{@link #feed} consumes bytes only up to the end of the current request, so pipelined
- * requests and the frames glued to a WebSocket upgrade stay in the caller's buffer. Limits are
- * enforced as bytes arrive; a violation makes the parser CORRUPT and every later call rethrows.
+ * <pre>{@code
+ * HttpRequest request = parser.feed(readBuffer);   // null: need more bytes
+ * if (request == null && parser.takeExpectContinue()) write("HTTP/1.1 100 Continue\r\n\r\n");
+ * }</pre>
  *
- * <p>Threading: one parser per connection, used by its I/O thread only.
+ * <p>{@link #feed} consumes bytes only up to the end of the current request, so pipelined requests
+ * and the WebSocket frames after an upgrade request stay in the caller's buffer. Any violation
+ * throws {@link HttpParseException} and leaves the parser {@link State#CORRUPT}: every later call
+ * throws the same exception, because the framing of what follows is unknown.
+ *
+ * <p>Memory is bounded by {@link HttpLimits}: one line buffer of at most {@code maxHeaderBytes},
+ * and a body array that grows with the bytes that actually arrived, up to {@code maxBodyBytes}.
+ *
+ * <p>Threading: not thread-safe; one parser per connection, called by that connection's reader.
  */
 public final class HttpRequestParser {
-  enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, CORRUPT }
 
-  private static final int MAX_LEADING_EMPTY_LINES = 8;
-  private static final int MAX_CHUNK_LINE = 1024;
+  /** Where the next byte belongs. A completed request returns the parser to REQUEST_LINE. */
+  public enum State {
+    REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, CORRUPT
+  }
+
+  /** RFC 9112 §2.2 lets us skip CRLFs before a request line; a handful covers real clients. */
+  static final int MAX_LEADING_EMPTY_LINES = 8;
+
+  private static final int INITIAL_LINE_CAPACITY = 256;
+  private static final int INITIAL_BODY_CAPACITY = 8192;
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+  private static final boolean[] TCHAR = new boolean[256];
+
+  static {
+    // RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+    //   "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
+  }
 
   private final HttpLimits limits;
-  private State state = State.HEAD;
+  private State state = State.REQUEST_LINE;
   private HttpParseException failure;
 
-  // HEAD state
-  private byte[] head = new byte[0];
-  private int headLen;
-  private int lineStart;
-  private int lines;
-  private int leadingEmpty;
+  /** The line being accumulated (request line, field line or trailer line), CRLF included. */
+  private byte[] line = new byte[INITIAL_LINE_CAPACITY];
+  private int lineLength;
+  private int emptyLinesSkipped;
+  /** Bytes of completed lines in the current header (or trailer) section. */
+  private int sectionBytes;
+  private int fieldCount;
 
-  // the request being built
   private String method;
   private String target;
   private String version;
+  private HttpHeaders.Builder headerBuilder;
   private HttpHeaders headers;
   private boolean expectContinue;
 
-  // body
   private byte[] body;
-  private int bodyLen;
-  private long remaining;
-  private final byte[] line = new byte[MAX_CHUNK_LINE];
-  private int lineLen;
-  private int trailerBytes;
+  private int bodyLength;
+  /** BODY: bytes of Content-Length still to read. CHUNK_DATA: bytes of this chunk still to read. */
+  private long bodyRemaining;
+
+  private final ChunkSizeLineReader chunkSizeLine = new ChunkSizeLineReader();
+  private int chunkDataEndBytes;
 
   public HttpRequestParser(HttpLimits limits) {
+    if (limits == null) throw new IllegalArgumentException("limits == null");
     this.limits = limits;
   }
 
-  /** Whether part of a request has been consumed and the rest is still missing. */
-  public boolean hasPartialRequest() {
-    return state != State.HEAD || headLen > 0;
-  }
-
   /**
-   * True exactly once after headers carrying {@code Expect: 100-continue} (HTTP/1.1) when a body
-   * is still to come, so the caller can send an interim 100 (RFC 9110 §10.1.1).
-   */
-  public boolean takeExpectContinue() {
-    boolean e = expectContinue;
-    expectContinue = false;
-    return e;
-  }
-
-  /**
-   * Consumes bytes of one request. Returns it when complete, else null with {@code in} drained.
+   * Consumes bytes of {@code in} up to the end of the current request and returns it, or returns
+   * null having consumed all of {@code in} when the request is not complete yet. Bytes after the
+   * request stay in {@code in}; call again for a pipelined request.
+   *
+   * @throws HttpParseException on any violation; the parser is then corrupt for good.
    */
   public HttpRequest feed(ByteBuffer in) throws HttpParseException {
     if (state == State.CORRUPT) throw failure;
     try {
-      return parse(in);
+      while (true) {
+        switch (state) {
+          case REQUEST_LINE:
+            if (!readLine(in, limits.maxRequestLineBytes(), 414, "Request line too long")) return null;
+            onRequestLine();
+            break;
+          case HEADERS:
+            if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
+              return null;
+            }
+            if (lineLength == 2 && line[0] == CR) {
+              HttpRequest request = onHeadersComplete();
+              if (request != null) return request;
+            } else {
+              onFieldLine(true);
+            }
+            break;
+          case BODY:
+            return readFixedBody(in) ? complete() : null;
+          case CHUNK_SIZE:
+            if (!chunkSizeLine.read(in)) return null;
+            onChunkSize(chunkSizeLine.size());
+            break;
+          case CHUNK_DATA:
+            if (!readChunkData(in)) return null;
+            break;
+          case CHUNK_DATA_END:
+            if (!readChunkDataEnd(in)) return null;
+            break;
+          case TRAILERS:
+            if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
+              return null;
+            }
+            if (lineLength == 2 && line[0] == CR) return complete();
+            // RFC 9112 §7.1.2: trailer fields may be discarded; we check and drop them.
+            onFieldLine(false);
+            break;
+          default:
+            throw new IllegalStateException(state.name());
+        }
+      }
     } catch (HttpParseException e) {
       state = State.CORRUPT;
       failure = e;
@@ -79,303 +137,370 @@ public final class HttpRequestParser {
     }
   }
 
-  private HttpRequest parse(ByteBuffer in) throws HttpParseException {
-    while (in.hasRemaining()) {
-      switch (state) {
-        case HEAD -> {
-          if (readHead(in)) {
-            HttpRequest done = startBody();
-            if (done != null) return done;
-          }
-        }
-        case BODY -> {
-          int n = (int) Math.min(remaining, in.remaining());
-          appendBody(in, n);
-          remaining -= n;
-          if (remaining == 0) return finish();
-        }
-        case CHUNK_SIZE -> {
-          if (readLine(in)) onChunkSize();
-        }
-        case CHUNK_DATA -> {
-          int n = (int) Math.min(remaining, in.remaining());
-          appendBody(in, n);
-          remaining -= n;
-          if (remaining == 0) {
-            state = State.CHUNK_DATA_END;
-            lineLen = 0;
-          }
-        }
-        case CHUNK_DATA_END -> {
-          if (readLine(in)) {
-            // RFC 9112 §7.1: chunk-data is followed by CRLF and nothing else.
-            if (lineLen != 0) throw new HttpParseException(400, "Invalid chunk size");
-            state = State.CHUNK_SIZE;
-          }
-        }
-        case TRAILERS -> {
-          if (readLine(in)) {
-            if (lineLen == 0) return finish();
-            trailerBytes += lineLen + 2;
-            if (trailerBytes > limits.maxHeaderBytes()) throw new HttpParseException(431, "Header section too large");
-            lineLen = 0;
-          }
-        }
-        default -> throw failure;
+  /**
+   * True once any byte of a request has been consumed and the request is not complete: the
+   * connection is mid-request (header/body read timeout) rather than idle (keep-alive timeout).
+   */
+  public boolean hasPartialRequest() {
+    return switch (state) {
+      case REQUEST_LINE -> lineLength > 0 || emptyLinesSkipped > 0;
+      case CORRUPT -> false;
+      default -> true;
+    };
+  }
+
+  /**
+   * True exactly once after the headers of an HTTP/1.1 request with {@code Expect: 100-continue}
+   * were parsed and its body has not fully arrived, so the caller answers {@code 100 Continue}
+   * (RFC 9110 §10.1.1). False once the request is complete: the client is no longer waiting.
+   */
+  public boolean takeExpectContinue() {
+    boolean result = expectContinue;
+    expectContinue = false;
+    return result;
+  }
+
+  State state() {
+    return state;
+  }
+
+  // ---- lines ----------------------------------------------------------------------------------
+
+  /**
+   * Appends bytes of {@code in} to {@link #line} up to and including the next LF. Takes at most
+   * one byte more than {@code budget} (bytes this line may still use, LF included), so that a
+   * line crossing the limit fails without buffering anything past it.
+   */
+  private boolean readLine(ByteBuffer in, int budget, int status, String message) throws HttpParseException {
+    int allowed = budget - lineLength;
+    int scan = Math.min(in.remaining(), allowed + 1);
+    int start = in.position();
+    int take = scan;
+    boolean complete = false;
+    for (int i = 0; i < scan; i++) {
+      if (in.get(start + i) == LF) {
+        take = i + 1;
+        complete = true;
+        break;
       }
     }
+    if (take > allowed) throw new HttpParseException(status, message);
+    ensureLineCapacity(lineLength + take);
+    in.get(line, lineLength, take);
+    lineLength += take;
+    return complete;
+  }
+
+  private void ensureLineCapacity(int needed) {
+    if (needed <= line.length) return;
+    // Never past maxHeaderBytes: readLine refuses lines over the section budget.
+    int capacity = Math.min(Math.max(needed, line.length * 2), limits.maxHeaderBytes());
+    line = Arrays.copyOf(line, capacity);
+  }
+
+  /** The content of a complete line, after checking it ends in CRLF (RFC 9112 §2.2). */
+  private int contentEnd(String bareLfMessage) throws HttpParseException {
+    // RFC 9112 §2.2 allows a recipient to accept a bare LF; we do not, because a front end that
+    // disagrees would frame the request differently (request smuggling).
+    if (lineLength < 2 || line[lineLength - 2] != CR) throw new HttpParseException(400, bareLfMessage);
+    return lineLength - 2;
+  }
+
+  // ---- request line ---------------------------------------------------------------------------
+
+  private void onRequestLine() throws HttpParseException {
+    int end = contentEnd("Bare LF in request line");
+    if (end == 0) {
+      // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
+      if (++emptyLinesSkipped > MAX_LEADING_EMPTY_LINES) {
+        throw new HttpParseException(400, "Too many empty lines before request line");
+      }
+      lineLength = 0;
+      return;
+    }
+    // RFC 9112 §3: request-line = method SP request-target SP HTTP-version; exactly two SPs.
+    int sp1 = indexOf(' ', 0, end);
+    int sp2 = sp1 < 0 ? -1 : indexOf(' ', sp1 + 1, end);
+    if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1 || sp2 == end - 1 || indexOf(' ', sp2 + 1, end) >= 0) {
+      throw new HttpParseException(400, "Invalid request line");
+    }
+    // RFC 9112 §3.1: method = token.
+    for (int i = 0; i < sp1; i++) {
+      if (!TCHAR[line[i] & 0xff]) throw new HttpParseException(400, "Invalid request line");
+    }
+    // Version before target, so that the HTTP/2 preface "PRI * HTTP/2.0" is answered 505.
+    version = parseVersion(sp2 + 1, end);
+    method = latin1(0, sp1);
+    target = parseTarget(sp1 + 1, sp2);
+    sectionBytes = lineLength;
+    lineLength = 0;
+    fieldCount = 0;
+    headerBuilder = new HttpHeaders.Builder();
+    state = State.HEADERS;
+  }
+
+  private String parseVersion(int from, int to) throws HttpParseException {
+    // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
+    if (to - from != 8
+        || line[from] != 'H' || line[from + 1] != 'T' || line[from + 2] != 'T' || line[from + 3] != 'P'
+        || line[from + 4] != '/' || !isDigit(line[from + 5]) || line[from + 6] != '.' || !isDigit(line[from + 7])) {
+      throw new HttpParseException(400, "Invalid HTTP version");
+    }
+    if (line[from + 5] == '1' && line[from + 7] == '1') return "HTTP/1.1";
+    if (line[from + 5] == '1' && line[from + 7] == '0') return "HTTP/1.0";
+    // RFC 9110 §15.6.6: 505 for a major version we do not speak, including HTTP/2's preface.
+    throw new HttpParseException(505, "Unsupported HTTP version");
+  }
+
+  private String parseTarget(int from, int to) throws HttpParseException {
+    // RFC 9112 §3.2: the target holds no whitespace or controls; we also refuse non-ASCII bytes.
+    for (int i = from; i < to; i++) {
+      int b = line[i] & 0xff;
+      if (b <= 0x20 || b >= 0x7f) throw new HttpParseException(400, "Invalid request target");
+    }
+    // RFC 9112 §3.2.1 origin-form, or §3.2.4 asterisk-form for OPTIONS only. We are no proxy and
+    // do not accept absolute-form (§3.2.2) or authority-form (§3.2.3): our clients never send them.
+    boolean originForm = line[from] == '/';
+    boolean asteriskForm = to - from == 1 && line[from] == '*' && "OPTIONS".equals(method);
+    if (!originForm && !asteriskForm) throw new HttpParseException(400, "Invalid request target");
+    return latin1(from, to - from);
+  }
+
+  // ---- header and trailer fields --------------------------------------------------------------
+
+  private void onFieldLine(boolean keep) throws HttpParseException {
+    int end = contentEnd("Bare LF in header section");
+    sectionBytes += lineLength;
+    lineLength = 0;
+    if (++fieldCount > limits.maxHeaderCount()) throw new HttpParseException(431, "Too many headers");
+    // RFC 9112 §5.2: a server MUST reject obs-fold with 400 (or unfold it; we do not).
+    // RFC 9112 §2.2: the same for whitespace before the first field line.
+    if (line[0] == ' ' || line[0] == '\t') throw new HttpParseException(400, "Obsolete line folding");
+    // RFC 9110 §5.1: field-name = token. RFC 9112 §5.1: whitespace before the colon MUST be 400.
+    int colon = -1;
+    for (int i = 0; i < end; i++) {
+      byte b = line[i];
+      if (b == ':') {
+        colon = i;
+        break;
+      }
+      if (!TCHAR[b & 0xff]) throw new HttpParseException(400, "Invalid header name");
+    }
+    if (colon <= 0) throw new HttpParseException(400, "Invalid header name");
+    // RFC 9112 §5.1: OWS around the value is not part of it.
+    int from = colon + 1;
+    int to = end;
+    while (from < to && isOws(line[from])) from++;
+    while (to > from && isOws(line[to - 1])) to--;
+    // RFC 9110 §5.5: field-vchar = VCHAR / obs-text, with SP and HTAB inside; any other control
+    // (NUL, CR, LF, DEL) MUST be rejected or replaced; we reject.
+    for (int i = from; i < to; i++) {
+      int b = line[i] & 0xff;
+      if ((b < 0x20 && b != '\t') || b == 0x7f) throw new HttpParseException(400, "Invalid header value");
+    }
+    // RFC 9110 §5.5: obs-text bytes carry no defined charset; ISO-8859-1 keeps each byte as one char.
+    if (keep) headerBuilder.add(latin1(0, colon), latin1(from, to - from));
+  }
+
+  private HttpRequest onHeadersComplete() throws HttpParseException {
+    headers = headerBuilder.build();
+    headerBuilder = null;
+    sectionBytes = 0;
+    lineLength = 0;
+    boolean http11 = "HTTP/1.1".equals(version);
+    // RFC 9112 §3.2: 400 for an HTTP/1.1 request without Host, or with more than one.
+    int hosts = headers.count("Host");
+    if (hosts == 0 && http11) throw new HttpParseException(400, "Missing Host header");
+    if (hosts > 1) throw new HttpParseException(400, "Multiple Host headers");
+
+    int transferEncodings = headers.count("Transfer-Encoding");
+    int contentLengths = headers.count("Content-Length");
+    if (transferEncodings > 0) {
+      // RFC 9112 §6.3 item 3: both present is a smuggling attempt; we reject rather than let TE win.
+      if (contentLengths > 0) throw new HttpParseException(400, "Both Content-Length and Transfer-Encoding");
+      // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message MUST be treated as faulty framing.
+      if (!http11) throw new HttpParseException(400, "Transfer-Encoding in HTTP/1.0");
+      checkTransferEncoding();
+      chunkSizeLine.startBody();
+      state = State.CHUNK_SIZE;
+    } else if (contentLengths > 0) {
+      long length = parseContentLength(contentLengths);
+      // Checked before any body byte is read or any array sized by it is allocated.
+      if (length > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
+      if (length == 0) return complete();
+      bodyRemaining = length;
+      state = State.BODY;
+    } else {
+      // RFC 9112 §6.3 item 7: a request with neither field has no body.
+      return complete();
+    }
+    // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
+    expectContinue = http11 && headers.hasToken("Expect", "100-continue");
     return null;
   }
 
-  // ------------------------------------------------------------------ header section
-
-  /** Accumulates the header section; true once the empty line ending it has arrived. */
-  private boolean readHead(ByteBuffer in) throws HttpParseException {
-    while (in.hasRemaining()) {
-      byte b = in.get();
-      if (headLen == head.length) grow();
-      head[headLen++] = b;
-      if (b == '\n') {
-        // RFC 9112 §2.2: we accept only CRLF; a bare LF is a smuggling vector (hostile-inputs A34).
-        if (headLen < 2 || head[headLen - 2] != '\r') throw new HttpParseException(400, "Bare LF in header section");
-        int len = headLen - 2 - lineStart;
-        if (len == 0) {
-          if (lines == 0) {
-            // RFC 9112 §2.2: ignore empty lines before the request line, but only a few.
-            if (++leadingEmpty > MAX_LEADING_EMPTY_LINES) throw new HttpParseException(400, "Invalid request line");
-            headLen = 0;
-            lineStart = 0;
-            continue;
-          }
-          parseHead();
-          return true;
-        }
-        lines++;
-        if (lines > limits.maxHeaderCount() + 1) throw new HttpParseException(431, "Too many headers");
-        lineStart = headLen;
-      } else if (lines == 0 && headLen > limits.maxRequestLineBytes()) {
-        throw new HttpParseException(414, "Request line too long");
-      }
-      if (headLen > limits.maxHeaderBytes()) throw new HttpParseException(431, "Header section too large");
-    }
-    return false;
-  }
-
-  private void grow() {
-    int next = Math.min(Math.max(256, head.length * 2), limits.maxHeaderBytes() + 2);
-    head = Arrays.copyOf(head, next);
-  }
-
-  private void parseHead() throws HttpParseException {
-    int end = indexOfCrlf(0);
-    parseRequestLine(0, end);
-    HttpHeaders.Builder hb = new HttpHeaders.Builder();
-    int pos = end + 2;
-    while (pos < headLen - 2) {
-      int e = indexOfCrlf(pos);
-      parseHeaderLine(pos, e, hb);
-      pos = e + 2;
-    }
-    headers = hb.build();
-  }
-
-  private int indexOfCrlf(int from) {
-    for (int i = from; i < headLen - 1; i++) if (head[i] == '\r' && head[i + 1] == '\n') return i;
-    return headLen;
-  }
-
-  private void parseRequestLine(int start, int end) throws HttpParseException {
-    // RFC 9112 §3: method SP request-target SP HTTP-version
-    int sp1 = indexOf(' ', start, end);
-    int sp2 = sp1 < 0 ? -1 : indexOf(' ', sp1 + 1, end);
-    if (sp1 <= start || sp2 < 0 || sp2 == sp1 + 1 || indexOf(' ', sp2 + 1, end) >= 0) {
-      throw new HttpParseException(400, "Invalid request line");
-    }
-    for (int i = start; i < sp1; i++) {
-      if (!isTokenChar(head[i])) throw new HttpParseException(400, "Invalid request line");
-    }
-    for (int i = sp1 + 1; i < sp2; i++) {
-      // RFC 9112 §3.2: visible ASCII only in the request-target.
-      if (head[i] <= 0x20 || head[i] >= 0x7f) throw new HttpParseException(400, "Invalid request line");
-    }
-    method = ascii(start, sp1);
-    target = ascii(sp1 + 1, sp2);
-    version = ascii(sp2 + 1, end);
-    if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-      boolean wellFormed = version.length() == 8 && version.startsWith("HTTP/")
-          && Character.isDigit(version.charAt(5)) && version.charAt(6) == '.' && Character.isDigit(version.charAt(7));
-      // RFC 9110 §15.6.6: 505 for a version we do not speak (the HTTP/2 preface; hostile A37).
-      if (wellFormed) throw new HttpParseException(505, "Unsupported HTTP version");
-      throw new HttpParseException(400, "Invalid request line");
-    }
-    boolean originForm = target.startsWith("/");
-    boolean asterisk = target.equals("*") && method.equals("OPTIONS");
-    if (!originForm && !asterisk) throw new HttpParseException(400, "Invalid request target");
-  }
-
-  private void parseHeaderLine(int start, int end, HttpHeaders.Builder hb) throws HttpParseException {
-    // RFC 9112 §5.2: obsolete line folding is refused (hostile-inputs A34).
-    if (head[start] == ' ' || head[start] == '\t') throw new HttpParseException(400, "Obsolete line folding");
-    int colon = indexOf(':', start, end);
-    if (colon <= start) throw new HttpParseException(400, "Invalid header name");
-    for (int i = start; i < colon; i++) {
-      // RFC 9112 §5.1: no whitespace between the name and the colon; names are tokens.
-      if (!isTokenChar(head[i])) throw new HttpParseException(400, "Invalid header name");
-    }
-    int vs = colon + 1;
-    int ve = end;
-    while (vs < ve && (head[vs] == ' ' || head[vs] == '\t')) vs++;
-    while (ve > vs && (head[ve - 1] == ' ' || head[ve - 1] == '\t')) ve--;
-    for (int i = vs; i < ve; i++) {
-      int c = head[i] & 0xff;
-      // RFC 9110 §5.5: field values hold no control characters but HTAB.
-      if ((c < 0x20 && c != '\t') || c == 0x7f) throw new HttpParseException(400, "Invalid header value");
-    }
-    hb.add(ascii(start, colon), new String(head, vs, ve - vs, StandardCharsets.ISO_8859_1));
-  }
-
-  private int indexOf(char c, int from, int to) {
-    for (int i = from; i < to; i++) if (head[i] == c) return i;
-    return -1;
-  }
-
-  private String ascii(int from, int to) {
-    return new String(head, from, to - from, StandardCharsets.ISO_8859_1);
-  }
-
-  /** RFC 9110 §5.6.2 tchar. */
-  static boolean isTokenChar(byte b) {
-    int c = b & 0xff;
-    if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') return true;
-    return "!#$%&'*+-.^_`|~".indexOf(c) >= 0 && c != 0;
-  }
-
-  // ------------------------------------------------------------------ body framing
-
-  /** Decides the body framing (RFC 9112 §6.3); returns the request when it has no body. */
-  private HttpRequest startBody() throws HttpParseException {
-    List<String> te = headers.all("Transfer-Encoding");
-    List<String> cl = headers.all("Content-Length");
-    bodyLen = 0;
-    body = null;
-    if (!te.isEmpty() && !cl.isEmpty()) {
-      throw new HttpParseException(400, "Both Content-Length and Transfer-Encoding"); // §6.3 item 3
-    }
-    if (!te.isEmpty()) {
-      if (!version.equals("HTTP/1.1")) throw new HttpParseException(400, "Transfer-Encoding in HTTP/1.0");
-      if (te.size() != 1 || !te.get(0).equalsIgnoreCase("chunked")) {
-        throw new HttpParseException(501, "Unsupported Transfer-Encoding");
-      }
-      state = State.CHUNK_SIZE;
-      lineLen = 0;
-      noteExpect();
-      return null;
-    }
-    if (!cl.isEmpty()) {
-      long length = parseContentLength(cl);
-      if (length > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
-      if (length > 0) {
-        state = State.BODY;
-        remaining = length;
-        noteExpect();
-        return null;
-      }
-    }
-    return finish();
-  }
-
-  private static long parseContentLength(List<String> values) throws HttpParseException {
-    // RFC 9112 §6.3 item 5: several or malformed lengths are unrecoverable (hostile-inputs A34).
-    if (values.size() != 1) throw new HttpParseException(400, "Invalid Content-Length");
-    String v = values.get(0);
-    if (v.isEmpty() || v.length() > 12) {
-      if (v.length() > 12 && v.chars().allMatch(Character::isDigit)) throw new HttpParseException(413, "Body too large");
-      throw new HttpParseException(400, "Invalid Content-Length");
-    }
-    long n = 0;
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
+  private long parseContentLength(int fields) throws HttpParseException {
+    // RFC 9110 §8.6 lets a recipient merge identical values; we refuse any repetition or list,
+    // since an intermediary that merged differently would see a different message boundary.
+    if (fields > 1) throw new HttpParseException(400, "Invalid Content-Length");
+    String value = headers.first("Content-Length");
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT. 18 digits cannot overflow a long.
+    if (value.isEmpty() || value.length() > 18) throw new HttpParseException(400, "Invalid Content-Length");
+    long length = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       if (c < '0' || c > '9') throw new HttpParseException(400, "Invalid Content-Length");
-      n = n * 10 + (c - '0');
+      length = length * 10 + (c - '0');
     }
-    return n;
+    return length;
   }
 
-  private void noteExpect() {
-    String expect = headers.first("Expect");
-    expectContinue = expect != null && expect.equalsIgnoreCase("100-continue") && version.equals("HTTP/1.1");
+  /**
+   * The codings, across every Transfer-Encoding field (RFC 9110 §5.3 joins them as one list),
+   * must end in exactly one {@code chunked}, and we decode no other coding.
+   */
+  private void checkTransferEncoding() throws HttpParseException {
+    boolean chunkedLast = false;
+    boolean chunkedSeen = false;
+    boolean otherSeen = false;
+    for (int f = 0; f < headers.size(); f++) {
+      if (!headers.name(f).equalsIgnoreCase("Transfer-Encoding")) continue;
+      String value = headers.value(f);
+      int start = 0;
+      while (start <= value.length()) {
+        int comma = value.indexOf(',', start);
+        int end = comma < 0 ? value.length() : comma;
+        int from = start;
+        int to = end;
+        while (from < to && isOws((byte) value.charAt(from))) from++;
+        while (to > from && isOws((byte) value.charAt(to - 1))) to--;
+        // RFC 9110 §5.6.1: empty list elements are ignored.
+        if (to > from) {
+          boolean chunked = value.regionMatches(true, from, "chunked", 0, 7) && to - from == 7;
+          // RFC 9112 §6.1: chunked MUST NOT be applied more than once.
+          if (chunked && chunkedSeen) throw new HttpParseException(400, "Invalid Transfer-Encoding");
+          chunkedSeen |= chunked;
+          otherSeen |= !chunked;
+          chunkedLast = chunked;
+        }
+        if (comma < 0) break;
+        start = comma + 1;
+      }
+    }
+    // RFC 9112 §6.3 item 4: chunked not final means the length is unknown: 400 and close.
+    if (!chunkedLast) throw new HttpParseException(400, "Invalid Transfer-Encoding");
+    // RFC 9112 §6.1: a coding we do not understand SHOULD get 501.
+    if (otherSeen) throw new HttpParseException(501, "Unsupported Transfer-Encoding");
   }
 
-  private void appendBody(ByteBuffer in, int n) throws HttpParseException {
+  // ---- bodies ---------------------------------------------------------------------------------
+
+  private boolean readFixedBody(ByteBuffer in) {
+    int n = (int) Math.min(in.remaining(), bodyRemaining);
+    appendBody(in, n, bodyLength + bodyRemaining);
+    bodyRemaining -= n;
+    return bodyRemaining == 0;
+  }
+
+  /** Copies {@code n} bytes into the body, growing it with what arrived, never past {@code cap}. */
+  private void appendBody(ByteBuffer in, int n, long cap) {
     if (n == 0) return;
-    long total = (long) bodyLen + n;
-    if (total > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
-    if (body == null || total > body.length) {
-      // Grow with what arrives, not with what was declared (hostile-inputs A17).
-      long want = Math.max(total, body == null ? Math.min(total + remaining, 8192) : (long) body.length * 2);
-      int cap = (int) Math.min(want, limits.maxBodyBytes());
-      body = body == null ? new byte[cap] : Arrays.copyOf(body, cap);
+    int needed = bodyLength + n;
+    if (body == null || needed > body.length) {
+      int current = body == null ? INITIAL_BODY_CAPACITY / 2 : body.length;
+      int capacity = (int) Math.min(cap, Math.max(needed, (long) current * 2));
+      body = body == null ? new byte[capacity] : Arrays.copyOf(body, capacity);
     }
-    in.get(body, bodyLen, n);
-    bodyLen += n;
+    in.get(body, bodyLength, n);
+    bodyLength = needed;
   }
 
-  /** Reads one CRLF-terminated line into {@link #line}; true when complete. */
-  private boolean readLine(ByteBuffer in) throws HttpParseException {
-    while (in.hasRemaining()) {
-      byte b = in.get();
-      if (b == '\n') {
-        if (lineLen == 0 || line[lineLen - 1] != '\r') throw new HttpParseException(400, "Invalid chunk size");
-        lineLen--;
-        return true;
-      }
-      if (lineLen == line.length) {
-        if (state == State.TRAILERS) throw new HttpParseException(431, "Header section too large");
-        throw new HttpParseException(400, "Invalid chunk size");
-      }
-      line[lineLen++] = b;
-    }
-    return false;
-  }
-
-  private void onChunkSize() throws HttpParseException {
-    // RFC 9112 §7.1: chunk-size [ chunk-ext ] CRLF, size in hex; extensions are ignored.
-    int end = 0;
-    while (end < lineLen && line[end] != ';' && line[end] != ' ' && line[end] != '\t') end++;
-    if (end == 0 || end > 8) throw new HttpParseException(400, "Invalid chunk size");
-    long size = 0;
-    for (int i = 0; i < end; i++) {
-      int d = Character.digit(line[i], 16);
-      if (d < 0) throw new HttpParseException(400, "Invalid chunk size");
-      size = size * 16 + d;
-    }
-    lineLen = 0;
-    if (size == 0) {
+  private void onChunkSize(long chunkSize) throws HttpParseException {
+    if (chunkSize == 0) {
+      // RFC 9112 §7.1: last-chunk, then the trailer section, limited like the header section.
       state = State.TRAILERS;
-      trailerBytes = 0;
+      sectionBytes = 0;
+      fieldCount = 0;
+      lineLength = 0;
       return;
     }
-    if (bodyLen + size > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
-    remaining = size;
+    // The running total is checked against the declared chunk before reading it: fail at the
+    // chunk that crosses the limit, not after buffering it. chunkSize < 2^32, so no overflow.
+    if (bodyLength + chunkSize > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
+    bodyRemaining = chunkSize;
     state = State.CHUNK_DATA;
   }
 
-  private HttpRequest finish() {
-    byte[] b = body == null ? new byte[0] : bodyLen == body.length ? body : Arrays.copyOf(body, bodyLen);
-    HttpRequest r = HttpRequest.of(method, target, version, headers, b);
-    state = State.HEAD;
-    head = head.length > 1024 ? new byte[0] : head; // do not keep a large buffer for an idle connection
-    headLen = 0;
-    lineStart = 0;
-    lines = 0;
-    leadingEmpty = 0;
-    body = null;
-    bodyLen = 0;
-    remaining = 0;
-    lineLen = 0;
-    expectContinue = false;
-    method = target = version = null;
+  private boolean readChunkData(ByteBuffer in) {
+    int n = (int) Math.min(in.remaining(), bodyRemaining);
+    appendBody(in, n, limits.maxBodyBytes());
+    bodyRemaining -= n;
+    if (bodyRemaining > 0) return false;
+    chunkDataEndBytes = 0;
+    state = State.CHUNK_DATA_END;
+    return true;
+  }
+
+  private boolean readChunkDataEnd(ByteBuffer in) throws HttpParseException {
+    while (in.hasRemaining()) {
+      // RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF.
+      byte expected = chunkDataEndBytes == 0 ? CR : LF;
+      if (in.get() != expected) throw new HttpParseException(400, "Missing CRLF after chunk data");
+      if (++chunkDataEndBytes == 2) {
+        chunkSizeLine.startLine();
+        state = State.CHUNK_SIZE;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- completion -----------------------------------------------------------------------------
+
+  private HttpRequest complete() {
+    byte[] content;
+    if (body == null) {
+      content = new byte[0];
+    } else {
+      content = body.length == bodyLength ? body : Arrays.copyOf(body, bodyLength);
+    }
+    HttpRequest request = HttpRequest.of(method, target, version, headers, content);
+    state = State.REQUEST_LINE;
+    lineLength = 0;
+    // An idle keep-alive connection should not keep one long cookie's worth of buffer.
+    if (line.length > INITIAL_LINE_CAPACITY * 16) line = new byte[INITIAL_LINE_CAPACITY];
+    emptyLinesSkipped = 0;
+    sectionBytes = 0;
+    fieldCount = 0;
+    method = null;
+    target = null;
+    version = null;
     headers = null;
-    return r;
+    expectContinue = false;
+    body = null;
+    bodyLength = 0;
+    bodyRemaining = 0;
+    return request;
+  }
+
+  // ---- bytes ----------------------------------------------------------------------------------
+
+  private int indexOf(char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (line[i] == c) return i;
+    }
+    return -1;
+  }
+
+  private String latin1(int offset, int length) {
+    return new String(line, offset, length, StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static boolean isOws(byte b) {
+    return b == ' ' || b == '\t';
   }
 }

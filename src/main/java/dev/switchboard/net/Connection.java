@@ -361,7 +361,8 @@ final class Connection implements WebSocketConnection {
 
   /** Any thread: an HTTP response for the outstanding exchange. */
   void sendHttpResponse(HttpResponse response, boolean keepAlive, boolean headOnly) {
-    enqueue(HttpResponseWriter.encode(response, keepAlive, headOnly),
+    enqueue(headOnly ? ByteBuffer.wrap(HttpResponseWriter.encodeHead(response, keepAlive))
+        : HttpResponseWriter.encode(response, keepAlive),
         keepAlive ? AfterDrain.RESUME_HTTP : AfterDrain.SHUTDOWN_OUTPUT);
   }
 

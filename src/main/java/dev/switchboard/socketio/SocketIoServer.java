@@ -335,7 +335,7 @@ public final class SocketIoServer implements AutoCloseable {
     Map<String, String> query = new LinkedHashMap<>();
     try {
       QueryParameters q = QueryParameters.parse(req.rawQuery());
-      for (String name : q.names()) query.put(name, q.first(name));
+      for (int i = 0; i < q.size(); i++) query.putIfAbsent(q.name(i), q.value(i));
     } catch (HttpParseException e) {
       // the Engine.IO layer already refused malformed queries
     }

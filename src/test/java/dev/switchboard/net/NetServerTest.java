@@ -111,7 +111,7 @@ class NetServerTest {
         // hostile-inputs A34 request smuggling shapes
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", "400"},
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "400"},
-        {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", "501"},
+        {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", "400"},
         {"GET /hello HTTP/1.1\nHost: x\n\n", "400"},
         {"GET /hello HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", "400"},
         // hostile-inputs A37: the HTTP/2 preface
