@@ -69,7 +69,25 @@ public final class EngineIoHost implements AutoCloseable {
 
   @Override
   public void close() {
+    close(java.time.Duration.ofSeconds(3));
+  }
+
+  /**
+   * Graceful shutdown: new handshakes get 503, every session is closed with "server shutting
+   * down" (buffered packets and the close go out first), then we wait up to {@code grace} for the
+   * sessions to end; the I/O loops write what is still queued before they close the sockets.
+   */
+  public void close(java.time.Duration grace) {
     engine.closeAll(CloseReason.SERVER_SHUTDOWN);
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (System.nanoTime() - deadline < 0 && engine.sessionCount() > 0) {
+      try {
+        Thread.sleep(10); // shutdown only: polling two counters, no test depends on this
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     net.close();
     workers.shutdownNow();
     if (ownedScheduler != null) ownedScheduler.close();

@@ -445,7 +445,8 @@ public final class EngineIoSession {
     awaitingPong = false;
     if (probe != null) abandonProbe("session closing");
     boolean graceful = reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTDOWN;
-    if (state == State.OPEN && graceful && transport instanceof PollingTransport && !transport.isWritable()) {
+    if (state == State.OPEN && reason == CloseReason.FORCED_CLOSE && transport instanceof PollingTransport
+        && !transport.isWritable()) {
       // Wait for the client's next GET to collect the close packet, but not for ever.
       closeAfterNextPoll(reason, description, EngineIoPacket.close());
       return;

@@ -455,6 +455,11 @@ final class Connection implements WebSocketConnection {
     setWriteInterest(true); // a very long queue: let other connections have a turn first
   }
 
+  /** Loop thread, at shutdown: one last attempt to write what is queued (a close frame, say). */
+  void flushBeforeShutdown() {
+    if (mode != Mode.CLOSED) flush();
+  }
+
   private void onDrained() {
     setWriteInterest(false);
     AfterDrain action;

@@ -122,7 +122,11 @@ final class IoLoop implements Runnable {
     } catch (Throwable t) {
       LOG.log(Level.SEVERE, name + " crashed", t);
     } finally {
-      for (Connection c : new ArrayList<>(connections)) c.closeNow(CloseCause.SERVER_SHUTDOWN);
+      runTasks(); // queued writes and closes from the shutdown
+      for (Connection c : new ArrayList<>(connections)) {
+        c.flushBeforeShutdown();
+        c.closeNow(CloseCause.SERVER_SHUTDOWN);
+      }
       runTasks();
       try {
         selector.close();

@@ -1,0 +1,66 @@
+package dev.switchboard.conformance;
+
+import dev.switchboard.cli.EchoApplication;
+import dev.switchboard.engineio.EngineIoHost;
+import dev.switchboard.engineio.EngineIoOptions;
+import dev.switchboard.net.NetOptions;
+import java.time.Duration;
+
+/**
+ * The test applications the Node scenarios talk to, as conformance/README.md specifies them.
+ * Each runs on a free port; {@link Running#restart()} stops it and starts a fresh one on the same
+ * port (for the reconnection scenarios).
+ */
+final class TestApps {
+  private TestApps() {}
+
+  interface Running extends AutoCloseable {
+    String url();
+
+    void restart() throws Exception;
+
+    @Override
+    void close();
+  }
+
+  static Running start(String suite) throws Exception {
+    return switch (suite) {
+      case "engine.io" -> new EngineIo(0);
+      case "socket.io" -> SocketIoApp.start(0);
+      default -> throw new IllegalArgumentException(suite);
+    };
+  }
+
+  /** The engine.io-protocol suite's echo server, plus {@code __server_close__}. */
+  static final class EngineIo implements Running {
+    private EngineIoHost host;
+    private final int port;
+
+    EngineIo(int port) throws Exception {
+      host = startHost(port);
+      this.port = host.port();
+    }
+
+    private static EngineIoHost startHost(int port) throws Exception {
+      return EngineIoHost.start(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(port),
+          EngineIoOptions.DEFAULTS.withPath("/engine.io/").withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
+          new EchoApplication(), null, null);
+    }
+
+    @Override
+    public String url() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void restart() throws Exception {
+      host.close();
+      host = startHost(port);
+    }
+
+    @Override
+    public void close() {
+      host.close();
+    }
+  }
+}
