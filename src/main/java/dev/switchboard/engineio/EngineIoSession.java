@@ -140,12 +140,18 @@ public final class EngineIoSession {
   }
 
   /**
-   * Executor only. Whether a volatile packet can go out at once: the transport takes packets now
-   * and nothing is waiting ahead of it (Node drops volatile packets otherwise).
+   * Executor only. Whether a volatile packet should be sent rather than dropped: nothing is
+   * waiting ahead of it. Over WebSocket that means the socket's queue is nearly empty; over
+   * polling, that the buffer is empty (the packet then leaves with the current or next GET — a
+   * client between two polls is not "busy"). Node drops volatile packets whenever the transport
+   * is not writable, which over polling drops most of them.
    */
   public boolean isReadyForVolatile() {
-    if (state != State.OPEN || transport == null || !transport.isWritable() || !writeBuffer.isEmpty()) return false;
-    return !(transport instanceof WebSocketTransport ws) || ws.connection().queuedBytes() < VOLATILE_QUEUE_LIMIT;
+    if (state != State.OPEN || transport == null || !writeBuffer.isEmpty()) return false;
+    if (transport instanceof WebSocketTransport ws) {
+      return ws.isWritable() && ws.connection().queuedBytes() < VOLATILE_QUEUE_LIMIT;
+    }
+    return true;
   }
 
   /** Bytes queued on a WebSocket beyond which volatile packets are dropped. */

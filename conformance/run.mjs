@@ -1,0 +1,37 @@
+// Conformance scenarios: the unmodified official clients against a server at $SERVER_URL.
+//   node run.mjs --list <engine.io|socket.io>     scenario names, one per line
+//   node run.mjs <suite> <scenario>               exit 0 = pass; "FAIL <scenario>: ..." on stderr otherwise
+// A scenario that needs the harness prints "CONTROL <command>" and waits for "CONTROL-DONE" on stdin.
+// Commands: restart-server (stop the server, start a fresh one on the same port).
+import { engineIoScenarios } from "./scenarios/engine-io.mjs";
+import { socketIoScenarios } from "./scenarios/socket-io.mjs";
+
+const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios };
+const [first, second, third] = process.argv.slice(2);
+
+if (first === "--list") {
+  const suite = suites[second];
+  if (!suite) fail("usage", `unknown suite ${second}`);
+  for (const name of Object.keys(suite)) console.log(name);
+  process.exit(0);
+}
+
+const suite = suites[first];
+const scenario = suite && suite[second];
+if (!scenario) fail("usage", `unknown scenario ${first} ${second}`);
+const url = process.env.SERVER_URL;
+if (!url) fail(second, "SERVER_URL is not set");
+
+const deadline = setTimeout(() => fail(second, "timed out after 15 s"), 15000);
+try {
+  await scenario(url);
+  clearTimeout(deadline);
+  process.exit(0);
+} catch (e) {
+  fail(second, e && e.stack ? e.stack : String(e));
+}
+
+function fail(name, why) {
+  process.stderr.write(`FAIL ${name}: ${why}\n`);
+  process.exit(1);
+}
