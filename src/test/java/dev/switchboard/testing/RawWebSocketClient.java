@@ -26,11 +26,17 @@ public final class RawWebSocketClient implements AutoCloseable {
 
   /** Opens a WebSocket to {@code target}; {@code glued} bytes are sent in the same write. */
   public static RawWebSocketClient open(int port, String target, byte[] glued) throws IOException {
+    return open(port, target, glued, "");
+  }
+
+  /** {@code extraHeaders} are complete header lines, each ending in CRLF. */
+  public static RawWebSocketClient open(int port, String target, byte[] glued, String extraHeaders) throws IOException {
     RawHttpClient http = new RawHttpClient(port);
     byte[] key = new byte[16];
     new Random(1).nextBytes(key);
     String req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
+        + extraHeaders + "\r\n";
     byte[] head = req.getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = new byte[head.length + (glued == null ? 0 : glued.length)];
     System.arraycopy(head, 0, all, 0, head.length);
