@@ -50,7 +50,8 @@ public final class EngineIoSession {
   private Transport transport;
   private WebSocketTransport probe;
   private boolean probeAnswered;
-  private final List<EngineIoPacket> writeBuffer = new ArrayList<>();
+  /** Packets, and shared messages whose frames are pre-built, waiting for the transport. */
+  private final List<Object> writeBuffer = new ArrayList<>();
   private Cancellable pingTimer = Cancellable.NONE;
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
@@ -131,6 +132,17 @@ public final class EngineIoSession {
   public void sendAll(List<EngineIoPacket> packets) {
     if (state != State.OPEN) return;
     writeBuffer.addAll(packets);
+    afterBuffering();
+  }
+
+  /** Queues a message shared with other sessions (a broadcast). Executor only. */
+  public void sendShared(SharedMessage message) {
+    if (state != State.OPEN) return;
+    writeBuffer.add(message);
+    afterBuffering();
+  }
+
+  private void afterBuffering() {
     if (writeBuffer.size() > options.maxBufferedPackets()) {
       // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
       close(CloseReason.TRANSPORT_ERROR, "too many buffered packets");
@@ -299,9 +311,21 @@ public final class EngineIoSession {
       if (probeAnswered && transport instanceof PollingTransport) scheduleUpgradeNoop();
       return;
     }
-    List<EngineIoPacket> batch = new ArrayList<>(writeBuffer);
-    writeBuffer.clear();
-    transport.send(batch);
+    if (transport instanceof WebSocketTransport ws) {
+      for (Object o : writeBuffer) {
+        if (o instanceof SharedMessage m) ws.sendFrames(m.webSocketFrames());
+        else ws.send(List.of((EngineIoPacket) o));
+      }
+      writeBuffer.clear();
+    } else {
+      List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
+      for (Object o : writeBuffer) {
+        if (o instanceof SharedMessage m) batch.addAll(m.packets());
+        else batch.add((EngineIoPacket) o);
+      }
+      writeBuffer.clear();
+      transport.send(batch);
+    }
     if (state == State.CLOSING) finishClose();
   }
 

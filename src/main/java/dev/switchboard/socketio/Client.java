@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.CloseReason;
 import dev.switchboard.engineio.EngineIoSession;
 import dev.switchboard.engineio.SessionHandler;
-import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.adapter.Outgoing;
 import dev.switchboard.socketio.protocol.SocketIoDecoder;
 import dev.switchboard.socketio.protocol.SocketIoEncoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * {@link Socket} per namespace, and closes the connection when the client breaks the protocol
  * (as Node's socket.io does) or joins no namespace within {@code connectTimeout}.
  *
- * <p>Threading: every method except {@link #send}/{@link #sendEncoded} runs on the Engine.IO
+ * <p>Threading: every method except {@link #send}/{@link #sendOutgoing} runs on the Engine.IO
  * session's serial executor.
  */
 final class Client implements SessionHandler {
@@ -185,23 +185,15 @@ final class Client implements SessionHandler {
   // ------------------------------------------------------------------ outgoing (any thread)
 
   void send(SocketIoPacket packet, BroadcastFlags flags) {
-    sendEncoded(SocketIoEncoder.encode(packet), flags);
+    sendOutgoing(new Outgoing(SocketIoEncoder.encode(packet)), flags);
   }
 
-  void sendEncoded(SocketIoEncoder.Encoded encoded, BroadcastFlags flags) {
-    List<EngineIoPacket> frames;
-    if (encoded.attachments().isEmpty()) {
-      frames = List.of(EngineIoPacket.message(encoded.text()));
-    } else {
-      frames = new ArrayList<>(1 + encoded.attachments().size());
-      frames.add(EngineIoPacket.message(encoded.text()));
-      for (byte[] a : encoded.attachments()) frames.add(EngineIoPacket.message(a));
-    }
+  void sendOutgoing(Outgoing packet, BroadcastFlags flags) {
     session.executor().execute(() -> {
       // A volatile packet is dropped when the client cannot take it right now (Node drops it
       // when the transport is not writable).
       if (flags.isVolatile() && !session.isReadyForVolatile()) return;
-      session.sendAll(frames);
+      session.sendShared(packet.message());
     });
   }
 }

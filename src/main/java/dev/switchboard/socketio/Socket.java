@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
-import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.adapter.Outgoing;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import java.time.Duration;
@@ -345,8 +345,8 @@ public final class Socket implements AdapterSocket {
   // ------------------------------------------------------------------ AdapterSocket
 
   @Override
-  public void deliver(SocketIoEncoder.Encoded packet, BroadcastFlags flags) {
-    client.sendEncoded(packet, flags);
+  public void deliver(Outgoing packet, BroadcastFlags flags) {
+    client.sendOutgoing(packet, flags);
   }
 
   @Override

@@ -45,6 +45,12 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     for (EngineIoPacket p : packets) sendOne(p);
   }
 
+  /** Writes pre-built frames shared with other sessions. */
+  public void sendFrames(List<java.nio.ByteBuffer> frames) {
+    if (!open) return;
+    for (java.nio.ByteBuffer f : frames) connection.sendFrame(f);
+  }
+
   private void sendOne(EngineIoPacket p) {
     if (p.isBinary()) {
       connection.sendBinary(EngineIoPacketCodec.encodeBinary(p));

@@ -1,13 +1,12 @@
 package dev.switchboard.socketio.adapter;
 
-import dev.switchboard.socketio.protocol.SocketIoEncoder;
 
 /** What the adapter needs of a connected socket. Implemented by the Socket.IO {@code Socket}. */
 public interface AdapterSocket {
   String id();
 
   /** Queues an already-encoded packet for this socket's client. Any thread. */
-  void deliver(SocketIoEncoder.Encoded packet, BroadcastFlags flags);
+  void deliver(Outgoing packet, BroadcastFlags flags);
 
   /** Registers the handler of the ack with {@code ackId} that this socket's client will send. */
   void expectAck(long ackId, AckListener listener);

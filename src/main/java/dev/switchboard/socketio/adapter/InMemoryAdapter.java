@@ -104,7 +104,7 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void broadcast(SocketIoPacket packet, BroadcastOptions options) {
-    SocketIoEncoder.Encoded encoded = SocketIoEncoder.encode(packet);
+    Outgoing encoded = new Outgoing(SocketIoEncoder.encode(packet));
     for (AdapterSocket s : select(options)) s.deliver(encoded, options.flags());
   }
 
@@ -114,7 +114,7 @@ public class InMemoryAdapter implements Adapter {
     // One id serves every recipient: the namespace counter never repeats it (socket.io-adapter).
     long ackId = namespace.nextAckId();
     SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
-    SocketIoEncoder.Encoded encoded = SocketIoEncoder.encode(withId);
+    Outgoing encoded = new Outgoing(SocketIoEncoder.encode(withId));
     List<AdapterSocket> targets = select(options);
     for (AdapterSocket s : targets) s.expectAck(ackId, listener);
     recipientCount.accept(targets.size());

@@ -1,0 +1,47 @@
+package dev.switchboard.engineio;
+
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.engineio.protocol.EngineIoPacketCodec;
+import dev.switchboard.websocket.WebSocketFrameEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Messages that many sessions send alike (a broadcast): the WebSocket frames are built once, on
+ * first use, and every WebSocket session writes the same bytes (Node's socket.io does the same
+ * with {@code wsPreEncodedFrame}). Polling sessions use the packets.
+ *
+ * <p>Threading: immutable but for the lazily built frames, which any thread may build; a race
+ * builds them twice, harmlessly.
+ */
+public final class SharedMessage {
+  private final List<EngineIoPacket> packets;
+  private volatile List<ByteBuffer> frames;
+
+  public SharedMessage(List<EngineIoPacket> packets) {
+    this.packets = List.copyOf(packets);
+  }
+
+  public List<EngineIoPacket> packets() {
+    return packets;
+  }
+
+  /** Read-only frames; callers write {@code duplicate()}s. */
+  public List<ByteBuffer> webSocketFrames() {
+    List<ByteBuffer> f = frames;
+    if (f == null) {
+      List<ByteBuffer> built = new ArrayList<>(packets.size());
+      for (EngineIoPacket p : packets) {
+        ByteBuffer frame = p.isBinary()
+            ? WebSocketFrameEncoder.binary(EngineIoPacketCodec.encodeBinary(p))
+            : WebSocketFrameEncoder.textUtf8(EngineIoPacketCodec.encodeText(p).getBytes(StandardCharsets.UTF_8));
+        built.add(frame.asReadOnlyBuffer());
+      }
+      f = List.copyOf(built);
+      frames = f;
+    }
+    return f;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.socketio.adapter;
+
+import dev.switchboard.engineio.SharedMessage;
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One encoded Socket.IO packet on its way to one or many clients: encoded once, and its
+ * Engine.IO messages (with their WebSocket frames) built once, however many sockets receive it
+ * (socket.io-adapter encodes a broadcast once for the same reason).
+ */
+public final class Outgoing {
+  private final SocketIoEncoder.Encoded encoded;
+  private final SharedMessage message;
+
+  public Outgoing(SocketIoEncoder.Encoded encoded) {
+    this.encoded = encoded;
+    List<EngineIoPacket> packets = new ArrayList<>(1 + encoded.attachments().size());
+    packets.add(EngineIoPacket.message(encoded.text()));
+    for (byte[] a : encoded.attachments()) packets.add(EngineIoPacket.message(a));
+    this.message = new SharedMessage(packets);
+  }
+
+  public SocketIoEncoder.Encoded encoded() {
+    return encoded;
+  }
+
+  /** The Engine.IO messages: the packet's text, then each binary attachment. */
+  public SharedMessage message() {
+    return message;
+  }
+}
