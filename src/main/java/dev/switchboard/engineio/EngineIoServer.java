@@ -156,6 +156,33 @@ public final class EngineIoServer implements HttpHandler {
     }));
   }
 
+  /**
+   * The head of a POST whose body is still arriving. hostile-inputs A15: a second upload for the
+   * same session while one is in progress closes the session, like engine.io's "data request
+   * overlap"; both uploads then get 400.
+   */
+  @Override
+  public void onRequestHead(HttpRequest head, Object connection) {
+    EngineIoSession session = sessionOfPost(head);
+    if (session != null) session.executor().execute(() -> session.onDataRequestStarted(connection));
+  }
+
+  @Override
+  public void onRequestAbandoned(HttpRequest head, Object connection) {
+    EngineIoSession session = sessionOfPost(head);
+    if (session != null) session.executor().execute(() -> session.onDataRequestEnded(connection));
+  }
+
+  private EngineIoSession sessionOfPost(HttpRequest head) {
+    if (!"POST".equals(head.method())) return null;
+    try {
+      String sid = QueryParameters.parse(head.rawQuery()).first("sid");
+      return sid == null ? null : sessions.get(sid);
+    } catch (HttpParseException e) {
+      return null;
+    }
+  }
+
   private void routeToSession(HttpExchange exchange, String sid, String transport, boolean isUpgrade) {
     EngineIoSession session = sessions.get(sid);
     if (session == null) {

@@ -60,6 +60,8 @@ public final class EngineIoSession {
   private boolean awaitingPong;
   private SessionHandler handler;
   private boolean closeNotified;
+  /** Connections whose POST body is arriving for this session (at most one, hostile A15). */
+  private final java.util.Set<Object> uploads = new java.util.HashSet<>(2);
 
   /** Read by request routing on worker threads (hostile-inputs A13: transport mismatch). */
   private volatile String transportName;
@@ -184,6 +186,11 @@ public final class EngineIoSession {
     return transport instanceof PollingTransport && transport.isWritable();
   }
 
+  /** Executor only: POST bodies arriving right now. */
+  int uploadsInProgress() {
+    return uploads.size();
+  }
+
   /** Executor only: whether a ping is out and its pong not yet back. */
   boolean isAwaitingPong() {
     return awaitingPong;
@@ -208,8 +215,33 @@ public final class EngineIoSession {
 
   // ------------------------------------------------------------------ requests routed here
 
+  /** Executor: a POST's body started arriving (its head was parsed). */
+  void onDataRequestStarted(Object connection) {
+    if (state != State.OPEN) return;
+    if (!uploads.isEmpty()) {
+      // hostile-inputs A15; engine.io polling "data request overlap".
+      close(CloseReason.TRANSPORT_ERROR, "data request overlap");
+      return;
+    }
+    uploads.add(connection);
+  }
+
+  /** Executor: an announced POST was dropped before it completed (its slot is released, A32). */
+  void onDataRequestEnded(Object connection) {
+    uploads.remove(connection);
+  }
+
   /** Executor: a polling GET or POST carrying this sid. */
   void onPollingRequest(dev.switchboard.net.HttpExchange exchange, boolean isGet) {
+    if (!isGet) {
+      uploads.remove(exchange.connection());
+      if (!uploads.isEmpty() && state == State.OPEN) {
+        // A whole POST arrived while another one's body is still on its way (hostile A15).
+        server.reject(exchange, ErrorCode.BAD_REQUEST);
+        close(CloseReason.TRANSPORT_ERROR, "data request overlap");
+        return;
+      }
+    }
     if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
       // Upgraded meanwhile (hostile-inputs A13, C75) or gone (C79).
       server.reject(exchange, state == State.CLOSED ? ErrorCode.SESSION_ID_UNKNOWN : ErrorCode.BAD_REQUEST);

@@ -49,6 +49,8 @@ public final class HttpRequestParser {
 
   private final HttpLimits limits;
   private State state = State.REQUEST_LINE;
+  /** Headers parsed, body pending, not yet taken by {@link #takeHead}. */
+  private boolean headReady;
   private HttpParseException failure;
 
   /** The line being accumulated (request line, field line or trailer line), CRLF included. */
@@ -336,7 +338,19 @@ public final class HttpRequestParser {
     }
     // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
     expectContinue = http11 && headers.hasToken("Expect", "100-continue");
+    headReady = true;
     return null;
+  }
+
+  /**
+   * Once per request whose body is still to come: its request line and headers (with an empty
+   * body), so the caller can act before the body arrives — e.g. refuse a second upload that
+   * overlaps a first (engine.io's "data request overlap"). Null otherwise.
+   */
+  public HttpRequest takeHead() {
+    if (!headReady) return null;
+    headReady = false;
+    return HttpRequest.of(method, target, version, headers, new byte[0]);
   }
 
   private long parseContentLength(int fields) throws HttpParseException {
@@ -466,6 +480,7 @@ public final class HttpRequestParser {
     }
     HttpRequest request = HttpRequest.of(method, target, version, headers, content);
     state = State.REQUEST_LINE;
+    headReady = false;
     lineLength = 0;
     // An idle keep-alive connection should not keep one long cookie's worth of buffer.
     if (line.length > INITIAL_LINE_CAPACITY * 16) line = new byte[INITIAL_LINE_CAPACITY];

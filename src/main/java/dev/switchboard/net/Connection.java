@@ -54,6 +54,8 @@ final class Connection implements WebSocketConnection {
   private byte[] pending;
   private HttpExchange exchange;
   private boolean requestInProgress;
+  /** The head of the request whose body is arriving, once announced to the handler. */
+  private HttpRequest announcedHead;
   /** Nanos at which {@link #onTimeout} fires; 0 = none. */
   private long deadline;
   private WebSocketFrameDecoder decoder;
@@ -180,7 +182,15 @@ final class Connection implements WebSocketConnection {
         return;
       }
       if (parser.takeExpectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
-      if (request == null) break;
+      if (request == null) {
+        HttpRequest head = parser.takeHead();
+        if (head != null) {
+          announcedHead = head;
+          server.headReceived(this, head);
+        }
+        break;
+      }
+      announcedHead = null;
       if (buf.hasRemaining()) {
         pending = new byte[buf.remaining()];
         buf.get(pending);
@@ -209,7 +219,14 @@ final class Connection implements WebSocketConnection {
     server.dispatch(ex);
   }
 
+  private void abandonAnnouncedHead() {
+    HttpRequest head = announcedHead;
+    announcedHead = null;
+    if (head != null) server.headAbandoned(this, head);
+  }
+
   private void rejectHttp(HttpParseException e) {
+    abandonAnnouncedHead();
     LOG.log(Level.FINE, "bad request from peer: {0}", e.getMessage());
     HttpResponse response = HttpResponse.status(e.status())
         .header("Content-Type", "text/plain; charset=UTF-8")
@@ -507,6 +524,7 @@ final class Connection implements WebSocketConnection {
 
   void onTimeout() {
     if (mode == Mode.HTTP_READING && requestInProgress) {
+      abandonAnnouncedHead();
       // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile A17, A31, A32).
       HttpResponse r = HttpResponse.status(408)
           .header("Content-Type", "text/plain; charset=UTF-8")
@@ -539,6 +557,7 @@ final class Connection implements WebSocketConnection {
     }
     loop.remove(this);
     server.onClosed(this);
+    abandonAnnouncedHead();
     HttpExchange ex = exchange;
     exchange = null;
     pending = null;

@@ -31,6 +31,11 @@ public final class HttpExchange {
     return request;
   }
 
+  /** Identifies the TCP connection (see {@link HttpHandler#onRequestHead}). */
+  public Object connection() {
+    return connection;
+  }
+
   public InetSocketAddress remoteAddress() {
     return connection.remoteAddress();
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.net;
 
+import dev.switchboard.http.HttpRequest;
+
 /**
  * Handles an HTTP request. The server calls its top-level handler (an {@link HttpRouter}) on the
  * I/O thread that parsed the request; the router runs application handlers on workers. At most
@@ -12,4 +14,14 @@ package dev.switchboard.net;
 @FunctionalInterface
 public interface HttpHandler {
   void handle(HttpExchange exchange);
+
+  /**
+   * The head of a request whose body is still arriving, on the I/O thread (must not block).
+   * {@code connection} identifies the TCP connection; the same object is
+   * {@link HttpExchange#connection()} when the request completes.
+   */
+  default void onRequestHead(HttpRequest head, Object connection) { }
+
+  /** A request announced by {@link #onRequestHead} will never complete (refused or dropped). */
+  default void onRequestAbandoned(HttpRequest head, Object connection) { }
 }

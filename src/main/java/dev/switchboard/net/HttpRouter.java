@@ -70,6 +70,26 @@ public final class HttpRouter implements HttpHandler {
     exchange.respond(plain(404, "Not found\n"));
   }
 
+  @Override
+  public void onRequestHead(dev.switchboard.http.HttpRequest head, Object connection) {
+    Route r = inlineRoute(head.path());
+    if (r != null) r.handler.onRequestHead(head, connection);
+  }
+
+  @Override
+  public void onRequestAbandoned(dev.switchboard.http.HttpRequest head, Object connection) {
+    Route r = inlineRoute(head.path());
+    if (r != null) r.handler.onRequestAbandoned(head, connection);
+  }
+
+  /** Only inline routes hear of heads: they run on the I/O thread and promise not to block. */
+  private Route inlineRoute(String path) {
+    for (Route r : routes) {
+      if (r.path.test(path)) return r.inline ? r : null;
+    }
+    return null;
+  }
+
   private static void run(HttpHandler handler, HttpExchange exchange) {
     try {
       handler.handle(exchange);

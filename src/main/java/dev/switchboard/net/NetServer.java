@@ -167,6 +167,24 @@ public final class NetServer implements AutoCloseable {
     }
   }
 
+  /** Loop thread: a request's body is still arriving. */
+  void headReceived(Connection c, dev.switchboard.http.HttpRequest head) {
+    try {
+      handler.onRequestHead(head, c);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "head handler failed", e);
+    }
+  }
+
+  /** Loop thread: an announced request will not complete. */
+  void headAbandoned(Connection c, dev.switchboard.http.HttpRequest head) {
+    try {
+      handler.onRequestAbandoned(head, c);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "head handler failed", e);
+    }
+  }
+
   /** Stops accepting and drops every connection. */
   @Override
   public void close() {

@@ -93,6 +93,42 @@ class EngineIoPollingTest {
   }
 
   @Test
+  void overlappingUploadsCloseTheSession() throws Exception {
+    // hostile-inputs A15: a second POST while the first one's body is still arriving.
+    String sid = server.handshake();
+    try (RawHttpClient slow = new RawHttpClient(server.port())) {
+      slow.send("POST /engine.io/?" + polling(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n4ab");
+      Await.until("upload announced", () -> uploads(sid) == 1);
+      RawHttpClient.Response second = server.post(polling(sid), "4second");
+      assertEquals(400, second.status());
+      slow.send("cdefghi");
+      assertEquals(400, slow.readResponse().status());
+    }
+    Await.until("session closed", () -> server.sessions() == 0);
+  }
+
+  @Test
+  void droppedUploadReleasesItsSlot() throws Exception {
+    // hostile-inputs A32: the "upload in progress" mark does not outlive its connection.
+    String sid = server.handshake();
+    RawHttpClient slow = new RawHttpClient(server.port());
+    slow.send("POST /engine.io/?" + polling(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n4ab");
+    Await.until("upload announced", () -> uploads(sid) == 1);
+    slow.close();
+    Await.until("slot released", () -> uploads(sid) == 0);
+    assertEquals(200, server.post(polling(sid), "4next").status());
+    assertEquals(1, server.sessions());
+  }
+
+  private int uploads(String sid) {
+    EngineIoSession s = server.host.engine().session(sid);
+    if (s == null) return -1;
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    s.executor().execute(() -> f.complete(s.uploadsInProgress()));
+    return f.join();
+  }
+
+  @Test
   void octetStreamPostIsRefusedAndClosesTheSession() throws Exception {
     // hostile-inputs A19
     String sid = server.handshake();
