@@ -8,6 +8,6 @@ final class RawWebSocketClientWithOrigin {
   private RawWebSocketClientWithOrigin() {}
 
   static RawWebSocketClient open(int port, String target, String origin) throws IOException {
-    return RawWebSocketClient.open(port, target, null, "Origin: " + origin + "\r\n");
+    return RawWebSocketClient.open(port, target, null, "Origin", origin);
   }
 }

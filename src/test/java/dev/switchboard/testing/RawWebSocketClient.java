@@ -26,11 +26,22 @@ public final class RawWebSocketClient implements AutoCloseable {
 
   /** Opens a WebSocket to {@code target}; {@code glued} bytes are sent in the same write. */
   public static RawWebSocketClient open(int port, String target, byte[] glued) throws IOException {
-    return open(port, target, glued, "");
+    return openWithHeaderLines(port, target, glued, "");
+  }
+
+  /** Opens a WebSocket with extra request headers given as name, value, name, value… */
+  public static RawWebSocketClient open(int port, String target, byte[] glued, String... headerPairs)
+      throws IOException {
+    StringBuilder extra = new StringBuilder();
+    for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+      extra.append(headerPairs[i]).append(": ").append(headerPairs[i + 1]).append("\r\n");
+    }
+    return openWithHeaderLines(port, target, glued, extra.toString());
   }
 
   /** {@code extraHeaders} are complete header lines, each ending in CRLF. */
-  public static RawWebSocketClient open(int port, String target, byte[] glued, String extraHeaders) throws IOException {
+  static RawWebSocketClient openWithHeaderLines(int port, String target, byte[] glued, String extraHeaders)
+      throws IOException {
     RawHttpClient http = new RawHttpClient(port);
     byte[] key = new byte[16];
     new Random(1).nextBytes(key);
