@@ -85,12 +85,9 @@ class EngineIoPollingTest {
   }
 
   private boolean heldGets(String sid) {
-    EngineIoSession s = server.host.engine().session(sid);
-    if (s == null) return false;
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    s.executor().execute(() -> f.complete(s.hasWaitingPoll()));
-    return f.join();
+    return server.onSession(sid, EngineIoSession::hasWaitingPoll, false);
   }
+
 
   @Test
   void overlappingUploadsCloseTheSession() throws Exception {
@@ -121,12 +118,9 @@ class EngineIoPollingTest {
   }
 
   private int uploads(String sid) {
-    EngineIoSession s = server.host.engine().session(sid);
-    if (s == null) return -1;
-    CompletableFuture<Integer> f = new CompletableFuture<>();
-    s.executor().execute(() -> f.complete(s.uploadsInProgress()));
-    return f.join();
+    return server.onSession(sid, EngineIoSession::uploadsInProgress, -1);
   }
+
 
   @Test
   void octetStreamPostIsRefusedAndClosesTheSession() throws Exception {
@@ -262,12 +256,9 @@ class EngineIoPollingTest {
   }
 
   private boolean heldPongCleared(String sid) {
-    EngineIoSession s = server.host.engine().session(sid);
-    if (s == null) return false;
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    s.executor().execute(() -> f.complete(!s.isAwaitingPong()));
-    return f.join();
+    return server.onSession(sid, session -> !session.isAwaitingPong(), false);
   }
+
 
   @Test
   void pongSpamCreatesNoTimers() throws Exception {

@@ -50,6 +50,15 @@ final class EngineIoTestServer implements AutoCloseable {
     return body.substring(i, body.indexOf('"', i));
   }
 
+  /** Reads session state on the session's own executor (its thread rule); {@code absent} if gone. */
+  <T> T onSession(String sid, java.util.function.Function<EngineIoSession, T> query, T absent) {
+    EngineIoSession s = host.engine().session(sid);
+    if (s == null) return absent;
+    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+    s.executor().execute(() -> f.complete(query.apply(s)));
+    return f.join();
+  }
+
   static String polling(String sid) {
     return "EIO=4&transport=polling&sid=" + sid;
   }

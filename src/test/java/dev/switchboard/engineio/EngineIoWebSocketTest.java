@@ -173,7 +173,7 @@ class EngineIoWebSocketTest {
     // probe and upgrade sent back to back while a GET is on its way.
     String sid = server.handshake();
     CompletableFuture<RawHttpClient.Response> heldGet = CompletableFuture.supplyAsync(() -> get(polling(sid)));
-    Await.until("GET held", () -> server.host.engine().session(sid) != null && waiting(sid));
+    Await.until("GET held", () -> waiting(sid));
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
       ws.sendText("2probe");
       ws.sendText("5");
@@ -186,11 +186,9 @@ class EngineIoWebSocketTest {
   }
 
   private boolean waiting(String sid) {
-    EngineIoSession s = server.host.engine().session(sid);
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    s.executor().execute(() -> f.complete(s.hasWaitingPoll()));
-    return f.join();
+    return server.onSession(sid, EngineIoSession::hasWaitingPoll, false);
   }
+
 
   @Test
   void packetBeforeProbeAbortsTheProbeOnly() throws Exception {
