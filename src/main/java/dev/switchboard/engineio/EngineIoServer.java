@@ -6,6 +6,7 @@ import dev.switchboard.engineio.transport.PollingTransport;
 import dev.switchboard.engineio.transport.ResponseDecorator;
 import dev.switchboard.engineio.transport.WebSocketTransport;
 import dev.switchboard.http.HttpParseException;
+import dev.switchboard.http.CorsPolicy;
 import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.QueryParameters;
@@ -42,6 +43,7 @@ public final class EngineIoServer implements HttpHandler {
   private final SessionIdGenerator ids;
   private final EngineIoListener listener;
   private final RequestFilter filter;
+  private final CorsPolicy corsPolicy;
   private final ResponseDecorator cors;
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
@@ -54,7 +56,8 @@ public final class EngineIoServer implements HttpHandler {
     this.ids = ids;
     this.filter = filter;
     this.listener = listener;
-    this.cors = new Cors(options.allowedOrigins(), options.corsCredentials());
+    this.corsPolicy = new CorsPolicy(options.allowedOrigins(), options.corsCredentials(), "GET, POST");
+    this.cors = corsPolicy::decorate;
   }
 
   public EngineIoOptions options() {
@@ -79,13 +82,13 @@ public final class EngineIoServer implements HttpHandler {
   public void handle(HttpExchange exchange) {
     HttpRequest req = exchange.request();
     String origin = req.header("Origin");
-    if (origin != null && !Cors.isWellFormedOrigin(origin)) {
+    if (origin != null && !CorsPolicy.isWellFormedOrigin(origin)) {
       // hostile-inputs A35: engine.io answers a malformed Origin with "Bad request".
       reject(exchange, ErrorCode.BAD_REQUEST);
       return;
     }
     if ("OPTIONS".equals(req.method()) && !options.allowedOrigins().isEmpty()) {
-      exchange.respond(((Cors) cors).preflight(req));
+      exchange.respond(corsPolicy.preflight(req));
       return;
     }
     QueryParameters query;

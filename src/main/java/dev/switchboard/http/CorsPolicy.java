@@ -1,25 +1,30 @@
-package dev.switchboard.engineio;
+package dev.switchboard.http;
 
-import dev.switchboard.engineio.transport.ResponseDecorator;
-import dev.switchboard.http.HttpRequest;
-import dev.switchboard.http.HttpResponse;
 import java.util.Set;
 
 /**
- * CORS for the Engine.IO path (Fetch standard §3.2). Off unless origins are configured; origins
- * are matched exactly (no wildcards, no suffix matching); the allowed origin is echoed, never
- * {@code *}, and {@code Vary: Origin} keeps shared caches honest.
+ * CORS (Fetch standard §3.2) for the Engine.IO path and the auth endpoints. Off unless origins
+ * are configured; origins are matched exactly (no wildcards, no suffix matching, auth-pitfalls
+ * §3); the allowed origin is echoed, never {@code *}, and {@code Vary: Origin} keeps shared
+ * caches honest. Pure: requests in, headers out.
  */
-final class Cors implements ResponseDecorator {
+public final class CorsPolicy {
   private final Set<String> allowed;
   private final boolean credentials;
+  private final String methods;
 
-  Cors(Set<String> allowed, boolean credentials) {
-    this.allowed = allowed;
+  /** {@code methods} is what a preflight permits, e.g. {@code "GET, POST"}. */
+  public CorsPolicy(Set<String> allowed, boolean credentials, String methods) {
+    this.allowed = Set.copyOf(allowed);
     this.credentials = credentials;
+    this.methods = methods;
   }
 
-  @Override
+  public boolean isEnabled() {
+    return !allowed.isEmpty();
+  }
+
+  /** Adds the CORS headers {@code request} earns to {@code response}. */
   public HttpResponse.Builder decorate(HttpRequest request, HttpResponse.Builder response) {
     if (allowed.isEmpty()) return response;
     response.header("Vary", "Origin");
@@ -32,11 +37,11 @@ final class Cors implements ResponseDecorator {
   }
 
   /** The answer to an OPTIONS preflight: 204, with permissions only for allowed origins. */
-  HttpResponse preflight(HttpRequest request) {
+  public HttpResponse preflight(HttpRequest request) {
     HttpResponse.Builder b = decorate(request, HttpResponse.status(204));
     String origin = request.header("Origin");
     if (origin != null && allowed.contains(origin)) {
-      b.header("Access-Control-Allow-Methods", "GET, POST");
+      b.header("Access-Control-Allow-Methods", methods);
       String requested = request.header("Access-Control-Request-Headers");
       if (requested != null && isTokenList(requested)) b.header("Access-Control-Allow-Headers", requested);
       b.header("Access-Control-Max-Age", "600");
@@ -48,7 +53,7 @@ final class Cors implements ResponseDecorator {
    * An Origin is a serialized origin (scheme://host[:port]) or "null": visible ASCII only. Node's
    * engine.io refuses invalid header characters here (hostile-inputs A35).
    */
-  static boolean isWellFormedOrigin(String origin) {
+  public static boolean isWellFormedOrigin(String origin) {
     if (origin.isEmpty() || origin.length() > 2048) return false;
     for (int i = 0; i < origin.length(); i++) {
       char c = origin.charAt(i);

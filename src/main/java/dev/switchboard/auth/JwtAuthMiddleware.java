@@ -1,0 +1,61 @@
+package dev.switchboard.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.socketio.ConnectError;
+import dev.switchboard.socketio.Middleware;
+import dev.switchboard.socketio.Namespace;
+import dev.switchboard.socketio.Socket;
+import java.util.Map;
+
+/**
+ * The Socket.IO handshake check: the token travels in the CONNECT packet's auth payload
+ * ({@code io(url, {auth: {token}})}, socket.io-protocol §CONNECT), never in the URL — query
+ * strings end up in logs, history and Referer headers (auth-pitfalls §3), so
+ * {@code handshake.query} is not even looked at. A refusal is {@code connect_error} with the
+ * contract's message and {@code data.code} ({@link AuthFailure}); an accepted socket carries its
+ * {@link Principal} in {@code socket.data()}.
+ *
+ * <pre>{@code
+ * SessionSockets live = new SessionSockets(auth, clock);
+ * JwtAuthMiddleware.install(io.sockets(), auth, live);   // before the application's handlers
+ * }</pre>
+ *
+ * <p>Threading: runs on the connecting socket's serial executor; the check is an HMAC and a map
+ * lookup, so it answers at once.
+ */
+public final class JwtAuthMiddleware implements Middleware {
+  private final Authenticator auth;
+
+  public JwtAuthMiddleware(Authenticator auth) {
+    this.auth = auth;
+  }
+
+  /** Checks every CONNECT to {@code ns}, and hands accepted sockets to {@code live}. */
+  public static void install(Namespace ns, Authenticator auth, SessionSockets live) {
+    ns.use(new JwtAuthMiddleware(auth));
+    ns.onConnection(live::add);
+  }
+
+  @Override
+  public void handle(Socket socket, Next next) {
+    JsonNode t = socket.handshake().auth().get("token");
+    String token = t != null && t.isTextual() ? t.textValue().strip() : "";
+    // Some clients send the HTTP form "Bearer <token>"; the prefix carries nothing.
+    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) token = token.substring(7).strip();
+    if (token.isEmpty()) {
+      next.fail(refusal(AuthFailure.TOKEN_REQUIRED));
+      return;
+    }
+    try {
+      Principal p = auth.authenticate(token);
+      socket.data().put(Principal.DATA_KEY, p);
+      next.proceed();
+    } catch (AuthException e) {
+      next.fail(refusal(e.failure()));
+    }
+  }
+
+  static ConnectError refusal(AuthFailure f) {
+    return new ConnectError(f.message(), Map.of("code", f.code()));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.auth;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where users live. The embedded implementation is {@link FileUserStore}; a database-backed one
+ * implements the same four operations. Names are looked up by {@link Usernames#canonical} form.
+ *
+ * <p>Threading: implementations are thread-safe; calls may block on I/O, so the server makes
+ * them from the bcrypt pool or a worker, never from an I/O thread.
+ */
+public interface UserStore {
+  /** The message of the IllegalStateException {@link #add} throws for a taken name. */
+  String NAME_TAKEN = "Username is already taken";
+
+  Optional<User> findByName(String canonicalName);
+
+  Optional<User> findById(String id);
+
+  /** Adds a user; IllegalStateException({@link #NAME_TAKEN}) when the name (canonically) is taken. */
+  void add(User user);
+
+  /** Removes the user with that name; false when there was none. */
+  boolean remove(String canonicalName);
+
+  /** Every user, in sign-up order. */
+  List<User> list();
+
+  int count();
+}
