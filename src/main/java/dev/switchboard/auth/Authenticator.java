@@ -162,15 +162,6 @@ public final class Authenticator {
     });
   }
 
-  /** {@code switchboard user add}: synchronous, no limiter, on the calling thread. */
-  public User addUser(String username, String password) {
-    String name = Usernames.validForRegistration(username);
-    Passwords.checkNew(password);
-    User user = new User(userIds.get(), name, hasher.hashNow(password), clock.currentTimeMillis());
-    users.add(user);
-    return user;
-  }
-
   // ------------------------------------------------------------------ tokens
 
   /** The principal a token stands for: signature, claims, then a live session. */

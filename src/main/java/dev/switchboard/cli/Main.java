@@ -7,9 +7,11 @@ import java.util.List;
 /**
  * {@code java -jar switchboard.jar [command] [options]}. Commands:
  * <ul>
- *   <li>(none) — the server</li>
- *   <li>{@code conformance engine.io [--port N]} — the echo server the official engine.io-protocol
- *       test suite expects</li>
+ *   <li>(none) — the chat server ({@link ServeCommand}, configured by {@link ServerConfig})</li>
+ *   <li>{@code user add|list|remove} — user administration ({@link UserCommand})</li>
+ *   <li>{@code conformance engine.io|socket.io [--port N]} — the servers the official protocol
+ *       test suites expect</li>
+ *   <li>{@code bench-server} — the benchmark application</li>
  * </ul>
  */
 public final class Main {
@@ -26,6 +28,8 @@ public final class Main {
       return ServeCommand.run(args, out, err);
     }
     switch (args.get(0)) {
+      case "user":
+        return UserCommand.run(args.subList(1, args.size()), System.in, out, err);
       case "conformance":
         return ConformanceCommand.run(args.subList(1, args.size()), out, err);
       case "bench-server":
@@ -45,7 +49,10 @@ public final class Main {
         "Usage: java -jar target/switchboard.jar [command] [options]",
         "",
         "Commands:",
-        "  (none)                         start the server (--port N, --host H; env PORT, HOST)",
+        "  (none)                         the chat server: --port/PORT (3000), --host/HOST, --data-dir/DATA_DIR (./data),",
+        "                                 --allowed-origins/ALLOWED_ORIGINS, --token-ttl/TOKEN_TTL (1h), --registration on|off,",
+        "                                 --bcrypt-cost N, --tls-cert F --tls-key F | --tls-p12 F; env JWT_SECRET (>= 32 bytes)",
+        "  user add NAME | list | remove NAME  manage users (password read from stdin; --data-dir D)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
         "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
         "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET)",

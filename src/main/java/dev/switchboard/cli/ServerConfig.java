@@ -21,12 +21,16 @@ import javax.net.ssl.SSLContext;
  * --tls-key F         TLS_KEY          PKCS#8 PEM private key  }
  * --tls-p12 F         TLS_P12          PKCS#12 store (password: TLS_P12_PASSWORD)
  * --bcrypt-cost N     BCRYPT_COST      12
- * --token-ttl D       TOKEN_TTL        1h   (s, m, h suffixes)
+ * --token-ttl D       TOKEN_TTL        1h   (also JWT_EXPIRES_IN; s, m, h, d suffixes; 5s to 30d)
  * --registration B    REGISTRATION     on
+ * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
+ * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * </pre>
- * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line.
+ * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
+ * (they show in {@code ps} and shell history). At least 32 bytes; when unset, a key is generated
+ * once in the data directory.
  */
-record ServerConfig(
+public record ServerConfig(
     int port,
     String host,
     Path dataDir,
@@ -35,7 +39,30 @@ record ServerConfig(
     int bcryptCost,
     Duration tokenTtl,
     boolean registration,
-    String jwtSecret) {
+    String jwtSecret,
+    int loginMaxFailures,
+    Duration loginWindow) {
+
+  /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
+  public static ServerConfig forTests(Path dataDir) {
+    return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
+        null, 5, Duration.ofMinutes(15));
+  }
+
+  public ServerConfig withTokenTtl(Duration ttl) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
+        loginMaxFailures, loginWindow);
+  }
+
+  public ServerConfig withRegistration(boolean on) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
+        loginMaxFailures, loginWindow);
+  }
+
+  public ServerConfig withAllowedOrigins(Set<String> origins) {
+    return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow);
+  }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
     int port = o.getInt("port", "PORT", 3000);
@@ -56,14 +83,25 @@ record ServerConfig(
     }
     int cost = o.getInt("bcrypt-cost", "BCRYPT_COST", 12);
     if (cost < 4 || cost > 16) throw new IllegalArgumentException("--bcrypt-cost must be between 4 and 16");
-    Duration ttl = parseDuration(o.get("token-ttl", "TOKEN_TTL", "1h"));
+    String ttlText = o.get("token-ttl", "TOKEN_TTL", null);
+    if (ttlText == null) ttlText = env.getOrDefault("JWT_EXPIRES_IN", "1h");
+    Duration ttl = parseDuration(ttlText, "--token-ttl", Duration.ofSeconds(5), Duration.ofDays(30));
     String reg = o.get("registration", "REGISTRATION", "on").toLowerCase(java.util.Locale.ROOT);
     boolean registration = switch (reg) {
       case "on", "true", "yes", "1" -> true;
       case "off", "false", "no", "0" -> false;
       default -> throw new IllegalArgumentException("--registration must be on or off");
     };
-    return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, env.get("JWT_SECRET"));
+    String secret = env.get("JWT_SECRET");
+    if (secret != null && !secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new IllegalArgumentException(
+          "JWT_SECRET must be at least 32 bytes (256 bits); generate one with: openssl rand -base64 48");
+    }
+    int maxFailures = o.getInt("login-max-failures", "LOGIN_MAX_FAILURES", 5);
+    if (maxFailures < 1 || maxFailures > 1000) throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
+    Duration window = parseDuration(o.get("login-window", "LOGIN_WINDOW", "15m"), "--login-window",
+        Duration.ofSeconds(1), Duration.ofDays(1));
+    return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window);
   }
 
   static Set<String> parseOrigins(String list) {
@@ -80,14 +118,27 @@ record ServerConfig(
     return Set.copyOf(out);
   }
 
-  static Duration parseDuration(String s) {
+  /** {@code 900}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d}, between {@code min} and {@code max}. */
+  static Duration parseDuration(String s, String flag, Duration min, Duration max) {
     String v = s.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!v.matches("[0-9]{1,7}[smh]?")) throw new IllegalArgumentException("--token-ttl must look like 900, 15m or 1h");
-    long n = Long.parseLong(v.replaceAll("[smh]", ""));
-    Duration d = v.endsWith("h") ? Duration.ofHours(n) : v.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
-    if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(1)) > 0) {
-      throw new IllegalArgumentException("--token-ttl must be between 1 minute and 1 day");
+    if (!v.matches("[0-9]{1,7}[smhd]?")) throw new IllegalArgumentException(flag + " must look like 900, 30s, 15m, 1h or 7d");
+    long n = Long.parseLong(v.replaceAll("[smhd]", ""));
+    Duration d = switch (v.charAt(v.length() - 1)) {
+      case 'd' -> Duration.ofDays(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'm' -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new IllegalArgumentException(flag + " must be between " + human(min) + " and " + human(max));
     }
     return d;
+  }
+
+  private static String human(Duration d) {
+    if (d.toDays() > 0 && d.toHours() % 24 == 0) return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+    if (d.toHours() > 0 && d.toMinutes() % 60 == 0) return d.toHours() + " h";
+    if (d.toMinutes() > 0 && d.getSeconds() % 60 == 0) return d.toMinutes() + " min";
+    return d.getSeconds() + " s";
   }
 }

@@ -38,6 +38,16 @@ class ServerConfigTest {
   }
 
   @Test
+  void theTutorialsVariableNamesWork() throws Exception {
+    ServerConfig c = parse(List.of(), Map.of("JWT_EXPIRES_IN", "7d", "JWT_SECRET", "s".repeat(32), "PORT", "8080"));
+    assertEquals(Duration.ofDays(7), c.tokenTtl());
+    assertEquals("s".repeat(32), c.jwtSecret());
+    assertEquals(8080, c.port());
+    assertEquals(5, c.loginMaxFailures());
+    assertEquals(Duration.ofMinutes(15), c.loginWindow());
+  }
+
+  @Test
   void refusesBadValuesWithAClearSentence() {
     assertEquals("--port must be a number, got: abc",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--port", "abc"), Map.of())).getMessage());
@@ -45,8 +55,14 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("ALLOWED_ORIGINS", "*"))).getMessage());
     assertEquals("--tls-cert and --tls-key go together",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--tls-cert", "x.pem"), Map.of())).getMessage());
-    assertEquals("--token-ttl must look like 900, 15m or 1h",
-        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--token-ttl", "1d"), Map.of())).getMessage());
+    assertEquals("--token-ttl must look like 900, 30s, 15m, 1h or 7d",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--token-ttl", "1w"), Map.of())).getMessage());
+    assertEquals("--token-ttl must be between 5 s and 30 days",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--token-ttl", "2s"), Map.of())).getMessage());
+    assertEquals("JWT_SECRET must be at least 32 bytes (256 bits); generate one with: openssl rand -base64 48",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("JWT_SECRET", "too-short"))).getMessage());
+    assertEquals("--login-max-failures must be between 1 and 1000",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--login-max-failures", "0"), Map.of())).getMessage());
     assertEquals("--bcrypt-cost must be between 4 and 16",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--bcrypt-cost", "31"), Map.of())).getMessage());
   }

@@ -1,0 +1,159 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.auth.AuthHttpHandler;
+import dev.switchboard.auth.AuthOptions;
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.FileUserStore;
+import dev.switchboard.auth.JwtAuthMiddleware;
+import dev.switchboard.auth.JwtSecret;
+import dev.switchboard.auth.LoginOutcome;
+import dev.switchboard.auth.PasswordHasher;
+import dev.switchboard.auth.SessionSockets;
+import dev.switchboard.auth.SessionStore;
+import dev.switchboard.engineio.EngineIoOptions;
+import dev.switchboard.engineio.SessionIdGenerator;
+import dev.switchboard.http.HttpResponse;
+import dev.switchboard.net.NetOptions;
+import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.scheduling.SystemScheduler;
+import dev.switchboard.socketio.SocketIoOptions;
+import dev.switchboard.socketio.SocketIoServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The whole application {@code java -jar switchboard.jar} runs, wired from a {@link ServerConfig}:
+ * users, bcrypt, tokens and sessions ({@code dev.switchboard.auth}), the Socket.IO server with the
+ * JWT handshake middleware, the chat on the main namespace, the HTTP endpoints ({@code /auth/*},
+ * the page, {@code /healthz}, {@code /metrics}).
+ *
+ * <pre>{@code
+ * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
+ *   URI page = URI.create(chat.url());
+ * }
+ * }</pre>
+ *
+ * <p>Time: the Socket.IO layer always runs on the system clock (heartbeats); the application's
+ * clock (token expiry, sessions, rate limits) is {@code appClock}, a fake one in tests.
+ */
+public final class ChatServer implements AutoCloseable {
+  private final SocketIoServer io;
+  private final Authenticator auth;
+  private final PasswordHasher hasher;
+  private final SystemScheduler ownedClock;
+  private final Cancellable purging;
+  private final String scheme;
+
+  private ChatServer(SocketIoServer io, Authenticator auth, PasswordHasher hasher, SystemScheduler ownedClock,
+      Cancellable purging, String scheme) {
+    this.io = io;
+    this.auth = auth;
+    this.hasher = hasher;
+    this.ownedClock = ownedClock;
+    this.purging = purging;
+    this.scheme = scheme;
+  }
+
+  public static ChatServer start(ServerConfig config) throws Exception {
+    SystemScheduler clock = new SystemScheduler();
+    try {
+      return start(config, clock, clock);
+    } catch (Exception | Error e) {
+      clock.close();
+      throw e;
+    }
+  }
+
+  /** With the application's clock given (tests); the caller owns it. */
+  public static ChatServer start(ServerConfig config, Scheduler appClock) throws Exception {
+    return start(config, appClock, null);
+  }
+
+  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned) throws Exception {
+    AuthOptions authOptions = AuthOptions.DEFAULTS.toBuilder()
+        .tokenTtl(config.tokenTtl())
+        .registration(config.registration())
+        .loginLimits(config.loginMaxFailures(), config.loginMaxFailures(), config.loginWindow())
+        .build();
+    FileUserStore users = new FileUserStore(config.dataDir());
+    JwtSecret secret = JwtSecret.load(config.jwtSecret(), config.dataDir());
+    PasswordHasher hasher = PasswordHasher.withDefaultPool(config.bcryptCost());
+    SessionIdGenerator ids = SessionIdGenerator.secureRandom();
+    SessionStore sessions = new SessionStore(appClock, authOptions, ids);
+    Authenticator auth = new Authenticator(users, hasher,
+        new dev.switchboard.auth.TokenService(secret, appClock, authOptions), sessions, authOptions, appClock, ids::next);
+
+    NetOptions net = NetOptions.DEFAULTS.withHost(config.host()).withTls(config.tls());
+    EngineIoOptions engine = EngineIoOptions.DEFAULTS.withCors(config.allowedOrigins(), false);
+    SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
+    SessionSockets live = new SessionSockets(auth, appClock);
+    JwtAuthMiddleware.install(io.sockets(), auth, live);
+
+    io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
+    io.route("/healthz", ex -> ex.respond(HttpResponse.status(200)
+        .header("Content-Type", "text/plain; charset=UTF-8")
+        .header("Cache-Control", "no-store")
+        .body("ok\n".getBytes(StandardCharsets.UTF_8))
+        .build()));
+    io.route("/metrics", metrics(io, auth, sessions, live));
+    Cancellable purging = sessions.purgeEvery(Duration.ofMinutes(1));
+    try {
+      io.listen(config.port());
+    } catch (Exception e) {
+      purging.cancel();
+      hasher.close();
+      throw e;
+    }
+    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http");
+  }
+
+  private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live) {
+    List<String> outcomes = new ArrayList<>();
+    List<DoubleSupplier> loginCounts = new ArrayList<>();
+    List<DoubleSupplier> signupCounts = new ArrayList<>();
+    for (LoginOutcome o : LoginOutcome.values()) {
+      outcomes.add(o.label());
+      loginCounts.add(() -> auth.logins(o));
+      signupCounts.add(() -> auth.signups(o));
+    }
+    return new Metrics()
+        .gauge("switchboard_sockets_connected", "Connected Socket.IO sockets on the main namespace.",
+            () -> io.sockets().sockets().size())
+        .gauge("switchboard_sessions_active", "Live login sessions.", sessions::size)
+        .gauge("switchboard_sessions_connected", "Sessions with at least one connected socket.", live::sessionsWithSockets)
+        .gauge("switchboard_users_registered", "Registered users.", () -> auth.users().count())
+        .labelledCounter("switchboard_logins_total", "Login attempts by outcome.", "outcome", outcomes, loginCounts)
+        .labelledCounter("switchboard_signups_total", "Sign-up attempts by outcome.", "outcome", outcomes, signupCounts)
+        .jvm();
+  }
+
+  public SocketIoServer io() {
+    return io;
+  }
+
+  public Authenticator auth() {
+    return auth;
+  }
+
+  public int port() {
+    return io.port();
+  }
+
+  /** {@code http://host:port} of the server, for tests on 127.0.0.1. */
+  public String url() {
+    return scheme + "://127.0.0.1:" + port();
+  }
+
+  /** Tells every client "server shutting down", stops listening, stops the pools and timers. */
+  @Override
+  public void close() {
+    purging.cancel();
+    io.close();
+    hasher.close();
+    if (ownedClock != null) ownedClock.close();
+  }
+}

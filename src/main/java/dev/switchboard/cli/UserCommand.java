@@ -1,0 +1,124 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.auth.FileUserStore;
+import dev.switchboard.auth.PasswordHasher;
+import dev.switchboard.auth.Passwords;
+import dev.switchboard.auth.User;
+import dev.switchboard.auth.UserStore;
+import dev.switchboard.auth.Usernames;
+import dev.switchboard.engineio.SessionIdGenerator;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code user add NAME | user list | user remove NAME} on the data directory's user file
+ * ({@code --data-dir} / {@code DATA_DIR}, default {@code ./data}). The password of {@code add}
+ * is read from the terminal without echo, or as the first line of standard input when piped —
+ * never from an argument, which would show in {@code ps} and the shell's history. The running
+ * server sees added and removed users without a restart (the file is re-read when it changes);
+ * live sessions of a removed user can no longer be refreshed and end at their expiry.
+ */
+final class UserCommand {
+  private UserCommand() {}
+
+  static String usage() {
+    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--bcrypt-cost N]";
+  }
+
+  static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      err.println(usage());
+      return 2;
+    }
+    String verb = args.get(0);
+    boolean takesName = verb.equals("add") || verb.equals("remove");
+    if (takesName && (args.size() < 2 || args.get(1).startsWith("--"))) {
+      err.println(usage());
+      return 2;
+    }
+    Options opts;
+    try {
+      opts = new Options(args.subList(takesName ? 2 : 1, args.size()), System.getenv());
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
+    Path dataDir = Path.of(opts.get("data-dir", "DATA_DIR", "./data"));
+    UserStore store = new FileUserStore(dataDir);
+    switch (verb) {
+      case "add" -> {
+        return add(store, args.get(1), opts, stdin, out, err);
+      }
+      case "list" -> {
+        List<User> users = store.list();
+        for (User u : users) {
+          out.println(u.username() + "\t" + u.id() + "\t" + Instant.ofEpochMilli(u.createdAtMillis()));
+        }
+        if (users.isEmpty()) err.println("no users in " + dataDir);
+        return 0;
+      }
+      case "remove" -> {
+        if (store.remove(Usernames.canonical(args.get(1)))) {
+          out.println("removed " + args.get(1));
+          return 0;
+        }
+        err.println("no such user: " + args.get(1));
+        return 1;
+      }
+      default -> {
+        err.println("Unknown user command: " + verb);
+        err.println(usage());
+        return 2;
+      }
+    }
+  }
+
+  private static int add(UserStore store, String name, Options opts, InputStream stdin, PrintStream out, PrintStream err) {
+    String username;
+    String password;
+    int cost;
+    try {
+      username = Usernames.validForRegistration(name);
+      cost = opts.getInt("bcrypt-cost", "BCRYPT_COST", 12);
+      if (cost < 4 || cost > 16) throw new IllegalArgumentException("--bcrypt-cost must be between 4 and 16");
+      password = readPassword(stdin, err);
+      if (password == null) throw new IllegalArgumentException("no password given on standard input");
+      Passwords.checkNew(password);
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
+    try (PasswordHasher hasher = new PasswordHasher(cost, 1, 1)) {
+      User user = new User(SessionIdGenerator.secureRandom().next(), username, hasher.hashNow(password),
+          System.currentTimeMillis());
+      store.add(user);
+      out.println("added " + user.username() + " (" + user.id() + ")");
+      return 0;
+    } catch (IllegalStateException e) {
+      err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The terminal without echo (asked twice), else the first line of standard input. */
+  private static String readPassword(InputStream stdin, PrintStream err) throws IOException {
+    Console console = stdin == System.in ? System.console() : null;
+    if (console != null) {
+      char[] first = console.readPassword("Password: ");
+      char[] again = console.readPassword("Password again: ");
+      if (first == null || again == null) return null;
+      if (!java.util.Arrays.equals(first, again)) throw new IllegalArgumentException("the passwords differ");
+      return new String(first);
+    }
+    BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+    return r.readLine(); // without its line ending; spaces are part of the password
+  }
+}
