@@ -1,12 +1,14 @@
 // Conformance scenarios: the unmodified official clients against a server at $SERVER_URL.
-//   node run.mjs --list <engine.io|socket.io>     scenario names, one per line
+//   node run.mjs --list <engine.io|socket.io|chat>     scenario names, one per line
 //   node run.mjs <suite> <scenario>               exit 0 = pass; "FAIL <scenario>: ..." on stderr otherwise
 // A scenario that needs the harness prints "CONTROL <command>" and waits for "CONTROL-DONE" on stdin.
-// Commands: restart-server (stop the server, start a fresh one on the same port).
+// Commands: restart-server (stop the server, start a fresh one on the same port);
+// advance-clock <ms> (chat suite: move the server's application clock forward).
 import { engineIoScenarios } from "./scenarios/engine-io.mjs";
 import { socketIoScenarios } from "./scenarios/socket-io.mjs";
+import { chatScenarios } from "./scenarios/chat.mjs";
 
-const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios };
+const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios, chat: chatScenarios };
 const [first, second, third] = process.argv.slice(2);
 
 if (first === "--list") {

@@ -25,6 +25,11 @@ class ClientConformanceTest {
     return scenarios("socket.io");
   }
 
+  @TestFactory
+  Stream<DynamicTest> chatServer() throws Exception {
+    return scenarios("chat");
+  }
+
   private Stream<DynamicTest> scenarios(String suite) throws Exception {
     assumeFalse(Boolean.getBoolean("conformance.skip"), "conformance scenarios skipped (-Dconformance.skip=true)");
     List<DynamicTest> tests = new ArrayList<>();
@@ -32,8 +37,8 @@ class ClientConformanceTest {
       tests.add(DynamicTest.dynamicTest(suite + " › " + name, () -> {
         try (TestApps.Running server = TestApps.start(suite, name)) {
           NodeRunner.runScenario(suite, name, server.url(), command -> {
-            if (!command.equals("restart-server")) throw new AssertionError("unknown CONTROL command: " + command);
-            server.restart();
+            if (command.equals("restart-server")) server.restart();
+            else server.control(command);
           });
         }
       }));

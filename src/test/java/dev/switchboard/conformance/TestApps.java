@@ -19,6 +19,11 @@ final class TestApps {
 
     void restart() throws Exception;
 
+    /** A {@code CONTROL} command other than restart-server. */
+    default void control(String command) throws Exception {
+      throw new AssertionError("unknown CONTROL command: " + command);
+    }
+
     @Override
     void close();
   }
@@ -28,6 +33,7 @@ final class TestApps {
       case "engine.io" -> new EngineIo(0);
       // Recovery appends an offset to every event, so only its scenario runs with it (as on Node).
       case "socket.io" -> SocketIoApp.start(0, scenario.contains("state recovery"));
+      case "chat" -> new ChatApp();
       default -> throw new IllegalArgumentException(suite);
     };
   }

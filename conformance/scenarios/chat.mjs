@@ -1,0 +1,216 @@
+// socket.io-client 4.8 against the chat server (`java -jar switchboard.jar`), as spec-notes/authentication.md
+// and spec-notes/chat.md describe it. The harness runs the server with a fake application clock:
+// `control("advance-clock <ms>")` moves token and session time forward (Socket.IO's own heartbeat keeps real time).
+import crypto from "node:crypto";
+import { io } from "socket.io-client";
+import { assert, assertEqual, control, never, once } from "./util.mjs";
+
+/** POSTs JSON (or raw text) and returns {status, headers, body}. */
+export async function post(url, path, body, headers = {}) {
+  const res = await fetch(url + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body: json, text };
+}
+
+let userCount = 0;
+/** Signs a new user up; returns {token, user, expiresAt, password}. */
+export async function signUp(url, name = `user${++userCount}`, password = "correct horse battery") {
+  const r = await post(url, "/auth/register", { username: name, password });
+  assertEqual(r.status, 201, `sign-up of ${name}: ${r.text}`);
+  return { ...r.body, password };
+}
+
+/** Connects with a token; resolves once connected (rejects on connect_error). */
+export function connectWith(url, token, opts = {}) {
+  const socket = io(url, { forceNew: true, reconnection: false, auth: token === undefined ? {} : { token }, ...opts });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (e) => reject(e));
+  });
+}
+
+/** The connect_error a token gets. */
+async function refusal(url, auth, opts = {}) {
+  const socket = io(url, { forceNew: true, reconnection: false, auth, ...opts });
+  const [err] = await once(socket, "connect_error");
+  socket.close();
+  return { message: err.message, code: err.data && err.data.code };
+}
+
+const b64url = (b) => Buffer.from(b).toString("base64url");
+
+export const chatScenarios = {
+  async "login over HTTP then connect with the token"(url) {
+    const { password, user } = await signUp(url, "Alice");
+    const login = await post(url, "/auth/login", { username: "alice", password });
+    assertEqual(login.status, 200, "login status");
+    assertEqual(Object.keys(login.body).sort(), ["expiresAt", "token", "user"], "login body");
+    assertEqual(login.body.user, { id: user.id, username: "Alice" }, "user");
+    assert(!Number.isNaN(Date.parse(login.body.expiresAt)), `expiresAt ${login.body.expiresAt}`);
+    assertEqual(login.headers.get("cache-control"), "no-store", "no caching of tokens");
+    const socket = await connectWith(url, login.body.token);
+    assert(socket.connected, "connected");
+    socket.disconnect();
+  },
+
+  async "no token: Authentication token required"(url) {
+    assertEqual(await refusal(url, {}), { message: "Authentication token required", code: "TOKEN_REQUIRED" }, "no auth");
+    assertEqual(await refusal(url, { token: "" }), { message: "Authentication token required", code: "TOKEN_REQUIRED" }, "empty");
+  },
+
+  async "a token in the URL is never read"(url) {
+    const { token } = await signUp(url);
+    assertEqual(await refusal(url, {}, { query: { token } }), { message: "Authentication token required", code: "TOKEN_REQUIRED" }, "query token");
+  },
+
+  async "forged or malformed token: Authentication failed"(url) {
+    const { token } = await signUp(url);
+    const [h, p] = token.split(".");
+    const claims = JSON.parse(Buffer.from(p, "base64url"));
+    const otherKey = crypto.randomBytes(32);
+    const sign = (header, body, key) => {
+      const head = b64url(JSON.stringify(header)) + "." + b64url(JSON.stringify(body));
+      return head + "." + crypto.createHmac("sha256", key).update(head).digest("base64url");
+    };
+    const forgeries = {
+      garbage: "not-a-jwt",
+      "alg none": b64url(JSON.stringify({ alg: "none" })) + "." + p + ".",
+      "another key": sign({ alg: "HS256", typ: "sb-access+jwt" }, claims, otherKey),
+      "payload changed": h + "." + b64url(JSON.stringify({ ...claims, sub: "someone-else" })) + "." + token.split(".")[2],
+      "a number": 42,
+    };
+    for (const [what, t] of Object.entries(forgeries)) {
+      const expected = typeof t === "string"
+        ? { message: "Authentication failed", code: "AUTH_FAILED" }
+        : { message: "Authentication token required", code: "TOKEN_REQUIRED" };
+      assertEqual(await refusal(url, { token: t }), expected, what);
+    }
+  },
+
+  async "expired token: Token expired"(url) {
+    const { token } = await signUp(url);
+    await control("advance-clock " + (60 * 60 * 1000 + 10_000));
+    assertEqual(await refusal(url, { token }), { message: "Token expired", code: "TOKEN_EXPIRED" }, "after 1 h");
+  },
+
+  async "revoked session: Session expired"(url) {
+    const { token } = await signUp(url);
+    const out = await post(url, "/auth/logout", "", { Authorization: "Bearer " + token });
+    assertEqual(out.status, 204, "logout");
+    assertEqual(await refusal(url, { token }), { message: "Session expired", code: "SESSION_EXPIRED" }, "after logout");
+    const refresh = await post(url, "/auth/refresh", "", { Authorization: "Bearer " + token });
+    assertEqual([refresh.status, refresh.body], [401, { error: "Session expired" }], "refresh after logout");
+  },
+
+  async "logout disconnects live sockets at once"(url) {
+    const { token } = await signUp(url);
+    const a = await connectWith(url, token);
+    const b = await connectWith(url, token);
+    const other = await connectWith(url, (await signUp(url)).token);
+    const ended = Promise.all([once(a, "session-ended"), once(b, "session-ended")]);
+    const gone = Promise.all([once(a, "disconnect"), once(b, "disconnect")]);
+    const otherStays = never(other, "disconnect", 500);
+    assertEqual((await post(url, "/auth/logout", "", { Authorization: "Bearer " + token })).status, 204, "logout");
+    assertEqual(await ended, [[{ reason: "logout" }], [{ reason: "logout" }]], "told why");
+    assertEqual((await gone).map(([reason]) => reason), ["io server disconnect", "io server disconnect"], "disconnected by the server");
+    await otherStays;
+    assert(other.connected, "another user's socket is untouched");
+    other.disconnect();
+  },
+
+  async "a socket is warned before expiry and disconnected at expiry"(url) {
+    const { token } = await signUp(url);
+    const socket = await connectWith(url, token);
+    const noWarningYet = never(socket, "token-expiring", 300);
+    await control("advance-clock " + 50 * 60 * 1000); // 10 minutes left
+    await noWarningYet;
+    const warned = once(socket, "token-expiring");
+    await control("advance-clock " + 6 * 60 * 1000); // 4 minutes left
+    const [warning] = await warned;
+    assertEqual(Object.keys(warning).sort(), ["expiresAt", "secondsLeft"], "warning fields");
+    assert(warning.secondsLeft > 0 && warning.secondsLeft <= 300, `secondsLeft ${warning.secondsLeft}`);
+    const ended = once(socket, "session-ended");
+    const gone = once(socket, "disconnect");
+    await control("advance-clock " + 4 * 60 * 1000);
+    assertEqual(await ended, [{ reason: "expired" }], "session-ended");
+    assertEqual((await gone)[0], "io server disconnect", "disconnected");
+  },
+
+  async "a socket connecting with little time left is warned at once"(url) {
+    const { token } = await signUp(url);
+    await control("advance-clock " + 57 * 60 * 1000);
+    const socket = io(url, { forceNew: true, reconnection: false, auth: { token } });
+    const [warning] = await once(socket, "token-expiring");
+    assert(warning.secondsLeft <= 180, `secondsLeft ${warning.secondsLeft}`);
+    socket.disconnect();
+  },
+
+  async "a refresh keeps the socket past the old expiry"(url) {
+    const { token, expiresAt } = await signUp(url);
+    const socket = await connectWith(url, token);
+    const warned = once(socket, "token-expiring");
+    await control("advance-clock " + 56 * 60 * 1000);
+    await warned;
+    const r = await post(url, "/auth/refresh", "", { Authorization: "Bearer " + token });
+    assertEqual(r.status, 200, `refresh: ${r.text}`);
+    assert(r.body.token !== token, "a new token");
+    assert(Date.parse(r.body.expiresAt) > Date.parse(expiresAt), `later expiry ${r.body.expiresAt} > ${expiresAt}`);
+    const stays = never(socket, "disconnect", 500);
+    await control("advance-clock " + 10 * 60 * 1000); // past the first token's expiry
+    await stays;
+    assert(socket.connected, "still connected");
+    const second = await connectWith(url, r.body.token);
+    second.disconnect();
+    socket.disconnect();
+  },
+
+  async "the sixth failed login within the window gets 429 with Retry-After"(url) {
+    const { password } = await signUp(url, "carol");
+    for (let i = 1; i <= 5; i++) {
+      const r = await post(url, "/auth/login", { username: "carol", password: "wrong password " + i });
+      assertEqual([r.status, r.body], [401, { error: "Invalid credentials" }], `failure ${i}`);
+    }
+    const sixth = await post(url, "/auth/login", { username: "carol", password });
+    assertEqual(sixth.status, 429, "even the right password is not checked now");
+    const retry = Number(sixth.headers.get("retry-after"));
+    assert(retry > 0 && retry <= 15 * 60, `Retry-After ${sixth.headers.get("retry-after")}`);
+    await control("advance-clock " + 15 * 60 * 1000);
+    assertEqual((await post(url, "/auth/login", { username: "carol", password })).status, 200, "after the window");
+  },
+
+  async "unknown user and wrong password look the same"(url) {
+    await signUp(url, "dave");
+    const wrong = await post(url, "/auth/login", { username: "dave", password: "not the password" });
+    const unknown = await post(url, "/auth/login", { username: "nobody-here", password: "not the password" });
+    assertEqual([wrong.status, wrong.text], [401, '{"error":"Invalid credentials"}'], "wrong password");
+    assertEqual([unknown.status, unknown.text], [401, '{"error":"Invalid credentials"}'], "unknown user");
+  },
+
+  async "malformed logins get 400 and do not count"(url) {
+    const { password } = await signUp(url, "erin");
+    const bad = [
+      [{ username: "erin" }, 400, "password is required"],
+      [{ password: "x" }, 400, "username is required"],
+      [{ username: 1, password: "x" }, 400, "username must be a string"],
+      [{ username: "erin", password: "x", admin: true }, 400, "Unexpected field in request body"],
+      ["[1,2]", 400, "Request body must be a JSON object"],
+      ["{", 400, "Request body is not valid JSON"],
+      [{ username: "erin", password: "a".repeat(73) }, 400, "password must be at most 72 bytes"],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [body, status, error] of bad) {
+        const r = await post(url, "/auth/login", body);
+        assertEqual([r.status, r.body], [status, { error }], JSON.stringify(body));
+      }
+    }
+    const form = await post(url, "/auth/login", "username=erin", { "Content-Type": "application/x-www-form-urlencoded" });
+    assertEqual(form.status, 415, "not JSON");
+    assertEqual((await post(url, "/auth/login", { username: "erin", password })).status, 200, "fourteen 400s did not lock erin out");
+  },
+};

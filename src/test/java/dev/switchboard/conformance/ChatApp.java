@@ -1,0 +1,53 @@
+package dev.switchboard.conformance;
+
+import dev.switchboard.cli.ChatServer;
+import dev.switchboard.cli.ServerConfig;
+import dev.switchboard.testing.FakeScheduler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The chat server as {@code java -jar switchboard.jar} runs it, on a free port with a fresh data
+ * directory, bcrypt cost 4 and a fake application clock that scenarios move with
+ * {@code CONTROL advance-clock <ms>}.
+ */
+final class ChatApp implements TestApps.Running {
+  private final FakeScheduler clock = new FakeScheduler();
+  private final Path dataDir;
+  private final ChatServer server;
+
+  ChatApp() throws Exception {
+    dataDir = Files.createTempDirectory("switchboard-chat");
+    server = ChatServer.start(ServerConfig.forTests(dataDir), clock);
+  }
+
+  @Override
+  public String url() {
+    return server.url();
+  }
+
+  @Override
+  public void restart() {
+    throw new AssertionError("the chat scenarios do not restart the server");
+  }
+
+  @Override
+  public void control(String command) throws Exception {
+    if (command.startsWith("advance-clock ")) {
+      clock.advanceBy(Duration.ofMillis(Long.parseLong(command.substring("advance-clock ".length()).trim())));
+      return;
+    }
+    TestApps.Running.super.control(command);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temporary directory; the OS cleans it eventually
+    }
+  }
+}
