@@ -111,7 +111,7 @@ public final class SocketIoTestClient implements AutoCloseable {
         throw new AssertionError("connection refused: " + answer.data());
       }
       return c;
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       c.close();
       throw e;
     }
