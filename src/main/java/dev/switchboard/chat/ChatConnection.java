@@ -1,0 +1,178 @@
+package dev.switchboard.chat;
+
+import dev.switchboard.auth.Principal;
+import dev.switchboard.socketio.Ack;
+import dev.switchboard.socketio.Args;
+import dev.switchboard.socketio.Namespace;
+import dev.switchboard.socketio.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The chat as one socket sees it: its handlers for the client events of chat.md, its rate-limit
+ * buckets and its identity.
+ *
+ * <p>Threading: created by the connection handler and then only used by the socket's handlers;
+ * all of them run on the socket's serial executor, so the buckets need no lock. Room membership
+ * lives in the adapter (thread-safe) and presence in {@link Presence} (thread-safe).
+ */
+final class ChatConnection {
+  private static final Logger LOG = Logger.getLogger(ChatConnection.class.getName());
+  static final String INTERNAL_ERROR = "Internal server error";
+
+  private final ChatApplication app;
+  private final Namespace namespace;
+  private final Socket socket;
+  private final Principal me;
+  private final String personalRoom;
+  private final TokenBucket messageBucket;
+  private final TokenBucket typingBucket;
+
+  private interface Handler {
+    void handle(Args args, Ack ack) throws ChatRefusal;
+  }
+
+  ChatConnection(ChatApplication app, Namespace namespace, Socket socket, Principal me) {
+    this.app = app;
+    this.namespace = namespace;
+    this.socket = socket;
+    this.me = me;
+    this.personalRoom = RoomName.personalRoom(me.userId());
+    // chat.md: chat-message and private-message share one bucket.
+    this.messageBucket = new TokenBucket(app.options().messages(), app.clock());
+    this.typingBucket = new TokenBucket(app.options().typing(), app.clock());
+  }
+
+  /** Socket executor, from the connection handler. */
+  void start() {
+    on("join", this::join);
+    on("leave", this::leave);
+    on("chat-message", this::chatMessage);
+    on("private-message", this::privateMessage);
+    on("typing", this::typing);
+    on("get-online-users", this::getOnlineUsers);
+    on("get-rooms", this::getRooms);
+    // Rooms first: once presence announces the user, their personal room must already reach them.
+    socket.join(RoomName.GENERAL.adapterRoom(), personalRoom);
+    socket.onDisconnect(reason -> app.presence().disconnect(me));
+    app.presence().connect(me, users -> socket.emit(ChatEvents.ONLINE_USERS, ChatEvents.users(users)));
+  }
+
+  private void on(String event, Handler handler) {
+    socket.on(event, (args, ack) -> {
+      try {
+        handler.handle(args, ack);
+      } catch (ChatRefusal r) {
+        refuse(event, ack, r.getMessage());
+      } catch (RuntimeException e) {
+        // A bug of ours must not leave the client's ack waiting for ever.
+        LOG.log(Level.WARNING, "chat handler for '" + event + "' failed", e);
+        refuse(event, ack, INTERNAL_ERROR);
+      }
+    });
+  }
+
+  /** chat.md: a refusal is an error ack when one was asked for, and always an {@code error} event. */
+  private void refuse(String event, Ack ack, String message) {
+    socket.emit(ChatEvents.ERROR, ChatEvents.error(event, message));
+    ack.send(ChatEvents.refused(message));
+  }
+
+  // ------------------------------------------------------------------ rooms
+
+  private void join(Args args, Ack ack) throws ChatRefusal {
+    RoomName room = RoomName.parse(Payload.of(args.get(0)).string("room"));
+    Set<String> rooms = socket.rooms();
+    // Joining a room one is already in is a success and costs nothing, even at the limit.
+    if (!rooms.contains(room.adapterRoom())) {
+      if (chatRooms(rooms).size() >= app.options().maxRoomsPerSocket()) {
+        throw new ChatRefusal(ChatRefusal.TOO_MANY_ROOMS);
+      }
+      socket.join(room.adapterRoom());
+    }
+    ack.send(ChatEvents.ok().put("room", room.name()));
+  }
+
+  private void leave(Args args, Ack ack) throws ChatRefusal {
+    RoomName room = RoomName.parse(Payload.of(args.get(0)).string("room"));
+    requireMember(room);
+    socket.leave(room.adapterRoom());
+    ack.send(ChatEvents.ok().put("room", room.name()));
+  }
+
+  private void getRooms(Args args, Ack ack) {
+    List<RoomName> rooms = chatRooms(socket.rooms());
+    rooms.sort(null);
+    ack.send(ChatEvents.roomList(rooms));
+  }
+
+  private static List<RoomName> chatRooms(Set<String> adapterRooms) {
+    List<RoomName> out = new ArrayList<>(adapterRooms.size());
+    for (String r : adapterRooms) {
+      RoomName name = RoomName.fromAdapterRoom(r);
+      if (name != null) out.add(name);
+    }
+    return out;
+  }
+
+  private void requireMember(RoomName room) throws ChatRefusal {
+    if (!socket.rooms().contains(room.adapterRoom())) throw new ChatRefusal(ChatRefusal.NOT_JOINED);
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  private void chatMessage(Args args, Ack ack) throws ChatRefusal {
+    Payload p = Payload.of(args.get(0));
+    String text = MessageText.parse(p.string("message"), app.options().maxMessageLength());
+    RoomName room = RoomName.parse(p.string("room"));
+    requireMember(room);
+    // Last check: a refused message costs no token.
+    if (!messageBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
+    String id = app.nextMessageId();
+    // chat.md: the sender is included, so the namespace's operator, not socket.to() (which excludes it).
+    namespace.to(room.adapterRoom())
+        .emit(ChatEvents.NEW_MESSAGE, ChatEvents.newMessage(id, me, text, room, app.clock().currentTimeMillis()));
+    app.countRelayed();
+    ack.send(ChatEvents.ok().put("id", id));
+  }
+
+  private void privateMessage(Args args, Ack ack) throws ChatRefusal {
+    Payload p = Payload.of(args.get(0));
+    String targetUserId = p.string("targetUserId");
+    String text = MessageText.parse(p.string("message"), app.options().maxMessageLength());
+    OnlineUser target = app.presence().find(targetUserId);
+    if (target == null) throw new ChatRefusal(ChatRefusal.NOT_ONLINE);
+    if (!messageBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
+    String id = app.nextMessageId();
+    // One broadcast to both personal rooms: the adapter takes the union, so a socket in both
+    // (a message to oneself) gets it once.
+    namespace.to(personalRoom, RoomName.personalRoom(target.userId()))
+        .emit(ChatEvents.PRIVATE_MESSAGE,
+            ChatEvents.privateMessage(id, me, target, text, app.clock().currentTimeMillis()));
+    app.countRelayed();
+    ack.send(ChatEvents.ok().put("id", id));
+  }
+
+  private void typing(Args args, Ack ack) throws ChatRefusal {
+    Payload p = Payload.of(args.get(0));
+    RoomName room = RoomName.parse(p.string("room"));
+    boolean isTyping = p.booleanOr("isTyping", true);
+    requireMember(room);
+    // chat.md: over the limit typing is dropped silently (it is cosmetic), so no error either.
+    if (typingBucket.tryTake()) {
+      // "The rest of the room": none of the sender's connections, not only this one.
+      namespace.to(room.adapterRoom()).except(personalRoom)
+          .emit(ChatEvents.USER_TYPING, ChatEvents.userTyping(me, room, isTyping));
+    }
+    ack.send(ChatEvents.ok());
+  }
+
+  // ------------------------------------------------------------------ presence
+
+  private void getOnlineUsers(Args args, Ack ack) {
+    ack.send(ChatEvents.userList(app.presence().users()));
+  }
+}

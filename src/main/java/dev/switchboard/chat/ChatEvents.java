@@ -1,0 +1,117 @@
+package dev.switchboard.chat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.Principal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+
+/**
+ * The fixed schemas of everything the chat sends (chat.md §Server → client and the acks of
+ * §Client → server). Nothing a client sent is forwarded as a tree: each field is copied as a
+ * string or boolean into a fresh object (auth-pitfalls §7, "fixed schemas"). Pure; any thread.
+ */
+final class ChatEvents {
+  static final String ONLINE_USERS = "online-users";
+  static final String USER_JOINED = "user-joined";
+  static final String USER_LEFT = "user-left";
+  static final String NEW_MESSAGE = "new-message";
+  static final String PRIVATE_MESSAGE = "private-message";
+  static final String USER_TYPING = "user-typing";
+  static final String ERROR = "error";
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Always three fraction digits, as JavaScript's toISOString (ISO_INSTANT drops ".000"). */
+  private static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private ChatEvents() {}
+
+  /** chat.md: "ISO-8601 UTC strings ({@code 2026-12-01T09:30:00.123Z})". */
+  static String timestamp(long epochMillis) {
+    return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  static ObjectNode user(OnlineUser u) {
+    ObjectNode o = NODES.objectNode();
+    o.put("userId", u.userId());
+    o.put("username", u.username());
+    return o;
+  }
+
+  static ArrayNode users(Collection<OnlineUser> users) {
+    ArrayNode a = NODES.arrayNode(users.size());
+    for (OnlineUser u : users) a.add(user(u));
+    return a;
+  }
+
+  static ObjectNode newMessage(String id, Principal from, String message, RoomName room, long epochMillis) {
+    ObjectNode o = NODES.objectNode();
+    o.put("id", id);
+    o.put("userId", from.userId());
+    o.put("username", from.username());
+    o.put("message", message);
+    o.put("room", room.name());
+    o.put("timestamp", timestamp(epochMillis));
+    return o;
+  }
+
+  static ObjectNode privateMessage(String id, Principal from, OnlineUser to, String message, long epochMillis) {
+    ObjectNode o = NODES.objectNode();
+    o.put("id", id);
+    o.put("fromUserId", from.userId());
+    o.put("fromUsername", from.username());
+    o.put("toUserId", to.userId());
+    o.put("toUsername", to.username());
+    o.put("message", message);
+    o.put("timestamp", timestamp(epochMillis));
+    return o;
+  }
+
+  static ObjectNode userTyping(Principal who, RoomName room, boolean isTyping) {
+    ObjectNode o = NODES.objectNode();
+    o.put("userId", who.userId());
+    o.put("username", who.username());
+    o.put("room", room.name());
+    o.put("isTyping", isTyping);
+    return o;
+  }
+
+  /** The {@code error} event: which client event was refused, and why. */
+  static ObjectNode error(String event, String message) {
+    ObjectNode o = NODES.objectNode();
+    o.put("event", event);
+    o.put("message", message);
+    return o;
+  }
+
+  /** {@code {ok: true}}; callers add the event's own fields. */
+  static ObjectNode ok() {
+    ObjectNode o = NODES.objectNode();
+    o.put("ok", true);
+    return o;
+  }
+
+  static ObjectNode refused(String message) {
+    ObjectNode o = NODES.objectNode();
+    o.put("ok", false);
+    o.put("error", message);
+    return o;
+  }
+
+  static ObjectNode roomList(Collection<RoomName> rooms) {
+    ObjectNode o = ok();
+    ArrayNode a = o.putArray("rooms");
+    for (RoomName r : rooms) a.add(r.name());
+    return o;
+  }
+
+  static ObjectNode userList(Collection<OnlineUser> users) {
+    ObjectNode o = ok();
+    o.set("users", users(users));
+    return o;
+  }
+}

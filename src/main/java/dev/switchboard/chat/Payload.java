@@ -1,0 +1,51 @@
+package dev.switchboard.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A client event's payload: a JSON object from which only the named fields are read, each with
+ * its type checked (chat.md §Client → server). Any other field, {@code userId}, {@code username}
+ * and {@code from} included, is never looked at. Immutable; any thread.
+ */
+final class Payload {
+  static final String NOT_AN_OBJECT = "Invalid payload: expected an object";
+
+  private final ObjectNode object;
+
+  private Payload(ObjectNode object) {
+    this.object = object;
+  }
+
+  /** The first event argument as a payload; anything but a JSON object is refused. */
+  static Payload of(JsonNode argument) throws ChatRefusal {
+    if (argument instanceof ObjectNode o) return new Payload(o);
+    throw new ChatRefusal(NOT_AN_OBJECT);
+  }
+
+  static String notAString(String field) {
+    return field + " must be a string";
+  }
+
+  static String notABoolean(String field) {
+    return field + " must be a boolean";
+  }
+
+  /** A required string field: absent, null or any other type is "{@code <field>} must be a string". */
+  String string(String field) throws ChatRefusal {
+    JsonNode v = object.get(field);
+    if (v == null || !v.isTextual()) throw new ChatRefusal(notAString(field));
+    return v.textValue();
+  }
+
+  /**
+   * An optional boolean: {@code absent} when the field is missing. An explicit null is a wrong
+   * type, not a missing field, so it is refused like a string or a number.
+   */
+  boolean booleanOr(String field, boolean absent) throws ChatRefusal {
+    JsonNode v = object.get(field);
+    if (v == null) return absent;
+    if (!v.isBoolean()) throw new ChatRefusal(notABoolean(field));
+    return v.booleanValue();
+  }
+}
