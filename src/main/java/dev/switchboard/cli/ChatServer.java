@@ -10,6 +10,7 @@ import dev.switchboard.auth.LoginOutcome;
 import dev.switchboard.auth.PasswordHasher;
 import dev.switchboard.auth.SessionSockets;
 import dev.switchboard.auth.SessionStore;
+import dev.switchboard.chat.ChatApplication;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.http.HttpResponse;
@@ -92,6 +93,8 @@ public final class ChatServer implements AutoCloseable {
     SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);
+    ChatApplication chat = new ChatApplication(appClock);
+    chat.install(io.sockets());
 
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
     io.route("/healthz", ex -> ex.respond(HttpResponse.status(200)
@@ -99,7 +102,7 @@ public final class ChatServer implements AutoCloseable {
         .header("Cache-Control", "no-store")
         .body("ok\n".getBytes(StandardCharsets.UTF_8))
         .build()));
-    io.route("/metrics", metrics(io, auth, sessions, live));
+    io.route("/metrics", metrics(io, auth, sessions, live, chat));
     Cancellable purging = sessions.purgeEvery(Duration.ofMinutes(1));
     try {
       io.listen(config.port());
@@ -111,7 +114,8 @@ public final class ChatServer implements AutoCloseable {
     return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http");
   }
 
-  private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live) {
+  private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live,
+      ChatApplication chat) {
     List<String> outcomes = new ArrayList<>();
     List<DoubleSupplier> loginCounts = new ArrayList<>();
     List<DoubleSupplier> signupCounts = new ArrayList<>();
@@ -123,6 +127,8 @@ public final class ChatServer implements AutoCloseable {
     return new Metrics()
         .gauge("switchboard_sockets_connected", "Connected Socket.IO sockets on the main namespace.",
             () -> io.sockets().sockets().size())
+        .gauge("switchboard_users_online", "Distinct users with at least one connected socket.", chat::onlineUsers)
+        .counter("switchboard_messages_total", "Chat messages relayed (room and private).", chat::messagesRelayed)
         .gauge("switchboard_sessions_active", "Live login sessions.", sessions::size)
         .gauge("switchboard_sessions_connected", "Sessions with at least one connected socket.", live::sessionsWithSockets)
         .gauge("switchboard_users_registered", "Registered users.", () -> auth.users().count())
