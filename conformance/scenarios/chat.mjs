@@ -3,7 +3,7 @@
 // `control("advance-clock <ms>")` moves token and session time forward (Socket.IO's own heartbeat keeps real time).
 import crypto from "node:crypto";
 import { io } from "socket.io-client";
-import { assert, assertEqual, control, never, once } from "./util.mjs";
+import { assert, assertEqual, collect, control, never, once } from "./util.mjs";
 
 /** POSTs JSON (or raw text) and returns {status, headers, body}. */
 export async function post(url, path, body, headers = {}) {
@@ -44,6 +44,17 @@ async function refusal(url, auth, opts = {}) {
 }
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
+
+/** Signs up `name` and connects; resolves with {socket, user, token, online} once `online-users` arrived. */
+async function chatter(url, name) {
+  const { token, user } = await signUp(url, name);
+  const socket = io(url, { forceNew: true, reconnection: false, auth: { token } });
+  const [online] = await once(socket, "online-users");
+  return { socket, user, token, online };
+}
+
+/** Emits with an ack; resolves with the ack's first argument. */
+const ask = (socket, event, payload) => socket.timeout(3000).emitWithAck(event, payload);
 
 export const chatScenarios = {
   async "login over HTTP then connect with the token"(url) {
@@ -212,5 +223,125 @@ export const chatScenarios = {
     const form = await post(url, "/auth/login", "username=erin", { "Content-Type": "application/x-www-form-urlencoded" });
     assertEqual(form.status, 415, "not JSON");
     assertEqual((await post(url, "/auth/login", { username: "erin", password })).status, 200, "fourteen 400s did not lock erin out");
+  },
+
+  async "room messages reach the room, sender included, and nobody else"(url) {
+    const alice = await chatter(url, "alice");
+    const bob = await chatter(url, "bob");
+    const carol = await chatter(url, "carol");
+    assertEqual(await ask(alice.socket, "join", { room: "Random " }), { ok: true, room: "random" }, "alice joins");
+    assertEqual(await ask(bob.socket, "join", { room: "random" }), { ok: true, room: "random" }, "bob joins");
+    assertEqual(await ask(bob.socket, "get-rooms"), { ok: true, rooms: ["general", "random"] }, "bob's rooms");
+    const atAlice = once(alice.socket, "new-message");
+    const atBob = once(bob.socket, "new-message");
+    const carolHearsNothing = never(carol.socket, "new-message", 500);
+    const ack = await ask(alice.socket, "chat-message", { room: "random", message: "  hello random  " });
+    assertEqual(ack.ok, true, "ack");
+    const [m] = await atBob;
+    assertEqual([m.userId, m.username, m.message, m.room, m.id], [alice.user.id, "alice", "hello random", "random", ack.id], "delivered");
+    assert(!Number.isNaN(Date.parse(m.timestamp)), `timestamp ${m.timestamp}`);
+    assertEqual((await atAlice)[0], m, "the sender gets it too");
+    await carolHearsNothing;
+    const notIn = await ask(carol.socket, "chat-message", { room: "random", message: "let me in" });
+    assertEqual(notIn, { ok: false, error: "You have not joined this room" }, "carol is not in random");
+    assertEqual(await ask(carol.socket, "leave", { room: "random" }), { ok: false, error: "You have not joined this room" }, "leave");
+    [alice, bob, carol].forEach((c) => c.socket.disconnect());
+  },
+
+  async "private messages reach every connection of both ends, once"(url) {
+    const alice = await chatter(url, "alice");
+    const bob = await chatter(url, "bob");
+    const bob2 = io(url, { forceNew: true, reconnection: false, auth: { token: bob.token } });
+    await once(bob2, "online-users");
+    const carol = await chatter(url, "carol");
+    const got = Promise.all([alice.socket, bob.socket, bob2].map((s) => collect(s, "private-message", 1)));
+    const carolHearsNothing = never(carol.socket, "private-message", 500);
+    const ack = await ask(alice.socket, "private-message", { targetUserId: bob.user.id, message: "psst" });
+    assertEqual(ack.ok, true, "ack");
+    const all = await got;
+    for (const [pm] of all) {
+      assertEqual([pm.fromUserId, pm.fromUsername, pm.toUserId, pm.toUsername, pm.message, pm.id],
+        [alice.user.id, "alice", bob.user.id, "bob", "psst", ack.id], "private message");
+    }
+    await carolHearsNothing;
+    const offline = await ask(alice.socket, "private-message", { targetUserId: "no-such-user", message: "hi" });
+    assertEqual(offline, { ok: false, error: "User is not online" }, "unknown target");
+    [alice.socket, bob.socket, bob2, carol.socket].forEach((s) => s.disconnect());
+  },
+
+  async "typing reaches the rest of the room"(url) {
+    const alice = await chatter(url, "alice");
+    const bob = await chatter(url, "bob");
+    const atBob = once(bob.socket, "user-typing");
+    const notAtAlice = never(alice.socket, "user-typing", 500);
+    alice.socket.emit("typing", { room: "general", isTyping: true });
+    assertEqual(await atBob, [{ userId: alice.user.id, username: "alice", room: "general", isTyping: true }], "bob sees it");
+    await notAtAlice;
+    const stopped = once(bob.socket, "user-typing");
+    alice.socket.emit("typing", { room: "general", isTyping: false });
+    assertEqual((await stopped)[0].isTyping, false, "stopped typing");
+    alice.socket.disconnect();
+    bob.socket.disconnect();
+  },
+
+  async "presence: joined, online list, left after the last connection"(url) {
+    const alice = await chatter(url, "alice");
+    assertEqual(alice.online, [{ userId: alice.user.id, username: "alice" }], "alice alone");
+    const joined = once(alice.socket, "user-joined");
+    const bob = await chatter(url, "bob");
+    const [j] = await joined;
+    assertEqual(j, { userId: bob.user.id, username: "bob" }, "user-joined");
+    assertEqual(bob.online.map((u) => u.username), ["alice", "bob"], "bob sees both");
+    const bob2 = io(url, { forceNew: true, reconnection: false, auth: { token: bob.token } });
+    await once(bob2, "online-users");
+    const noSecondJoin = never(alice.socket, "user-joined", 300);
+    await noSecondJoin;
+    const noLeftYet = never(alice.socket, "user-left", 300);
+    bob.socket.disconnect();
+    await noLeftYet;
+    const left = once(alice.socket, "user-left");
+    bob2.disconnect();
+    assertEqual(await left, [{ userId: bob.user.id, username: "bob" }], "user-left after the last connection");
+    const list = await ask(alice.socket, "get-online-users");
+    assertEqual(list, { ok: true, users: [{ userId: alice.user.id, username: "alice" }] }, "get-online-users");
+    alice.socket.disconnect();
+  },
+
+  async "a forged userId in a payload changes nothing"(url) {
+    const alice = await chatter(url, "alice");
+    const mallory = await chatter(url, "mallory");
+    const seen = once(alice.socket, "new-message");
+    await ask(mallory.socket, "chat-message", {
+      room: "general", message: "I am alice", userId: alice.user.id, username: "alice", from: alice.user.id,
+    });
+    const [m] = await seen;
+    assertEqual([m.userId, m.username], [mallory.user.id, "mallory"], "identity from the session");
+    const pm = once(alice.socket, "private-message");
+    await ask(mallory.socket, "private-message", { targetUserId: alice.user.id, message: "hi", fromUserId: alice.user.id });
+    assertEqual((await pm)[0].fromUserId, mallory.user.id, "private sender from the session");
+    const personal = await ask(mallory.socket, "join", { room: "user:" + alice.user.id });
+    assertEqual(personal, { ok: false, error: "Invalid room name" }, "personal rooms cannot be joined");
+    const post = await ask(mallory.socket, "chat-message", { room: "user:" + alice.user.id, message: "x" });
+    assertEqual(post, { ok: false, error: "Invalid room name" }, "nor posted to");
+    alice.socket.disconnect();
+    mallory.socket.disconnect();
+  },
+
+  async "invalid chat input gets an error event and an error ack"(url) {
+    const alice = await chatter(url, "alice");
+    const cases = [
+      ["chat-message", { room: "general", message: "   " }, "Message cannot be empty"],
+      ["chat-message", { room: "general", message: "x".repeat(501) }, "Message must be at most 500 characters"],
+      ["chat-message", { room: "general", message: 42 }, "message must be a string"],
+      ["chat-message", "just a string", "Invalid payload: expected an object"],
+      ["join", { room: "no spaces allowed" }, "Invalid room name"],
+    ];
+    for (const [event, payload, error] of cases) {
+      const errorEvent = once(alice.socket, "error");
+      assertEqual(await ask(alice.socket, event, payload), { ok: false, error }, `${event} ${JSON.stringify(payload).slice(0, 40)}`);
+      assertEqual(await errorEvent, [{ event, message: error }], "error event");
+    }
+    assertEqual((await ask(alice.socket, "chat-message", { room: "general", message: "x".repeat(500) })).ok, true, "500 is fine");
+    alice.socket.disconnect();
   },
 };
