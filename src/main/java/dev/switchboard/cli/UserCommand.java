@@ -44,6 +44,11 @@ final class UserCommand {
       err.println(usage());
       return 2;
     }
+    if (verb.equals("add") && args.size() > 2 && !args.get(2).startsWith("--")) {
+      // Not even echoed in the error: it may well be the password.
+      err.println("switchboard: user add reads the password from standard input, never from an argument");
+      return 2;
+    }
     Options opts;
     try {
       opts = new Options(args.subList(takesName ? 2 : 1, args.size()), System.getenv());

@@ -1,0 +1,82 @@
+package dev.switchboard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.auth.FileUserStore;
+import dev.switchboard.auth.PasswordHasher;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UserCommandTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String stdin, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--data-dir");
+    all.add(dir.toString());
+    all.add("--bcrypt-cost");
+    all.add("4");
+    return UserCommand.run(all, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void addReadsThePasswordFromStandardInputAndItVerifies() throws Exception {
+    assertEquals(0, run("correct horse battery\n", "add", "Alice"));
+    assertTrue(out.toString().startsWith("added Alice ("), out.toString());
+    String hash = new FileUserStore(dir).findByName("alice").orElseThrow().passwordHash();
+    try (PasswordHasher h = new PasswordHasher(4, 1, 1)) {
+      assertTrue(h.verify("correct horse battery", hash).get(10, TimeUnit.SECONDS));
+    }
+    assertTrue(!out.toString().contains("correct horse") && !err.toString().contains("correct horse"));
+  }
+
+  @Test
+  void listAndRemove() {
+    run("correct horse battery\n", "add", "alice");
+    run("correct horse battery\n", "add", "bob");
+    out.reset();
+    assertEquals(0, run("", "list"));
+    String[] lines = out.toString().split("\n");
+    assertEquals(2, lines.length);
+    assertTrue(lines[0].startsWith("alice\t") && lines[1].startsWith("bob\t"), out.toString());
+    assertEquals(0, run("", "remove", "ALICE"));
+    assertEquals(1, run("", "remove", "alice"));
+    assertTrue(err.toString().contains("no such user: alice"), err.toString());
+    assertEquals(1, new FileUserStore(dir).count());
+  }
+
+  @Test
+  void refusalsSayWhy() {
+    assertEquals(2, run("short\n", "add", "alice"));
+    assertTrue(err.toString().contains("password must be at least 8 characters"), err.toString());
+    assertEquals(2, run("", "add", "alice"));
+    assertTrue(err.toString().contains("no password given on standard input"), err.toString());
+    assertEquals(2, run("correct horse battery\n", "add", "no spaces"));
+    assertTrue(err.toString().contains("username must be 3-32 characters"), err.toString());
+    run("correct horse battery\n", "add", "alice");
+    assertEquals(1, run("another password\n", "add", "Alice"));
+    assertTrue(err.toString().contains("Username is already taken"), err.toString());
+    assertEquals(2, run("", "add"));
+    assertEquals(2, run("", "frobnicate"));
+  }
+
+  @Test
+  void aPasswordIsNeverTakenFromTheCommandLine() {
+    // "user add NAME PASSWORD" is refused: arguments show in ps and in the shell's history.
+    assertEquals(2, run("", "add", "alice", "hunter2hunter2"));
+    assertTrue(err.toString().contains("reads the password from standard input"), err.toString());
+    assertTrue(!err.toString().contains("hunter2"), err.toString());
+  }
+}
