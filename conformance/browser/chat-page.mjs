@@ -5,9 +5,11 @@
 // within DEADLINE_MS (60 s). CHROMIUM_PATH overrides /usr/bin/chromium; SCREENSHOT_DIR, when set,
 // receives a PNG of each page at the end (and at a failure).
 //
-// smoke: what the page alone proves, against any server that routes WebPage.paths() and accepts
-//        the Socket.IO handshake through a test middleware (WebPageBrowserTest):
-//        token "smoke-token" is accepted, "smoke-revoked" refused with Session expired.
+// smoke: what the page alone proves, against a server that routes WebPage.paths() and stands in
+//        for the auth server (WebPageBrowserTest): tokens smoke-token (warned with
+//        token-expiring; POST /auth/refresh turns it into smoke-token-2), smoke-token-2,
+//        smoke-ended (session-ended right after connecting) are accepted, smoke-revoked is
+//        refused with Session expired.
 // full:  the whole chat against the real server (spec-notes/chat.md, authentication.md), two
 //        users in two isolated browser contexts; needs GET /auth/config → registration: true.
 import { chromium } from "playwright-core";
@@ -206,6 +208,15 @@ async function smoke() {
     assertTokenNotInUrls("smoke-token", b);
   });
 
+  await run("token-expiring refreshes the stored token, which the next connection presents", async () => {
+    // The smoke server warns smoke-token right away; its /auth/refresh answers smoke-token-2.
+    await b.page.waitForFunction(() => localStorage.getItem("switchboard.token") === "smoke-token-2");
+    await b.page.reload();
+    await b.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
+    await waitForText(b.page, "#current-user", "smoke <b>user</b>");
+    assertTokenNotInUrls("smoke-token-2", b);
+  });
+
   await run("contexts are isolated", async () => {
     assert(await a.page.locator("#chat-view").isHidden(), "user a sees user b's session");
     assertEqual(await storedToken(a.page), null, "token in a's storage");
@@ -220,6 +231,16 @@ async function smoke() {
     await waitForText(a.page, "#auth-notice", SESSION_ENDED);
     await a.page.locator("#login-form").waitFor({ state: "visible" });
     assertEqual(await storedToken(a.page), null, "token kept after Session expired");
+  });
+
+  await run("session-ended returns to the login screen with the notice", async () => {
+    await a.page.evaluate(() => {
+      localStorage.setItem("switchboard.token", "smoke-ended");
+      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-ended", username: "ended" }));
+    });
+    await a.page.reload();
+    await waitForText(a.page, "#auth-notice", SESSION_ENDED);
+    assertEqual(await storedToken(a.page), null, "token kept after session-ended");
   });
 }
 

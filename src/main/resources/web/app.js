@@ -208,6 +208,7 @@
     typing: new Map(), // room → Map(userId → {username, timer})
   };
   let socket = null;
+  let gotOnlineUsers = false; // on this connection
   let refreshing = null;
   let toastTimer = null;
   let typingRoom = null; // the room we last told "isTyping: true"
@@ -387,7 +388,7 @@
 
     on("online-users", (list) => {
       if (!Array.isArray(list)) return;
-      s.gotOnlineUsers = true;
+      gotOnlineUsers = true;
       state.users.clear();
       for (const u of list) addUser(u);
       renderUsers();
@@ -417,6 +418,7 @@
 
   async function onConnected() {
     const s = socket;
+    gotOnlineUsers = false;
     setStatus("connected");
     // chat.md, Rooms: a fresh connection is in general only; put back the rooms we had.
     const wanted = [...state.joined].filter((r) => r !== DEFAULT_ROOM);
@@ -432,10 +434,10 @@
       })
     );
     if (socket !== s) return;
-    if (!s.gotOnlineUsers) {
+    if (!gotOnlineUsers) {
       // online-users arrives right after connecting; this is only in case it did not
       const ack = await emitAck("get-online-users");
-      if (socket === s && !s.gotOnlineUsers && ack && ack.ok && Array.isArray(ack.users)) {
+      if (socket === s && !gotOnlineUsers && ack && ack.ok && Array.isArray(ack.users)) {
         state.users.clear();
         for (const u of ack.users) addUser(u);
         renderUsers();

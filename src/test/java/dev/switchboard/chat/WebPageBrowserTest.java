@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.switchboard.http.HttpResponse;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.Handshake;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The chat page in headless Chromium ({@code conformance/browser/chat-page.mjs smoke}, driven by
  * playwright-core from conformance/package-lock.json) against a server that has only the
- * {@link WebPage} routes and a stand-in for the authentication middleware: the page loads under
- * its CSP without a console error, the official bundle runs, a stored token reconnects and travels
- * in the CONNECT payload only, and a refused session returns to the login screen.
+ * {@link WebPage} routes and stand-ins for the authentication server: the page loads under its CSP
+ * without a console error, the official bundle runs, a stored token reconnects and travels in the
+ * CONNECT payload only, token-expiring refreshes it, and a refused or ended session returns to
+ * the login screen.
  *
  * <p>Needs Debian's Chromium at {@code /usr/bin/chromium} ({@code apt-get install -y chromium});
  * {@code -Dbrowser.skip=true} skips it, which CI never does.
@@ -41,6 +43,11 @@ class WebPageBrowserTest {
 
   private SocketIoServer io;
   private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
+  private final Queue<String> refreshAuthorizations = new ConcurrentLinkedQueue<>();
+
+  private static String token(Handshake h) {
+    return h.auth().path("token").asText("");
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -52,14 +59,37 @@ class WebPageBrowserTest {
     io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")));
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
-    // Stands in for the JWT middleware, with its refusal for a revoked session
-    // (authentication.md, "Socket.IO handshake").
+    // Stand-ins for the authentication server (authentication.md): the handshake middleware with
+    // its refusal of a revoked session, token-expiring and session-ended (chat.md), and a
+    // POST /auth/refresh that knows one token.
     io.use((socket, next) -> {
       handshakes.add(socket.handshake());
-      String token = socket.handshake().auth().path("token").asText("");
-      if (token.equals("smoke-token")) next.proceed();
+      String token = token(socket.handshake());
+      if (List.of("smoke-token", "smoke-token-2", "smoke-ended").contains(token)) next.proceed();
       else if (token.equals("smoke-revoked")) next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
       else next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
+    });
+    io.onConnection(socket -> {
+      switch (token(socket.handshake())) {
+        case "smoke-token" -> socket.emit("token-expiring", Map.of("expiresAt", "2030-01-01T00:04:00.000Z", "secondsLeft", 240));
+        case "smoke-ended" -> {
+          socket.emit("session-ended", Map.of("reason", "expired"));
+          socket.disconnect(true);
+        }
+        default -> { }
+      }
+    });
+    io.route("/auth/refresh", exchange -> {
+      refreshAuthorizations.add(String.valueOf(exchange.request().header("Authorization")));
+      boolean known = exchange.request().method().equals("POST")
+          && "Bearer smoke-token".equals(exchange.request().header("Authorization"));
+      exchange.respond(HttpResponse.status(known ? 200 : 401)
+          .header("Cache-Control", "no-store")
+          .body(known
+              ? "{\"token\":\"smoke-token-2\",\"user\":{\"id\":\"u-smoke\",\"username\":\"smoke <b>user</b>\"},"
+                  + "\"expiresAt\":\"2030-01-01T01:00:00.000Z\"}"
+              : "{\"error\":\"Authentication failed\"}", "application/json")
+          .build());
     });
     io.listen(0);
   }
@@ -73,10 +103,11 @@ class WebPageBrowserTest {
   void smokeScenarioPassesInChromium() throws Exception {
     runChatPage("smoke", "http://127.0.0.1:" + io.port());
 
-    // The page presented both tokens in the CONNECT packet and neither in a handshake URL.
-    List<String> tokens = handshakes.stream().map(h -> h.auth().path("token").asText("")).toList();
-    assertTrue(tokens.contains("smoke-token"), "tokens seen: " + tokens);
-    assertTrue(tokens.contains("smoke-revoked"), "tokens seen: " + tokens);
+    // The page presented every token in the CONNECT packet, the refreshed one after its reload,
+    // and none in a handshake URL; it refreshed with the Authorization header.
+    List<String> tokens = handshakes.stream().map(WebPageBrowserTest::token).toList();
+    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended")), "tokens seen: " + tokens);
+    assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
     for (Handshake h : handshakes) {
       assertFalse(h.url().contains("smoke-"), "token in the handshake URL " + h.url());
       assertFalse(h.query().values().stream().anyMatch(v -> v.contains("smoke-")), "token in the query " + h.query());
