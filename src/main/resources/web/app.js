@@ -282,20 +282,30 @@
     connect();
   }
 
-  function teardown() {
+  /**
+   * Drops the socket and the chat state. With serverCloses (after session-ended) the server is
+   * about to close the connection itself: a DISCONNECT of ours could reach a session it has
+   * already closed (a 400 on polling), so we only stop reconnecting and close later if it did not.
+   */
+  function teardown(serverCloses = false) {
     if (socket) {
       // Cleared first: the handlers check `socket === s` and so ignore what disconnect() fires.
       const s = socket;
       socket = null;
-      s.disconnect();
+      if (serverCloses) {
+        s.io.reconnection(false);
+        setTimeout(() => s.disconnect(), 3000);
+      } else {
+        s.disconnect();
+      }
     }
     resetState();
   }
 
   /** The server ended this session (or refused its token): back to the login screen. */
-  function endSession(notice) {
+  function endSession(notice, serverCloses = false) {
     const dead = tabToken;
-    teardown();
+    teardown(serverCloses);
     clearSession();
     // Another tab may have logged in meanwhile: its token gets a chance (and is dropped in turn
     // if the server refuses it too).
@@ -379,7 +389,7 @@
         toast(err && err.message ? err.message : "Connection refused");
       }
     });
-    on("session-ended", () => endSession(SESSION_ENDED));
+    on("session-ended", () => endSession(SESSION_ENDED, true));
     on("token-expiring", refreshToken);
     on("error", (e) => {
       if (isObject(e) && e.event === "typing") return; // cosmetic, no need to bother anyone
@@ -695,7 +705,8 @@
   }
 
   function renderRooms() {
-    const names = [...new Set([...state.knownRooms, ...state.joined])].sort();
+    // general stays listed after leaving it, so that a click joins it again.
+    const names = [...new Set([DEFAULT_ROOM, ...state.knownRooms, ...state.joined])].sort();
     $("room-list").replaceChildren(
       ...names.map((name) => {
         const c = state.conversations.get(roomKey(name));
@@ -835,7 +846,9 @@
     // auth callback reads it at the next reconnection).
     window.addEventListener("storage", (e) => {
       if (e.key !== TOKEN_KEY && e.key !== null) return;
-      if (!currentToken() && socket) endSession(SESSION_ENDED);
+      // Gone from storage: the other tab logged out or was told the session ended, and the
+      // server closes this tab's socket of the same session too.
+      if (!currentToken() && socket) endSession(SESSION_ENDED, true);
       else if (currentToken() && !socket && !$("auth-view").hidden) enterChat();
     });
 
