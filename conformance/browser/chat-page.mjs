@@ -8,8 +8,8 @@
 // smoke: what the page alone proves, against a server that routes WebPage.paths() and stands in
 //        for the auth server (WebPageBrowserTest): tokens smoke-token (warned with
 //        token-expiring; POST /auth/refresh turns it into smoke-token-2), smoke-token-2,
-//        smoke-ended (session-ended right after connecting) are accepted, smoke-revoked is
-//        refused with Session expired.
+//        smoke-ended (session-ended right after connecting), smoke-kicked (session-ended and a
+//        disconnect, then refused) are accepted, smoke-revoked is refused with Session expired.
 // full:  the whole chat against the real server (spec-notes/chat.md, authentication.md), two
 //        users in two isolated browser contexts; needs GET /auth/config → registration: true.
 import { chromium } from "playwright-core";
@@ -242,6 +242,18 @@ async function smoke() {
     await waitForText(a.page, "#auth-notice", SESSION_ENDED);
     assertEqual(await storedToken(a.page), null, "token kept after session-ended");
   });
+
+  await run("session-ended and the server's disconnect return to the login screen", async () => {
+    // Whether session-ended arrives or is lost with the closing transport, the page ends here:
+    // its reconnection is refused with Session expired.
+    await a.page.evaluate(() => {
+      localStorage.setItem("switchboard.token", "smoke-kicked");
+      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-kicked", username: "kicked" }));
+    });
+    await a.page.reload();
+    await waitForText(a.page, "#auth-notice", SESSION_ENDED);
+    assertEqual(await storedToken(a.page), null, "token kept after the disconnect");
+  }, ["/socket.io/"]); // a request of the page may meet the session closed under it (400)
 }
 
 // ---- full: two users against the real server ----
@@ -383,7 +395,7 @@ async function full() {
     await A.page.reload();
     await A.page.locator("#login-form").waitFor({ state: "visible" });
     assert(await A.page.locator("#chat-view").isHidden(), "the chat after a reload");
-  }, ["/auth/refresh"]);
+  }, ["/auth/refresh", "/socket.io/"]); // the refresh's 401; a poll of the 2nd tab meeting its closed session
 
   await run("a wrong password shows the server's error", async () => {
     await A.page.locator("#login-username").fill(alice.name);

@@ -16,6 +16,7 @@
   const TYPING_REFRESH_MS = 3000; // and repeat isTyping:true this often while it goes on
   const TYPING_SHOWN_MS = 5000; // someone else's indicator lapses without news for this long
   const TOAST_MS = 5000;
+  const MAX_SERVER_DISCONNECTS = 3; // per login: reconnections after the server's DISCONNECT
   const MAX_MESSAGES = 200; // per conversation, the oldest are dropped
   const MAX_MESSAGE_CODE_POINTS = 500;
   const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -271,7 +272,7 @@
       showAuth("The chat client failed to load. Please reload the page.");
       return;
     }
-    resetState();
+    teardown();
     state.me = me;
     $("current-user").textContent = me.username;
     $("auth-view").hidden = true;
@@ -367,8 +368,21 @@
       });
 
     on("connect", onConnected);
+    let serverDisconnects = 0;
     on("disconnect", (reason) => {
       stopTyping(false);
+      if (reason === "io server disconnect" && serverDisconnects < MAX_SERVER_DISCONNECTS) {
+        // socket.io-client does not reconnect after the server's DISCONNECT. The server only lets
+        // a chat socket go when its session ended, and its session-ended may not have reached us
+        // (socket.io-client drops events that share a polling response with the transport's
+        // close): so ask again; a dead session is refused at the handshake (connect_error).
+        serverDisconnects++;
+        setStatus("reconnecting");
+        setTimeout(() => {
+          if (socket === s) s.connect();
+        }, 1000 * serverDisconnects);
+        return;
+      }
       setStatus(s.active ? "reconnecting" : "disconnected");
       if (reason === "io server disconnect") toast("The server closed the connection. Reload the page to reconnect.");
     });
@@ -440,10 +454,11 @@
     await Promise.all(
       wanted.map(async (room) => {
         const ack = await emitAck("join", { room });
-        if (ack && ack.ok) state.joined.add(room);
+        if (socket === s && ack && ack.ok) state.joined.add(room);
       })
     );
     if (socket !== s) return;
+    if (wanted.length) renderAll();
     if (!gotOnlineUsers) {
       // online-users arrives right after connecting; this is only in case it did not
       const ack = await emitAck("get-online-users");
@@ -485,8 +500,9 @@
   // ---- rooms ----
 
   async function refreshRooms() {
+    const s = socket;
     const ack = await emitAck("get-rooms");
-    if (!ack || !ack.ok || !Array.isArray(ack.rooms)) return;
+    if (socket !== s || !ack || !ack.ok || !Array.isArray(ack.rooms)) return;
     state.knownRooms = new Set(ack.rooms.filter((r) => typeof r === "string"));
     for (const r of state.joined) state.knownRooms.add(r);
     renderRooms();
@@ -503,8 +519,9 @@
       activate(roomKey(name));
       return true;
     }
+    const s = socket;
     const ack = await emitAck("join", { room: name });
-    if (!ack || !ack.ok) return false; // the server's error event says why
+    if (socket !== s || !ack || !ack.ok) return false; // the server's error event says why
     const room = typeof ack.room === "string" ? ack.room : name;
     state.joined.add(room);
     state.knownRooms.add(room);
@@ -515,8 +532,9 @@
   }
 
   async function leaveRoom(name) {
+    const s = socket;
     const ack = await emitAck("leave", { room: name });
-    if (!ack) return;
+    if (socket !== s || !ack) return;
     if (!ack.ok && ack.error !== "You have not joined this room") return;
     state.joined.delete(name);
     state.conversations.delete(roomKey(name));

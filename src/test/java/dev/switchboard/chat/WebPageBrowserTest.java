@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,7 @@ class WebPageBrowserTest {
   private SocketIoServer io;
   private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
   private final Queue<String> refreshAuthorizations = new ConcurrentLinkedQueue<>();
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
 
   private static String token(Handshake h) {
     return h.auth().path("token").asText("");
@@ -65,15 +68,23 @@ class WebPageBrowserTest {
     io.use((socket, next) -> {
       handshakes.add(socket.handshake());
       String token = token(socket.handshake());
-      if (List.of("smoke-token", "smoke-token-2", "smoke-ended").contains(token)) next.proceed();
-      else if (token.equals("smoke-revoked")) next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
-      else next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
+      if (token.equals("smoke-revoked") || ended.contains(token)) {
+        next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
+      } else if (List.of("smoke-token", "smoke-token-2", "smoke-ended", "smoke-kicked").contains(token)) {
+        next.proceed();
+      } else {
+        next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
+      }
     });
     io.onConnection(socket -> {
       switch (token(socket.handshake())) {
         case "smoke-token" -> socket.emit("token-expiring", Map.of("expiresAt", "2030-01-01T00:04:00.000Z", "secondsLeft", 240));
-        case "smoke-ended" -> {
-          socket.emit("session-ended", Map.of("reason", "expired"));
+        // session-ended alone: the page must leave on its own.
+        case "smoke-ended" -> socket.emit("session-ended", Map.of("reason", "expired"));
+        // As the chat server does: session-ended, then the disconnect, and the session is gone.
+        case "smoke-kicked" -> {
+          ended.add("smoke-kicked");
+          socket.emit("session-ended", Map.of("reason", "logout"));
           socket.disconnect(true);
         }
         default -> { }
@@ -106,7 +117,8 @@ class WebPageBrowserTest {
     // The page presented every token in the CONNECT packet, the refreshed one after its reload,
     // and none in a handshake URL; it refreshed with the Authorization header.
     List<String> tokens = handshakes.stream().map(WebPageBrowserTest::token).toList();
-    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended")), "tokens seen: " + tokens);
+    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended", "smoke-kicked")),
+        "tokens seen: " + tokens);
     assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
     for (Handshake h : handshakes) {
       assertFalse(h.url().contains("smoke-"), "token in the handshake URL " + h.url());
