@@ -1,0 +1,191 @@
+package dev.switchboard.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.switchboard.http.HttpResponse;
+import dev.switchboard.net.NetOptions;
+import dev.switchboard.socketio.ConnectError;
+import dev.switchboard.socketio.Handshake;
+import dev.switchboard.socketio.SocketIoOptions;
+import dev.switchboard.socketio.SocketIoServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat page in headless Chromium ({@code conformance/browser/chat-page.mjs smoke}, driven by
+ * playwright-core from conformance/package-lock.json) against a server that has only the
+ * {@link WebPage} routes and stand-ins for the authentication server: the page loads under its CSP
+ * without a console error, the official bundle runs, a stored token reconnects and travels in the
+ * CONNECT payload only, token-expiring refreshes it, and a refused or ended session returns to
+ * the login screen.
+ *
+ * <p>Needs Debian's Chromium at {@code /usr/bin/chromium} ({@code apt-get install -y chromium});
+ * {@code -Dbrowser.skip=true} skips it, which CI never does.
+ */
+class WebPageBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final int DEADLINE_SECONDS = 90; // the script's own deadline is 60 s
+  private static boolean installed;
+
+  private SocketIoServer io;
+  private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
+  private final Queue<String> refreshAuthorizations = new ConcurrentLinkedQueue<>();
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
+
+  private static String token(Handshake h) {
+    return h.auth().path("token").asText("");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeFalse(Boolean.getBoolean("browser.skip"), "browser test skipped (-Dbrowser.skip=true)");
+    if (!Files.isExecutable(CHROMIUM)) {
+      throw new AssertionError("The chat page's browser test needs Chromium at " + CHROMIUM
+          + ". Install it with `apt-get install -y chromium` (Debian), or skip this test with -Dbrowser.skip=true.");
+    }
+    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")));
+    WebPage page = new WebPage();
+    for (String path : WebPage.paths()) io.route(path, page);
+    // Stand-ins for the authentication server (authentication.md): the handshake middleware with
+    // its refusal of a revoked session, token-expiring and session-ended (chat.md), and a
+    // POST /auth/refresh that knows one token.
+    io.use((socket, next) -> {
+      handshakes.add(socket.handshake());
+      String token = token(socket.handshake());
+      if (token.equals("smoke-revoked") || ended.contains(token)) {
+        next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
+      } else if (List.of("smoke-token", "smoke-token-2", "smoke-ended", "smoke-kicked").contains(token)) {
+        next.proceed();
+      } else {
+        next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
+      }
+    });
+    io.onConnection(socket -> {
+      switch (token(socket.handshake())) {
+        case "smoke-token" -> socket.emit("token-expiring", Map.of("expiresAt", "2030-01-01T00:04:00.000Z", "secondsLeft", 240));
+        // session-ended alone: the page must leave on its own.
+        case "smoke-ended" -> socket.emit("session-ended", Map.of("reason", "expired"));
+        // As the chat server does: session-ended, then the disconnect, and the session is gone.
+        case "smoke-kicked" -> {
+          ended.add("smoke-kicked");
+          socket.emit("session-ended", Map.of("reason", "logout"));
+          socket.disconnect(true);
+        }
+        default -> { }
+      }
+    });
+    io.route("/auth/refresh", exchange -> {
+      refreshAuthorizations.add(String.valueOf(exchange.request().header("Authorization")));
+      boolean known = exchange.request().method().equals("POST")
+          && "Bearer smoke-token".equals(exchange.request().header("Authorization"));
+      exchange.respond(HttpResponse.status(known ? 200 : 401)
+          .header("Cache-Control", "no-store")
+          .body(known
+              ? "{\"token\":\"smoke-token-2\",\"user\":{\"id\":\"u-smoke\",\"username\":\"smoke <b>user</b>\"},"
+                  + "\"expiresAt\":\"2030-01-01T01:00:00.000Z\"}"
+              : "{\"error\":\"Authentication failed\"}", "application/json")
+          .build());
+    });
+    io.listen(0);
+  }
+
+  @AfterEach
+  void stop() {
+    if (io != null) io.close();
+  }
+
+  @Test
+  void smokeScenarioPassesInChromium() throws Exception {
+    runChatPage("smoke", "http://127.0.0.1:" + io.port());
+
+    // The page presented every token in the CONNECT packet, the refreshed one after its reload,
+    // and none in a handshake URL; it refreshed with the Authorization header.
+    List<String> tokens = handshakes.stream().map(WebPageBrowserTest::token).toList();
+    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended", "smoke-kicked")),
+        "tokens seen: " + tokens);
+    assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
+    for (Handshake h : handshakes) {
+      assertFalse(h.url().contains("smoke-"), "token in the handshake URL " + h.url());
+      assertFalse(h.query().values().stream().anyMatch(v -> v.contains("smoke-")), "token in the query " + h.query());
+    }
+  }
+
+  /** Runs {@code node browser/chat-page.mjs <mode>} in conformance/; fails with the script's words. */
+  static void runChatPage(String mode, String serverUrl) throws Exception {
+    Path dir = conformanceDir();
+    ensureInstalled(dir);
+    ProcessBuilder pb = new ProcessBuilder("node", "browser/chat-page.mjs", mode).directory(dir.toFile());
+    pb.environment().put("SERVER_URL", serverUrl);
+    File out = File.createTempFile("chat-page-", ".txt");
+    pb.redirectErrorStream(true).redirectOutput(out);
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new AssertionError("chat-page.mjs " + mode + " did not finish in " + DEADLINE_SECONDS + " s:\n" + read(out));
+      }
+      assertEquals(0, p.exitValue(), () -> "chat-page.mjs " + mode + " failed:\n" + read(out));
+    } finally {
+      Files.deleteIfExists(out.toPath());
+    }
+  }
+
+  private static String read(File f) {
+    try {
+      return Files.readString(f.toPath(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(output unreadable: " + e + ")";
+    }
+  }
+
+  private static Path conformanceDir() {
+    String base = System.getProperty("project.basedir");
+    return Path.of(base != null ? base : System.getProperty("user.dir")).toAbsolutePath().resolve("conformance");
+  }
+
+  /** {@code npm ci} in conformance/ once per JVM, unless node_modules is newer than the lock. */
+  private static synchronized void ensureInstalled(Path dir) throws Exception {
+    if (installed) return;
+    Path marker = dir.resolve("node_modules/.package-lock.json");
+    Path lock = dir.resolve("package-lock.json");
+    boolean fresh = Files.exists(marker) && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0;
+    if (!fresh) {
+      Process p;
+      File log = File.createTempFile("npm-ci-", ".txt");
+      try {
+        p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log).start();
+      } catch (IOException e) {
+        throw new AssertionError("Node.js (20 or later) and npm are needed for the browser test of the chat page. "
+            + "Install them, e.g. `apt-get install -y nodejs npm`, then run `mvn -B verify` again.");
+      }
+      try {
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new AssertionError("npm ci in " + dir + " timed out");
+        }
+        if (p.exitValue() != 0) throw new AssertionError("npm ci in " + dir + " failed:\n" + read(log));
+      } finally {
+        Files.deleteIfExists(log.toPath());
+      }
+    }
+    installed = true;
+  }
+}
