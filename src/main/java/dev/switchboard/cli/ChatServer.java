@@ -11,6 +11,7 @@ import dev.switchboard.auth.PasswordHasher;
 import dev.switchboard.auth.SessionSockets;
 import dev.switchboard.auth.SessionStore;
 import dev.switchboard.chat.ChatApplication;
+import dev.switchboard.chat.WebPage;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.http.HttpResponse;
@@ -97,6 +98,8 @@ public final class ChatServer implements AutoCloseable {
     chat.install(io.sockets());
 
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
+    WebPage page = new WebPage();
+    for (String path : WebPage.paths()) io.route(path, page);
     io.route("/healthz", ex -> ex.respond(HttpResponse.status(200)
         .header("Content-Type", "text/plain; charset=UTF-8")
         .header("Cache-Control", "no-store")

@@ -11,9 +11,7 @@ import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.Handshake;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.testing.NodeScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,10 +35,9 @@ import org.junit.jupiter.api.Test;
  * <p>Needs Debian's Chromium at {@code /usr/bin/chromium} ({@code apt-get install -y chromium});
  * {@code -Dbrowser.skip=true} skips it, which CI never does.
  */
-class WebPageBrowserTest {
+public class WebPageBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final int DEADLINE_SECONDS = 90; // the script's own deadline is 60 s
-  private static boolean installed;
 
   private SocketIoServer io;
   private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
@@ -55,10 +51,7 @@ class WebPageBrowserTest {
   @BeforeEach
   void start() throws Exception {
     assumeFalse(Boolean.getBoolean("browser.skip"), "browser test skipped (-Dbrowser.skip=true)");
-    if (!Files.isExecutable(CHROMIUM)) {
-      throw new AssertionError("The chat page's browser test needs Chromium at " + CHROMIUM
-          + ". Install it with `apt-get install -y chromium` (Debian), or skip this test with -Dbrowser.skip=true.");
-    }
+    requireChromium();
     io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")));
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
@@ -127,65 +120,15 @@ class WebPageBrowserTest {
   }
 
   /** Runs {@code node browser/chat-page.mjs <mode>} in conformance/; fails with the script's words. */
-  static void runChatPage(String mode, String serverUrl) throws Exception {
-    Path dir = conformanceDir();
-    ensureInstalled(dir);
-    ProcessBuilder pb = new ProcessBuilder("node", "browser/chat-page.mjs", mode).directory(dir.toFile());
-    pb.environment().put("SERVER_URL", serverUrl);
-    File out = File.createTempFile("chat-page-", ".txt");
-    pb.redirectErrorStream(true).redirectOutput(out);
-    Process p = pb.start();
-    try {
-      if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new AssertionError("chat-page.mjs " + mode + " did not finish in " + DEADLINE_SECONDS + " s:\n" + read(out));
-      }
-      assertEquals(0, p.exitValue(), () -> "chat-page.mjs " + mode + " failed:\n" + read(out));
-    } finally {
-      Files.deleteIfExists(out.toPath());
-    }
+  public static void runChatPage(String mode, String serverUrl) throws Exception {
+    NodeScripts.run("browser/chat-page.mjs", List.of(mode), Map.of("SERVER_URL", serverUrl), DEADLINE_SECONDS);
   }
 
-  private static String read(File f) {
-    try {
-      return Files.readString(f.toPath(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(output unreadable: " + e + ")";
+  /** Fails with how to install Chromium when it is missing (CI installs it). */
+  public static void requireChromium() {
+    if (!Files.isExecutable(CHROMIUM)) {
+      throw new AssertionError("The chat page's browser test needs Chromium at " + CHROMIUM
+          + ". Install it with `apt-get install -y chromium` (Debian), or skip this test with -Dbrowser.skip=true.");
     }
-  }
-
-  private static Path conformanceDir() {
-    String base = System.getProperty("project.basedir");
-    return Path.of(base != null ? base : System.getProperty("user.dir")).toAbsolutePath().resolve("conformance");
-  }
-
-  /** {@code npm ci} in conformance/ once per JVM, unless node_modules is newer than the lock. */
-  private static synchronized void ensureInstalled(Path dir) throws Exception {
-    if (installed) return;
-    Path marker = dir.resolve("node_modules/.package-lock.json");
-    Path lock = dir.resolve("package-lock.json");
-    boolean fresh = Files.exists(marker) && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0;
-    if (!fresh) {
-      Process p;
-      File log = File.createTempFile("npm-ci-", ".txt");
-      try {
-        p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log).start();
-      } catch (IOException e) {
-        throw new AssertionError("Node.js (20 or later) and npm are needed for the browser test of the chat page. "
-            + "Install them, e.g. `apt-get install -y nodejs npm`, then run `mvn -B verify` again.");
-      }
-      try {
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new AssertionError("npm ci in " + dir + " timed out");
-        }
-        if (p.exitValue() != 0) throw new AssertionError("npm ci in " + dir + " failed:\n" + read(log));
-      } finally {
-        Files.deleteIfExists(log.toPath());
-      }
-    }
-    installed = true;
   }
 }
