@@ -56,6 +56,8 @@ public final class EngineIoSession {
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
   private Cancellable closingTimer = Cancellable.NONE;
+  /** CLOSING: what the client's last poll collects (close or noop), once the buffer is empty. */
+  private EngineIoPacket closingPacket;
   private Cancellable noopTimer = Cancellable.NONE;
   private boolean awaitingPong;
   private SessionHandler handler;
@@ -340,6 +342,11 @@ public final class EngineIoSession {
   private void flush() {
     if (state == State.CLOSED || transport == null || !transport.isWritable()) return;
     if (writeBuffer.isEmpty()) {
+      if (state == State.CLOSING && closingPacket != null) {
+        transport.send(List.of(closingPacket));
+        finishClose();
+        return;
+      }
       if (probeAnswered && transport instanceof PollingTransport) scheduleUpgradeNoop();
       return;
     }
@@ -349,6 +356,11 @@ public final class EngineIoSession {
         else ws.send(List.of((EngineIoPacket) o));
       }
       writeBuffer.clear();
+      if (state == State.CLOSING) {
+        // One ordered stream: the closing packet can follow at once.
+        if (closingPacket != null) ws.send(List.of(closingPacket));
+        finishClose();
+      }
     } else {
       List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
       for (Object o : writeBuffer) {
@@ -356,9 +368,11 @@ public final class EngineIoSession {
         else batch.add((EngineIoPacket) o);
       }
       writeBuffer.clear();
+      // CLOSING over polling: the close packet waits for the next GET (below, empty buffer). As
+      // Node's engine.io waits for "drain": socket.io-client hands the Socket.IO packets of a
+      // payload on a tick later than a close in that same payload, so they would be dropped.
       transport.send(batch);
     }
-    if (state == State.CLOSING) finishClose();
   }
 
   // ------------------------------------------------------------------ heartbeat
@@ -478,7 +492,7 @@ public final class EngineIoSession {
     awaitingPong = false;
     if (probe != null) abandonProbe("session closing");
     state = State.CLOSING;
-    writeBuffer.add(last);
+    closingPacket = last;
     notifyClosed(reason, description);
     closingTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(this::finishClose));
   }
@@ -507,10 +521,12 @@ public final class EngineIoSession {
     awaitingPong = false;
     if (probe != null) abandonProbe("session closing");
     boolean graceful = reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTDOWN;
-    if (state == State.OPEN && reason == CloseReason.FORCED_CLOSE && transport instanceof PollingTransport
-        && !transport.isWritable()) {
-      // Wait for the client's next GET to collect the close packet, but not for ever.
+    if (graceful && state == State.OPEN && transport instanceof PollingTransport
+        && (!transport.isWritable() || !writeBuffer.isEmpty())) {
+      // Buffered packets first, in this GET or the next; the close packet with the GET after
+      // them (flush), but not for ever (pingTimeout).
       closeAfterNextPoll(reason, description, EngineIoPacket.close());
+      flush();
       return;
     }
     if (graceful && state == State.OPEN) {

@@ -230,6 +230,17 @@ class EngineIoPollingTest {
   }
 
   @Test
+  void aServerCloseDeliversWhatIsBufferedBeforeTheClosePacketInALaterPoll() throws Exception {
+    // As Node's engine.io waits for "drain": socket.io-client would drop Socket.IO packets that
+    // share a payload with the close packet (it handles them a tick after the close).
+    String sid = server.handshake();
+    server.post(polling(sid), "4bye\u001e4" + dev.switchboard.cli.EchoApplication.CLOSE_COMMAND);
+    assertEquals("4bye", server.get(polling(sid)).bodyText());
+    assertEquals("1", server.get(polling(sid)).bodyText());
+    Await.until("session removed", () -> server.sessions() == 0);
+  }
+
+  @Test
   void abortedHeldPollClosesTheSession() throws Exception {
     // hostile-inputs A26
     String sid = server.handshake();
