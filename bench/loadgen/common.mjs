@@ -1,0 +1,181 @@
+// Shared pieces of the load generator: the loopback guard, bounded loops, statistics, and the
+// server-side measurements read from /proc (CPU, RSS) and the heap-after-GC hooks.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+
+/** Refuses every target but 127.0.0.1: this generator never sends traffic anywhere else. */
+export function loopbackOnly(url) {
+  const u = new URL(url);
+  if (u.hostname !== "127.0.0.1") throw new Error(`refusing target ${url}: the load generator only talks to 127.0.0.1`);
+  if (u.protocol !== "http:") throw new Error(`refusing target ${url}: http only`);
+  return u;
+}
+
+export class BenchError extends Error {}
+
+export function check(cond, message) {
+  if (!cond) throw new BenchError(message);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Rejects after `ms` with `what` in the message; every await on the network goes through this. */
+export function within(ms, what, promise) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new BenchError(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Nearest-rank percentile of an unsorted array (copied and sorted). */
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const s = Float64Array.from(values).sort();
+  const rank = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[rank];
+}
+
+export function latencySummary(values) {
+  return {
+    n: values.length,
+    p50: round(percentile(values, 50)),
+    p90: round(percentile(values, 90)),
+    p99: round(percentile(values, 99)),
+    max: round(values.length ? Math.max(...values) : null),
+  };
+}
+
+export function round(x, digits = 3) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return x ?? null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs, ys) {
+  const n = xs.length;
+  if (n < 2) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den === 0 ? null : num / den;
+}
+
+let clkTck = null;
+function ticksPerSecond() {
+  if (clkTck === null) {
+    try {
+      clkTck = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
+  }
+  return clkTck;
+}
+
+/** CPU time (µs) the process `pid` has used so far, user + system, all threads (/proc/<pid>/stat). */
+export function processCpuMicros(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name may contain spaces; fields after it start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1e6) / ticksPerSecond();
+}
+
+/** Resident set size (bytes) of `pid` (/proc/<pid>/status VmRSS). */
+export function processRssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+/** Measures server and generator CPU over a window: start() ... stop() → numbers. */
+export class CpuWindow {
+  constructor(serverPid) {
+    this.serverPid = serverPid;
+  }
+  start() {
+    this.t0 = nowMs();
+    this.server0 = processCpuMicros(this.serverPid);
+    this.gen0 = process.cpuUsage();
+    return this;
+  }
+  stop() {
+    const wallMs = nowMs() - this.t0;
+    const serverCpuUs = processCpuMicros(this.serverPid) - this.server0;
+    const g = process.cpuUsage(this.gen0);
+    const genCpuUs = g.user + g.system;
+    return {
+      wallMs: round(wallMs),
+      serverCpuUs: round(serverCpuUs, 0),
+      serverCpuPct: round((100 * serverCpuUs) / (wallMs * 1000), 1),
+      genCpuUs: round(genCpuUs, 0),
+      genCpuPct: round((100 * genCpuUs) / (wallMs * 1000), 1),
+    };
+  }
+}
+
+/**
+ * Heap in use right after a full GC, in bytes, plus RSS. Java: `jcmd <pid> GC.run` then
+ * `GC.heap_info` (from outside, nothing added to the server). Node: the bench app's
+ * GET /bench-stats, which runs gc() (node --expose-gc) and answers process.memoryUsage().
+ */
+export async function heapAfterGc(kind, pid, baseUrl) {
+  if (kind === "java") {
+    execFileSync("jcmd", [String(pid), "GC.run"], { encoding: "utf8", timeout: 60_000 });
+    const info = execFileSync("jcmd", [String(pid), "GC.heap_info"], { encoding: "utf8", timeout: 60_000 });
+    return { heapUsedBytes: parseJavaHeapUsed(info), rssBytes: processRssBytes(pid) };
+  }
+  const body = await httpGetJson(new URL("/bench-stats", baseUrl));
+  check(body.gc === true, "the Node bench server runs without --expose-gc: heap after GC cannot be measured");
+  return { heapUsedBytes: body.heapUsed, rssBytes: processRssBytes(pid) };
+}
+
+/** Sums the `used NNNK` of the heap lines of `jcmd GC.heap_info` (not Metaspace / class space). */
+export function parseJavaHeapUsed(text) {
+  let total = 0;
+  let found = false;
+  for (const line of text.split("\n")) {
+    if (/Metaspace|class space/i.test(line)) continue;
+    // Serial: " def new generation   total 78656K, used 1234K", " tenured generation   total ..., used ...";
+    // G1: " garbage-first heap   total 262144K, used 8192K"; Parallel: " PSYoungGen total .., used .."
+    const m = /^\s*(def new generation|tenured generation|garbage-first heap|PSYoungGen|ParOldGen|Shenandoah|ZHeap|.*heap)\b.*used (\d+)K/i.exec(line);
+    if (m) {
+      total += Number(m[2]) * 1024;
+      found = true;
+      if (/garbage-first heap/i.test(m[1])) break; // G1 reports one line for the whole heap
+    }
+  }
+  if (!found) throw new BenchError(`cannot read the heap from jcmd GC.heap_info:\n${text}`);
+  return total;
+}
+
+export function httpGetJson(url) {
+  loopbackOnly(url.href);
+  return within(30_000, `GET ${url}`, new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (data += c));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(data));
+        } catch (e) {
+          reject(new BenchError(`bad JSON from ${url}: ${data.slice(0, 200)}`));
+        }
+      });
+    });
+    req.on("error", reject);
+  }));
+}
