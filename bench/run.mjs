@@ -1,6 +1,6 @@
 // The benchmark orchestrator (bench/run.sh builds, installs and then calls this):
 //   node bench/run.mjs [--smoke] [--rounds N] [--scenarios a,b] [--servers java,node] [--out DIR]
-//                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin]
+//                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin] [--reuse-servers|--fresh-servers]
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
@@ -21,7 +21,7 @@ export const DEFAULT_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-
 const NODE_FLAGS = ["--expose-gc"];
 
 function parseArgs(argv) {
-  const o = { smoke: false, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
+  const o = { smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -35,12 +35,15 @@ function parseArgs(argv) {
     else if (a === "--out") o.out = val();
     else if (a === "--java-cmd") o.javaCmd = val();
     else if (a === "--no-pin") o.pin = false;
+    else if (a === "--reuse-servers") o.reuse = true;
+    else if (a === "--fresh-servers") o.reuse = false;
     else if (a === "--help" || a === "-h") {
       console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 6).join("\n"));
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   o.rounds ??= o.smoke ? 1 : 3;
+  o.reuse ??= o.smoke; // smoke: one server per kind (and env) for all scenarios, to stay within seconds
   if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 50) throw new Error("--rounds must be 1..50");
   for (const s of o.servers) if (s !== "java" && s !== "node") throw new Error(`unknown server ${s}`);
   return o;
@@ -64,7 +67,11 @@ const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
 function serverCommand(kind) {
   if (kind === "java") {
-    if (opts.javaCmd) return [...opts.javaCmd.split(/\s+/).filter(Boolean), "bench-server"];
+    if (opts.javaCmd) {
+      // a JSON array (paths may contain spaces) or a plain space-separated command
+      const cmd = opts.javaCmd.trim().startsWith("[") ? JSON.parse(opts.javaCmd) : opts.javaCmd.split(/\s+/).filter(Boolean);
+      return [...cmd, "bench-server"];
+    }
     const jar = path.join(ROOT, "target", "switchboard.jar");
     if (!existsSync(jar)) throw new Error(`${jar} is missing: run bench/run.sh (it builds) or mvn -q -B package -DskipTests`);
     return ["java", ...jvmFlags, "-jar", jar, "bench-server"];
@@ -93,6 +100,7 @@ function versionOf(cmd, args) {
 const meta = {
   startedAt: new Date().toISOString(),
   mode: opts.smoke ? "smoke" : "full",
+  serversPerScenario: opts.reuse ? "one server per kind for the whole run" : "fresh server per scenario and round",
   rounds: opts.rounds,
   pinned: canPin ? { server: "CPU 0", generator: "CPU 1" } : null,
   machine: {
@@ -111,7 +119,7 @@ const meta = {
     socketIoClient: pkgVersion("socket.io-client"),
     switchboardCommit: versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
   },
-  jvmFlags: opts.javaCmd ? `(custom) ${opts.javaCmd}` : jvmFlags.join(" "),
+  jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
   nodeFlags: NODE_FLAGS.join(" "),
 };
 
@@ -221,6 +229,7 @@ function runGenerator(scenario, params, server, kind, env) {
 
 const label = { java: "Switchboard", node: "Node socket.io" };
 let failures = 0;
+const reused = new Map();
 const t0 = Date.now();
 for (let round = 1; round <= opts.rounds; round++) {
   for (const [i, scenario] of selected.entries()) {
@@ -232,18 +241,24 @@ for (let round = 1; round <= opts.rounds; round++) {
       const logName = `r${round}-${scenario.name}-${kind}`;
       let server = null;
       let outcome;
+      const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
       try {
-        server = await startServer(kind, scenario.env ?? {}, logName);
+        server = opts.reuse ? reused.get(key) : null;
+        if (!server) {
+          server = await startServer(kind, scenario.env ?? {}, opts.reuse ? `shared-${kind}-${reused.size}` : logName);
+          if (opts.reuse) reused.set(key, server);
+        }
         const cpus = cpusAllowed(server.pid);
         outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {});
         outcome.serverCpusAllowed = cpus;
-        if (server.child.exitCode !== null) {
-          outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode}); see logs/${logName}.log` };
+        if (server.child.exitCode !== null || server.child.signalCode !== null) {
+          outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode ?? server.child.signalCode}); see logs/` };
+          reused.delete(key);
         }
       } catch (e) {
         outcome = { ok: false, error: String(e.message ?? e) };
       } finally {
-        if (server) await stopServer(server);
+        if (server && !opts.reuse) await stopServer(server);
       }
       const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...outcome };
       raw.runs.push(entry);
@@ -255,6 +270,7 @@ for (let round = 1; round <= opts.rounds; round++) {
     }
   }
 }
+for (const server of reused.values()) await stopServer(server);
 meta.finishedAt = new Date().toISOString();
 meta.totalSeconds = Math.round((Date.now() - t0) / 1000);
 meta.failures = failures;

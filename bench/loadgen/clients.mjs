@@ -167,7 +167,7 @@ export class WsClient extends SocketIoClientBase {
 }
 
 export function newAgent() {
-  return new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" });
+  return new http.Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" });
 }
 
 /** One HTTP request; resolves {status, body}. */

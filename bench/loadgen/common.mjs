@@ -36,7 +36,7 @@ export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 /** Nearest-rank percentile of an unsorted array (copied and sorted). */
 export function percentile(values, p) {
   if (values.length === 0) return null;
-  const s = Float64Array.from(values).sort();
+  const s = Float64Array.from(values).sort(); // typed-array sort is numeric
   const rank = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
   return s[rank];
 }
@@ -47,7 +47,7 @@ export function latencySummary(values) {
     p50: round(percentile(values, 50)),
     p90: round(percentile(values, 90)),
     p99: round(percentile(values, 99)),
-    max: round(values.length ? Math.max(...values) : null),
+    max: round(values.length ? values.reduce((a, b) => (b > a ? b : a), -Infinity) : null),
   };
 }
 
