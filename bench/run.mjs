@@ -1,6 +1,8 @@
 // The benchmark orchestrator (bench/run.sh builds, installs and then calls this):
 //   node bench/run.mjs [--smoke] [--rounds N] [--scenarios a,b] [--servers java,node] [--out DIR]
 //                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin] [--reuse-servers|--fresh-servers]
+//                      [--jfr]   (records every Switchboard run with JFR into <out>/jfr/; see bench/jfr-top.mjs)
+//                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
@@ -19,6 +21,8 @@ const ROOT = path.dirname(BENCH);
 // CPU; a fixed 256 MB heap, the issue's bound for 10 000 idle connections, in every scenario.
 export const DEFAULT_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"];
 const NODE_FLAGS = ["--expose-gc"];
+const PERF_EVENTS = ["task-clock", "context-switches", "cpu-migrations", "page-faults", "raw_syscalls:sys_enter",
+  ...["write", "writev", "read", "readv", "epoll_wait", "epoll_pwait", "epoll_ctl", "futex", "sendto", "recvfrom"].map((s) => `syscalls:sys_enter_${s}`)].join(",");
 
 function parseArgs(argv) {
   const o = { smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
@@ -35,6 +39,8 @@ function parseArgs(argv) {
     else if (a === "--out") o.out = val();
     else if (a === "--java-cmd") o.javaCmd = val();
     else if (a === "--no-pin") o.pin = false;
+    else if (a === "--jfr") o.jfr = true;
+    else if (a === "--perf") o.perf = true;
     else if (a === "--reuse-servers") o.reuse = true;
     else if (a === "--fresh-servers") o.reuse = false;
     else if (a === "--help" || a === "-h") {
@@ -65,16 +71,19 @@ function hasCommand(cmd) {
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
-function serverCommand(kind) {
+function serverCommand(kind, logName) {
   if (kind === "java") {
+    const jfr = opts.jfr
+      ? [`-XX:StartFlightRecording=filename=${path.join(outDir, "jfr", `${logName}.jfr`)},settings=profile,dumponexit=true`]
+      : [];
     if (opts.javaCmd) {
       // a JSON array (paths may contain spaces) or a plain space-separated command
       const cmd = opts.javaCmd.trim().startsWith("[") ? JSON.parse(opts.javaCmd) : opts.javaCmd.split(/\s+/).filter(Boolean);
-      return [...cmd, "bench-server"];
+      return [cmd[0], ...jfr, ...cmd.slice(1), "bench-server"];
     }
     const jar = path.join(ROOT, "target", "switchboard.jar");
     if (!existsSync(jar)) throw new Error(`${jar} is missing: run bench/run.sh (it builds) or mvn -q -B package -DskipTests`);
-    return ["java", ...jvmFlags, "-jar", jar, "bench-server"];
+    return ["java", ...jvmFlags, ...jfr, "-jar", jar, "bench-server"];
   }
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
@@ -88,6 +97,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/,
 const outDir = path.resolve(opts.out ?? path.join(BENCH, "results", `${opts.smoke ? "smoke-" : ""}${stamp}`));
 mkdirSync(outDir, { recursive: true });
 mkdirSync(path.join(outDir, "logs"), { recursive: true });
+if (opts.jfr) mkdirSync(path.join(outDir, "jfr"), { recursive: true });
 
 function versionOf(cmd, args) {
   try {
@@ -119,6 +129,7 @@ const meta = {
     socketIoClient: pkgVersion("socket.io-client"),
     switchboardCommit: versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
   },
+  jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
   nodeFlags: NODE_FLAGS.join(" "),
 };
@@ -152,7 +163,7 @@ const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringif
 
 /** Starts a server, resolves {child, pid, url} once it printed its `listening on` line. */
 function startServer(kind, env, logName) {
-  const argv = pinned(0, serverCommand(kind));
+  const argv = pinned(0, serverCommand(kind, logName));
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: "0" },
@@ -211,7 +222,9 @@ function runGenerator(scenario, params, server, kind, env) {
   const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
   const argv = pinned(1, ["node", path.join(BENCH, "loadgen", "main.mjs"), JSON.stringify(ctx)]);
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...process.env };
+    if (opts.perf) env.BENCH_PERF_EVENTS = PERF_EVENTS;
+    const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

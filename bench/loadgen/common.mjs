@@ -1,7 +1,7 @@
 // Shared pieces of the load generator: the loopback guard, bounded loops, statistics, and the
 // server-side measurements read from /proc (CPU, RSS) and the heap-after-GC hooks.
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 
 /** Refuses every target but 127.0.0.1: this generator never sends traffic anywhere else. */
@@ -100,12 +100,74 @@ export function processRssBytes(pid) {
   return m ? Number(m[1]) * 1024 : null;
 }
 
+/**
+ * Per-thread CPU (µs) and context switches of `pid` (/proc/<pid>/task/<tid>/{stat,status}):
+ * which thread burns the CPU, and how often threads hand work to each other.
+ */
+export function threadSnapshot(pid) {
+  const out = new Map();
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      const vol = Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const nonvol = Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const tick = 1e6 / ticksPerSecond();
+      out.set(tid, { comm, cpuUs: (Number(f[11]) + Number(f[12])) * tick, sysUs: Number(f[12]) * tick, vol, nonvol });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Thread names without their numbers: "switchboard-worker-3" → "switchboard-worker-#", "GC Thread#0" → "GC Thread#". */
+const threadGroup = (comm) => comm.replace(/\d+$/, "#").replace(/-#$/, "-#");
+
+// With PERF_EVENTS set (bench/run.mjs --perf), every window also counts these events of the server
+// with `perf stat -p`: system calls by kind and context switches, for the profiler evidence.
+const PERF_EVENTS = process.env.BENCH_PERF_EVENTS ?? "";
+const perfRuns = [];
+
+/** Waits for the perf stat processes of closed windows and returns their counts by event. */
+export async function perfResults() {
+  return Promise.all(perfRuns);
+}
+
+function startPerf(pid) {
+  const file = `/tmp/bench-perf-${process.pid}-${perfRuns.length}.csv`;
+  const child = spawn("perf", ["stat", "-x,", "-o", file, "-e", PERF_EVENTS, "-p", String(pid)], { stdio: "ignore" });
+  const done = new Promise((resolve) => child.on("exit", () => {
+    const counts = {};
+    try {
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        const f = line.split(",");
+        if (f.length > 3 && /^\d+$/.test(f[0])) counts[f[2]] = Number(f[0]);
+      }
+    } catch {
+      // perf not there or not allowed: no counts
+    }
+    resolve(counts);
+  }));
+  return { child, done };
+}
+
 /** Measures server and generator CPU over a window: start() ... stop() → numbers. */
 export class CpuWindow {
   constructor(serverPid) {
     this.serverPid = serverPid;
   }
   start() {
+    if (PERF_EVENTS) this.perf = startPerf(this.serverPid);
+    this.threads0 = threadSnapshot(this.serverPid);
     this.t0 = nowMs();
     this.server0 = processCpuMicros(this.serverPid);
     this.gen0 = process.cpuUsage();
@@ -114,14 +176,35 @@ export class CpuWindow {
   stop() {
     const wallMs = nowMs() - this.t0;
     const serverCpuUs = processCpuMicros(this.serverPid) - this.server0;
+    if (this.perf) {
+      this.perf.child.kill("SIGINT");
+      perfRuns.push(this.perf.done);
+    }
     const g = process.cpuUsage(this.gen0);
+    const threads1 = threadSnapshot(this.serverPid);
     const genCpuUs = g.user + g.system;
+    const groups = {};
+    let sysUs = 0;
+    let vol = 0;
+    let nonvol = 0;
+    for (const [tid, t] of threads1) {
+      const before = this.threads0.get(tid) ?? { cpuUs: 0, sysUs: 0, vol: 0, nonvol: 0 };
+      const name = threadGroup(t.comm);
+      groups[name] = (groups[name] ?? 0) + (t.cpuUs - before.cpuUs);
+      sysUs += t.sysUs - before.sysUs;
+      vol += t.vol - before.vol;
+      nonvol += t.nonvol - before.nonvol;
+    }
+    const serverThreadsCpuUs = Object.fromEntries(Object.entries(groups).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)]));
     return {
       wallMs: round(wallMs),
       serverCpuUs: round(serverCpuUs, 0),
       serverCpuPct: round((100 * serverCpuUs) / (wallMs * 1000), 1),
       genCpuUs: round(genCpuUs, 0),
       genCpuPct: round((100 * genCpuUs) / (wallMs * 1000), 1),
+      serverSysCpuUs: Math.round(sysUs),
+      serverContextSwitches: { voluntary: vol, involuntary: nonvol },
+      serverThreadsCpuUs,
     };
   }
 }

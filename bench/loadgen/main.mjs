@@ -3,7 +3,7 @@
 // Prints `RESULT <json>` and exits 0, or prints the failure and exits 1. A hard deadline (p.hardLimitMs,
 // default 180 s) ends the process whatever happens.
 import { correctness, correctnessJwt } from "./correctness.mjs";
-import { loopbackOnly } from "./common.mjs";
+import { loopbackOnly, perfResults } from "./common.mjs";
 import { SCENARIO_KINDS } from "./scenarios.mjs";
 
 const kinds = { ...SCENARIO_KINDS, correctness, correctnessJwt };
@@ -24,6 +24,8 @@ hard.unref();
 
 try {
   const result = await run(ctx);
+  const perf = await perfResults();
+  if (perf.length) result.perf = perf.length === 1 ? perf[0] : perf;
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   process.exit(0);
 } catch (e) {
