@@ -18,13 +18,13 @@ export const SCENARIOS = [
     return [
       {
         name: `connect-${t}-seq`, kind: "connect",
-        p: { transport, inflight: 1, warmupCount: 300, warmupMs: 3 * S, maxCount: 3000, durationMs: 6 * S },
+        p: { transport, inflight: 1, warmupCount: 3000, warmupMs: 5 * S, maxCount: 3000, durationMs: 6 * S },
         smoke: { warmupCount: 3, warmupMs: 300, maxCount: 10, durationMs: 500 },
         about: `${transport}: handshake, CONNECT with token${transport === "upgrade" ? ", probe + upgrade, one echo," : ""} close; one at a time`,
       },
       {
         name: `connect-${t}-100`, kind: "connect",
-        p: { transport, inflight: 100, warmupCount: 1000, warmupMs: 3 * S, maxCount: 20000, durationMs: 6 * S },
+        p: { transport, inflight: 100, warmupCount: 15000, warmupMs: 6 * S, maxCount: 20000, durationMs: 6 * S },
         smoke: { inflight: 10, warmupCount: 10, warmupMs: 300, maxCount: 30, durationMs: 500 },
         about: `${transport}: the same cycle, 100 in flight`,
       },

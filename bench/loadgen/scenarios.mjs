@@ -1,6 +1,7 @@
 // The measured scenarios. Each takes a context {url, serverPid, serverKind, p (parameters)} and
 // returns its metrics; any lost, duplicated, wrong or late ack/delivery throws (the run fails).
 // Every loop is bounded twice: by a count (p.max*) and by a deadline (p.*Ms).
+import { execFileSync } from "node:child_process";
 import { PollingClient, WsClient, newAgent } from "./clients.mjs";
 import { BenchError, CpuWindow, check, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
 
@@ -349,6 +350,9 @@ export async function idleMemory(ctx) {
     });
   }));
   const broadcastMs = nowMs() - t0;
+  // What the held connections are made of (Java only: the live objects by class, after a full GC).
+  const histogram = ctx.serverKind === "java" ? javaHistogram(ctx.serverPid, 30) : null;
+  const nmt = ctx.serverKind === "java" ? javaNativeMemory(ctx.serverPid) : null;
   check(received === clients.length, `broadcast reached ${received} of ${clients.length}`);
   assertClean(clients, "idle connections");
   for (const c of clients) {
@@ -367,9 +371,41 @@ export async function idleMemory(ctx) {
     baselineHeapMB: round(points[0].heapBytes / 1048576, 1),
     baselineRssMB: round(points[0].rssBytes / 1048576, 1),
     broadcastToAllMs: round(broadcastMs, 1),
+    ...(histogram ? { liveObjectsTop: histogram } : {}),
+    ...(nmt ? { nativeMemoryCommittedKB: nmt } : {}),
     points,
     rssNowBytes: processRssBytes(ctx.serverPid),
   };
+}
+
+/** The top of `jcmd <pid> GC.class_histogram` (forces a full GC): [{class, instances, bytes}] plus the total. */
+function javaHistogram(pid, n) {
+  const text = execFileSync("jcmd", [String(pid), "GC.class_histogram"], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
+  const rows = [];
+  let total = null;
+  for (const line of text.split("\n")) {
+    const m = /^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/.exec(line);
+    if (m && rows.length < n) rows.push({ class: m[3], instances: Number(m[1]), bytes: Number(m[2]) });
+    const t = /^Total\s+(\d+)\s+(\d+)/.exec(line);
+    if (t) total = { instances: Number(t[1]), bytes: Number(t[2]) };
+  }
+  return { total, top: rows };
+}
+
+/** With -XX:NativeMemoryTracking=summary: committed KB by NMT category; otherwise null. */
+function javaNativeMemory(pid) {
+  let text;
+  try {
+    text = execFileSync("jcmd", [String(pid), "VM.native_memory", "summary"], { encoding: "utf8", timeout: 60_000 });
+  } catch {
+    return null;
+  }
+  if (!/committed=/.test(text)) return null;
+  const out = {};
+  for (const m of text.matchAll(/^-\s+([A-Za-z ]+?) \(reserved=\d+KB, committed=(\d+)KB\)/gm)) out[m[1].trim()] = Number(m[2]);
+  const total = /Total: reserved=\d+KB, committed=(\d+)KB/.exec(text);
+  if (total) out.Total = Number(total[1]);
+  return out;
 }
 
 export const SCENARIO_KINDS = { connect, echo, fanout, idleMemory };
