@@ -1,7 +1,8 @@
 // The benchmark orchestrator (bench/run.sh builds, installs and then calls this):
 //   node bench/run.mjs [--smoke] [--rounds N] [--scenarios a,b] [--servers java,node] [--out DIR]
 //                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin] [--reuse-servers|--fresh-servers]
-//                      [--jfr]   (records every Switchboard run with JFR into <out>/jfr/; see bench/jfr-top.mjs)
+//                      [--jfr]   (records the measured window of every Switchboard run with JFR into <out>/jfr/;
+//                                 see bench/jfr-top.mjs)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
@@ -73,9 +74,7 @@ const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
 function serverCommand(kind, logName) {
   if (kind === "java") {
-    const jfr = opts.jfr
-      ? [`-XX:StartFlightRecording=filename=${path.join(outDir, "jfr", `${logName}.jfr`)},settings=profile,dumponexit=true`]
-      : [];
+    const jfr = [];
     if (opts.javaCmd) {
       // a JSON array (paths may contain spaces) or a plain space-separated command
       const cmd = opts.javaCmd.trim().startsWith("[") ? JSON.parse(opts.javaCmd) : opts.javaCmd.split(/\s+/).filter(Boolean);
@@ -158,6 +157,17 @@ function pkgVersion(name) {
   }
 }
 
+/** JFR settings for window recordings: the JDK's profile.jfc with Java method sampling every 1 ms. */
+function jfrSettings() {
+  const file = path.join(outDir, "jfr", "window.jfc");
+  if (!existsSync(file)) {
+    const javaHome = execFileSync("sh", ["-c", "dirname $(dirname $(readlink -f $(command -v java)))"], { encoding: "utf8" }).trim();
+    const profile = readFileSync(path.join(javaHome, "lib", "jfr", "profile.jfc"), "utf8");
+    writeFileSync(file, profile.replace(/(<event name="jdk\.ExecutionSample">[\s\S]*?<setting name="period"[^>]*>)[^<]*/, "$11 ms"));
+  }
+  return file;
+}
+
 const raw = { meta, runs: [] };
 const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringify(raw, null, 1));
 
@@ -218,8 +228,9 @@ function cpusAllowed(pid) {
 }
 
 /** Runs the scenario in a fresh generator process; resolves {ok, result | error}. */
-function runGenerator(scenario, params, server, kind, env) {
+function runGenerator(scenario, params, server, kind, env, logName) {
   const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
+  if (opts.jfr && kind === "java") ctx.jfr = { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
   const argv = pinned(1, ["node", path.join(BENCH, "loadgen", "main.mjs"), JSON.stringify(ctx)]);
   return new Promise((resolve) => {
     const env = { ...process.env };
@@ -262,7 +273,7 @@ for (let round = 1; round <= opts.rounds; round++) {
           if (opts.reuse) reused.set(key, server);
         }
         const cpus = cpusAllowed(server.pid);
-        outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {});
+        outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {}, logName);
         outcome.serverCpusAllowed = cpus;
         if (server.child.exitCode !== null || server.child.signalCode !== null) {
           outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode ?? server.child.signalCode}); see logs/` };

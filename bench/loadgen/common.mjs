@@ -160,6 +160,32 @@ function startPerf(pid) {
   return { child, done };
 }
 
+/**
+ * The measured window of a scenario: `const w = await openWindow(ctx)` ... `const cpu = await closeWindow(ctx, w)`.
+ * With ctx.jfr (bench/run.mjs --jfr) the window is also recorded with JFR (jcmd JFR.start / JFR.stop),
+ * so the recording holds the measured load only, not start-up and warm-up.
+ */
+export async function openWindow(ctx) {
+  if (ctx.jfr) await jcmd(ctx.serverPid, ["JFR.start", "name=window", `settings=${ctx.jfr.settings}`]);
+  return new CpuWindow(ctx.serverPid).start();
+}
+
+export async function closeWindow(ctx, w) {
+  const cpu = w.stop();
+  if (ctx.jfr) await jcmd(ctx.serverPid, ["JFR.stop", "name=window", `filename=${ctx.jfr.file}`]);
+  return cpu;
+}
+
+function jcmd(pid, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("jcmd", [String(pid), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new BenchError(`jcmd ${args[0]} failed: ${out}`))));
+  });
+}
+
 /** Measures server and generator CPU over a window: start() ... stop() → numbers. */
 export class CpuWindow {
   constructor(serverPid) {

@@ -3,7 +3,7 @@
 // Every loop is bounded twice: by a count (p.max*) and by a deadline (p.*Ms).
 import { execFileSync } from "node:child_process";
 import { PollingClient, WsClient, newAgent } from "./clients.mjs";
-import { BenchError, CpuWindow, check, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
+import { BenchError, check, closeWindow, openWindow, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
 
 const STEP_TIMEOUT_MS = 15_000;
 const BAD_TOKEN_TRIES = 3;
@@ -96,9 +96,9 @@ export async function connect(ctx) {
     await Promise.all(Array.from({ length: p.inflight }, worker));
   };
   await run(p.warmupCount, p.warmupMs, false);
-  const w = new CpuWindow(ctx.serverPid).start();
+  const w = await openWindow(ctx);
   await run(p.maxCount, p.durationMs, true);
-  const cpu = w.stop();
+  const cpu = await closeWindow(ctx, w);
   check(done > 0, "no connect completed in the window");
   return {
     connects: done,
@@ -148,11 +148,12 @@ export async function echo(ctx) {
   };
   clients.forEach((c, i) => fire(c, i));
   await new Promise((r) => setTimeout(r, p.warmupMs));
+  const w = await openWindow(ctx);
   phase = "measure";
-  const w = new CpuWindow(ctx.serverPid).start();
   await new Promise((r) => setTimeout(r, p.durationMs));
-  const cpu = w.stop();
+  const closing = closeWindow(ctx, w); // stops the CPU window synchronously
   const measured = acks;
+  const cpu = await closing;
   phase = "drain";
   await within(STEP_TIMEOUT_MS, "the last acks", new Promise((r) => {
     drained = r;
@@ -283,10 +284,10 @@ export async function fanout(ctx) {
   await runPhase(p.warmupMs);
   measureFrom = next;
   limit = total;
+  const w = await openWindow(ctx);
   deadline = nowMs() + p.durationMs;
-  const w = new CpuWindow(ctx.serverPid).start();
   await runPhase(p.durationMs);
-  const cpu = w.stop();
+  const cpu = await closeWindow(ctx, w);
   const measured = next - measureFrom;
   let delivered = 0;
   for (let k = measureFrom; k < next; k++) delivered += deliveries[k];
