@@ -1,12 +1,13 @@
-// Lean clients that speak Engine.IO v4 / Socket.IO v5 directly, for throughput: WebSocket (ws), HTTP
-// long-polling (node:http with a keep-alive agent) and polling→WebSocket upgrade. Only the default
+// Lean clients that speak Engine.IO v4 / Socket.IO v5 directly, for throughput: WebSocket (rawws.mjs), HTTP
+// long-polling (a lean keep-alive HTTP/1.1 client) and polling→WebSocket upgrade. Only the default
 // namespace; the hot paths look at bytes, not at parsed JSON, so the generator stays cheap.
+// Polling uses its own small keep-alive HTTP/1.1 client (RawHttpPool), not node:http.
 //
 // Wire format: Engine.IO packet = type digit + data (0 open, 1 close, 2 ping, 3 pong, 4 message,
 // 5 upgrade, 6 noop); polling payloads join packets with \x1e. Socket.IO packet inside a message =
 // type digit (0 CONNECT, 1 DISCONNECT, 2 EVENT, 3 ACK, 4 CONNECT_ERROR) + [ack id] + JSON.
-import http from "node:http";
-import WebSocket from "ws";
+import net from "node:net";
+import { RawWebSocket } from "./rawws.mjs";
 import { BenchError, loopbackOnly, nowMs } from "./common.mjs";
 
 const SEP = "\x1e";
@@ -118,7 +119,7 @@ export class WsClient extends SocketIoClientBase {
   connect() {
     const p = this.connectPromise();
     const url = `ws://${this.base.host}/socket.io/?EIO=4&transport=websocket`;
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, maxPayload: 10 * 1024 * 1024 });
+    const ws = new RawWebSocket(url);
     this.ws = ws;
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("error", (e) => {
@@ -166,24 +167,137 @@ export class WsClient extends SocketIoClientBase {
   }
 }
 
-export function newAgent() {
-  return new http.Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" });
+/**
+ * A keep-alive HTTP/1.1 client pool written for the generator: one request at a time per
+ * connection, requests written in one write, responses parsed from the bytes (Content-Length or
+ * chunked). node:http's client cost the generator about 45 µs of CPU per request, enough to make
+ * the generator, not the servers, the limit of the polling scenarios.
+ */
+class RawHttpPool {
+  constructor(base) {
+    this.base = base;
+    this.free = [];
+    this.open = new Set();
+  }
+
+  request(method, path, body) {
+    let conn = this.free.pop();
+    while (conn && conn.dead) conn = this.free.pop();
+    if (!conn) conn = new RawConn(this);
+    return new Promise((resolve, reject) => conn.send(method, path, body, resolve, reject));
+  }
+
+  release(conn) {
+    if (!conn.dead) this.free.push(conn);
+  }
+
+  destroy() {
+    for (const c of this.open) c.socket.destroy();
+  }
+}
+
+class RawConn {
+  constructor(pool) {
+    this.pool = pool;
+    this.dead = false;
+    this.buf = null;
+    this.pending = null;
+    const socket = net.connect({ host: pool.base.hostname, port: Number(pool.base.port), noDelay: true });
+    this.socket = socket;
+    pool.open.add(this);
+    socket.on("data", (d) => {
+      this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
+      this.parse();
+    });
+    socket.on("error", (e) => this.fail(e));
+    socket.on("close", () => this.fail(new BenchError("connection closed")));
+  }
+
+  send(method, path, body, resolve, reject) {
+    this.pending = { resolve, reject };
+    const host = `Host: ${this.pool.base.host}\r\n`;
+    if (body === undefined) {
+      this.socket.write(`${method} ${path} HTTP/1.1\r\n${host}\r\n`);
+    } else {
+      this.socket.write(`${method} ${path} HTTP/1.1\r\n${host}Content-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    }
+  }
+
+  fail(e) {
+    if (this.dead) return;
+    this.dead = true;
+    this.pool.open.delete(this);
+    this.socket.destroy();
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(e);
+  }
+
+  parse() {
+    const buf = this.buf;
+    const headEnd = buf.indexOf("\r\n\r\n");
+    if (headEnd < 0) return;
+    if (!this.pending) return this.fail(new BenchError("response without a request"));
+    const head = buf.toString("latin1", 0, headEnd);
+    const status = Number(head.slice(9, 12));
+    let length = -1;
+    let chunked = false;
+    let close = false;
+    for (const line of head.split("\r\n").slice(1)) {
+      const i = line.indexOf(":");
+      const name = line.slice(0, i).trim().toLowerCase();
+      const value = line.slice(i + 1).trim().toLowerCase();
+      if (name === "content-length") length = Number(value);
+      else if (name === "transfer-encoding") chunked = value.includes("chunked");
+      else if (name === "connection") close = value.includes("close");
+    }
+    let body;
+    let end;
+    const start = headEnd + 4;
+    if (chunked) {
+      const parts = [];
+      let at = start;
+      for (;;) {
+        const lineEnd = buf.indexOf("\r\n", at);
+        if (lineEnd < 0) return;
+        const size = parseInt(buf.toString("latin1", at, lineEnd), 16);
+        if (buf.length < lineEnd + 2 + size + 2) return;
+        if (size === 0) {
+          end = lineEnd + 4;
+          break;
+        }
+        parts.push(buf.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+      body = Buffer.concat(parts).toString("utf8");
+    } else {
+      if (length < 0) return this.fail(new BenchError(`response without a length: ${head.slice(0, 200)}`));
+      if (buf.length < start + length) return;
+      body = buf.toString("utf8", start, start + length);
+      end = start + length;
+    }
+    this.buf = end < buf.length ? buf.subarray(end) : null;
+    const p = this.pending;
+    this.pending = null;
+    if (close) {
+      this.dead = true;
+      this.pool.open.delete(this);
+      this.socket.end();
+    } else {
+      this.pool.release(this);
+    }
+    p.resolve({ status, body });
+  }
+}
+
+/** The HTTP client of the polling clients; share one per scenario, like a keep-alive agent. */
+export function newAgent(baseUrl) {
+  return new RawHttpPool(loopbackOnly(baseUrl));
 }
 
 /** One HTTP request; resolves {status, body}. */
 function request(agent, base, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { "content-type": "text/plain;charset=UTF-8", "content-length": Buffer.byteLength(body) };
-    const req = http.request({ agent, host: base.hostname, port: base.port, method, path, headers }, (res) => {
-      let data = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (data += c));
-      res.on("end", () => resolve({ status: res.statusCode, body: data }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  return agent.request(method, path, body);
 }
 
 /**
@@ -194,7 +308,7 @@ function request(agent, base, method, path, body) {
 export class PollingClient extends SocketIoClientBase {
   constructor(baseUrl, opts = {}) {
     super(baseUrl, opts);
-    this.agent = opts.agent ?? newAgent();
+    this.agent = opts.agent ?? newAgent(baseUrl);
     this.upgrade = Boolean(opts.upgrade);
     this.outbox = [];
     this.posting = false;
@@ -302,8 +416,7 @@ export class PollingClient extends SocketIoClientBase {
 
   /** The probe, as engine.io-client does it: 2probe → 3probe → pause polling → 5. */
   startProbe() {
-    const ws = new WebSocket(`ws://${this.base.host}/socket.io/?EIO=4&transport=websocket&sid=${this.sid}`,
-      { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new RawWebSocket(`ws://${this.base.host}/socket.io/?EIO=4&transport=websocket&sid=${this.sid}`);
     this.ws = ws;
     ws.on("open", () => ws.send("2probe"));
     ws.on("error", (e) => {

@@ -58,7 +58,7 @@ async function checkRefusals(url, transport, agent) {
  */
 export async function connect(ctx) {
   const { url, p } = ctx;
-  const agent = newAgent();
+  const agent = newAgent(url);
   await checkRefusals(url, p.transport, agent);
   const connectMs = [];
   const upgradeMs = [];
@@ -114,7 +114,7 @@ export async function connect(ctx) {
 /** echo: `p.clients` clients, each with one `echo` ack in flight at a time (closed loop). */
 export async function echo(ctx) {
   const { url, p } = ctx;
-  const agent = newAgent();
+  const agent = newAgent(url);
   const clients = await connectMany(url, p.transport, p.clients, 100, { agent });
   const body = "hello-switchboard-0123456789";
   let phase = "warmup"; // warmup → measure → drain
