@@ -3,6 +3,7 @@
 //                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin] [--reuse-servers|--fresh-servers]
 //                      [--jfr]   (records the measured window of every Switchboard run with JFR into <out>/jfr/;
 //                                 see bench/jfr-top.mjs)
+//                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
@@ -26,7 +27,7 @@ const PERF_EVENTS = ["task-clock", "context-switches", "cpu-migrations", "page-f
   ...["write", "writev", "read", "readv", "epoll_wait", "epoll_pwait", "epoll_ctl", "futex", "sendto", "recvfrom"].map((s) => `syscalls:sys_enter_${s}`)].join(",");
 
 function parseArgs(argv) {
-  const o = { smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
+  const o = { set: {}, smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -41,6 +42,11 @@ function parseArgs(argv) {
     else if (a === "--java-cmd") o.javaCmd = val();
     else if (a === "--no-pin") o.pin = false;
     else if (a === "--jfr") o.jfr = true;
+    else if (a === "--set") {
+      const m = /^([\w-]+)\.(\w+)=(.+)$/.exec(val());
+      if (!m) throw new Error("--set needs scenario.param=value, e.g. --set echo-ws-100.durationMs=20000");
+      (o.set[m[1]] ??= {})[m[2]] = Number.isNaN(Number(m[3])) ? m[3] : Number(m[3]);
+    }
     else if (a === "--perf") o.perf = true;
     else if (a === "--reuse-servers") o.reuse = true;
     else if (a === "--fresh-servers") o.reuse = false;
@@ -258,7 +264,7 @@ const t0 = Date.now();
 for (let round = 1; round <= opts.rounds; round++) {
   for (const [i, scenario] of selected.entries()) {
     if (scenario.once && round > 1) continue;
-    const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}) };
+    const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
     const order = (round + i) % 2 === 1 ? ["java", "node"] : ["node", "java"];
     for (const kind of order.filter((k) => opts.servers.includes(k))) {
       const started = Date.now();

@@ -3,6 +3,9 @@
 const S = 1000;
 
 // Full-run parameters; `smoke` overrides them with small counts (seconds in all, correctness only).
+// Warm-ups are long because every scenario starts a fresh server: C2 was still compiling the
+// connect path (40-50 % of Switchboard's CPU in the window) after 15 000 connects, and done after
+// ~60 000; Node's V8 is warmed up by the same traffic.
 export const SCENARIOS = [
   {
     name: "correctness", kind: "correctness", once: true,
@@ -18,13 +21,13 @@ export const SCENARIOS = [
     return [
       {
         name: `connect-${t}-seq`, kind: "connect",
-        p: { transport, inflight: 1, warmupCount: 3000, warmupMs: 5 * S, maxCount: 3000, durationMs: 6 * S },
+        p: { transport, inflight: 1, warmupCount: 10000, warmupMs: 8 * S, maxCount: 3000, durationMs: 6 * S },
         smoke: { warmupCount: 3, warmupMs: 300, maxCount: 10, durationMs: 500 },
         about: `${transport}: handshake, CONNECT with token${transport === "upgrade" ? ", probe + upgrade, one echo," : ""} close; one at a time`,
       },
       {
         name: `connect-${t}-100`, kind: "connect",
-        p: { transport, inflight: 100, warmupCount: 15000, warmupMs: 6 * S, maxCount: 20000, durationMs: 6 * S },
+        p: { transport, inflight: 100, warmupCount: 60000, warmupMs: 12 * S, maxCount: 20000, durationMs: 6 * S },
         smoke: { inflight: 10, warmupCount: 10, warmupMs: 300, maxCount: 30, durationMs: 500 },
         about: `${transport}: the same cycle, 100 in flight`,
       },
@@ -34,26 +37,26 @@ export const SCENARIOS = [
     const t = transport === "websocket" ? "ws" : transport;
     return [1, 100].map((clients) => ({
       name: `echo-${t}-${clients}`, kind: "echo",
-      p: { transport, clients, warmupMs: 3 * S, durationMs: 6 * S, maxCount: 5_000_000 },
+      p: { transport, clients, warmupMs: 5 * S, durationMs: 6 * S, maxCount: 5_000_000 },
       smoke: { clients: Math.min(clients, 5), warmupMs: 200, durationMs: 300 },
       about: `${clients} ${transport} client(s), each one echo ack in flight`,
     }));
   }),
   {
     name: "broadcast-1000-seq", kind: "fanout",
-    p: { clients: 1000, inflight: 1, warmupCount: 100, warmupMs: 3 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+    p: { clients: 1000, inflight: 1, warmupCount: 1000, warmupMs: 5 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
     smoke: { clients: 30, warmupCount: 3, maxCount: 10, durationMs: 500 },
     about: "1 000 WebSocket clients; broadcast to all (sender included), one at a time",
   },
   {
     name: "broadcast-1000-10", kind: "fanout",
-    p: { clients: 1000, inflight: 10, warmupCount: 100, warmupMs: 3 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+    p: { clients: 1000, inflight: 10, warmupCount: 1000, warmupMs: 5 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
     smoke: { clients: 30, inflight: 5, warmupCount: 5, maxCount: 20, durationMs: 500 },
     about: "the same, 10 broadcasts in flight",
   },
   {
     name: "room-1000", kind: "fanout",
-    p: { clients: 1000, rooms: 10, inflight: 1, warmupCount: 200, warmupMs: 3 * S, maxCount: 50000, durationMs: 6 * S, payloadBytes: 64 },
+    p: { clients: 1000, rooms: 10, inflight: 1, warmupCount: 2000, warmupMs: 5 * S, maxCount: 50000, durationMs: 6 * S, payloadBytes: 64 },
     smoke: { clients: 30, rooms: 3, warmupCount: 3, maxCount: 10, durationMs: 500 },
     about: "1 000 clients in 10 rooms of 100; toRoom cycling through the rooms, one at a time",
   },

@@ -14,6 +14,9 @@ export function loopbackOnly(url) {
 
 export class BenchError extends Error {}
 
+/** The JDK's jcmd (BenchSmokeTest passes the one of the JDK running the tests). */
+export const JCMD = process.env.JCMD || "jcmd";
+
 export function check(cond, message) {
   if (!cond) throw new BenchError(message);
 }
@@ -178,7 +181,7 @@ export async function closeWindow(ctx, w) {
 
 function jcmd(pid, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn("jcmd", [String(pid), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(JCMD, [String(pid), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -242,8 +245,8 @@ export class CpuWindow {
  */
 export async function heapAfterGc(kind, pid, baseUrl) {
   if (kind === "java") {
-    execFileSync("jcmd", [String(pid), "GC.run"], { encoding: "utf8", timeout: 60_000 });
-    const info = execFileSync("jcmd", [String(pid), "GC.heap_info"], { encoding: "utf8", timeout: 60_000 });
+    execFileSync(JCMD, [String(pid), "GC.run"], { encoding: "utf8", timeout: 60_000 });
+    const info = execFileSync(JCMD, [String(pid), "GC.heap_info"], { encoding: "utf8", timeout: 60_000 });
     return { heapUsedBytes: parseJavaHeapUsed(info), rssBytes: processRssBytes(pid) };
   }
   const body = await httpGetJson(new URL("/bench-stats", baseUrl));

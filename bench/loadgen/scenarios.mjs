@@ -3,7 +3,7 @@
 // Every loop is bounded twice: by a count (p.max*) and by a deadline (p.*Ms).
 import { execFileSync } from "node:child_process";
 import { PollingClient, WsClient, newAgent } from "./clients.mjs";
-import { BenchError, check, closeWindow, openWindow, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
+import { BenchError, JCMD, check, closeWindow, openWindow, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
 
 const STEP_TIMEOUT_MS = 15_000;
 const BAD_TOKEN_TRIES = 3;
@@ -381,7 +381,7 @@ export async function idleMemory(ctx) {
 
 /** The top of `jcmd <pid> GC.class_histogram` (forces a full GC): [{class, instances, bytes}] plus the total. */
 function javaHistogram(pid, n) {
-  const text = execFileSync("jcmd", [String(pid), "GC.class_histogram"], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
+  const text = execFileSync(JCMD, [String(pid), "GC.class_histogram"], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
   const rows = [];
   let total = null;
   for (const line of text.split("\n")) {
@@ -397,7 +397,7 @@ function javaHistogram(pid, n) {
 function javaNativeMemory(pid) {
   let text;
   try {
-    text = execFileSync("jcmd", [String(pid), "VM.native_memory", "summary"], { encoding: "utf8", timeout: 60_000 });
+    text = execFileSync(JCMD, [String(pid), "VM.native_memory", "summary"], { encoding: "utf8", timeout: 60_000 });
   } catch {
     return null;
   }

@@ -45,6 +45,7 @@ class BenchSmokeTest {
     ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--smoke", "--out", out.toString(), "--java-cmd", javaCmdJson)
         .directory(bench.toFile())
         .redirectErrorStream(true);
+    pb.environment().put("JCMD", Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     File log = File.createTempFile("bench-smoke", ".txt");
     pb.redirectOutput(log);
     Process p = pb.start();
