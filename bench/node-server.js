@@ -1,0 +1,102 @@
+// The benchmark application on Node's socket.io 4.8 — the same app as Switchboard's
+// `java -jar target/switchboard.jar bench-server` (src/main/java/dev/switchboard/cli/BenchServerCommand.java),
+// so both are measured doing the same work.
+//
+//   PORT=0 [TOKEN=...] [AUTH_MODE=jwt JWT_SECRET=...] node --expose-gc bench/node-server.js
+//
+// Binds 127.0.0.1:PORT (0 = a free port) and prints `listening on http://127.0.0.1:<port>` when ready.
+// Handshake: auth.token must equal TOKEN (default "bench-secret"), or with AUTH_MODE=jwt be an HS256 JWT
+// signed with JWT_SECRET (>= 32 bytes) whose exp lies in the future; otherwise connect_error "unauthorized".
+// Events: echo(payload, ack) acks the payload; broadcast(payload, ack) emits `bcast` to every socket, then
+// acks true; join(room, ack) joins, acks true; toRoom(room, payload, ack) emits `roomMsg` to the room, acks true.
+//
+// Measurement hook (the counterpart of `jcmd <pid> GC.run` + `GC.heap_info` for the JVM): GET /bench-stats
+// runs a full GC (needs --expose-gc) and answers process.memoryUsage() as JSON. socket.io only looks at
+// /socket.io/, so this route costs the measured traffic nothing.
+import http from "node:http";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { Server } from "socket.io";
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad PORT ${env.PORT}`);
+
+function tokenCheck() {
+  if ((env.AUTH_MODE ?? "").toLowerCase() === "jwt") {
+    const secret = Buffer.from(env.JWT_SECRET ?? "", "utf8");
+    if (secret.length < 32) throw new Error("AUTH_MODE=jwt needs JWT_SECRET of at least 32 bytes");
+    return (token) => verifyHs256(token, secret);
+  }
+  const expected = env.TOKEN ?? "bench-secret";
+  return (token) => token === expected;
+}
+
+function verifyHs256(token, secret) {
+  if (typeof token !== "string") return false;
+  const parts = token.split(".");
+  if (parts.length !== 3) return false;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+    if (header?.alg !== "HS256") return false;
+    const expectedSig = createHmac("sha256", secret).update(`${parts[0]}.${parts[1]}`).digest();
+    const sig = Buffer.from(parts[2], "base64url");
+    if (sig.length !== expectedSig.length || !timingSafeEqual(sig, expectedSig)) return false;
+    const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    return typeof claims?.exp === "number" && claims.exp * 1000 > Date.now();
+  } catch {
+    return false;
+  }
+}
+
+const httpServer = http.createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/bench-stats") {
+    if (typeof global.gc === "function") {
+      global.gc();
+      global.gc();
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ gc: typeof global.gc === "function", ...process.memoryUsage() }));
+    return;
+  }
+  res.writeHead(404);
+  res.end();
+});
+
+const io = new Server(httpServer); // socket.io 4.8 defaults, as Switchboard's bench-server uses its defaults
+const accepts = tokenCheck();
+
+io.use((socket, next) => {
+  if (accepts(socket.handshake.auth?.token)) next();
+  else next(new Error("unauthorized"));
+});
+
+io.on("connection", (socket) => {
+  socket.on("echo", (payload, ack) => {
+    if (typeof ack === "function") ack(payload);
+  });
+  socket.on("broadcast", (payload, ack) => {
+    io.emit("bcast", payload);
+    if (typeof ack === "function") ack(true);
+  });
+  socket.on("join", (room, ack) => {
+    const ok = typeof room === "string";
+    if (ok) socket.join(room);
+    if (typeof ack === "function") ack(ok);
+  });
+  socket.on("toRoom", (room, payload, ack) => {
+    const ok = typeof room === "string";
+    if (ok) io.to(room).emit("roomMsg", payload);
+    if (typeof ack === "function") ack(ok);
+  });
+});
+
+httpServer.listen(port, "127.0.0.1", () => {
+  console.log(`bench-server (node socket.io) listening on http://127.0.0.1:${httpServer.address().port}`);
+});
+
+for (const sig of ["SIGTERM", "SIGINT"]) {
+  process.on(sig, () => {
+    io.close();
+    process.exit(0);
+  });
+}

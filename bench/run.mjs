@@ -1,0 +1,394 @@
+// The benchmark orchestrator (bench/run.sh builds, installs and then calls this):
+//   node bench/run.mjs [--smoke] [--rounds N] [--scenarios a,b] [--servers java,node] [--out DIR]
+//                      [--java-cmd "java ... dev.switchboard.cli.Main"] [--no-pin] [--reuse-servers|--fresh-servers]
+//                      [--jfr]   (records the measured window of every Switchboard run with JFR into <out>/jfr/;
+//                                 see bench/jfr-top.mjs)
+//                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
+//                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
+// For every round and scenario it starts each server fresh (Switchboard and Node, the order
+// alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
+// stops the server, and appends the result to raw.json; at the end it writes summary.md.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { METRICS, SCENARIOS, TARGETS } from "./scenarios.config.mjs";
+import { loopbackOnly } from "./loadgen/common.mjs";
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH);
+
+// JVM flags for Switchboard (BENCHMARKS.md says why): Serial GC, what the JVM picks itself on one
+// CPU; a fixed 256 MB heap, the issue's bound for 10 000 idle connections, in every scenario.
+export const DEFAULT_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"];
+const NODE_FLAGS = ["--expose-gc"];
+const PERF_EVENTS = ["task-clock", "context-switches", "cpu-migrations", "page-faults", "raw_syscalls:sys_enter",
+  ...["write", "writev", "read", "readv", "epoll_wait", "epoll_pwait", "epoll_ctl", "futex", "sendto", "recvfrom"].map((s) => `syscalls:sys_enter_${s}`)].join(",");
+
+function parseArgs(argv) {
+  const o = { set: {}, smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === "--smoke") o.smoke = true;
+    else if (a === "--rounds") o.rounds = Number(val());
+    else if (a === "--scenarios") o.scenarios = val().split(",").filter(Boolean);
+    else if (a === "--servers") o.servers = val().split(",").filter(Boolean);
+    else if (a === "--out") o.out = val();
+    else if (a === "--java-cmd") o.javaCmd = val();
+    else if (a === "--no-pin") o.pin = false;
+    else if (a === "--jfr") o.jfr = true;
+    else if (a === "--set") {
+      const m = /^([\w-]+)\.(\w+)=(.+)$/.exec(val());
+      if (!m) throw new Error("--set needs scenario.param=value, e.g. --set echo-ws-100.durationMs=20000");
+      (o.set[m[1]] ??= {})[m[2]] = Number.isNaN(Number(m[3])) ? m[3] : Number(m[3]);
+    }
+    else if (a === "--perf") o.perf = true;
+    else if (a === "--reuse-servers") o.reuse = true;
+    else if (a === "--fresh-servers") o.reuse = false;
+    else if (a === "--help" || a === "-h") {
+      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 6).join("\n"));
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  o.rounds ??= o.smoke ? 1 : 3;
+  o.reuse ??= o.smoke; // smoke: one server per kind (and env) for all scenarios, to stay within seconds
+  if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 50) throw new Error("--rounds must be 1..50");
+  for (const s of o.servers) if (s !== "java" && s !== "node") throw new Error(`unknown server ${s}`);
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const canPin = opts.pin && os.cpus().length >= 2 && hasCommand("taskset");
+if (opts.pin && !canPin) console.error("warning: taskset or a second CPU is missing: servers and generator run unpinned");
+
+function hasCommand(cmd) {
+  try {
+    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
+
+const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
+function serverCommand(kind, logName) {
+  if (kind === "java") {
+    const jfr = [];
+    if (opts.javaCmd) {
+      // a JSON array (paths may contain spaces) or a plain space-separated command
+      const cmd = opts.javaCmd.trim().startsWith("[") ? JSON.parse(opts.javaCmd) : opts.javaCmd.split(/\s+/).filter(Boolean);
+      return [cmd[0], ...jfr, ...cmd.slice(1), "bench-server"];
+    }
+    const jar = path.join(ROOT, "target", "switchboard.jar");
+    if (!existsSync(jar)) throw new Error(`${jar} is missing: run bench/run.sh (it builds) or mvn -q -B package -DskipTests`);
+    return ["java", ...jvmFlags, ...jfr, "-jar", jar, "bench-server"];
+  }
+  return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
+}
+
+const selected = SCENARIOS.filter((s) => !opts.scenarios || opts.scenarios.includes(s.name));
+if (opts.scenarios) {
+  for (const n of opts.scenarios) if (!SCENARIOS.some((s) => s.name === n)) throw new Error(`unknown scenario ${n}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
+const outDir = path.resolve(opts.out ?? path.join(BENCH, "results", `${opts.smoke ? "smoke-" : ""}${stamp}`));
+mkdirSync(outDir, { recursive: true });
+mkdirSync(path.join(outDir, "logs"), { recursive: true });
+if (opts.jfr) mkdirSync(path.join(outDir, "jfr"), { recursive: true });
+
+function versionOf(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n")[0];
+  } catch (e) {
+    return (e.stderr?.toString() ?? "").trim().split("\n")[0] || null;
+  }
+}
+
+const meta = {
+  startedAt: new Date().toISOString(),
+  mode: opts.smoke ? "smoke" : "full",
+  serversPerScenario: opts.reuse ? "one server per kind for the whole run" : "fresh server per scenario and round",
+  rounds: opts.rounds,
+  pinned: canPin ? { server: "CPU 0", generator: "CPU 1" } : null,
+  machine: {
+    cpu: os.cpus()[0]?.model ?? null,
+    cpus: os.cpus().length,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    loadavgAtStart: os.loadavg(),
+  },
+  versions: {
+    java: execJavaVersion(),
+    node: process.version,
+    socketIo: pkgVersion("socket.io"),
+    engineIo: pkgVersion("engine.io"),
+    ws: pkgVersion("ws"),
+    socketIoClient: pkgVersion("socket.io-client"),
+    switchboardCommit: versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
+  },
+  jfr: Boolean(opts.jfr),
+  jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
+  nodeFlags: NODE_FLAGS.join(" "),
+};
+
+function execJavaVersion() {
+  try {
+    return execFileSync("java", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() || null;
+  } catch (e) {
+    return null;
+  }
+}
+function pkgVersion(name) {
+  try {
+    return JSON.parse(readFileSync(path.join(BENCH, "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return null;
+  }
+}
+{
+  // `java -version` writes to stderr
+  try {
+    const r = execFileSync("sh", ["-c", "java -version 2>&1 | head -2"], { encoding: "utf8" }).trim();
+    meta.versions.java = r.replace(/\n/g, " / ");
+  } catch {
+    meta.versions.java = null;
+  }
+}
+
+/** JFR settings for window recordings: the JDK's profile.jfc with Java method sampling every 1 ms. */
+function jfrSettings() {
+  const file = path.join(outDir, "jfr", "window.jfc");
+  if (!existsSync(file)) {
+    const javaHome = execFileSync("sh", ["-c", "dirname $(dirname $(readlink -f $(command -v java)))"], { encoding: "utf8" }).trim();
+    const profile = readFileSync(path.join(javaHome, "lib", "jfr", "profile.jfc"), "utf8");
+    writeFileSync(file, profile.replace(/(<event name="jdk\.ExecutionSample">[\s\S]*?<setting name="period"[^>]*>)[^<]*/, "$11 ms"));
+  }
+  return file;
+}
+
+const raw = { meta, runs: [] };
+const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringify(raw, null, 1));
+
+/** Starts a server, resolves {child, pid, url} once it printed its `listening on` line. */
+function startServer(kind, env, logName) {
+  const argv = pinned(0, serverCommand(kind, logName));
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${kind} server did not print "listening on" within 30 s`));
+    }, 30_000);
+    child.on("exit", (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} server exited (${code ?? sig}) before listening; see logs/${logName}.log`));
+    });
+    child.stdout.on("data", (d) => {
+      buf += d;
+      log.write(d);
+      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        child.stdout.removeAllListeners("data");
+        child.stdout.on("data", (x) => log.write(x));
+        loopbackOnly(m[1]);
+        resolve({ child, pid: child.pid, url: m[1], log });
+      }
+    });
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => server.child.kill("SIGKILL"), 10_000);
+    server.child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    server.child.kill("SIGTERM");
+  });
+}
+
+function cpusAllowed(pid) {
+  try {
+    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the scenario in a fresh generator process; resolves {ok, result | error}. */
+function runGenerator(scenario, params, server, kind, env, logName) {
+  const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
+  if (opts.jfr && kind === "java") ctx.jfr = { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
+  const argv = pinned(1, ["node", path.join(BENCH, "loadgen", "main.mjs"), JSON.stringify(ctx)]);
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    if (opts.perf) env.BENCH_PERF_EVENTS = PERF_EVENTS;
+    const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const limit = (params.hardLimitMs ?? 180_000) + 30_000;
+    const timer = setTimeout(() => child.kill("SIGKILL"), limit);
+    child.on("exit", (code, sig) => {
+      clearTimeout(timer);
+      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+      if (code === 0 && line) resolve({ ok: true, result: JSON.parse(line.slice(7)) });
+      else resolve({ ok: false, error: `generator exit ${code ?? sig}: ${err.trim() || out.trim()}`.slice(0, 4000) });
+    });
+  });
+}
+
+const label = { java: "Switchboard", node: "Node socket.io" };
+let failures = 0;
+const reused = new Map();
+const t0 = Date.now();
+for (let round = 1; round <= opts.rounds; round++) {
+  for (const [i, scenario] of selected.entries()) {
+    if (scenario.once && round > 1) continue;
+    const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
+    const order = (round + i) % 2 === 1 ? ["java", "node"] : ["node", "java"];
+    for (const kind of order.filter((k) => opts.servers.includes(k))) {
+      const started = Date.now();
+      const logName = `r${round}-${scenario.name}-${kind}`;
+      let server = null;
+      let outcome;
+      const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
+      try {
+        server = opts.reuse ? reused.get(key) : null;
+        if (!server) {
+          server = await startServer(kind, scenario.env ?? {}, opts.reuse ? `shared-${kind}-${reused.size}` : logName);
+          if (opts.reuse) reused.set(key, server);
+        }
+        const cpus = cpusAllowed(server.pid);
+        outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {}, logName);
+        outcome.serverCpusAllowed = cpus;
+        if (server.child.exitCode !== null || server.child.signalCode !== null) {
+          outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode ?? server.child.signalCode}); see logs/` };
+          reused.delete(key);
+        }
+      } catch (e) {
+        outcome = { ok: false, error: String(e.message ?? e) };
+      } finally {
+        if (server && !opts.reuse) await stopServer(server);
+      }
+      const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...outcome };
+      raw.runs.push(entry);
+      saveRaw();
+      if (!outcome.ok) failures++;
+      const brief = outcome.ok ? headline(scenario.name, outcome.result) : `FAILED: ${outcome.error.split("\n")[0]}`;
+      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      if (!outcome.ok) console.log(outcome.error.split("\n").slice(0, 12).map((l) => `    ${l}`).join("\n"));
+    }
+  }
+}
+for (const server of reused.values()) await stopServer(server);
+meta.finishedAt = new Date().toISOString();
+meta.totalSeconds = Math.round((Date.now() - t0) / 1000);
+meta.failures = failures;
+saveRaw();
+
+function get(obj, p) {
+  return p.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function headline(name, r) {
+  const m = METRICS.filter(([s]) => s === name).slice(0, 3);
+  if (m.length === 0) return r.checks ? `ok (${r.checks.length} checks)` : "ok";
+  return m.map(([, p, l, u]) => `${l} ${fmt(get(r, p))}${u}`).join(", ");
+}
+
+function fmt(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (Math.abs(x) >= 100) return x.toFixed(0);
+  if (Math.abs(x) >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function median(xs) {
+  const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+function values(scenario, server, metric) {
+  return raw.runs.filter((r) => r.ok && r.scenario === scenario && r.server === server).map((r) => get(r.result, metric));
+}
+
+function spread(xs) {
+  const v = xs.filter((x) => typeof x === "number");
+  if (v.length < 2) return "";
+  const med = median(v);
+  return med ? `±${Math.round((50 * (Math.max(...v) - Math.min(...v))) / Math.abs(med))}%` : "";
+}
+
+function summary() {
+  const lines = [];
+  lines.push(`# Benchmark summary (${meta.mode}, ${opts.rounds} round${opts.rounds > 1 ? "s" : ""})`, "");
+  lines.push(`- started ${meta.startedAt}, ${meta.totalSeconds} s; machine: ${meta.machine.cpu}, ${meta.machine.cpus} CPUs, ${meta.machine.memoryGB} GB, Linux ${meta.machine.kernel}; load average at start ${meta.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(" ")}`);
+  lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
+  lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
+  lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
+  lines.push(`- failed runs: ${failures}`, "");
+  lines.push("| scenario | metric | Switchboard | Node | ratio | gen CPU % (SB / Node) |", "|---|---|---:|---:|---:|---:|");
+  for (const [scenario, metric, lbl, unit] of METRICS) {
+    if (!selected.some((s) => s.name === scenario)) continue;
+    const j = values(scenario, "java", metric);
+    const n = values(scenario, "node", metric);
+    const mj = median(j);
+    const mn = median(n);
+    const ratio = mj !== null && mn ? mj / mn : null;
+    const gj = median(values(scenario, "java", "cpu.genCpuPct"));
+    const gn = median(values(scenario, "node", "cpu.genCpuPct"));
+    const gen = gj === null && gn === null ? "" : `${fmt(gj)} / ${fmt(gn)}`;
+    lines.push(`| ${scenario} | ${lbl}${unit ? ` (${unit})` : ""} | ${fmt(mj)} ${spread(j)} | ${fmt(mn)} ${spread(n)} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${gen} |`);
+  }
+  lines.push("", "## Targets", "", "| target | Switchboard | Node | ratio | result |", "|---|---:|---:|---:|---|");
+  for (const t of TARGETS) {
+    if (!selected.some((s) => s.name === t.scenario)) continue;
+    const mj = median(values(t.scenario, "java", t.metric));
+    const mn = median(values(t.scenario, "node", t.metric));
+    const ratio = mj !== null && mn ? mj / mn : null;
+    const x = t.ratio ? ratio : mj;
+    const op = t.ratio ?? t.abs;
+    let pass = x === null ? null : op === "<=" ? x <= t.value : x >= t.value;
+    if (t.id === "heap-10k") pass = pass && values(t.scenario, "java", "connections").every((c) => c === 10000);
+    lines.push(`| ${t.text} | ${fmt(mj)} | ${fmt(mn)} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${pass === null ? "no data" : pass ? "**met**" : "**missed**"} |`);
+  }
+  const failed = raw.runs.filter((r) => !r.ok);
+  if (failed.length) {
+    lines.push("", "## Failed runs", "");
+    for (const f of failed) lines.push(`- round ${f.round} ${f.scenario} on ${label[f.server]}: ${f.error.split("\n")[0]}`);
+  }
+  const checks = raw.runs.filter((r) => r.ok && r.result?.checks);
+  if (checks.length) {
+    lines.push("", "## Correctness (official client)", "");
+    for (const c of checks) lines.push(`- ${label[c.server]}: ${c.result.checks.join("; ")}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+writeFileSync(path.join(outDir, "summary.md"), summary());
+console.log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, "raw.json"))} and summary.md (${meta.totalSeconds} s, ${failures} failed run(s))`);
+if (opts.smoke) console.log(failures ? "SMOKE FAILED" : "SMOKE OK: every ack and delivery accounted for on every server");
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,131 @@
+// What `bench/run.sh` measures: every scenario with its parameters (full run and --smoke), the
+// metrics the summary shows, and the issue's targets. Counts and durations bound every loop.
+const S = 1000;
+
+// Full-run parameters; `smoke` overrides them with small counts (seconds in all, correctness only).
+// Warm-ups are long because every scenario starts a fresh server: C2 was still compiling the
+// connect path (40-50 % of Switchboard's CPU in the window) after 15 000 connects, and done after
+// ~60 000; Node's V8 is warmed up by the same traffic.
+export const SCENARIOS = [
+  {
+    name: "correctness", kind: "correctness", once: true,
+    about: "official socket.io-client 4.8.4: refusals, echo (text, binary), broadcast, rooms on every transport",
+  },
+  {
+    name: "correctness-jwt", kind: "correctnessJwt", once: true,
+    env: { AUTH_MODE: "jwt", JWT_SECRET: "bench-jwt-secret-0123456789abcdef-0123" },
+    about: "official client, AUTH_MODE=jwt: valid HS256 accepted, expired/unsigned/wrong refused",
+  },
+  ...["websocket", "polling", "upgrade"].flatMap((transport) => {
+    const t = transport === "websocket" ? "ws" : transport;
+    return [
+      {
+        name: `connect-${t}-seq`, kind: "connect",
+        p: { transport, inflight: 1, warmupCount: 10000, warmupMs: 8 * S, maxCount: 3000, durationMs: 6 * S },
+        smoke: { warmupCount: 3, warmupMs: 300, maxCount: 10, durationMs: 500 },
+        about: `${transport}: handshake, CONNECT with token${transport === "upgrade" ? ", probe + upgrade, one echo," : ""} close; one at a time`,
+      },
+      {
+        name: `connect-${t}-100`, kind: "connect",
+        p: { transport, inflight: 100, warmupCount: 60000, warmupMs: 12 * S, maxCount: 20000, durationMs: 6 * S },
+        smoke: { inflight: 10, warmupCount: 10, warmupMs: 300, maxCount: 30, durationMs: 500 },
+        about: `${transport}: the same cycle, 100 in flight`,
+      },
+    ];
+  }),
+  ...["websocket", "polling"].flatMap((transport) => {
+    const t = transport === "websocket" ? "ws" : transport;
+    return [1, 100].map((clients) => ({
+      name: `echo-${t}-${clients}`, kind: "echo",
+      p: { transport, clients, warmupMs: 5 * S, durationMs: 6 * S, maxCount: 5_000_000 },
+      smoke: { clients: Math.min(clients, 5), warmupMs: 200, durationMs: 300 },
+      about: `${clients} ${transport} client(s), each one echo ack in flight`,
+    }));
+  }),
+  {
+    name: "broadcast-1000-seq", kind: "fanout",
+    p: { clients: 1000, inflight: 1, warmupCount: 1000, warmupMs: 5 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+    smoke: { clients: 30, warmupCount: 3, maxCount: 10, durationMs: 500 },
+    about: "1 000 WebSocket clients; broadcast to all (sender included), one at a time",
+  },
+  {
+    name: "broadcast-1000-10", kind: "fanout",
+    p: { clients: 1000, inflight: 10, warmupCount: 1000, warmupMs: 5 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+    smoke: { clients: 30, inflight: 5, warmupCount: 5, maxCount: 20, durationMs: 500 },
+    about: "the same, 10 broadcasts in flight",
+  },
+  {
+    name: "room-1000", kind: "fanout",
+    p: { clients: 1000, rooms: 10, inflight: 1, warmupCount: 2000, warmupMs: 5 * S, maxCount: 50000, durationMs: 6 * S, payloadBytes: 64 },
+    smoke: { clients: 30, rooms: 3, warmupCount: 3, maxCount: 10, durationMs: 500 },
+    about: "1 000 clients in 10 rooms of 100; toRoom cycling through the rooms, one at a time",
+  },
+  {
+    name: "idle-memory", kind: "idleMemory",
+    p: { clients: 10000, step: 1000, maxMs: 120 * S, hardLimitMs: 300 * S },
+    smoke: { clients: 200, step: 100 },
+    about: "WebSocket clients connected and left idle, in steps of 1 000 up to 10 000; heap after full GC and RSS at each",
+  },
+];
+
+// Metrics in the summary: [scenario, path into the result, label, unit, better].
+export const METRICS = [
+  ["connect-ws-seq", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-ws-seq", "connectMs.p50", "connect latency p50", "ms", "lower"],
+  ["connect-ws-seq", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["connect-ws-100", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-ws-100", "connectMs.p99", "connect latency p99", "ms", "lower"],
+  ["connect-ws-100", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["connect-polling-seq", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-polling-seq", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["connect-polling-100", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-polling-100", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["connect-upgrade-seq", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-upgrade-seq", "upgradeMs.p50", "time until upgraded p50", "ms", "lower"],
+  ["connect-upgrade-seq", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["connect-upgrade-100", "connectsPerSec", "connects/s", "", "higher"],
+  ["connect-upgrade-100", "upgradeMs.p50", "time until upgraded p50", "ms", "lower"],
+  ["connect-upgrade-100", "upgradeMs.p99", "time until upgraded p99", "ms", "lower"],
+  ["echo-ws-1", "acksPerSec", "acks/s", "", "higher"],
+  ["echo-ws-1", "ackMs.p50", "ack latency p50", "ms", "lower"],
+  ["echo-ws-1", "serverCpuUsPerAck", "server CPU per ack", "µs", "lower"],
+  ["echo-ws-100", "acksPerSec", "acks/s", "", "higher"],
+  ["echo-ws-100", "ackMs.p99", "ack latency p99", "ms", "lower"],
+  ["echo-ws-100", "serverCpuUsPerAck", "server CPU per ack", "µs", "lower"],
+  ["echo-polling-1", "acksPerSec", "acks/s", "", "higher"],
+  ["echo-polling-1", "serverCpuUsPerAck", "server CPU per ack", "µs", "lower"],
+  ["echo-polling-100", "acksPerSec", "acks/s", "", "higher"],
+  ["echo-polling-100", "ackMs.p99", "ack latency p99", "ms", "lower"],
+  ["echo-polling-100", "serverCpuUsPerAck", "server CPU per ack", "µs", "lower"],
+  ["broadcast-1000-seq", "deliveriesPerSec", "deliveries/s", "", "higher"],
+  ["broadcast-1000-seq", "fanoutMs.p50", "fan-out completion p50", "ms", "lower"],
+  ["broadcast-1000-seq", "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
+  ["broadcast-1000-seq", "serverCpuUsPerDelivery", "server CPU per delivery", "µs", "lower"],
+  ["broadcast-1000-10", "deliveriesPerSec", "deliveries/s", "", "higher"],
+  ["broadcast-1000-10", "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
+  ["broadcast-1000-10", "serverCpuUsPerDelivery", "server CPU per delivery", "µs", "lower"],
+  ["room-1000", "deliveriesPerSec", "deliveries/s", "", "higher"],
+  ["room-1000", "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
+  ["room-1000", "serverCpuUsPerDelivery", "server CPU per delivery", "µs", "lower"],
+  ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
+  ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],
+  ["idle-memory", "heapAfterGcMB", "heap after GC at 10 000", "MB", "lower"],
+  ["idle-memory", "rssMB", "RSS at 10 000", "MB", "lower"],
+];
+
+// The issue's targets. ratio: Switchboard/Node of the medians; abs: Switchboard's median alone.
+export const TARGETS = [
+  { id: "cpu-ack", scenario: "echo-ws-100", metric: "serverCpuUsPerAck", ratio: "<=", value: 0.6, text: "server CPU per ack ≤ 0.6× Node" },
+  { id: "cpu-delivery", scenario: "broadcast-1000-seq", metric: "serverCpuUsPerDelivery", ratio: "<=", value: 0.6, text: "server CPU per delivered broadcast packet ≤ 0.6× Node (one at a time)" },
+  { id: "cpu-delivery-10", scenario: "broadcast-1000-10", metric: "serverCpuUsPerDelivery", ratio: "<=", value: 0.6, text: "server CPU per delivered broadcast packet ≤ 0.6× Node (10 in flight)" },
+  { id: "echo-100", scenario: "echo-ws-100", metric: "acksPerSec", ratio: ">=", value: 1.5, text: "echo acks/s with 100 clients ≥ 1.5× Node" },
+  { id: "bcast-seq", scenario: "broadcast-1000-seq", metric: "deliveriesPerSec", ratio: ">=", value: 1.5, text: "broadcast to 1 000, one at a time: deliveries/s ≥ 1.5× Node" },
+  { id: "bcast-10", scenario: "broadcast-1000-10", metric: "deliveriesPerSec", ratio: ">=", value: 2, text: "broadcast to 1 000, 10 in flight: deliveries/s ≥ 2× Node" },
+  { id: "fanout-p99", scenario: "broadcast-1000-seq", metric: "fanoutMs.p99", ratio: "<=", value: 1, text: "fan-out completion p99 ≤ Node's (one at a time)" },
+  { id: "fanout-p99-10", scenario: "broadcast-1000-10", metric: "fanoutMs.p99", ratio: "<=", value: 1, text: "fan-out completion p99 ≤ Node's (10 in flight)" },
+  { id: "cpu-connect", scenario: "connect-ws-100", metric: "serverCpuUsPerConnect", ratio: "<=", value: 0.5, text: "server CPU per connect ≤ 0.5× Node (WebSocket, 100 in flight)" },
+  { id: "upgrade", scenario: "connect-upgrade-seq", metric: "upgradeMs.p50", abs: "<=", value: 25, text: "polling→WebSocket upgrade completes in ≤ 25 ms at p50" },
+  { id: "idle-mem", scenario: "idle-memory", metric: "rssSlopeKBPer1000", ratio: "<=", value: 0.5, text: "idle memory (RSS) per 1 000 WebSocket clients ≤ 0.5× Node" },
+  { id: "heap-10k", scenario: "idle-memory", metric: "heapAfterGcMB", abs: "<=", value: 256, text: "10 000 idle connections held with a heap of 256 MB or less (-Xmx256m)" },
+  { id: "polling-echo", scenario: "echo-polling-100", metric: "acksPerSec", ratio: ">=", value: 1.5, text: "polling-only echo (100 clients) ≥ 1.5× Node" },
+];
