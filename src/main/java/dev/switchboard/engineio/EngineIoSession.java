@@ -65,6 +65,15 @@ public final class EngineIoSession {
   /** Connections whose POST body is arriving for this session (at most one, hostile A15). */
   private final java.util.Set<Object> uploads = new java.util.HashSet<>(2);
 
+  /**
+   * The WebSocket transport while the session is OPEN on it, else null: other threads may then
+   * hand it shared messages directly ({@link #sendShared(SharedMessage, boolean)}). Written on the
+   * executor only.
+   */
+  private volatile WebSocketTransport direct;
+  /** Outbound tasks queued on the executor and not yet run; while any is, nobody writes directly. */
+  private final java.util.concurrent.atomic.AtomicInteger outboundTasks = new java.util.concurrent.atomic.AtomicInteger();
+
   /** Read by request routing on worker threads (hostile-inputs A13: transport mismatch). */
   private volatile String transportName;
   private volatile boolean upgradeInProgress;
@@ -146,6 +155,33 @@ public final class EngineIoSession {
     afterBuffering();
   }
 
+  /**
+   * Sends a message from any thread, in order with everything this thread sent before. On an
+   * open WebSocket with no outbound task waiting on the executor, the frames go straight to the
+   * connection from this thread: a broadcast to a thousand sockets then costs a thousand queue
+   * appends, not a thousand executor hand-offs. Otherwise it queues a task like any other send, and
+   * the direct path stays shut until that task has run — so a later direct send can never
+   * overtake an earlier queued one. A volatile message is dropped when the client is not ready
+   * ({@link #isReadyForVolatile}).
+   */
+  public void sendShared(SharedMessage message, boolean isVolatile) {
+    WebSocketTransport ws = direct;
+    if (ws != null && outboundTasks.get() == 0) {
+      if (isVolatile && ws.connection().queuedBytes() >= VOLATILE_QUEUE_LIMIT) return;
+      ws.sendFrames(message.webSocketFrames());
+      return;
+    }
+    outboundTasks.incrementAndGet();
+    executor.execute(() -> {
+      try {
+        if (isVolatile && !isReadyForVolatile()) return;
+        sendShared(message);
+      } finally {
+        outboundTasks.decrementAndGet();
+      }
+    });
+  }
+
   private void afterBuffering() {
     if (writeBuffer.size() > options.maxBufferedPackets()) {
       // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
@@ -213,6 +249,7 @@ public final class EngineIoSession {
     transport = t;
     transportName = t.name();
     t.setListener(mainListener);
+    direct = state == State.OPEN && t instanceof WebSocketTransport ws ? ws : null;
   }
 
   // ------------------------------------------------------------------ requests routed here
@@ -351,11 +388,15 @@ public final class EngineIoSession {
       return;
     }
     if (transport instanceof WebSocketTransport ws) {
+      // One piece: a direct send from another thread must not land between a packet and its
+      // attachments.
+      List<java.nio.ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
       for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) ws.sendFrames(m.webSocketFrames());
-        else ws.send(List.of((EngineIoPacket) o));
+        if (o instanceof SharedMessage m) frames.addAll(m.webSocketFrames());
+        else frames.add(WebSocketTransport.frame((EngineIoPacket) o));
       }
       writeBuffer.clear();
+      ws.sendFrames(frames);
       if (state == State.CLOSING) {
         // One ordered stream: the closing packet can follow at once.
         if (closingPacket != null) ws.send(List.of(closingPacket));
@@ -487,6 +528,7 @@ public final class EngineIoSession {
 
   /** Executor: ends the session now, but lets the next GET (within pingTimeout) collect {@code last}. */
   private void closeAfterNextPoll(CloseReason reason, String description, EngineIoPacket last) {
+    direct = null;
     pingTimer.cancel();
     pongTimer.cancel();
     awaitingPong = false;
@@ -516,6 +558,7 @@ public final class EngineIoSession {
    */
   void close(CloseReason reason, String description) {
     if (state == State.CLOSED) return;
+    direct = null;
     pingTimer.cancel();
     pongTimer.cancel();
     awaitingPong = false;

@@ -29,6 +29,13 @@ import java.util.logging.Logger;
  * {@link WebSocketConnection} methods) may be called from any thread: they append to the
  * outbound queue (guarded by this) and ask the loop to flush, so everything queued between two
  * flushes leaves in one gathering write.
+ *
+ * <p>Write-through: on a plain (non-TLS) WebSocket whose queue is empty and which no thread is
+ * writing, the writer's own thread hands the frame to the kernel with one non-blocking write,
+ * instead of waking the loop to do it — on a busy server that handoff (a selector wake-up and a
+ * context switch) cost more than the write (BENCHMARKS.md, "every message crosses threads").
+ * Only what the socket does not take is queued for the loop. One thread at a time writes
+ * ({@code writing}), so frames keep their order.
  */
 final class Connection implements WebSocketConnection {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -70,6 +77,8 @@ final class Connection implements WebSocketConnection {
   private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
   private long outBytes;
   private boolean flushScheduled;
+  /** A thread (the loop's flush or a write-through) is inside a channel write. */
+  private boolean writing;
   private boolean outputClosed;
   private AfterDrain afterDrain = AfterDrain.NONE;
 
@@ -358,6 +367,29 @@ final class Connection implements WebSocketConnection {
   }
 
   @Override
+  public void sendFrames(java.util.List<ByteBuffer> frames) {
+    if (frames.size() == 1) {
+      enqueue(frames.get(0).duplicate(), null);
+      return;
+    }
+    boolean schedule;
+    boolean overflow;
+    synchronized (this) {
+      if (outputClosed) return;
+      for (ByteBuffer f : frames) {
+        ByteBuffer d = f.duplicate();
+        outQueue.add(d);
+        outBytes += d.remaining();
+      }
+      overflow = outBytes > server.options().maxOutboundBytes();
+      schedule = !flushScheduled;
+      flushScheduled = true;
+    }
+    if (overflow) loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
+    else if (schedule) loop.execute(flushTask);
+  }
+
+  @Override
   public void close(int code, String reason) {
     loop.execute(() -> {
       if (mode == Mode.WEBSOCKET || mode == Mode.HTTP_DISPATCHED) startClose(code, reason);
@@ -388,21 +420,52 @@ final class Connection implements WebSocketConnection {
     boolean overflow = false;
     synchronized (this) {
       if (outputClosed) return;
-      outQueue.add(buf);
-      outBytes += buf.remaining();
-      if (after != null) {
-        afterDrain = after;
-        if (after == AfterDrain.SHUTDOWN_OUTPUT) outputClosed = true;
+      if (after == null && tls == null && wsHandler != null && !writing && !flushScheduled && outQueue.isEmpty()
+          && afterDrain == AfterDrain.NONE) {
+        writing = true;
+        schedule = false;
+      } else {
+        outQueue.add(buf);
+        outBytes += buf.remaining();
+        if (after != null) {
+          afterDrain = after;
+          if (after == AfterDrain.SHUTDOWN_OUTPUT) outputClosed = true;
+        }
+        if (wsHandler != null && outBytes > server.options().maxOutboundBytes()) overflow = true;
+        schedule = !flushScheduled;
+        flushScheduled = true;
+        buf = null;
       }
-      if (wsHandler != null && outBytes > server.options().maxOutboundBytes()) overflow = true;
-      schedule = !flushScheduled;
-      flushScheduled = true;
     }
-    if (overflow) {
+    if (buf != null) {
+      writeThrough(buf);
+    } else if (overflow) {
       loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
     } else if (schedule) {
       loop.execute(flushTask);
     }
+  }
+
+  /** Any thread, holding the {@code writing} turn: one non-blocking write, the rest to the loop. */
+  private void writeThrough(ByteBuffer buf) {
+    boolean failed = false;
+    try {
+      channel.write(buf);
+    } catch (IOException e) { // reset, or closed by the loop meanwhile
+      failed = true;
+    }
+    boolean schedule;
+    synchronized (this) {
+      writing = false;
+      if (!failed && buf.hasRemaining() && !outputClosed) {
+        outQueue.addFirst(buf); // the kernel buffer is full: the loop resumes on OP_WRITE
+        outBytes += buf.remaining();
+      }
+      schedule = !outQueue.isEmpty() && !flushScheduled;
+      if (schedule) flushScheduled = true;
+    }
+    if (failed) loop.execute(() -> closeNow(CloseCause.ERROR));
+    else if (schedule) loop.execute(flushTask);
   }
 
   void onWritable() {
@@ -436,10 +499,13 @@ final class Connection implements WebSocketConnection {
       int count = 0;
       synchronized (this) {
         flushScheduled = false;
+        // A write-through is in progress: it reschedules us when it ends, if anything is queued.
+        if (writing) return;
         for (ByteBuffer b : outQueue) {
           batch[count++] = b;
           if (count == batch.length) break;
         }
+        if (count > 0) writing = true;
       }
       if (count == 0) {
         onDrained();
@@ -450,6 +516,9 @@ final class Connection implements WebSocketConnection {
         written = tls != null ? tls.write(batch, 0, count) : channel.write(batch, 0, count);
       } catch (IOException e) {
         java.util.Arrays.fill(batch, 0, count, null);
+        synchronized (this) {
+          writing = false;
+        }
         closeNow(CloseCause.ERROR);
         return;
       }
@@ -457,10 +526,14 @@ final class Connection implements WebSocketConnection {
       if (tls != null && written == 0 && !socketFull) {
         // Handshake still running: the queue waits; the read that finishes it flushes.
         java.util.Arrays.fill(batch, 0, count, null);
+        synchronized (this) {
+          writing = false;
+        }
         return;
       }
       java.util.Arrays.fill(batch, 0, count, null);
       synchronized (this) {
+        writing = false;
         outBytes -= written;
         while (!outQueue.isEmpty() && !outQueue.peekFirst().hasRemaining()) outQueue.pollFirst();
       }

@@ -30,4 +30,10 @@ public interface WebSocketConnection {
 
   /** Internal: a pre-built frame, shared read-only between connections. */
   void sendFrame(ByteBuffer frame);
+
+  /**
+   * Internal: frames that must stay together (a Socket.IO packet and its attachments): no other
+   * thread's frame comes between them. Read-only frames may be shared between connections.
+   */
+  void sendFrames(java.util.List<ByteBuffer> frames);
 }

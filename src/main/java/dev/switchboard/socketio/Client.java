@@ -189,11 +189,8 @@ final class Client implements SessionHandler {
   }
 
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {
-    session.executor().execute(() -> {
-      // A volatile packet is dropped when the client cannot take it right now (Node drops it
-      // when the transport is not writable).
-      if (flags.isVolatile() && !session.isReadyForVolatile()) return;
-      session.sendShared(packet.message());
-    });
+    // A volatile packet is dropped when the client cannot take it right now (Node drops it when
+    // the transport is not writable).
+    session.sendShared(packet.message(), flags.isVolatile());
   }
 }

@@ -13,12 +13,14 @@ import java.util.List;
  * packet; text frames are type char + data, binary frames are raw binary messages.
  *
  * <p>Threading: the {@link WebSocketHandler} callbacks arrive on the session's serial executor
- * (it was given to the upgrade), as do the {@link Transport} calls.
+ * (it was given to the upgrade), as do the {@link Transport} calls; {@link #sendFrames} may also
+ * be called from other threads (the session's direct path), which is why {@code open} is
+ * volatile and each call's frames are handed to the connection in one piece.
  */
 public final class WebSocketTransport implements Transport, WebSocketHandler {
   private WebSocketConnection connection;
   private TransportListener listener;
-  private boolean open = true;
+  private volatile boolean open = true;
 
   public void attach(WebSocketConnection connection) {
     this.connection = connection;
@@ -42,13 +44,19 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   @Override
   public void send(List<EngineIoPacket> packets) {
     if (!open) return;
-    for (EngineIoPacket p : packets) sendOne(p);
+    if (packets.size() == 1) {
+      sendOne(packets.get(0));
+      return;
+    }
+    List<java.nio.ByteBuffer> frames = new java.util.ArrayList<>(packets.size());
+    for (EngineIoPacket p : packets) frames.add(frame(p));
+    connection.sendFrames(frames);
   }
 
-  /** Writes pre-built frames shared with other sessions. */
+  /** Writes pre-built frames (shared with other sessions) together. Any thread. */
   public void sendFrames(List<java.nio.ByteBuffer> frames) {
     if (!open) return;
-    for (java.nio.ByteBuffer f : frames) connection.sendFrame(f);
+    connection.sendFrames(frames);
   }
 
   private void sendOne(EngineIoPacket p) {
@@ -57,6 +65,13 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     } else {
       connection.sendText(EngineIoPacketCodec.encodeText(p));
     }
+  }
+
+  /** The WebSocket frame of one packet (engine.io-protocol §WebSocket: one packet per frame). */
+  public static java.nio.ByteBuffer frame(EngineIoPacket p) {
+    return p.isBinary()
+        ? dev.switchboard.websocket.WebSocketFrameEncoder.binary(EngineIoPacketCodec.encodeBinary(p))
+        : dev.switchboard.websocket.WebSocketFrameEncoder.text(EngineIoPacketCodec.encodeText(p));
   }
 
   @Override

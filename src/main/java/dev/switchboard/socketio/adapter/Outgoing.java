@@ -16,11 +16,16 @@ public final class Outgoing {
   private final SharedMessage message;
 
   public Outgoing(SocketIoEncoder.Encoded encoded) {
+    this(encoded, false);
+  }
+
+  /** {@code manyRecipients}: a broadcast, whose frames are worth building off-heap once. */
+  public Outgoing(SocketIoEncoder.Encoded encoded, boolean manyRecipients) {
     this.encoded = encoded;
     List<EngineIoPacket> packets = new ArrayList<>(1 + encoded.attachments().size());
     packets.add(EngineIoPacket.message(encoded.text()));
     for (byte[] a : encoded.attachments()) packets.add(EngineIoPacket.message(a));
-    this.message = new SharedMessage(packets);
+    this.message = new SharedMessage(packets, manyRecipients);
   }
 
   public SocketIoEncoder.Encoded encoded() {
