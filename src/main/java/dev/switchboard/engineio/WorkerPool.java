@@ -20,6 +20,8 @@ public final class WorkerPool {
   }
 
   public static int defaultSize() {
+    Integer forced = Integer.getInteger("switchboard.workers");
+    if (forced != null) return forced;
     return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
   }
 }
