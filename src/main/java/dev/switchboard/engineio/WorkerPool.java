@@ -19,6 +19,11 @@ public final class WorkerPool {
     });
   }
 
+  /**
+   * max(4, 2 × cores): handlers may block for a while (a database call) without stalling every
+   * session. {@code -Dswitchboard.workers=N} overrides it (the benchmark measured 1, 2 and 4 on one
+   * core: no gain from fewer, BENCHMARKS.md).
+   */
   public static int defaultSize() {
     Integer forced = Integer.getInteger("switchboard.workers");
     if (forced != null) return forced;
