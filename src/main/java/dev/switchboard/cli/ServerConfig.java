@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * --tls-p12 F         TLS_P12          PKCS#12 store (password: TLS_P12_PASSWORD)
  * --bcrypt-cost N     BCRYPT_COST      12
  * --token-ttl D       TOKEN_TTL        1h   (also JWT_EXPIRES_IN; s, m, h, d suffixes; 5s to 30d)
- * --registration B    REGISTRATION     on
+ * --registration B    REGISTRATION     on   (also ALLOW_REGISTRATION; --no-registration = off)
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * </pre>
@@ -86,7 +86,10 @@ public record ServerConfig(
     String ttlText = o.get("token-ttl", "TOKEN_TTL", null);
     if (ttlText == null) ttlText = env.getOrDefault("JWT_EXPIRES_IN", "1h");
     Duration ttl = parseDuration(ttlText, "--token-ttl", Duration.ofSeconds(5), Duration.ofDays(30));
-    String reg = o.get("registration", "REGISTRATION", "on").toLowerCase(java.util.Locale.ROOT);
+    String reg = o.get("registration", "REGISTRATION", null);
+    if (reg == null) reg = env.getOrDefault("ALLOW_REGISTRATION", "on");
+    if ("true".equals(o.get("no-registration", null, "false"))) reg = "off";
+    reg = reg.trim().toLowerCase(java.util.Locale.ROOT);
     boolean registration = switch (reg) {
       case "on", "true", "yes", "1" -> true;
       case "off", "false", "no", "0" -> false;

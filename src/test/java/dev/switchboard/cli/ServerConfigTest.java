@@ -38,6 +38,14 @@ class ServerConfigTest {
   }
 
   @Test
+  void registrationCanBeSwitchedOffInSeveralWays() throws Exception {
+    assertFalse(parse(List.of("--no-registration"), Map.of()).registration());
+    assertFalse(parse(List.of(), Map.of("REGISTRATION", "off")).registration());
+    assertFalse(parse(List.of(), Map.of("ALLOW_REGISTRATION", "false")).registration());
+    assertEquals(true, parse(List.of(), Map.of()).registration());
+  }
+
+  @Test
   void theTutorialsVariableNamesWork() throws Exception {
     ServerConfig c = parse(List.of(), Map.of("JWT_EXPIRES_IN", "7d", "JWT_SECRET", "s".repeat(32), "PORT", "8080"));
     assertEquals(Duration.ofDays(7), c.tokenTtl());
