@@ -21,7 +21,28 @@ const ROOT = path.dirname(BENCH);
 
 // JVM flags for Switchboard (BENCHMARKS.md says why): Serial GC, what the JVM picks itself on one
 // CPU; a fixed 256 MB heap, the issue's bound for 10 000 idle connections, in every scenario.
-export const DEFAULT_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"];
+//
+// -XX:TrimNativeHeapInterval=1000 (JDK 17.0.9 and later) returns the C heap's free memory to the
+// OS once a second. In idle-memory the Java heap's pages grow as the live heap does (3.3 MB per
+// 1 000 clients in /proc/<pid>/smaps), but C2, still compiling the connect path during the steps,
+// borrows up to 21 MB of arena chunks (NMT "Arena Chunk") that glibc kept resident after they were
+// freed: steps of 15-25 MB in RSS that made its slope 4.8-6.9 MB per 1 000 over four runs. With
+// the flag, 3.2-5.9 MB over ten, and no change in echo-ws-100, broadcast-1000-seq or
+// broadcast-1000-10 beyond their run-to-run noise (bench/evidence/2026-12-01-idle-memory/). A
+// JVM that does not know the option would refuse to start, so it is added only where `java`
+// accepts it.
+const TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";
+export const DEFAULT_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+  ...(javaAccepts(TRIM_NATIVE_HEAP) ? [TRIM_NATIVE_HEAP] : [])];
+
+function javaAccepts(flag) {
+  try {
+    execFileSync("java", [flag, "-version"], { stdio: "ignore", timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const NODE_FLAGS = ["--expose-gc"];
 const PERF_EVENTS = ["task-clock", "context-switches", "cpu-migrations", "page-faults", "raw_syscalls:sys_enter",
   ...["write", "writev", "read", "readv", "epoll_wait", "epoll_pwait", "epoll_ctl", "futex", "sendto", "recvfrom"].map((s) => `syscalls:sys_enter_${s}`)].join(",");

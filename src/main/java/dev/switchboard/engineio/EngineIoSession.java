@@ -7,6 +7,7 @@ import dev.switchboard.engineio.transport.PollingTransport;
 import dev.switchboard.engineio.transport.Transport;
 import dev.switchboard.engineio.transport.TransportListener;
 import dev.switchboard.engineio.transport.WebSocketTransport;
+import dev.switchboard.http.HttpHeaders;
 import dev.switchboard.http.HttpRequest;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.scheduling.Scheduler;
@@ -40,7 +41,12 @@ public final class EngineIoSession {
   private final EngineIoOptions options;
   private final Scheduler scheduler;
   private final SerialExecutor executor;
-  private final HttpRequest handshake;
+  // The handshake request, kept as the parts a later look-up needs: the whole HttpRequest (its
+  // method, path, query and body strings) was about 230 bytes of every idle session, for ever
+  // (BENCHMARKS.md, "Missed: idle memory per 1 000 WebSocket clients"). Only GET opens a session.
+  private final HttpHeaders handshakeHeaders;
+  private final String handshakeTarget;
+  private final String handshakeVersion;
   private final InetSocketAddress remoteAddress;
   private final boolean secure;
 
@@ -51,7 +57,7 @@ public final class EngineIoSession {
   private WebSocketTransport probe;
   private boolean probeAnswered;
   /** Packets, and shared messages whose frames are pre-built, waiting for the transport. */
-  private final List<Object> writeBuffer = new ArrayList<>();
+  private final ArrayList<Object> writeBuffer = new ArrayList<>();
   private Cancellable pingTimer = Cancellable.NONE;
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
@@ -62,8 +68,11 @@ public final class EngineIoSession {
   private boolean awaitingPong;
   private SessionHandler handler;
   private boolean closeNotified;
-  /** Connections whose POST body is arriving for this session (at most one, hostile A15). */
-  private final java.util.Set<Object> uploads = new java.util.HashSet<>(2);
+  /**
+   * The connection whose POST body is arriving for this session, or null: there is at most one
+   * (hostile A15), so a field rather than a set (64 bytes of every session, polling or not).
+   */
+  private Object upload;
 
   /**
    * The WebSocket transport while the session is OPEN on it, else null: other threads may then
@@ -71,15 +80,21 @@ public final class EngineIoSession {
    * executor only.
    */
   private volatile WebSocketTransport direct;
-  /** Outbound tasks queued on the executor and not yet run; while any is, nobody writes directly. */
-  private final java.util.concurrent.atomic.AtomicInteger outboundTasks = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Outbound tasks queued on the executor and not yet run; while any is, nobody writes directly.
+   * Updated through {@link #OUTBOUND_TASKS}: an AtomicInteger is 16 bytes more per session.
+   */
+  private volatile int outboundTasks;
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<EngineIoSession> OUTBOUND_TASKS =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "outboundTasks");
 
   /** Read by request routing on worker threads (hostile-inputs A13: transport mismatch). */
   private volatile String transportName;
   private volatile boolean upgradeInProgress;
 
   private final TransportListener mainListener = new MainListener();
-  private final TransportListener probeListener = new ProbeListener();
+  /** Created by the first upgrade probe: a session opened on WebSocket never has one. */
+  private TransportListener probeListener;
 
   EngineIoSession(String id, EngineIoServer server, EngineIoOptions options, Scheduler scheduler,
       SerialExecutor executor, HttpRequest handshake, InetSocketAddress remoteAddress, boolean secure) {
@@ -88,7 +103,9 @@ public final class EngineIoSession {
     this.options = options;
     this.scheduler = scheduler;
     this.executor = executor;
-    this.handshake = handshake;
+    this.handshakeHeaders = handshake.headers();
+    this.handshakeTarget = handshake.target();
+    this.handshakeVersion = handshake.version();
     this.remoteAddress = remoteAddress;
     this.secure = secure;
   }
@@ -100,10 +117,25 @@ public final class EngineIoSession {
     return id;
   }
 
-  /** The request that opened the session (headers, query, url). */
+  /**
+   * The request that opened the session (headers, query, url): a GET, rebuilt on each call from
+   * what the session keeps (its body, which a handshake GET has no use for, is empty).
+   */
   public HttpRequest handshakeRequest() {
-    return handshake;
+    return HttpRequest.of("GET", handshakeTarget, handshakeVersion, handshakeHeaders, EMPTY_BODY);
   }
+
+  /** The headers of the request that opened the session. */
+  public HttpHeaders handshakeHeaders() {
+    return handshakeHeaders;
+  }
+
+  /** The request target (path and query, as received) of the request that opened the session. */
+  public String handshakeTarget() {
+    return handshakeTarget;
+  }
+
+  private static final byte[] EMPTY_BODY = new byte[0];
 
   public InetSocketAddress remoteAddress() {
     return remoteAddress;
@@ -166,18 +198,18 @@ public final class EngineIoSession {
    */
   public void sendShared(SharedMessage message, boolean isVolatile) {
     WebSocketTransport ws = direct;
-    if (ws != null && outboundTasks.get() == 0) {
+    if (ws != null && outboundTasks == 0) {
       if (isVolatile && ws.connection().queuedBytes() >= VOLATILE_QUEUE_LIMIT) return;
       ws.sendFrames(message.webSocketFrames());
       return;
     }
-    outboundTasks.incrementAndGet();
+    OUTBOUND_TASKS.incrementAndGet(this);
     executor.execute(() -> {
       try {
         if (isVolatile && !isReadyForVolatile()) return;
         sendShared(message);
       } finally {
-        outboundTasks.decrementAndGet();
+        OUTBOUND_TASKS.decrementAndGet(this);
       }
     });
   }
@@ -226,7 +258,7 @@ public final class EngineIoSession {
 
   /** Executor only: POST bodies arriving right now. */
   int uploadsInProgress() {
-    return uploads.size();
+    return upload == null ? 0 : 1;
   }
 
   /** Executor only: whether a ping is out and its pong not yet back. */
@@ -257,24 +289,24 @@ public final class EngineIoSession {
   /** Executor: a POST's body started arriving (its head was parsed). */
   void onDataRequestStarted(Object connection) {
     if (state != State.OPEN) return;
-    if (!uploads.isEmpty()) {
+    if (upload != null) {
       // hostile-inputs A15; engine.io polling "data request overlap".
       close(CloseReason.TRANSPORT_ERROR, "data request overlap");
       return;
     }
-    uploads.add(connection);
+    upload = connection;
   }
 
   /** Executor: an announced POST was dropped before it completed (its slot is released, A32). */
   void onDataRequestEnded(Object connection) {
-    uploads.remove(connection);
+    if (upload == connection) upload = null;
   }
 
   /** Executor: a polling GET or POST carrying this sid. */
   void onPollingRequest(dev.switchboard.net.HttpExchange exchange, boolean isGet) {
     if (!isGet) {
-      uploads.remove(exchange.connection());
-      if (!uploads.isEmpty() && state == State.OPEN) {
+      if (upload == exchange.connection()) upload = null;
+      if (upload != null && state == State.OPEN) {
         // A whole POST arrived while another one's body is still on its way (hostile A15).
         server.reject(exchange, ErrorCode.BAD_REQUEST);
         close(CloseReason.TRANSPORT_ERROR, "data request overlap");
@@ -307,6 +339,7 @@ public final class EngineIoSession {
     probeAnswered = false;
     upgradeState = UpgradeState.PROBING;
     upgradeInProgress = true;
+    if (probeListener == null) probeListener = new ProbeListener();
     ws.setListener(probeListener);
     // hostile-inputs C73: a probe that never completes is dropped; polling continues.
     upgradeTimer = scheduler.schedule(options.upgradeTimeout(), () -> executor.execute(() -> {
@@ -396,6 +429,9 @@ public final class EngineIoSession {
         else frames.add(WebSocketTransport.frame((EngineIoPacket) o));
       }
       writeBuffer.clear();
+      // On WebSocket the buffer is used now and then (the OPEN packet, pings): give its array
+      // back rather than keep ten slots per idle session.
+      writeBuffer.trimToSize();
       ws.sendFrames(frames);
       if (state == State.CLOSING) {
         // One ordered stream: the closing packet can follow at once.

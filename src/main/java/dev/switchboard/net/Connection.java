@@ -56,7 +56,12 @@ final class Connection implements WebSocketConnection {
 
   // --- Only accessed by the loop thread. ---
   private Mode mode = Mode.HTTP_READING;
-  private final HttpRequestParser parser;
+  /**
+   * The HTTP parser, until the 101: a WebSocket never parses HTTP again, and the parser with its
+   * line buffer (about 400 bytes) was a sixth of an idle connection's heap (BENCHMARKS.md,
+   * "Missed: idle memory per 1 000 WebSocket clients").
+   */
+  private HttpRequestParser parser;
   /** Bytes read but not yet parsed: the next pipelined request, or frames glued to an upgrade. */
   private byte[] pending;
   private HttpExchange exchange;
@@ -334,6 +339,7 @@ final class Connection implements WebSocketConnection {
       if (mode != Mode.HTTP_DISPATCHED) return; // closed meanwhile; onClose already queued
       mode = Mode.WEBSOCKET;
       exchange = null;
+      parser = null; // processHttp runs in HTTP_READING only, and this mode never returns to it
       deadline = 0; // Engine.IO's heartbeat owns liveness from here on
       decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
       setReadInterest(true);

@@ -13,11 +13,7 @@ import dev.switchboard.socketio.protocol.SocketIoEncoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import dev.switchboard.socketio.protocol.SocketIoProtocolException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,11 +32,19 @@ final class Client implements SessionHandler {
   private final SocketIoServer server;
   private final EngineIoSession session;
   private final SocketIoDecoder decoder;
-  private final Map<String, Socket> sockets = new HashMap<>();
-  /** Namespaces whose CONNECT is running its middlewares. */
-  private final Set<String> connecting = new HashSet<>();
+  /**
+   * The sockets of this connection, one per namespace joined: nearly always one or two, so an
+   * array searched by name rather than a HashMap (160 bytes with its table and node per idle
+   * connection, BENCHMARKS.md "Missed: idle memory per 1 000 WebSocket clients").
+   */
+  private Socket[] sockets = NO_SOCKETS;
+  /** Namespaces whose CONNECT is running its middlewares; null while there is none. */
+  private Set<String> connecting;
+  /** Until a namespace is joined; then {@link Cancellable#NONE}, so the cancelled JDK task is not kept. */
   private Cancellable connectTimer;
   private boolean closed;
+
+  private static final Socket[] NO_SOCKETS = {};
 
   Client(SocketIoServer server, EngineIoSession session) {
     this.server = server;
@@ -49,7 +53,7 @@ final class Client implements SessionHandler {
     // socket.io-protocol §Connection to a namespace: a connection that never joins one is dropped.
     this.connectTimer = server.scheduler().schedule(server.options().connectTimeout(),
         () -> session.executor().execute(() -> {
-          if (sockets.isEmpty() && !closed) {
+          if (sockets.length == 0 && !closed) {
             LOG.log(Level.FINE, "no namespace joined within connectTimeout");
             closeConnection();
           }
@@ -98,7 +102,7 @@ final class Client implements SessionHandler {
     switch (packet.type()) {
       case CONNECT -> onConnect(nsp, packet.data());
       case DISCONNECT -> {
-        Socket s = sockets.get(nsp);
+        Socket s = socket(nsp);
         if (s == null) {
           closeConnection(); // hostile-inputs D98: not joined
           return;
@@ -106,7 +110,7 @@ final class Client implements SessionHandler {
         s.onClose("client namespace disconnect");
       }
       case EVENT, BINARY_EVENT -> {
-        Socket s = sockets.get(nsp);
+        Socket s = socket(nsp);
         if (s == null) {
           closeConnection(); // hostile-inputs D96: traffic for a namespace not joined
           return;
@@ -114,7 +118,7 @@ final class Client implements SessionHandler {
         s.onEvent(packet);
       }
       case ACK, BINARY_ACK -> {
-        Socket s = sockets.get(nsp);
+        Socket s = socket(nsp);
         if (s == null) {
           closeConnection();
           return;
@@ -126,7 +130,7 @@ final class Client implements SessionHandler {
   }
 
   private void onConnect(String name, JsonNode authNode) {
-    if (sockets.containsKey(name) || connecting.contains(name)) {
+    if (socket(name) != null || (connecting != null && connecting.contains(name))) {
       // hostile-inputs D97: never two sockets for one namespace on one connection.
       closeConnection();
       return;
@@ -138,17 +142,20 @@ final class Client implements SessionHandler {
       return;
     }
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
+    if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
     server.connect(this, ns, auth, result -> session.executor().execute(() -> {
       connecting.remove(name);
+      if (connecting.isEmpty()) connecting = null;
       if (closed || session.state() != EngineIoSession.State.OPEN) return;
       if (result.error() != null) {
         sendConnectError(name, result.error());
         return;
       }
       Socket socket = result.socket();
-      sockets.put(name, socket);
+      addSocket(socket);
       connectTimer.cancel();
+      connectTimer = Cancellable.NONE;
       server.completeConnect(this, ns, socket, result.missedPackets());
     }));
   }
@@ -164,20 +171,44 @@ final class Client implements SessionHandler {
   public void onClose(CloseReason reason, String description) {
     closed = true;
     connectTimer.cancel();
+    connectTimer = Cancellable.NONE;
     decoder.reset();
-    for (Socket s : new ArrayList<>(sockets.values())) s.onClose(reason.wireName());
-    sockets.clear();
+    // onClose removes each socket from the array, which is replaced, never changed in place.
+    for (Socket s : sockets) s.onClose(reason.wireName());
+    sockets = NO_SOCKETS;
   }
 
   void remove(Socket socket) {
-    sockets.remove(socket.namespace().name(), socket);
+    Socket[] all = sockets;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] != socket) continue;
+      Socket[] rest = new Socket[all.length - 1];
+      System.arraycopy(all, 0, rest, 0, i);
+      System.arraycopy(all, i + 1, rest, i, all.length - i - 1);
+      sockets = rest;
+      return;
+    }
+  }
+
+  /** The socket joined to namespace {@code nsp}, or null. */
+  private Socket socket(String nsp) {
+    for (Socket s : sockets) {
+      if (s.namespace().name().equals(nsp)) return s;
+    }
+    return null;
+  }
+
+  private void addSocket(Socket socket) {
+    Socket[] all = java.util.Arrays.copyOf(sockets, sockets.length + 1);
+    all[all.length - 1] = socket;
+    sockets = all;
   }
 
   /** Closes the Engine.IO connection; every socket on it disconnects ("forced server close"). */
   void closeConnection() {
     if (closed) return;
-    for (Socket s : new ArrayList<>(sockets.values())) s.onClose("forced server close");
-    sockets.clear();
+    for (Socket s : sockets) s.onClose("forced server close");
+    sockets = NO_SOCKETS;
     closed = true;
     session.close();
   }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,22 +48,33 @@ public final class Socket implements AdapterSocket {
   private final Namespace namespace;
   private final Client client;
   private final Handshake handshake;
-  private final Map<String, Object> data;
+  /** Created on first use (see {@link #data()}); most sockets never attach data. */
+  private volatile Map<String, Object> data;
   private final String pid;
   private volatile boolean connected;
   private volatile boolean recovered;
   /** Rooms to rejoin when this socket restores a disconnected one; null otherwise. */
   Set<String> restoredRooms;
 
-  private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
-  private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
-  private final List<AnyListener> anyOutgoing = new CopyOnWriteArrayList<>();
-  private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<String>> disconnecting = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<String>> disconnected = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<Exception>> errorListeners = new CopyOnWriteArrayList<>();
-  /** Acks we wait for, by id. Any thread may add (broadcasts); the executor completes. */
-  private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+  // Listeners: copy-on-write arrays, replaced under this socket's monitor and read without it.
+  // Most are empty for the life of a socket, and they all share NONE then. As ten
+  // CopyOnWriteArrayLists (each with its lock object and array) and a ConcurrentHashMap of them,
+  // they were about 1.3 KB of every idle socket (BENCHMARKS.md, "Missed: idle memory per 1 000
+  // WebSocket clients").
+  private static final Object[] NONE = {};
+  /** Event name, handler, event name, handler, ... in registration order. */
+  private volatile Object[] handlers = NONE;
+  private volatile Object[] anyIncoming = NONE;
+  private volatile Object[] anyOutgoing = NONE;
+  private volatile Object[] middlewares = NONE;
+  private volatile Object[] disconnecting = NONE;
+  private volatile Object[] disconnected = NONE;
+  private volatile Object[] errorListeners = NONE;
+  /**
+   * Acks we wait for, by id; created by the first emit that expects one. Any thread may add
+   * (broadcasts); the executor completes.
+   */
+  private volatile Map<Long, PendingAck> acks;
 
   private record PendingAck(AckListener listener, Cancellable timer) {}
 
@@ -75,7 +85,7 @@ public final class Socket implements AdapterSocket {
     this.client = client;
     this.handshake = handshake;
     this.pid = pid;
-    this.data = restoredData == null ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(restoredData);
+    if (restoredData != null) this.data = new ConcurrentHashMap<>(restoredData);
   }
 
   // ------------------------------------------------------------------ identity
@@ -96,7 +106,27 @@ public final class Socket implements AdapterSocket {
 
   /** Application data attached to this socket (Node's {@code socket.data}); thread-safe. */
   public Map<String, Object> data() {
-    return data;
+    Map<String, Object> d = data;
+    if (d != null) return d;
+    synchronized (this) {
+      if (data == null) data = new ConcurrentHashMap<>();
+      return data;
+    }
+  }
+
+  private Map<Long, PendingAck> acks() {
+    Map<Long, PendingAck> a = acks;
+    if (a != null) return a;
+    synchronized (this) {
+      if (acks == null) acks = new ConcurrentHashMap<>();
+      return acks;
+    }
+  }
+
+  private static Object[] plus(Object[] list, Object... items) {
+    Object[] next = java.util.Arrays.copyOf(list, list.length + items.length);
+    System.arraycopy(items, 0, next, list.length, items.length);
+    return next;
   }
 
   public boolean isConnected() {
@@ -131,50 +161,75 @@ public final class Socket implements AdapterSocket {
 
   /** Handles the event {@code event}. Several handlers run in registration order. */
   public Socket on(String event, EventHandler handler) {
-    handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+    java.util.Objects.requireNonNull(event, "event");
+    synchronized (this) {
+      handlers = plus(handlers, event, handler);
+    }
     return this;
   }
 
-  /** Removes a handler added with {@link #on}. */
+  /** Removes a handler added with {@link #on} (the first registration of it, if added twice). */
   public Socket off(String event, EventHandler handler) {
-    List<EventHandler> l = handlers.get(event);
-    if (l != null) l.remove(handler);
+    synchronized (this) {
+      Object[] all = handlers;
+      for (int i = 0; i < all.length; i += 2) {
+        if (all[i].equals(event) && java.util.Objects.equals(all[i + 1], handler)) {
+          Object[] next = new Object[all.length - 2];
+          System.arraycopy(all, 0, next, 0, i);
+          System.arraycopy(all, i + 2, next, i, all.length - i - 2);
+          handlers = next;
+          break;
+        }
+      }
+    }
     return this;
   }
 
   /** Sees every incoming event before its handlers. */
   public Socket onAny(AnyListener listener) {
-    anyIncoming.add(listener);
+    synchronized (this) {
+      anyIncoming = plus(anyIncoming, listener);
+    }
     return this;
   }
 
   /** Sees every event this socket emits. */
   public Socket onAnyOutgoing(AnyListener listener) {
-    anyOutgoing.add(listener);
+    synchronized (this) {
+      anyOutgoing = plus(anyOutgoing, listener);
+    }
     return this;
   }
 
   /** Adds a per-packet middleware (Node's {@code socket.use}). */
   public Socket use(PacketMiddleware middleware) {
-    middlewares.add(middleware);
+    synchronized (this) {
+      middlewares = plus(middlewares, middleware);
+    }
     return this;
   }
 
   /** Runs when the socket starts disconnecting, while it is still in its rooms. */
   public Socket onDisconnecting(java.util.function.Consumer<String> listener) {
-    disconnecting.add(listener);
+    synchronized (this) {
+      disconnecting = plus(disconnecting, listener);
+    }
     return this;
   }
 
   /** Runs once the socket is disconnected, with Node's reason string. */
   public Socket onDisconnect(java.util.function.Consumer<String> listener) {
-    disconnected.add(listener);
+    synchronized (this) {
+      disconnected = plus(disconnected, listener);
+    }
     return this;
   }
 
   /** Errors from per-packet middlewares (Node's socket "error" event). */
   public Socket onError(java.util.function.Consumer<Exception> listener) {
-    errorListeners.add(listener);
+    synchronized (this) {
+      errorListeners = plus(errorListeners, listener);
+    }
     return this;
   }
 
@@ -229,12 +284,12 @@ public final class Socket implements AdapterSocket {
     Cancellable timer = Cancellable.NONE;
     if (timeout != null) {
       timer = namespace.server().scheduler().schedule(timeout, () -> executor().execute(() -> {
-        if (acks.remove(ackId) != null) {
+        if (acks().remove(ackId) != null) {
           result.completeExceptionally(new AckTimeoutException(List.of(), Set.of(id)));
         }
       }));
     }
-    acks.put(ackId, new PendingAck((sid, node) -> {
+    acks().put(ackId, new PendingAck((sid, node) -> {
       if (node instanceof ArrayNode arr) result.complete(new Args(arr, 0));
       else result.completeExceptionally(new IllegalStateException("socket has been disconnected"));
     }, timer));
@@ -256,11 +311,12 @@ public final class Socket implements AdapterSocket {
   }
 
   private void notifyOutgoing(String event, ArrayNode payload) {
-    if (anyOutgoing.isEmpty()) return;
+    Object[] listeners = anyOutgoing;
+    if (listeners.length == 0) return;
     Args a = new Args(payload, 1);
-    for (AnyListener l : anyOutgoing) {
+    for (Object l : listeners) {
       try {
-        l.on(event, a);
+        ((AnyListener) l).on(event, a);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAnyOutgoing listener failed", e);
       }
@@ -351,7 +407,7 @@ public final class Socket implements AdapterSocket {
 
   @Override
   public void expectAck(long ackId, AckListener listener) {
-    acks.put(ackId, new PendingAck(listener, Cancellable.NONE));
+    acks().put(ackId, new PendingAck(listener, Cancellable.NONE));
   }
 
   // ------------------------------------------------------------------ called by Client (executor)
@@ -372,11 +428,12 @@ public final class Socket implements AdapterSocket {
   }
 
   private void runPacketMiddlewares(int index, String event, Args args, Runnable done) {
-    if (index >= middlewares.size()) {
+    Object[] chain = middlewares;
+    if (index >= chain.length) {
       done.run();
       return;
     }
-    PacketMiddleware m = middlewares.get(index);
+    PacketMiddleware m = (PacketMiddleware) chain[index];
     java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
     try {
       m.handle(event, args, new PacketMiddleware.Next() {
@@ -399,14 +456,16 @@ public final class Socket implements AdapterSocket {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void reportError(Exception error) {
-    if (errorListeners.isEmpty()) {
+    Object[] listeners = errorListeners;
+    if (listeners.length == 0) {
       LOG.log(Level.FINE, "packet middleware refused an event: {0}", error.getMessage());
       return;
     }
-    for (java.util.function.Consumer<Exception> l : errorListeners) {
+    for (Object l : listeners) {
       try {
-        l.accept(error);
+        ((java.util.function.Consumer<Exception>) l).accept(error);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "error listener failed", e);
       }
@@ -414,18 +473,20 @@ public final class Socket implements AdapterSocket {
   }
 
   private void dispatch(String event, Args args, Ack ack) {
-    for (AnyListener l : anyIncoming) {
+    for (Object l : anyIncoming) {
       try {
-        l.on(event, args);
+        ((AnyListener) l).on(event, args);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAny listener failed", e);
       }
     }
-    List<EventHandler> list = handlers.get(event);
-    if (list == null) return;
-    for (EventHandler h : list) {
+    // A linear scan: a socket has a handful of handlers, and this is cheaper than a hash look-up
+    // of the event name at that size. Registration order is kept within one event.
+    Object[] all = handlers;
+    for (int i = 0; i < all.length; i += 2) {
+      if (!event.equals(all[i])) continue;
       try {
-        h.handle(args, ack);
+        ((EventHandler) all[i + 1]).handle(args, ack);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handler for event '" + event + "' failed", e);
       }
@@ -434,7 +495,8 @@ public final class Socket implements AdapterSocket {
 
   /** A client's ACK: runs the waiting callback once; unknown ids are ignored (hostile D89). */
   void onAck(SocketIoPacket packet) {
-    PendingAck pending = acks.remove(packet.ackId());
+    Map<Long, PendingAck> waiting = acks;
+    PendingAck pending = waiting == null ? null : waiting.remove(packet.ackId());
     if (pending == null) {
       LOG.log(Level.FINE, "ack for an unknown id ignored");
       return;
@@ -450,25 +512,29 @@ public final class Socket implements AdapterSocket {
   /** Executor: the one way a socket ends. Idempotent. */
   void onClose(String reason) {
     if (!connected) return;
-    for (java.util.function.Consumer<String> l : disconnecting) safely(l, reason);
+    for (Object l : disconnecting) safely(l, reason);
     namespace.server().onSocketClosing(this, reason);
     namespace.adapter().delAll(id);
     namespace.remove(this);
     client.remove(this);
     connected = false;
     // hostile-inputs D92: nothing waits for ever on a client that is gone.
-    List<PendingAck> pending = new ArrayList<>(acks.values());
-    acks.clear();
-    for (PendingAck p : pending) {
-      p.timer.cancel();
-      p.listener.onAck(id, null);
+    Map<Long, PendingAck> waiting = acks;
+    if (waiting != null) {
+      List<PendingAck> pending = new ArrayList<>(waiting.values());
+      waiting.clear();
+      for (PendingAck p : pending) {
+        p.timer.cancel();
+        p.listener.onAck(id, null);
+      }
     }
-    for (java.util.function.Consumer<String> l : disconnected) safely(l, reason);
+    for (Object l : disconnected) safely(l, reason);
   }
 
-  private static void safely(java.util.function.Consumer<String> l, String reason) {
+  @SuppressWarnings("unchecked")
+  private static void safely(Object listener, String reason) {
     try {
-      l.accept(reason);
+      ((java.util.function.Consumer<String>) listener).accept(reason);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "disconnect listener failed", e);
     }

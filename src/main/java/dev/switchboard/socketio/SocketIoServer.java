@@ -6,9 +6,6 @@ import dev.switchboard.engineio.EngineIoHost;
 import dev.switchboard.engineio.EngineIoListener;
 import dev.switchboard.engineio.EngineIoSession;
 import dev.switchboard.engineio.SessionIdGenerator;
-import dev.switchboard.http.HttpRequest;
-import dev.switchboard.http.HttpParseException;
-import dev.switchboard.http.QueryParameters;
 import dev.switchboard.net.HttpHandler;
 import dev.switchboard.net.HttpRouter;
 import dev.switchboard.scheduling.Scheduler;
@@ -22,7 +19,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -331,18 +327,8 @@ public final class SocketIoServer implements AutoCloseable {
   }
 
   private Handshake handshake(EngineIoSession session, JsonNode auth) {
-    HttpRequest req = session.handshakeRequest();
-    Map<String, String> query = new LinkedHashMap<>();
-    try {
-      QueryParameters q = QueryParameters.parse(req.rawQuery());
-      for (int i = 0; i < q.size(); i++) query.putIfAbsent(q.name(i), q.value(i));
-    } catch (HttpParseException e) {
-      // the Engine.IO layer already refused malformed queries
-    }
-    long now = scheduler.currentTimeMillis();
-    String address = session.remoteAddress() == null ? "" : session.remoteAddress().getAddress().getHostAddress();
-    return new Handshake(req.headers(), new java.util.Date(now).toString(), address, req.header("Origin") != null,
-        session.isSecure(), now, req.target(), Map.copyOf(query), auth);
+    return new Handshake(session.handshakeHeaders(), session.remoteAddress(), session.isSecure(),
+        scheduler.currentTimeMillis(), session.handshakeTarget(), auth);
   }
 
   /** Executor: a socket is disconnecting; keep its state if the client may come back. */

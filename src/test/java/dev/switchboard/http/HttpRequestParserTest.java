@@ -321,6 +321,37 @@ final class HttpRequestParserTest {
     assertArrayEquals(latin1(expected.body()), actual.body(), where);
   }
 
+  /**
+   * Two connections' handshakes share the strings that are equal (known names, their shared
+   * values, the target) but never the per-client key; the values stay exactly as received.
+   */
+  @org.junit.jupiter.api.Test
+  void equalStringsAreSharedBetweenParsersAndDifferentOnesAreNot() throws HttpParseException {
+    String head = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n"
+        + "Upgrade: websocket\r\nconnection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+        + "Sec-WebSocket-Version: 13\r\nX-Custom: %s\r\n\r\n";
+    HttpRequest a = new HttpRequestParser(HttpLimits.DEFAULTS)
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+    HttpRequest b = new HttpRequestParser(HttpLimits.DEFAULTS)
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+    assertSame(a.target(), b.target());
+    assertSame("GET", a.method());
+    for (int i = 0; i < 4; i++) {
+      assertSame(a.headers().name(i), b.headers().name(i));
+    }
+    assertSame(a.headers().value(0), b.headers().value(0));
+    assertSame(a.headers().value(2), b.headers().value(2));
+    assertEquals(a.headers().value(3), b.headers().value(3));
+    assertFalse(a.headers().value(3) == b.headers().value(3), "Sec-WebSocket-Key values are never shared");
+    assertFalse(a.headers().name(5) == b.headers().name(5), "unknown names are not shared");
+    // A different value for a shared name is a new string, exactly as received; names keep their case.
+    HttpRequest c = new HttpRequestParser(HttpLimits.DEFAULTS)
+        .feed(ByteBuffer.wrap(latin1("GET /other HTTP/1.1\r\nHost: 127.0.0.1:3001\r\nCONNECTION: upgrade\r\n\r\n")));
+    assertEquals(List.of("Host: 127.0.0.1:3001", "CONNECTION: upgrade"), fields(c.headers()));
+    assertEquals("/other", c.target());
+    assertEquals("127.0.0.1:3000", a.headers().first("Host"));
+  }
+
   static List<String> fields(HttpHeaders headers) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < headers.size(); i++) out.add(headers.name(i) + ": " + headers.value(i));
