@@ -26,11 +26,15 @@ export async function signUp(url, name = `user${++userCount}`, password = "corre
   return { ...r.body, password };
 }
 
-/** Connects with a token; resolves once connected (rejects on connect_error). */
+/**
+ * Connects with a token; resolves once the server's connection handlers have run — `online-users`
+ * is the chat's first word, sent after the session's expiry timers are armed — so that moving the
+ * fake clock right after is meaningful. Rejects on connect_error.
+ */
 export function connectWith(url, token, opts = {}) {
   const socket = io(url, { forceNew: true, reconnection: false, auth: token === undefined ? {} : { token }, ...opts });
   return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
+    socket.once("online-users", () => resolve(socket));
     socket.once("connect_error", (e) => reject(e));
   });
 }

@@ -76,9 +76,17 @@ public final class HttpRequestParser {
   private final ChunkSizeLineReader chunkSizeLine = new ChunkSizeLineReader();
   private int chunkDataEndBytes;
 
+  private final SharedStrings shared;
+
   public HttpRequestParser(HttpLimits limits) {
+    this(limits, new SharedStrings());
+  }
+
+  /** A parser sharing equal strings with the other parsers of this thread ({@link SharedStrings}). */
+  public HttpRequestParser(HttpLimits limits, SharedStrings shared) {
     if (limits == null) throw new IllegalArgumentException("limits == null");
     this.limits = limits;
+    this.shared = shared;
   }
 
   /**
@@ -267,10 +275,10 @@ public final class HttpRequestParser {
     if (!originForm && !asteriskForm) throw new HttpParseException(400, "Invalid request target");
     // A WebSocket handshake's target is the same for every client of one application, and the
     // session keeps it: share the string with the previous request's when the bytes are equal.
-    String last = lastTarget;
+    String last = shared.lastTarget;
     if (last != null && equalsLine(last, from, to - from)) return last;
     String t = latin1(from, to - from);
-    lastTarget = t;
+    shared.lastTarget = t;
     return t;
   }
 
@@ -528,11 +536,10 @@ public final class HttpRequestParser {
   // field names, and values such as Host, Upgrade, Connection, User-Agent or Origin. So a name
   // whose bytes equal a known one (exactly, case included: names are kept as received) is that
   // constant, and a value of a known name is the previous value seen for that name when the
-  // bytes are equal. The last-value table is shared by every parser and written without
-  // synchronisation: a slot holds some complete, immutable String (final fields make it safe to
-  // publish by a race), so a reader gets either the right string or a miss and a new one. Values
-  // that differ per client or are secrets (Sec-WebSocket-Key, Cookie, Authorization, the client's
-  // address behind a proxy) are not shared. The request target is shared the same way.
+  // bytes are equal, from the SharedStrings table of this parser's thread (one per I/O loop: the
+  // parser stays free of shared mutable state). Values that differ per client or are secrets
+  // (Sec-WebSocket-Key, Cookie, Authorization, the client's address behind a proxy) are not
+  // shared. The request target is shared the same way.
 
   private static final String[] METHODS = {"GET", "POST", "OPTIONS", "HEAD", "PUT", "DELETE", "PATCH"};
 
@@ -553,10 +560,9 @@ public final class HttpRequestParser {
   private static final int FIRST_UNSHARED_VALUE = 2 * SHARED_VALUE_NAMES.length;
   /** Indexes into {@link #NAMES} by name length. */
   private static final int[][] NAMES_BY_LENGTH;
-  /** The last value seen per shared-value name (racy by design, see above). */
-  private static final String[] LAST_VALUES = new String[FIRST_UNSHARED_VALUE];
-  /** The last request target seen (racy by design, see above). */
-  private static String lastTarget;
+  static int sharedValueSlots() {
+    return FIRST_UNSHARED_VALUE;
+  }
 
   static {
     java.util.List<String> names = new java.util.ArrayList<>();
@@ -590,10 +596,10 @@ public final class HttpRequestParser {
   /** The value in line[offset, offset + length) of the field whose known-name index is {@code name}. */
   private String value(int name, int offset, int length) {
     if (name < 0 || name >= FIRST_UNSHARED_VALUE) return latin1(offset, length);
-    String last = LAST_VALUES[name];
+    String last = shared.lastValues[name];
     if (last != null && equalsLine(last, offset, length)) return last;
     String v = latin1(offset, length);
-    LAST_VALUES[name] = v;
+    shared.lastValues[name] = v;
     return v;
   }
 

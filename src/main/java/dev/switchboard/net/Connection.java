@@ -94,7 +94,7 @@ final class Connection implements WebSocketConnection {
     this.loop = loop;
     this.channel = channel;
     this.remote = remote;
-    this.parser = new HttpRequestParser(server.options().httpLimits());
+    this.parser = new HttpRequestParser(server.options().httpLimits(), loop.sharedStrings);
     javax.net.ssl.SSLContext ssl = server.options().sslContext();
     if (ssl != null) {
       javax.net.ssl.SSLEngine engine = ssl.createSSLEngine(remote.getHostString(), remote.getPort());

@@ -35,6 +35,8 @@ final class IoLoop implements Runnable {
   final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   /** Scratch array for gathering writes. */
   final ByteBuffer[] gatherBuffers = new ByteBuffer[64];
+  /** Header strings shared by the parsers of this loop's connections. Loop thread only. */
+  final dev.switchboard.http.SharedStrings sharedStrings = new dev.switchboard.http.SharedStrings();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   /** Only accessed by this loop's thread. */

@@ -59,8 +59,17 @@ class SocketAuthenticationTest {
     return "{\"token\":\"" + token + "\"}";
   }
 
+  /**
+   * Connects and waits until the session tracks the socket: CONNECT goes out before the connection
+   * handlers run, and moving the fake clock before SessionSockets armed its timers would test
+   * nothing.
+   */
   private SocketIoTestClient connect(String token) throws Exception {
-    return SocketIoTestClient.connect(io.port(), authJson(token));
+    String session = auth.authenticate(token).sessionId();
+    int before = live.count(session);
+    SocketIoTestClient c = SocketIoTestClient.connect(io.port(), authJson(token));
+    Await.until("the session tracks the new socket", () -> live.count(session) == before + 1);
+    return c;
   }
 
   @Test

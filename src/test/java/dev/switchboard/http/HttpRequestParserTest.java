@@ -330,9 +330,10 @@ final class HttpRequestParserTest {
     String head = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n"
         + "Upgrade: websocket\r\nconnection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
         + "Sec-WebSocket-Version: 13\r\nX-Custom: %s\r\n\r\n";
-    HttpRequest a = new HttpRequestParser(HttpLimits.DEFAULTS)
+    SharedStrings loop = new SharedStrings(); // one I/O loop's table
+    HttpRequest a = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
         .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
-    HttpRequest b = new HttpRequestParser(HttpLimits.DEFAULTS)
+    HttpRequest b = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
         .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
     assertSame(a.target(), b.target());
     assertSame("GET", a.method());
@@ -345,8 +346,13 @@ final class HttpRequestParserTest {
     assertFalse(a.headers().value(3) == b.headers().value(3), "Sec-WebSocket-Key values are never shared");
     assertFalse(a.headers().name(5) == b.headers().name(5), "unknown names are not shared");
     // A different value for a shared name is a new string, exactly as received; names keep their case.
-    HttpRequest c = new HttpRequestParser(HttpLimits.DEFAULTS)
+    HttpRequest c = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
         .feed(ByteBuffer.wrap(latin1("GET /other HTTP/1.1\r\nHost: 127.0.0.1:3001\r\nCONNECTION: upgrade\r\n\r\n")));
+    // A parser of another thread has its own table: equal values, separate strings.
+    HttpRequest d = new HttpRequestParser(HttpLimits.DEFAULTS)
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+    assertEquals(a.headers().value(0), d.headers().value(0));
+    assertFalse(a.headers().value(0) == d.headers().value(0), "tables are per thread");
     assertEquals(List.of("Host: 127.0.0.1:3001", "CONNECTION: upgrade"), fields(c.headers()));
     assertEquals("/other", c.target());
     assertEquals("127.0.0.1:3000", a.headers().first("Host"));
