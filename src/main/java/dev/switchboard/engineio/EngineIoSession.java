@@ -200,7 +200,7 @@ public final class EngineIoSession {
     WebSocketTransport ws = direct;
     if (ws != null && outboundTasks == 0) {
       if (isVolatile && ws.connection().queuedBytes() >= VOLATILE_QUEUE_LIMIT) return;
-      ws.sendFrames(message.webSocketFrames());
+      ws.sendFrames(message.webSocketFrames(), message.isBroadcast());
       return;
     }
     OUTBOUND_TASKS.incrementAndGet(this);
@@ -424,15 +424,20 @@ public final class EngineIoSession {
       // One piece: a direct send from another thread must not land between a packet and its
       // attachments.
       List<java.nio.ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
+      boolean coalesce = false;
       for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) frames.addAll(m.webSocketFrames());
-        else frames.add(WebSocketTransport.frame((EngineIoPacket) o));
+        if (o instanceof SharedMessage m) {
+          frames.addAll(m.webSocketFrames());
+          coalesce |= m.isBroadcast();
+        } else {
+          frames.add(WebSocketTransport.frame((EngineIoPacket) o));
+        }
       }
       writeBuffer.clear();
       // On WebSocket the buffer is used now and then (the OPEN packet, pings): give its array
       // back rather than keep ten slots per idle session.
       writeBuffer.trimToSize();
-      ws.sendFrames(frames);
+      ws.sendFrames(frames, coalesce);
       if (state == State.CLOSING) {
         // One ordered stream: the closing packet can follow at once.
         if (closingPacket != null) ws.send(List.of(closingPacket));

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class SharedMessage {
   private final List<EngineIoPacket> packets;
-  private final boolean direct;
+  private final boolean broadcast;
   private volatile List<ByteBuffer> frames;
 
   public SharedMessage(List<EngineIoPacket> packets) {
@@ -26,14 +26,19 @@ public final class SharedMessage {
   }
 
   /**
-   * With {@code direct}, the frames are built once in a direct buffer: the kernel copies from it
-   * straight away, where a heap buffer is first copied into a temporary direct one on every
-   * write (JFR: 30 % of a broadcast's samples, BENCHMARKS.md). Worth it for many recipients only:
-   * a direct allocation costs more than a few small copies.
+   * A {@code broadcast} (many recipients) has its frames built once in a direct buffer: the
+   * kernel copies from it straight away, where a heap buffer is first copied into a temporary
+   * direct one on every write (JFR: 30 % of a broadcast's samples, BENCHMARKS.md) — worth it for
+   * many recipients only, a direct allocation costs more than a few small copies. Its frames are
+   * also queued rather than written through, to be coalesced ({@code WebSocketConnection.sendFrames}).
    */
-  public SharedMessage(List<EngineIoPacket> packets, boolean direct) {
+  public SharedMessage(List<EngineIoPacket> packets, boolean broadcast) {
     this.packets = List.copyOf(packets);
-    this.direct = direct;
+    this.broadcast = broadcast;
+  }
+
+  public boolean isBroadcast() {
+    return broadcast;
   }
 
   public List<EngineIoPacket> packets() {
@@ -49,7 +54,7 @@ public final class SharedMessage {
         ByteBuffer frame = p.isBinary()
             ? WebSocketFrameEncoder.binary(EngineIoPacketCodec.encodeBinary(p))
             : WebSocketFrameEncoder.textUtf8(EngineIoPacketCodec.encodeText(p).getBytes(StandardCharsets.UTF_8));
-        if (direct) {
+        if (broadcast) {
           ByteBuffer d = ByteBuffer.allocateDirect(frame.remaining());
           d.put(frame).flip();
           frame = d;

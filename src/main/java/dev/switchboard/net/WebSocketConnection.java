@@ -28,12 +28,12 @@ public interface WebSocketConnection {
   /** Bytes queued and not yet written; a measure of how far behind the peer is. */
   long queuedBytes();
 
-  /** Internal: a pre-built frame, shared read-only between connections. */
-  void sendFrame(ByteBuffer frame);
-
   /**
-   * Internal: frames that must stay together (a Socket.IO packet and its attachments): no other
-   * thread's frame comes between them. Read-only frames may be shared between connections.
+   * Internal: pre-built frames that must stay together (a Socket.IO packet and its attachments):
+   * no other thread's frame comes between them. Read-only frames may be shared between
+   * connections. With {@code coalesce} (a broadcast) they wait in the queue for the loop, so that
+   * frames of several broadcasts queued meanwhile for this connection leave in one gathering
+   * write; without it a single frame may be written through at once from the caller's thread.
    */
-  void sendFrames(java.util.List<ByteBuffer> frames);
+  void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce);
 }

@@ -50,13 +50,16 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     }
     List<java.nio.ByteBuffer> frames = new java.util.ArrayList<>(packets.size());
     for (EngineIoPacket p : packets) frames.add(frame(p));
-    connection.sendFrames(frames);
+    connection.sendFrames(frames, false);
   }
 
-  /** Writes pre-built frames (shared with other sessions) together. Any thread. */
-  public void sendFrames(List<java.nio.ByteBuffer> frames) {
+  /**
+   * Writes pre-built frames (maybe shared with other sessions) together; {@code coalesce} for a
+   * broadcast ({@link WebSocketConnection#sendFrames}). Any thread.
+   */
+  public void sendFrames(List<java.nio.ByteBuffer> frames, boolean coalesce) {
     if (!open) return;
-    connection.sendFrames(frames);
+    connection.sendFrames(frames, coalesce);
   }
 
   private void sendOne(EngineIoPacket p) {
