@@ -56,7 +56,7 @@ export const SCENARIOS = [
   },
   {
     name: "room-1000", kind: "fanout",
-    p: { clients: 1000, rooms: 10, inflight: 1, warmupCount: 2000, warmupMs: 5 * S, maxCount: 50000, durationMs: 6 * S, payloadBytes: 64 },
+    p: { clients: 1000, rooms: 10, inflight: 1, warmupCount: 10000, warmupMs: 8 * S, maxCount: 50000, durationMs: 6 * S, payloadBytes: 64 },
     smoke: { clients: 30, rooms: 3, warmupCount: 3, maxCount: 10, durationMs: 500 },
     about: "1 000 clients in 10 rooms of 100; toRoom cycling through the rooms, one at a time",
   },

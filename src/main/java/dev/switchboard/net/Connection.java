@@ -517,7 +517,10 @@ final class Connection implements WebSocketConnection {
       }
       long written;
       try {
-        written = tls != null ? tls.write(batch, 0, count) : channel.write(batch, 0, count);
+        // One buffer goes out with write(2), not a one-element writev(2): the JDK skips its iovec
+        // setup and the kernel its iovec import (one broadcast delivery is usually one buffer).
+        written = tls != null ? tls.write(batch, 0, count)
+            : count == 1 ? channel.write(batch[0]) : channel.write(batch, 0, count);
       } catch (IOException e) {
         java.util.Arrays.fill(batch, 0, count, null);
         synchronized (this) {
