@@ -24,8 +24,7 @@ import java.util.logging.Logger;
  *
  * <p>Other threads talk to the loop only through {@link #execute}, which queues a task and wakes
  * the selector at most once per batch, so many writes queued for the loop's connections between
- * two wake-ups are flushed in one pass. Inside a {@link WakeupBatch} (a broadcast) the wake-up
- * waits until the batch closes.
+ * two wake-ups are flushed in one pass.
  */
 final class IoLoop implements Runnable {
   private static final Logger LOG = Logger.getLogger(IoLoop.class.getName());
@@ -72,15 +71,7 @@ final class IoLoop implements Runnable {
   /** Queues {@code task} to run on this loop's thread. Safe from any thread. */
   void execute(Runnable task) {
     tasks.add(task);
-    if (inLoop()) return;
-    WakeupBatch batch = WakeupBatch.current();
-    if (batch != null) batch.defer(this); // woken once when the caller's batch closes
-    else wake();
-  }
-
-  /** Wakes the selector unless a wake-up is already on its way. Safe from any thread. */
-  void wake() {
-    if (wakeupPending.compareAndSet(false, true)) selector.wakeup();
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
   }
 
   void add(Connection c) {

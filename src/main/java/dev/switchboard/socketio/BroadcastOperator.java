@@ -1,7 +1,6 @@
 package dev.switchboard.socketio;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.switchboard.net.WakeupBatch;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.BroadcastOptions;
@@ -93,14 +92,11 @@ public final class BroadcastOperator {
   /** Sends the event to every selected socket; encoded once per namespace. */
   public void emit(String event, Object... args) {
     ArrayNode payload = Json.array(event, args);
-    // The recipients' I/O loops are woken once each, after every write is queued (WakeupBatch).
-    try (WakeupBatch batch = WakeupBatch.open()) {
-      for (Namespace ns : namespaces) {
-        SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
-        RecoveryStore recovery = ns.server().recovery();
-        if (recovery != null && !flags.isVolatile()) recovery.broadcast(ns, packet, options());
-        else ns.adapter().broadcast(packet, options());
-      }
+    for (Namespace ns : namespaces) {
+      SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
+      RecoveryStore recovery = ns.server().recovery();
+      if (recovery != null && !flags.isVolatile()) recovery.broadcast(ns, packet, options());
+      else ns.adapter().broadcast(packet, options());
     }
   }
 
@@ -129,23 +125,21 @@ public final class BroadcastOperator {
     }
     Cancellable finalTimer = timer;
     result.whenComplete((r, e) -> finalTimer.cancel());
-    try (WakeupBatch batch = WakeupBatch.open()) {
-      for (Namespace ns : namespaces) {
-        BroadcastOptions opts = options();
-        pending.addAll(ns.adapter().sockets(opts));
-        SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
-        ns.adapter().broadcastWithAck(packet, opts,
-            count -> {
-              expected.addAndGet(count + 1);
+    for (Namespace ns : namespaces) {
+      BroadcastOptions opts = options();
+      pending.addAll(ns.adapter().sockets(opts));
+      SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
+      ns.adapter().broadcastWithAck(packet, opts,
+          count -> {
+            expected.addAndGet(count + 1);
+            checkDone.run();
+          },
+          (socketId, answer) -> {
+            if (answer instanceof ArrayNode arr && pending.remove(socketId)) {
+              responses.add(new Args(arr, 0));
               checkDone.run();
-            },
-            (socketId, answer) -> {
-              if (answer instanceof ArrayNode arr && pending.remove(socketId)) {
-                responses.add(new Args(arr, 0));
-                checkDone.run();
-              }
-            });
-      }
+            }
+          });
     }
     if (namespaces.isEmpty()) result.complete(List.of());
     return result;
