@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command (BENCHMARKS.md explains the method):
 #
-#   bench/run.sh                      # build, npm ci, 3 rounds of every scenario (about 20 minutes)
+#   bench/run.sh                      # build, npm ci, 3 rounds of every scenario (about 18 minutes)
 #   bench/run.sh --smoke              # seconds: one round, small counts, correctness only
 #   bench/run.sh --rounds 5 --scenarios echo-ws-100,broadcast-1000-10
 #   bench/run.sh --no-build ...       # reuse target/switchboard.jar and bench/node_modules
