@@ -34,6 +34,7 @@ final class BenchServerCommand {
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     Options opts = new Options(args, System.getenv());
     int port = opts.getInt("port", "PORT", 3000);
+    opts.rejectUnknown();
     SocketIoServer io = start(port, System.getenv());
     out.println("bench-server listening on http://127.0.0.1:" + io.port());
     out.flush();

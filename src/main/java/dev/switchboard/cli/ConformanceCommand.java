@@ -40,6 +40,7 @@ final class ConformanceCommand {
     Options opts = new Options(args.subList(1, args.size()), System.getenv());
     int port = opts.getInt("port", "PORT", 3000);
     String host = opts.get("host", "HOST", "localhost");
+    opts.rejectUnknown();
     switch (args.get(0)) {
       case "engine.io": {
         EngineIoHost host0 = EngineIoHost.start(NetOptions.DEFAULTS.withHost(host).withPort(port),

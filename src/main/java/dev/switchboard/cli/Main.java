@@ -24,9 +24,22 @@ public final class Main {
 
   /** Runs a command; returns the exit code (0 while a server keeps running). */
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(usage());
+      return 0;
+    }
     if (args.isEmpty() || args.get(0).startsWith("--")) {
       return ServeCommand.run(args, out, err);
     }
+    try {
+      return runCommand(args, out, err);
+    } catch (IllegalArgumentException e) { // a bad option or value: one line, no stack trace
+      err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int runCommand(List<String> args, PrintStream out, PrintStream err) throws Exception {
     switch (args.get(0)) {
       case "user":
         return UserCommand.run(args.subList(1, args.size()), System.in, out, err);
@@ -34,7 +47,7 @@ public final class Main {
         return ConformanceCommand.run(args.subList(1, args.size()), out, err);
       case "bench-server":
         return BenchServerCommand.run(args.subList(1, args.size()), out, err);
-      case "help", "-h", "--help":
+      case "help":
         out.println(usage());
         return 0;
       default:

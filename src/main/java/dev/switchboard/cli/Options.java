@@ -10,6 +10,8 @@ import java.util.Map;
  */
 final class Options {
   private final Map<String, String> flags = new HashMap<>();
+  /** Flag names a command has asked for, known or not given. */
+  private final java.util.Set<String> asked = new java.util.HashSet<>();
   private final Map<String, String> env;
 
   Options(List<String> args, Map<String, String> env) {
@@ -30,6 +32,7 @@ final class Options {
   }
 
   String get(String flag, String envName, String defaultValue) {
+    asked.add(flag);
     String v = flags.get(flag);
     if (v == null && envName != null) v = env.get(envName);
     return v == null ? defaultValue : v;
@@ -42,6 +45,22 @@ final class Options {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + flag + " must be a number, got: " + v);
+    }
+  }
+
+  /** Whether {@code --flag} was given (a switch such as {@code --help}). */
+  boolean has(String flag) {
+    asked.add(flag);
+    return flags.containsKey(flag);
+  }
+
+  /**
+   * Refuses a flag the command never asked for, so that a misspelt option ({@code --prot 80}) is
+   * an error instead of a server silently started with the default. Call after reading them all.
+   */
+  void rejectUnknown() {
+    for (String name : new java.util.TreeSet<>(flags.keySet())) {
+      if (!asked.contains(name)) throw new IllegalArgumentException("Unknown option: --" + name + " (see --help)");
     }
   }
 }

@@ -104,6 +104,7 @@ public record ServerConfig(
     if (maxFailures < 1 || maxFailures > 1000) throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
     Duration window = parseDuration(o.get("login-window", "LOGIN_WINDOW", "15m"), "--login-window",
         Duration.ofSeconds(1), Duration.ofDays(1));
+    o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window);
   }
 
