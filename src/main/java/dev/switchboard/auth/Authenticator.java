@@ -169,6 +169,12 @@ public final class Authenticator {
     TokenService.Claims claims = tokens.verify(token, false);
     Session s = sessions.find(claims.sessionId()).orElseThrow(() -> new AuthException(AuthFailure.SESSION_EXPIRED));
     if (!s.userId().equals(claims.userId())) throw new AuthException(AuthFailure.AUTH_FAILED);
+    if (users.findById(s.userId()).isEmpty()) {
+      // Removed (`user remove`, maybe by another process): its sessions end here, and at the
+      // latest at the store's next sweep for sockets that are already connected.
+      sessions.revokeUser(s.userId());
+      throw new AuthException(AuthFailure.SESSION_EXPIRED);
+    }
     return s.principal();
   }
 

@@ -122,7 +122,24 @@ public final class SessionStore {
     return n;
   }
 
-  /** Removes sessions past their expiry; returns how many. The server runs it every minute. */
+  /**
+   * Ends (as {@link SessionEnd#REVOKED}) every session of a user that {@code userExists} no longer
+   * knows: a user removed with {@code user remove}, maybe by another process on the same data
+   * directory. Returns how many sessions ended.
+   */
+  public int revokeOrphans(java.util.function.Predicate<String> userExists) {
+    List<String> withSessions;
+    synchronized (this) {
+      withSessions = new ArrayList<>(byUser.keySet());
+    }
+    List<String> gone = new ArrayList<>();
+    for (String userId : withSessions) if (!userExists.test(userId)) gone.add(userId);
+    int n = 0;
+    for (String userId : gone) n += revokeUser(userId);
+    return n;
+  }
+
+  /** Removes sessions past their expiry; returns how many. The chat server runs it every 10 seconds. */
   public int purgeExpired() {
     List<Session> expired = new ArrayList<>();
     synchronized (this) {
@@ -136,12 +153,28 @@ public final class SessionStore {
 
   /** Runs {@link #purgeExpired} every {@code interval} on the clock until cancelled. */
   public Cancellable purgeEvery(Duration interval) {
+    return purgeEvery(interval, null);
+  }
+
+  /**
+   * Runs {@link #purgeExpired} and, with {@code userIds} given, {@link #revokeOrphans} against the
+   * ids it supplies (asked once per run) every {@code interval} on the clock until cancelled.
+   */
+  public Cancellable purgeEvery(Duration interval, java.util.function.Supplier<java.util.Set<String>> userIds) {
     java.util.concurrent.atomic.AtomicReference<Cancellable> next = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable[] task = new Runnable[1];
     task[0] = () -> {
       if (stopped.get()) return;
       purgeExpired();
+      if (userIds != null && size() > 0) {
+        try {
+          revokeOrphans(userIds.get()::contains);
+        } catch (RuntimeException e) { // an unreadable users file: keep the sessions, try again next time
+          java.util.logging.Logger.getLogger(SessionStore.class.getName())
+              .warning("could not check the sessions' users: " + e.getMessage());
+        }
+      }
       next.set(clock.schedule(interval, task[0]));
     };
     next.set(clock.schedule(interval, task[0]));

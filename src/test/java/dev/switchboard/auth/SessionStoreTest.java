@@ -113,4 +113,56 @@ class SessionStoreTest {
     assertEquals(2, s.revokeUser("u1"));
     assertEquals(1, s.size());
   }
+
+  @Test
+  void sessionsOfUsersNoLongerKnownAreRevoked() {
+    SessionStore s = store(10, 10);
+    s.create(user("u1"), in(Duration.ofHours(1)));
+    s.create(user("u1"), in(Duration.ofHours(1)));
+    s.create(user("u2"), in(Duration.ofHours(1)));
+    assertEquals(2, s.revokeOrphans(id -> id.equals("u2")));
+    assertEquals(List.of("revoked s1", "revoked s2"), events);
+    assertEquals(1, s.size());
+    assertEquals(0, s.revokeOrphans(id -> id.equals("u2")));
+  }
+
+  @Test
+  void theSweepAsksForTheUsersOncePerRunAndOnlyWithSessions() {
+    SessionStore s = store(10, 10);
+    AtomicInteger asked = new AtomicInteger();
+    java.util.Set<String> known = new java.util.HashSet<>(java.util.Set.of("u1", "u2"));
+    var purging = s.purgeEvery(Duration.ofSeconds(10), () -> {
+      asked.incrementAndGet();
+      return java.util.Set.copyOf(known);
+    });
+    clock.advanceBy(Duration.ofSeconds(10));
+    assertEquals(0, asked.get(), "no sessions: the users file need not be read");
+    s.create(user("u1"), in(Duration.ofHours(1)));
+    s.create(user("u2"), in(Duration.ofHours(1)));
+    clock.advanceBy(Duration.ofSeconds(10));
+    assertEquals(1, asked.get());
+    assertEquals(2, s.size());
+    known.remove("u1");
+    clock.advanceBy(Duration.ofSeconds(10));
+    assertEquals(2, asked.get());
+    assertEquals(List.of("revoked s1"), events);
+    assertEquals(1, s.size());
+    purging.cancel();
+  }
+
+  @Test
+  void anUnreadableUsersFileKeepsTheSessionsAndTheSweepGoesOn() {
+    SessionStore s = store(10, 10);
+    s.create(user("u1"), in(Duration.ofMinutes(1)));
+    s.create(user("u2"), in(Duration.ofHours(1)));
+    var purging = s.purgeEvery(Duration.ofSeconds(10), () -> {
+      throw new java.io.UncheckedIOException(new java.io.IOException("users.json: bad JSON"));
+    });
+    clock.advanceBy(Duration.ofSeconds(10));
+    assertEquals(2, s.size());
+    clock.advanceBy(Duration.ofMinutes(2));
+    assertEquals(List.of("expired s1"), events); // expiry still swept
+    assertTrue(clock.pendingTasks() > 0, "the sweep stopped");
+    purging.cancel();
+  }
 }

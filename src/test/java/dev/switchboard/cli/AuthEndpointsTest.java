@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,22 @@ class AuthEndpointsTest {
     String token = register("alice");
     server.auth().users().remove("alice");
     assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Session expired");
+  }
+
+  @Test
+  void aUserRemovedByAnotherProcessLosesItsSessionsWithinOneSweep() throws Exception {
+    start(ServerConfig.forTests(dir));
+    String token = register("alice");
+    String bobs = register("bob");
+    assertTrue(send("GET", "/metrics", null).body().contains("switchboard_sessions_active 2"));
+    // `user remove alice` is another process: it has its own view of the same users file.
+    assertTrue(new dev.switchboard.auth.FileUserStore(dir).remove("alice"));
+    assertThrows(dev.switchboard.auth.AuthException.class, () -> server.auth().authenticate(token),
+        "a removed user's token still opens a socket");
+    clock.advanceBy(java.time.Duration.ofSeconds(10));
+    assertTrue(send("GET", "/metrics", null).body().contains("switchboard_sessions_active 1"),
+        send("GET", "/metrics", null).body());
+    assertEquals(200, send("POST", "/auth/refresh", null, "Authorization", "Bearer " + bobs).statusCode());
   }
 
   @Test
