@@ -139,6 +139,26 @@ export const chatScenarios = {
     other.disconnect();
   },
 
+  async "a removed user is refused at once and its live sockets are disconnected"(url) {
+    const gone = await signUp(url);
+    const socket = await connectWith(url, gone.token);
+    const other = await connectWith(url, (await signUp(url)).token);
+    const ended = once(socket, "session-ended");
+    const disconnected = once(socket, "disconnect");
+    const otherStays = never(other, "disconnect", 500);
+    await control("remove-user " + gone.user.username); // `user remove NAME`, another process
+    assertEqual(await refusal(url, { token: gone.token }), { message: "Session expired", code: "SESSION_EXPIRED" },
+      "a new connection with the removed user's token");
+    await control("advance-clock 10000"); // at the latest, the next session sweep
+    assertEqual(await ended, [{ reason: "revoked" }], "session-ended");
+    assertEqual((await disconnected)[0], "io server disconnect", "disconnected by the server");
+    const refresh = await post(url, "/auth/refresh", "", { Authorization: "Bearer " + gone.token });
+    assertEqual([refresh.status, refresh.body], [401, { error: "Session expired" }], "refresh");
+    await otherStays;
+    assert(other.connected, "another user's socket is untouched");
+    other.disconnect();
+  },
+
   async "a socket is warned before expiry and disconnected at expiry"(url) {
     const { token } = await signUp(url);
     const socket = await connectWith(url, token);

@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * The chat server as {@code java -jar switchboard.jar} runs it, on a free port with a fresh data
  * directory, bcrypt cost 4 and a fake application clock that scenarios move with
- * {@code CONTROL advance-clock <ms>}.
+ * {@code CONTROL advance-clock <ms>}. {@code CONTROL remove-user <name>} removes a user from the
+ * users file through a store of its own, as {@code user remove} does from another process.
  */
 final class ChatApp implements TestApps.Running {
   private final FakeScheduler clock = new FakeScheduler();
@@ -36,6 +37,13 @@ final class ChatApp implements TestApps.Running {
   public void control(String command) throws Exception {
     if (command.startsWith("advance-clock ")) {
       clock.advanceBy(Duration.ofMillis(Long.parseLong(command.substring("advance-clock ".length()).trim())));
+      return;
+    }
+    if (command.startsWith("remove-user ")) {
+      String name = command.substring("remove-user ".length()).trim();
+      if (!new dev.switchboard.auth.FileUserStore(dataDir).remove(name)) {
+        throw new AssertionError("no user " + name + " to remove");
+      }
       return;
     }
     TestApps.Running.super.control(command);
