@@ -450,9 +450,11 @@ public final class EngineIoSession {
         else batch.add((EngineIoPacket) o);
       }
       writeBuffer.clear();
-      // CLOSING over polling: the close packet waits for the next GET (below, empty buffer). As
-      // Node's engine.io waits for "drain": socket.io-client hands the Socket.IO packets of a
-      // payload on a tick later than a close in that same payload, so they would be dropped.
+      // CLOSING over polling: the close packet waits for the next GET (below, empty buffer).
+      // The spec is silent (EIO §Packet encoding defines the packet, not when it leaves). Node's
+      // engine.io waits for "drain", and socket.io-client hands the Socket.IO packets of a payload
+      // on a tick later than a close in that same payload, so they would be dropped
+      // (spec-notes/engine-io.md, Closing).
       transport.send(batch);
     }
   }
