@@ -47,8 +47,10 @@ public final class FileUserStore implements UserStore {
 
   private final Path file;
   private final Path lockFile;
-  /** Canonical name → user, in sign-up order. Guarded by this. */
+  /** Canonical name → user, in sign-up order. Guarded by this; replaced only by {@link #use}. */
   private Map<String, User> users = new LinkedHashMap<>();
+  /** The same users by id (the handshake looks every token's user up). Guarded by this. */
+  private Map<String, User> byId = Map.of();
   private FileTime loadedModified;
   private long loadedSize = -1;
 
@@ -78,8 +80,13 @@ public final class FileUserStore implements UserStore {
   @Override
   public synchronized Optional<User> findById(String id) {
     reloadIfChanged();
-    for (User u : users.values()) if (u.id().equals(id)) return Optional.of(u);
-    return Optional.empty();
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  /** The ids of every user, as the file has them now. */
+  public synchronized java.util.Set<String> ids() {
+    reloadIfChanged();
+    return java.util.Set.copyOf(byId.keySet());
   }
 
   @Override
@@ -131,7 +138,7 @@ public final class FileUserStore implements UserStore {
       Map<String, User> current = Files.exists(file) ? read(file) : new LinkedHashMap<>();
       if (!change.apply(current)) return false;
       write(current);
-      users = current;
+      use(current);
       remember();
       return true;
     } catch (IOException e) {
@@ -141,26 +148,37 @@ public final class FileUserStore implements UserStore {
 
   private void reloadIfChanged() {
     try {
-      if (!Files.exists(file)) {
-        users = new LinkedHashMap<>();
+      java.nio.file.attribute.BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      } catch (java.nio.file.NoSuchFileException e) {
+        use(new LinkedHashMap<>());
         loadedModified = null;
         loadedSize = -1;
         return;
       }
-      FileTime modified = Files.getLastModifiedTime(file);
-      long size = Files.size(file);
-      if (modified.equals(loadedModified) && size == loadedSize) return;
-      users = read(file);
-      loadedModified = modified;
-      loadedSize = size;
+      if (attrs.lastModifiedTime().equals(loadedModified) && attrs.size() == loadedSize) return;
+      use(read(file));
+      loadedModified = attrs.lastModifiedTime();
+      loadedSize = attrs.size();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
+  /** Makes {@code map} the current users, and indexes them by id (the first of an id wins). */
+  private void use(Map<String, User> map) {
+    Map<String, User> ids = new java.util.HashMap<>();
+    for (User u : map.values()) ids.putIfAbsent(u.id(), u);
+    users = map;
+    byId = ids;
+  }
+
   private void remember() throws IOException {
-    loadedModified = Files.getLastModifiedTime(file);
-    loadedSize = Files.size(file);
+    java.nio.file.attribute.BasicFileAttributes attrs =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    loadedModified = attrs.lastModifiedTime();
+    loadedSize = attrs.size();
   }
 
   static Map<String, User> read(Path file) throws IOException {

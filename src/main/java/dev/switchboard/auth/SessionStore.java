@@ -161,28 +161,44 @@ public final class SessionStore {
    * ids it supplies (asked once per run) every {@code interval} on the clock until cancelled.
    */
   public Cancellable purgeEvery(Duration interval, java.util.function.Supplier<java.util.Set<String>> userIds) {
-    java.util.concurrent.atomic.AtomicReference<Cancellable> next = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable[] task = new Runnable[1];
-    task[0] = () -> {
-      if (stopped.get()) return;
+    Sweep sweep = new Sweep(interval, userIds);
+    sweep.next = clock.schedule(interval, sweep);
+    return sweep;
+  }
+
+  /** The repeating sweep: runs on the clock's thread, re-arms itself until cancelled. */
+  private final class Sweep implements Runnable, Cancellable {
+    private final Duration interval;
+    private final java.util.function.Supplier<java.util.Set<String>> userIds;
+    private volatile boolean stopped;
+    private volatile Cancellable next;
+
+    Sweep(Duration interval, java.util.function.Supplier<java.util.Set<String>> userIds) {
+      this.interval = interval;
+      this.userIds = userIds;
+    }
+
+    @Override
+    public void run() {
+      if (stopped) return;
       purgeExpired();
       if (userIds != null && size() > 0) {
         try {
           revokeOrphans(userIds.get()::contains);
         } catch (RuntimeException e) { // an unreadable users file: keep the sessions, try again next time
-          java.util.logging.Logger.getLogger(SessionStore.class.getName())
-              .warning("could not check the sessions' users: " + e.getMessage());
+          LOG.warning("could not check the sessions' users: " + e.getMessage());
         }
       }
-      next.set(clock.schedule(interval, task[0]));
-    };
-    next.set(clock.schedule(interval, task[0]));
-    return () -> {
-      stopped.set(true);
-      next.get().cancel();
-    };
+      next = clock.schedule(interval, this);
+    }
+
+    @Override
+    public void cancel() {
+      stopped = true;
+      next.cancel();
+    }
   }
+
 
   public synchronized int size() {
     return sessions.size();

@@ -1,7 +1,5 @@
 package dev.switchboard.chat;
 
-import java.util.Locale;
-
 /**
  * A valid chat room name, and the adapter rooms that names and users map to (chat.md §Rooms).
  * Immutable; any thread.

@@ -108,7 +108,7 @@ public final class ChatServer implements AutoCloseable {
     io.route("/metrics", metrics(io, auth, sessions, live, chat));
     // Every 10 s: expired sessions go, and so do the sessions of users removed from the users
     // file (`user remove`, another process), whose sockets are then disconnected at once.
-    Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), userIdsOf(users));
+    Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), users::ids);
     try {
       io.listen(config.port());
     } catch (Exception e) {
@@ -117,15 +117,6 @@ public final class ChatServer implements AutoCloseable {
       throw e;
     }
     return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http");
-  }
-
-  /** The ids of the users in the users file, read once per call. */
-  private static java.util.function.Supplier<java.util.Set<String>> userIdsOf(FileUserStore users) {
-    return () -> {
-      java.util.Set<String> ids = new java.util.HashSet<>();
-      for (dev.switchboard.auth.User u : users.list()) ids.add(u.id());
-      return ids;
-    };
   }
 
   private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live,

@@ -48,12 +48,6 @@ final class Options {
     }
   }
 
-  /** Whether {@code --flag} was given (a switch such as {@code --help}). */
-  boolean has(String flag) {
-    asked.add(flag);
-    return flags.containsKey(flag);
-  }
-
   /**
    * Refuses a flag the command never asked for, so that a misspelt option ({@code --prot 80}) is
    * an error instead of a server silently started with the default. Call after reading them all.

@@ -81,8 +81,7 @@ public record ServerConfig(
       String pass = env.getOrDefault("TLS_P12_PASSWORD", "");
       tls = TlsContexts.fromPkcs12(Path.of(p12), pass.toCharArray());
     }
-    int cost = o.getInt("bcrypt-cost", "BCRYPT_COST", 12);
-    if (cost < 4 || cost > 16) throw new IllegalArgumentException("--bcrypt-cost must be between 4 and 16");
+    int cost = bcryptCost(o);
     String ttlText = o.get("token-ttl", "TOKEN_TTL", null);
     if (ttlText == null) ttlText = env.getOrDefault("JWT_EXPIRES_IN", "1h");
     Duration ttl = parseDuration(ttlText, "--token-ttl", Duration.ofSeconds(5), Duration.ofDays(30));
@@ -96,9 +95,8 @@ public record ServerConfig(
       default -> throw new IllegalArgumentException("--registration must be on or off");
     };
     String secret = env.get("JWT_SECRET");
-    if (secret != null && !secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-      throw new IllegalArgumentException(
-          "JWT_SECRET must be at least 32 bytes (256 bits); generate one with: openssl rand -base64 48");
+    if (secret != null && !secret.isEmpty()) {
+      dev.switchboard.auth.JwtSecret.of(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)); // refuses a short one
     }
     int maxFailures = o.getInt("login-max-failures", "LOGIN_MAX_FAILURES", 5);
     if (maxFailures < 1 || maxFailures > 1000) throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
@@ -107,6 +105,13 @@ public record ServerConfig(
     o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window);
   }
+  /** {@code --bcrypt-cost} / {@code BCRYPT_COST}, 4 to 16, default 12 (the server and {@code user add}). */
+  static int bcryptCost(Options o) {
+    int cost = o.getInt("bcrypt-cost", "BCRYPT_COST", 12);
+    if (cost < 4 || cost > 16) throw new IllegalArgumentException("--bcrypt-cost must be between 4 and 16");
+    return cost;
+  }
+
 
   static Set<String> parseOrigins(String list) {
     Set<String> out = new LinkedHashSet<>();

@@ -23,8 +23,8 @@ import java.util.List;
  * ({@code --data-dir} / {@code DATA_DIR}, default {@code ./data}). The password of {@code add}
  * is read from the terminal without echo, or as the first line of standard input when piped —
  * never from an argument, which would show in {@code ps} and the shell's history. The running
- * server sees added and removed users without a restart (the file is re-read when it changes);
- * live sessions of a removed user can no longer be refreshed and end at their expiry.
+ * server sees added and removed users without a restart (the file is re-read when it changes):
+ * a removed user's tokens are refused at once and its live sessions end within 10 seconds.
  */
 final class UserCommand {
   private UserCommand() {}
@@ -92,8 +92,7 @@ final class UserCommand {
     int cost;
     try {
       username = Usernames.validForRegistration(name);
-      cost = opts.getInt("bcrypt-cost", "BCRYPT_COST", 12);
-      if (cost < 4 || cost > 16) throw new IllegalArgumentException("--bcrypt-cost must be between 4 and 16");
+      cost = ServerConfig.bcryptCost(opts);
       password = readPassword(stdin, err);
       if (password == null) throw new IllegalArgumentException("no password given on standard input");
       Passwords.checkNew(password);
