@@ -1,10 +1,8 @@
 package dev.switchboard.engineio;
 
 import dev.switchboard.engineio.protocol.EngineIoPacket;
-import dev.switchboard.engineio.protocol.EngineIoPacketCodec;
-import dev.switchboard.websocket.WebSocketFrameEncoder;
+import dev.switchboard.engineio.transport.WebSocketTransport;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,9 +49,7 @@ public final class SharedMessage {
     if (f == null) {
       List<ByteBuffer> built = new ArrayList<>(packets.size());
       for (EngineIoPacket p : packets) {
-        ByteBuffer frame = p.isBinary()
-            ? WebSocketFrameEncoder.binary(EngineIoPacketCodec.encodeBinary(p))
-            : WebSocketFrameEncoder.textUtf8(EngineIoPacketCodec.encodeText(p).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer frame = WebSocketTransport.frame(p);
         if (broadcast) {
           ByteBuffer d = ByteBuffer.allocateDirect(frame.remaining());
           d.put(frame).flip();
