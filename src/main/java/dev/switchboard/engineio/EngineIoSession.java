@@ -162,12 +162,27 @@ public final class EngineIoSession {
 
   /** Queues a text message. Any thread; dropped once the session is closing. */
   public void send(String text) {
-    executor.execute(() -> sendPacket(EngineIoPacket.message(text)));
+    queueOutbound(() -> sendPacket(EngineIoPacket.message(text)));
   }
 
   /** Queues a binary message. Any thread. */
   public void send(byte[] data) {
-    executor.execute(() -> sendPacket(EngineIoPacket.message(data)));
+    queueOutbound(() -> sendPacket(EngineIoPacket.message(data)));
+  }
+
+  /**
+   * Runs an outbound send on the executor, counted in {@code outboundTasks} until it has run, so
+   * that no later direct send ({@link #sendShared(SharedMessage, boolean)}) overtakes it.
+   */
+  private void queueOutbound(Runnable send) {
+    OUTBOUND_TASKS.incrementAndGet(this);
+    executor.execute(() -> {
+      try {
+        send.run();
+      } finally {
+        OUTBOUND_TASKS.decrementAndGet(this);
+      }
+    });
   }
 
   /**
@@ -203,14 +218,8 @@ public final class EngineIoSession {
       ws.sendFrames(message.webSocketFrames(), message.isBroadcast());
       return;
     }
-    OUTBOUND_TASKS.incrementAndGet(this);
-    executor.execute(() -> {
-      try {
-        if (isVolatile && !isReadyForVolatile()) return;
-        sendShared(message);
-      } finally {
-        OUTBOUND_TASKS.decrementAndGet(this);
-      }
+    queueOutbound(() -> {
+      if (!isVolatile || isReadyForVolatile()) sendShared(message);
     });
   }
 
@@ -274,6 +283,7 @@ public final class EngineIoSession {
     // engine.io-protocol §Handshake: the first packet is OPEN with the session parameters.
     writeBuffer.add(EngineIoPacket.open(server.openPacketJson(id, first.name())));
     flush();
+    openDirectPath();
     schedulePing();
   }
 
@@ -281,7 +291,15 @@ public final class EngineIoSession {
     transport = t;
     transportName = t.name();
     t.setListener(mainListener);
-    direct = state == State.OPEN && t instanceof WebSocketTransport ws ? ws : null;
+    direct = null; // opened again by openDirectPath, once what is buffered has gone out
+  }
+
+  /**
+   * Executor, after a flush: lets other threads hand frames straight to the WebSocket. Only once
+   * the buffer is out, or a direct send could overtake packets still waiting in it.
+   */
+  private void openDirectPath() {
+    direct = state == State.OPEN && transport instanceof WebSocketTransport ws ? ws : null;
   }
 
   // ------------------------------------------------------------------ requests routed here
@@ -401,6 +419,7 @@ public final class EngineIoSession {
       return;
     }
     flush();
+    openDirectPath();
   }
 
   // ------------------------------------------------------------------ sending
