@@ -2,7 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.engineio.CloseReason;
 import dev.switchboard.engineio.EngineIoListener;
-import dev.switchboard.engineio.EngineIoSession;
+import dev.switchboard.engineio.EngineIoConnection;
 import dev.switchboard.engineio.SessionHandler;
 
 /**
@@ -15,7 +15,7 @@ public final class EchoApplication implements EngineIoListener {
   public static final String CLOSE_COMMAND = "__server_close__";
 
   @Override
-  public void onConnection(EngineIoSession session) {
+  public void onConnection(EngineIoConnection session) {
     session.setHandler(new SessionHandler() {
       @Override
       public void onMessage(String text) {

@@ -7,8 +7,8 @@ package dev.switchboard.engineio;
 @FunctionalInterface
 public interface EngineIoListener {
   /**
-   * A session finished its handshake. Call {@link EngineIoSession#setHandler} here to receive its
+   * A session finished its handshake. Call {@link EngineIoConnection#setHandler} here to receive its
    * messages; messages arriving before that are dropped.
    */
-  void onConnection(EngineIoSession session);
+  void onConnection(EngineIoConnection session);
 }

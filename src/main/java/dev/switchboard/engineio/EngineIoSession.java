@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * <p>Threading: all state lives on {@link #executor()}, a serial executor. The public
  * {@code send}/{@code close} methods may be called from any thread; they hop onto it.
  */
-public final class EngineIoSession {
+public final class EngineIoSession implements EngineIoConnection {
   private static final Logger LOG = Logger.getLogger(EngineIoSession.class.getName());
 
   public enum State { OPEN, CLOSING, CLOSED }
@@ -76,7 +76,7 @@ public final class EngineIoSession {
 
   /**
    * The WebSocket transport while the session is OPEN on it, else null: other threads may then
-   * hand it shared messages directly ({@link #sendShared(SharedMessage, boolean)}). Written on the
+   * hand it shared messages directly ({@link #send(SharedMessage, boolean)}). Written on the
    * executor only.
    */
   private volatile WebSocketTransport direct;
@@ -113,6 +113,7 @@ public final class EngineIoSession {
   // ------------------------------------------------------------------ public API
 
   /** The session id ({@code sid}): at least 120 random bits, URL-safe. */
+  @Override
   public String id() {
     return id;
   }
@@ -126,53 +127,62 @@ public final class EngineIoSession {
   }
 
   /** The headers of the request that opened the session. */
+  @Override
   public HttpHeaders handshakeHeaders() {
     return handshakeHeaders;
   }
 
   /** The request target (path and query, as received) of the request that opened the session. */
+  @Override
   public String handshakeTarget() {
     return handshakeTarget;
   }
 
   private static final byte[] EMPTY_BODY = new byte[0];
 
+  @Override
   public InetSocketAddress remoteAddress() {
     return remoteAddress;
   }
 
+  @Override
   public boolean isSecure() {
     return secure;
   }
 
   /** The serial executor all of this session's work runs on. */
+  @Override
   public SerialExecutor executor() {
     return executor;
   }
 
   /** "polling" or "websocket". */
+  @Override
   public String transportName() {
     return transportName;
   }
 
   /** Executor only. Where this session's messages go; see {@link EngineIoListener}. */
+  @Override
   public void setHandler(SessionHandler handler) {
     this.handler = handler;
   }
 
   /** Queues a text message. Any thread; dropped once the session is closing. */
+  @Override
   public void send(String text) {
     queueOutbound(() -> sendPacket(EngineIoPacket.message(text)));
   }
 
   /** Queues a binary message. Any thread. */
+  @Override
   public void send(byte[] data) {
     queueOutbound(() -> sendPacket(EngineIoPacket.message(data)));
   }
 
   /**
    * Runs an outbound send on the executor, counted in {@code outboundTasks} until it has run, so
-   * that no later direct send ({@link #sendShared(SharedMessage, boolean)}) overtakes it.
+   * that no later direct send ({@link #send(SharedMessage, boolean)}) overtakes it.
    */
   private void queueOutbound(Runnable send) {
     OUTBOUND_TASKS.incrementAndGet(this);
@@ -211,7 +221,8 @@ public final class EngineIoSession {
    * overtake an earlier queued one. A volatile message is dropped when the client is not ready
    * ({@link #isReadyForVolatile}).
    */
-  public void sendShared(SharedMessage message, boolean isVolatile) {
+  @Override
+  public void send(SharedMessage message, boolean isVolatile) {
     WebSocketTransport ws = direct;
     if (ws != null && outboundTasks == 0) {
       if (isVolatile && ws.connection().queuedBytes() >= VOLATILE_QUEUE_LIMIT) return;
@@ -251,6 +262,7 @@ public final class EngineIoSession {
   private static final long VOLATILE_QUEUE_LIMIT = 64 * 1024;
 
   /** Closes the session gracefully: buffered messages are delivered first. Any thread. */
+  @Override
   public void close() {
     executor.execute(() -> close(CloseReason.FORCED_CLOSE, "closed by the server"));
   }
@@ -258,6 +270,11 @@ public final class EngineIoSession {
   /** Executor only. */
   public State state() {
     return state;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == State.OPEN;
   }
 
   /** Executor only: whether a polling GET is waiting for packets. */

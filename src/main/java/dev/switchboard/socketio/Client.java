@@ -3,7 +3,7 @@ package dev.switchboard.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.CloseReason;
-import dev.switchboard.engineio.EngineIoSession;
+import dev.switchboard.engineio.EngineIoConnection;
 import dev.switchboard.engineio.SessionHandler;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
@@ -30,7 +30,7 @@ final class Client implements SessionHandler {
   private static final Logger LOG = Logger.getLogger(Client.class.getName());
 
   private final SocketIoServer server;
-  private final EngineIoSession session;
+  private final EngineIoConnection session;
   private final SocketIoDecoder decoder;
   /**
    * The sockets of this connection, one per namespace joined: nearly always one or two, so an
@@ -46,7 +46,7 @@ final class Client implements SessionHandler {
 
   private static final Socket[] NO_SOCKETS = {};
 
-  Client(SocketIoServer server, EngineIoSession session) {
+  Client(SocketIoServer server, EngineIoConnection session) {
     this.server = server;
     this.session = session;
     this.decoder = new SocketIoDecoder(server.options().limits());
@@ -60,7 +60,7 @@ final class Client implements SessionHandler {
         }));
   }
 
-  EngineIoSession session() {
+  EngineIoConnection session() {
     return session;
   }
 
@@ -147,7 +147,7 @@ final class Client implements SessionHandler {
     server.connect(this, ns, auth, result -> session.executor().execute(() -> {
       connecting.remove(name);
       if (connecting.isEmpty()) connecting = null;
-      if (closed || session.state() != EngineIoSession.State.OPEN) return;
+      if (closed || !session.isOpen()) return;
       if (result.error() != null) {
         sendConnectError(name, result.error());
         return;
@@ -222,6 +222,6 @@ final class Client implements SessionHandler {
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {
     // A volatile packet is dropped when the client cannot take it right now (Node drops it when
     // the transport is not writable).
-    session.sendShared(packet.message(), flags.isVolatile());
+    session.send(packet.message(), flags.isVolatile());
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.EngineIoHost;
 import dev.switchboard.engineio.EngineIoListener;
-import dev.switchboard.engineio.EngineIoSession;
+import dev.switchboard.engineio.EngineIoConnection;
 import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.net.HttpHandler;
 import dev.switchboard.net.HttpRouter;
@@ -326,7 +326,7 @@ public final class SocketIoServer implements AutoCloseable {
     }
   }
 
-  private Handshake handshake(EngineIoSession session, JsonNode auth) {
+  private Handshake handshake(EngineIoConnection session, JsonNode auth) {
     return new Handshake(session.handshakeHeaders(), session.remoteAddress(), session.isSecure(),
         scheduler.currentTimeMillis(), session.handshakeTarget(), auth);
   }
