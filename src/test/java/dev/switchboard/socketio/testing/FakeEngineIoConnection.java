@@ -1,0 +1,217 @@
+package dev.switchboard.socketio.testing;
+
+import dev.switchboard.engineio.CloseReason;
+import dev.switchboard.engineio.EngineIoConnection;
+import dev.switchboard.engineio.SessionHandler;
+import dev.switchboard.engineio.SharedMessage;
+import dev.switchboard.engineio.protocol.EngineIoPacket;
+import dev.switchboard.http.HttpHeaders;
+import dev.switchboard.scheduling.SerialExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * An Engine.IO session in memory: what the layer above sends is recorded as wire text, and a
+ * test plays the client by handing it messages. No socket, no thread of its own.
+ *
+ * <p>Its executor is a {@link SerialExecutor} over the calling thread: a task runs at once on
+ * the thread that submits it, unless another task of this connection is running, in which case
+ * it runs right after it on that thread. So a single-threaded test sees every consequence of a
+ * call before the call returns, and tasks submitted from other threads (a middleware answering
+ * from a pool) still never run concurrently.
+ *
+ * <p>Wire notation of {@link #sent()}: a text message is its Socket.IO text (for example
+ * {@code 0{"sid":"s1"}} or {@code 2["hello",1]}); a binary message is {@code <binary:0a0b>}.
+ * Volatile messages are recorded too unless {@link #dropVolatile(boolean)} says the client is
+ * busy.
+ */
+public final class FakeEngineIoConnection implements EngineIoConnection {
+  private final String id;
+  private final HttpHeaders headers;
+  private final String target;
+  private final InetSocketAddress remote;
+  private final boolean secure;
+  private final SerialExecutor executor = new SerialExecutor(Runnable::run);
+  private final List<String> sent = new ArrayList<>();
+  private volatile SessionHandler handler;
+  private volatile String transport = "websocket";
+  private volatile boolean open = true;
+  private volatile boolean closedByServer;
+  private volatile CloseReason closeReason;
+  private volatile boolean dropVolatile;
+
+  public FakeEngineIoConnection(String id, HttpHeaders headers, String target, InetSocketAddress remote,
+      boolean secure) {
+    this.id = id;
+    this.headers = headers;
+    this.target = target;
+    this.remote = remote;
+    this.secure = secure;
+  }
+
+  /** A connection from 127.0.0.1 with no headers to {@code /socket.io/?EIO=4&transport=websocket}. */
+  public static FakeEngineIoConnection of(String id) {
+    return new FakeEngineIoConnection(id, HttpHeaders.of(), "/socket.io/?EIO=4&transport=websocket",
+        new InetSocketAddress("127.0.0.1", 40000), false);
+  }
+
+  // ------------------------------------------------------------------ EngineIoConnection
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String transportName() {
+    return transport;
+  }
+
+  @Override
+  public HttpHeaders handshakeHeaders() {
+    return headers;
+  }
+
+  @Override
+  public String handshakeTarget() {
+    return target;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  @Override
+  public boolean isSecure() {
+    return secure;
+  }
+
+  @Override
+  public Executor executor() {
+    return executor;
+  }
+
+  @Override
+  public void setHandler(SessionHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public void send(String text) {
+    record(text);
+  }
+
+  @Override
+  public void send(byte[] data) {
+    record("<binary:" + HexFormat.of().formatHex(data) + ">");
+  }
+
+  @Override
+  public void send(SharedMessage message, boolean isVolatile) {
+    if (isVolatile && dropVolatile) return;
+    List<String> wire = new ArrayList<>();
+    for (EngineIoPacket p : message.packets()) {
+      wire.add(p.isBinary() ? "<binary:" + HexFormat.of().formatHex(p.binary()) + ">" : p.text());
+    }
+    synchronized (sent) {
+      if (open) sent.addAll(wire); // the packet and its attachments leave together
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.execute(() -> end(CloseReason.FORCED_CLOSE, "closed by the server", true));
+  }
+
+  private void record(String wire) {
+    synchronized (sent) {
+      if (open) sent.add(wire);
+    }
+  }
+
+  // ------------------------------------------------------------------ the test plays the client
+
+  /** The client sends a text message (a Socket.IO packet, such as {@code 0} or {@code 2["x"]}). */
+  public FakeEngineIoConnection receive(String text) {
+    executor.execute(() -> {
+      SessionHandler h = handler;
+      if (open && h != null) h.onMessage(text);
+    });
+    return this;
+  }
+
+  /** The client sends a binary message (an attachment). */
+  public FakeEngineIoConnection receive(byte[] data) {
+    executor.execute(() -> {
+      SessionHandler h = handler;
+      if (open && h != null) h.onBinary(data);
+    });
+    return this;
+  }
+
+  /** The connection ends from below (the peer went away, a ping timed out, …). */
+  public void drop(CloseReason reason) {
+    executor.execute(() -> end(reason, "dropped by the test", false));
+  }
+
+  private void end(CloseReason reason, String description, boolean byServer) {
+    if (!open) return;
+    open = false;
+    closedByServer = byServer;
+    closeReason = reason;
+    SessionHandler h = handler;
+    if (h != null) h.onClose(reason, description);
+  }
+
+  /** Switches what {@link #transportName()} reports (an upgrade happened below). */
+  public void transport(String name) {
+    this.transport = name;
+  }
+
+  /** Whether volatile messages are dropped, as for a client that cannot take them now. */
+  public void dropVolatile(boolean drop) {
+    this.dropVolatile = drop;
+  }
+
+  // ------------------------------------------------------------------ what the test observes
+
+  /** Everything sent so far, in order (see the class comment for the notation). */
+  public List<String> sent() {
+    synchronized (sent) {
+      return List.copyOf(sent);
+    }
+  }
+
+  /** Returns what was sent since the last call and forgets it. */
+  public List<String> takeSent() {
+    synchronized (sent) {
+      List<String> out = List.copyOf(sent);
+      sent.clear();
+      return out;
+    }
+  }
+
+  /** Whether the layer above closed the connection (rather than the test dropping it). */
+  public boolean closedByServer() {
+    return !open && closedByServer;
+  }
+
+  /** Why the connection ended, or null while it is open. */
+  public CloseReason closeReason() {
+    return closeReason;
+  }
+
+  @Override
+  public String toString() {
+    return "FakeEngineIoConnection{" + id + (open ? "" : " closed") + "}";
+  }
+}

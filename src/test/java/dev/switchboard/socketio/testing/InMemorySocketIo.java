@@ -1,0 +1,51 @@
+package dev.switchboard.socketio.testing;
+
+import dev.switchboard.socketio.SocketIoOptions;
+import dev.switchboard.socketio.SocketIoServer;
+import dev.switchboard.testing.FakeScheduler;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link SocketIoServer} with no network: a fake clock, predictable ids ({@code id1},
+ * {@code id2}, … for every id the server draws, sockets and recovery pids alike) and in-memory
+ * Engine.IO connections.
+ *
+ * <pre>{@code
+ * InMemorySocketIo sio = new InMemorySocketIo();
+ * sio.io().onConnection(socket -> socket.on("ping", (args, ack) -> ack.send("pong")));
+ * FakeEngineIoConnection c = sio.connect();
+ * c.receive("0");                      // CONNECT to "/"
+ * c.receive("21[\"ping\"]");           // EVENT with ack id 1
+ * assertEquals(List.of("0{\"sid\":\"id1\"}", "31[\"pong\"]"), c.sent());
+ * }</pre>
+ */
+public final class InMemorySocketIo implements AutoCloseable {
+  public final FakeScheduler clock = new FakeScheduler();
+  private final AtomicInteger ids = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final SocketIoServer io;
+
+  public InMemorySocketIo() {
+    this(SocketIoOptions.DEFAULTS);
+  }
+
+  public InMemorySocketIo(SocketIoOptions options) {
+    this.io = new SocketIoServer(options, clock, () -> "id" + ids.incrementAndGet());
+  }
+
+  public SocketIoServer io() {
+    return io;
+  }
+
+  /** A new Engine.IO connection (ids {@code c1}, {@code c2}, …) handed to the server. */
+  public FakeEngineIoConnection connect() {
+    FakeEngineIoConnection c = FakeEngineIoConnection.of("c" + connections.incrementAndGet());
+    c.executor().execute(() -> io.engineListener().onConnection(c));
+    return c;
+  }
+
+  @Override
+  public void close() {
+    io.close();
+  }
+}
