@@ -95,7 +95,7 @@ final class Connection implements WebSocketConnection {
     this.channel = channel;
     this.remote = remote;
     this.parser = new HttpRequestParser(server.options().httpLimits(), loop.sharedStrings);
-    javax.net.ssl.SSLContext ssl = server.options().sslContext();
+    javax.net.ssl.SSLContext ssl = server.options().sslContext().orElse(null);
     if (ssl != null) {
       javax.net.ssl.SSLEngine engine = ssl.createSSLEngine(remote.getHostString(), remote.getPort());
       engine.setUseClientMode(false);

@@ -130,8 +130,8 @@ public final class NetServer implements AutoCloseable {
 
   /** Per-address connection cap (hostile-inputs A31): refused connections are closed at once. */
   private boolean admit(InetSocketAddress remote) {
-    int max = options.maxConnectionsPerAddress();
-    if (max <= 0) return true;
+    if (options.maxConnectionsPerAddress().isEmpty()) return true;
+    int max = options.maxConnectionsPerAddress().getAsInt();
     AtomicInteger n = perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger());
     if (n.incrementAndGet() > max) {
       release(remote);
@@ -141,7 +141,7 @@ public final class NetServer implements AutoCloseable {
   }
 
   private void release(InetSocketAddress remote) {
-    if (options.maxConnectionsPerAddress() <= 0) return;
+    if (options.maxConnectionsPerAddress().isEmpty()) return;
     perAddress.computeIfPresent(remote.getAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 

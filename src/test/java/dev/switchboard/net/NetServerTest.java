@@ -27,8 +27,9 @@ class NetServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    startWith(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0)
-        .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(300)));
+    startWith(NetOptions.builder().host("127.0.0.1").port(0)
+        .requestTimeout(Duration.ofMillis(300)).keepAliveTimeout(Duration.ofMillis(600))
+        .closeTimeout(Duration.ofMillis(300)).build());
   }
 
   private void startWith(NetOptions options) throws Exception {
@@ -178,7 +179,7 @@ class NetServerTest {
   @Test
   void connectionsAboveThePerAddressCapAreClosed() throws Exception {
     // hostile-inputs A31: per-address cap.
-    startWith(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0).withMaxConnectionsPerAddress(2));
+    startWith(NetOptions.builder().host("127.0.0.1").port(0).maxConnectionsPerAddress(2).build());
     try (RawHttpClient a = new RawHttpClient(server.port()); RawHttpClient b = new RawHttpClient(server.port())) {
       Await.until("two connections open", () -> server.connectionCount() == 2);
       try (RawHttpClient c = new RawHttpClient(server.port())) {
