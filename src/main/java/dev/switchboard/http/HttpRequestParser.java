@@ -8,12 +8,21 @@ import java.util.Arrays;
  * Incremental HTTP/1.1 request parser (RFC 9112): bytes in, {@link HttpRequest}s out, no I/O.
  *
  * <pre>{@code
- * HttpRequest request = parser.feed(readBuffer);   // null: need more bytes
- * if (request == null && parser.takeExpectContinue()) write("HTTP/1.1 100 Continue\r\n\r\n");
+ * HttpRequestParser.Result result = parser.feed(readBuffer);
+ * switch (result.kind()) {
+ *   case NEED_MORE -> { }                                   // all of readBuffer consumed
+ *   case HEAD -> {                                          // the body is still to come
+ *     if (result.expectContinue()) write("HTTP/1.1 100 Continue\r\n\r\n");
+ *     prepareFor(result.head());
+ *   }
+ *   case REQUEST -> handle(result.request());              // readBuffer holds what follows it
+ * }
  * }</pre>
  *
  * <p>{@link #feed} consumes bytes only up to the end of the current request, so pipelined requests
- * and the WebSocket frames after an upgrade request stay in the caller's buffer. Any violation
+ * and the WebSocket frames after an upgrade request stay in the caller's buffer. Everything one
+ * call produced is in its {@link Result}, so a caller cannot act on the request and forget the
+ * {@code 100 Continue} or the early head. Any violation
  * throws {@link HttpParseException} and leaves the parser {@link State#CORRUPT}: every later call
  * throws the same exception, because the framing of what follows is unknown.
  *
@@ -49,8 +58,6 @@ public final class HttpRequestParser {
 
   private final HttpLimits limits;
   private State state = State.REQUEST_LINE;
-  /** Headers parsed, body pending, not yet taken by {@link #takeHead}. */
-  private boolean headReady;
   private HttpParseException failure;
 
   /** The line being accumulated (request line, field line or trailer line), CRLF included. */
@@ -66,7 +73,6 @@ public final class HttpRequestParser {
   private String version;
   private HttpHeaders.Builder headerBuilder;
   private HttpHeaders headers;
-  private boolean expectContinue;
 
   private byte[] body;
   private int bodyLength;
@@ -90,47 +96,123 @@ public final class HttpRequestParser {
   }
 
   /**
-   * Consumes bytes of {@code in} up to the end of the current request and returns it, or returns
-   * null having consumed all of {@code in} when the request is not complete yet. Bytes after the
-   * request stay in {@code in}; call again for a pipelined request.
+   * What one call of {@link #feed} produced: exactly one of three {@link Kind}s, with what the
+   * caller must act on. A result rather than callbacks because {@code feed} stops at the end of a
+   * request so that the caller can change what the following bytes mean (dispatch, upgrade)
+   * before any of them is parsed; an enum kind rather than subtypes so that a {@code switch}
+   * expression over it is checked by the compiler for a forgotten case.
+   */
+  public static final class Result {
+    /** The three outcomes of a {@link #feed}. */
+    public enum Kind {
+      /** The request is not complete; every byte of the input was consumed. */
+      NEED_MORE,
+      /**
+       * The head of a request whose body is still to come was just parsed (once per such request):
+       * {@link #head()}, and whether the client waits for {@code 100 Continue}. Every byte of the
+       * input was consumed.
+       */
+      HEAD,
+      /** A request is complete: {@link #request()}. The input holds whatever follows it. */
+      REQUEST
+    }
+
+    private static final Result NEED_MORE = new Result(Kind.NEED_MORE, null, false);
+
+    private final Kind kind;
+    private final HttpRequest request;
+    private final boolean expectContinue;
+
+    private Result(Kind kind, HttpRequest request, boolean expectContinue) {
+      this.kind = kind;
+      this.request = request;
+      this.expectContinue = expectContinue;
+    }
+
+    /** Which of the three outcomes this is. */
+    public Kind kind() {
+      return kind;
+    }
+
+    /** The complete request ({@link Kind#REQUEST}), else null. */
+    public HttpRequest request() {
+      return kind == Kind.REQUEST ? request : null;
+    }
+
+    /**
+     * The request line and headers with an empty body ({@link Kind#HEAD}), else null: the caller
+     * may act before the body arrives, e.g. refuse a second upload that overlaps a first
+     * (engine.io's "data request overlap").
+     */
+    public HttpRequest head() {
+      return kind == Kind.HEAD ? request : null;
+    }
+
+    /**
+     * Whether the client of a {@link Kind#HEAD} sent {@code Expect: 100-continue} on HTTP/1.1 and
+     * waits for {@code 100 Continue} before sending the body (RFC 9110 §10.1.1); false for the
+     * other kinds: once the request is complete the client is no longer waiting.
+     */
+    public boolean expectContinue() {
+      return expectContinue;
+    }
+
+    @Override
+    public String toString() {
+      return kind == Kind.NEED_MORE ? "NEED_MORE"
+          : kind + " " + request.method() + " " + request.target() + (expectContinue ? " (100-continue)" : "");
+    }
+  }
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  /**
+   * Consumes bytes of {@code in} up to the end of the current request. Returns
+   * {@link Result.Kind#REQUEST} with it, leaving the bytes after it in {@code in} (call again for
+   * a pipelined request); or, having consumed all of {@code in}, {@link Result.Kind#HEAD} when
+   * this call completed the head of a request whose body is still to come, else
+   * {@link Result.Kind#NEED_MORE}.
    *
    * @throws HttpParseException on any violation; the parser is then corrupt for good.
    */
-  public HttpRequest feed(ByteBuffer in) throws HttpParseException {
+  public Result feed(ByteBuffer in) throws HttpParseException {
     if (state == State.CORRUPT) throw failure;
+    boolean headCompleted = false;
     try {
       while (true) {
         switch (state) {
           case REQUEST_LINE:
-            if (!readLine(in, limits.maxRequestLineBytes(), 414, "Request line too long")) return null;
+            if (!readLine(in, limits.maxRequestLineBytes(), 414, "Request line too long")) return needMore(false);
             onRequestLine();
             break;
           case HEADERS:
             if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
-              return null;
+              return needMore(false);
             }
             if (lineLength == 2 && line[0] == CR) {
               HttpRequest request = onHeadersComplete();
-              if (request != null) return request;
+              if (request != null) return new Result(Result.Kind.REQUEST, request, false);
+              headCompleted = true;
             } else {
               onFieldLine(true);
             }
             break;
           case BODY:
-            return readFixedBody(in) ? complete() : null;
+            if (readFixedBody(in)) return complete();
+            return needMore(headCompleted);
           case CHUNK_SIZE:
-            if (!chunkSizeLine.read(in)) return null;
+            if (!chunkSizeLine.read(in)) return needMore(headCompleted);
             onChunkSize(chunkSizeLine.size());
             break;
           case CHUNK_DATA:
-            if (!readChunkData(in)) return null;
+            if (!readChunkData(in)) return needMore(headCompleted);
             break;
           case CHUNK_DATA_END:
-            if (!readChunkDataEnd(in)) return null;
+            if (!readChunkDataEnd(in)) return needMore(headCompleted);
             break;
           case TRAILERS:
             if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
-              return null;
+              return needMore(headCompleted);
             }
             if (lineLength == 2 && line[0] == CR) return complete();
             // RFC 9112 §7.1.2: trailer fields may be discarded; we check and drop them.
@@ -160,14 +242,14 @@ public final class HttpRequestParser {
   }
 
   /**
-   * True exactly once after the headers of an HTTP/1.1 request with {@code Expect: 100-continue}
-   * were parsed and its body has not fully arrived, so the caller answers {@code 100 Continue}
-   * (RFC 9110 §10.1.1). False once the request is complete: the client is no longer waiting.
+   * All of the input was consumed and the request is not complete. If this call of feed parsed
+   * the head and the body is still to come, the caller hears of the head now, once.
    */
-  public boolean takeExpectContinue() {
-    boolean result = expectContinue;
-    expectContinue = false;
-    return result;
+  private Result needMore(boolean headCompleted) {
+    if (!headCompleted) return Result.NEED_MORE;
+    // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
+    boolean expectContinue = "HTTP/1.1".equals(version) && headers.hasToken("Expect", "100-continue");
+    return new Result(Result.Kind.HEAD, HttpRequest.of(method, target, version, headers, NO_BODY), expectContinue);
   }
 
   State state() {
@@ -321,6 +403,7 @@ public final class HttpRequestParser {
     }
   }
 
+  /** The request when it has no body; otherwise null, with the state set to read the body. */
   private HttpRequest onHeadersComplete() throws HttpParseException {
     headers = headerBuilder.build();
     headerBuilder = null;
@@ -346,28 +429,14 @@ public final class HttpRequestParser {
       long length = parseContentLength(contentLengths);
       // Checked before any body byte is read or any array sized by it is allocated.
       if (length > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
-      if (length == 0) return complete();
+      if (length == 0) return completeRequest();
       bodyRemaining = length;
       state = State.BODY;
     } else {
       // RFC 9112 §6.3 item 7: a request with neither field has no body.
-      return complete();
+      return completeRequest();
     }
-    // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
-    expectContinue = http11 && headers.hasToken("Expect", "100-continue");
-    headReady = true;
     return null;
-  }
-
-  /**
-   * Once per request whose body is still to come: its request line and headers (with an empty
-   * body), so the caller can act before the body arrives — e.g. refuse a second upload that
-   * overlaps a first (engine.io's "data request overlap"). Null otherwise.
-   */
-  public HttpRequest takeHead() {
-    if (!headReady) return null;
-    headReady = false;
-    return HttpRequest.of(method, target, version, headers, new byte[0]);
   }
 
   private long parseContentLength(int fields) throws HttpParseException {
@@ -488,7 +557,12 @@ public final class HttpRequestParser {
 
   // ---- completion -----------------------------------------------------------------------------
 
-  private HttpRequest complete() {
+  private Result complete() {
+    return new Result(Result.Kind.REQUEST, completeRequest(), false);
+  }
+
+  /** The request now complete; the parser is ready for the next one. */
+  private HttpRequest completeRequest() {
     byte[] content;
     if (body == null) {
       content = new byte[0];
@@ -497,7 +571,6 @@ public final class HttpRequestParser {
     }
     HttpRequest request = HttpRequest.of(method, target, version, headers, content);
     state = State.REQUEST_LINE;
-    headReady = false;
     lineLength = 0;
     // An idle keep-alive connection should not keep one long cookie's worth of buffer.
     if (line.length > INITIAL_LINE_CAPACITY * 16) line = new byte[INITIAL_LINE_CAPACITY];
@@ -508,7 +581,6 @@ public final class HttpRequestParser {
     target = null;
     version = null;
     headers = null;
-    expectContinue = false;
     body = null;
     bodyLength = 0;
     bodyRemaining = 0;

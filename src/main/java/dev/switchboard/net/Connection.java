@@ -188,28 +188,32 @@ final class Connection implements WebSocketConnection {
       buf = joined;
     }
     while (mode == Mode.HTTP_READING && buf.hasRemaining()) {
-      HttpRequest request;
+      HttpRequestParser.Result result;
       try {
-        request = parser.feed(buf);
+        result = parser.feed(buf);
       } catch (HttpParseException e) {
         rejectHttp(e);
         return;
       }
-      if (parser.takeExpectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
-      if (request == null) {
-        HttpRequest head = parser.takeHead();
-        if (head != null) {
-          announcedHead = head;
-          server.headReceived(this, head);
+      // A switch expression, so the compiler checks that no outcome of the parser is forgotten.
+      boolean complete = switch (result.kind()) {
+        case NEED_MORE -> false;
+        case HEAD -> {
+          // RFC 9110 §10.1.1: the client waits for this interim answer before sending the body.
+          if (result.expectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
+          announcedHead = result.head();
+          server.headReceived(this, announcedHead);
+          yield false;
         }
-        break;
-      }
+        case REQUEST -> true;
+      };
+      if (!complete) break;
       announcedHead = null;
       if (buf.hasRemaining()) {
         pending = new byte[buf.remaining()];
         buf.get(pending);
       }
-      dispatch(request);
+      dispatch(result.request());
     }
     if (mode == Mode.HTTP_READING) {
       if (parser.hasPartialRequest()) {
