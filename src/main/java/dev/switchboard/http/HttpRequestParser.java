@@ -82,8 +82,10 @@ public final class HttpRequestParser {
   private final ChunkSizeLineReader chunkSizeLine = new ChunkSizeLineReader();
   private int chunkDataEndBytes;
 
+  /** Where names, values, the target and the method come from, so that equal ones are shared. */
   private final SharedStrings shared;
 
+  /** A parser with a table of shared strings of its own. */
   public HttpRequestParser(HttpLimits limits) {
     this(limits, new SharedStrings());
   }
@@ -322,7 +324,7 @@ public final class HttpRequestParser {
     }
     // Version before target, so that the HTTP/2 preface "PRI * HTTP/2.0" is answered 505.
     version = parseVersion(sp2 + 1, end);
-    method = known(METHODS, 0, sp1);
+    method = shared.method(line, 0, sp1);
     target = parseTarget(sp1 + 1, sp2);
     sectionBytes = lineLength;
     lineLength = 0;
@@ -355,13 +357,7 @@ public final class HttpRequestParser {
     boolean originForm = line[from] == '/';
     boolean asteriskForm = to - from == 1 && line[from] == '*' && "OPTIONS".equals(method);
     if (!originForm && !asteriskForm) throw new HttpParseException(400, "Invalid request target");
-    // A WebSocket handshake's target is the same for every client of one application, and the
-    // session keeps it: share the string with the previous request's when the bytes are equal.
-    String last = shared.lastTarget;
-    if (last != null && equalsLine(last, from, to - from)) return last;
-    String t = latin1(from, to - from);
-    shared.lastTarget = t;
-    return t;
+    return shared.target(line, from, to - from);
   }
 
   // ---- header and trailer fields --------------------------------------------------------------
@@ -398,8 +394,10 @@ public final class HttpRequestParser {
     }
     // RFC 9110 §5.5: obs-text bytes carry no defined charset; ISO-8859-1 keeps each byte as one char.
     if (keep) {
-      int known = knownName(colon);
-      headerBuilder.add(known < 0 ? latin1(0, colon) : NAMES[known], value(known, from, to - from));
+      // Equal names and values of headers alike across clients are one String (SharedStrings).
+      SharedStrings.KnownName known = shared.knownName(line, 0, colon);
+      String name = known != null ? known.name() : latin1(0, colon);
+      headerBuilder.add(name, shared.value(known, line, from, to - from));
     }
   }
 
@@ -598,98 +596,6 @@ public final class HttpRequestParser {
 
   private String latin1(int offset, int length) {
     return new String(line, offset, length, StandardCharsets.ISO_8859_1);
-  }
-
-  // ---- shared strings -------------------------------------------------------------------------
-  //
-  // A WebSocket session keeps its handshake's headers for its whole life (socket.handshake), and
-  // their strings were the largest part of an idle connection's heap (BENCHMARKS.md, "Missed: idle
-  // memory per 1 000 WebSocket clients"). Most of them are the same for every client: the common
-  // field names, and values such as Host, Upgrade, Connection, User-Agent or Origin. So a name
-  // whose bytes equal a known one (exactly, case included: names are kept as received) is that
-  // constant, and a value of a known name is the previous value seen for that name when the
-  // bytes are equal, from the SharedStrings table of this parser's thread (one per I/O loop: the
-  // parser stays free of shared mutable state). Values that differ per client or are secrets
-  // (Sec-WebSocket-Key, Cookie, Authorization, the client's address behind a proxy) are not
-  // shared. The request target is shared the same way.
-
-  private static final String[] METHODS = {"GET", "POST", "OPTIONS", "HEAD", "PUT", "DELETE", "PATCH"};
-
-  /** Known names whose values are shared too, as browsers and Node's clients spell them. */
-  private static final String[] SHARED_VALUE_NAMES = {
-      "Host", "Connection", "Upgrade", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
-      "Sec-WebSocket-Protocol", "User-Agent", "Origin", "Accept", "Accept-Encoding", "Accept-Language",
-      "Cache-Control", "Pragma", "Referer", "Content-Type", "Expect", "Transfer-Encoding",
-      "X-Forwarded-Proto", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest",
-  };
-  /** Known names whose values differ per client or request, or are secrets. */
-  private static final String[] UNSHARED_VALUE_NAMES = {
-      "Sec-WebSocket-Key", "Content-Length", "Cookie", "Authorization", "X-Forwarded-For", "X-Real-IP",
-  };
-  /** Each known name as spelled above, then in lower case (proxies and HTTP/2 front ends send that). */
-  private static final String[] NAMES;
-  /** Names at indexes below this one share their values. */
-  private static final int FIRST_UNSHARED_VALUE = 2 * SHARED_VALUE_NAMES.length;
-  /** Indexes into {@link #NAMES} by name length. */
-  private static final int[][] NAMES_BY_LENGTH;
-  static int sharedValueSlots() {
-    return FIRST_UNSHARED_VALUE;
-  }
-
-  static {
-    java.util.List<String> names = new java.util.ArrayList<>();
-    for (String n : SHARED_VALUE_NAMES) names.add(n);
-    for (String n : SHARED_VALUE_NAMES) names.add(n.toLowerCase(java.util.Locale.ROOT));
-    for (String n : UNSHARED_VALUE_NAMES) names.add(n);
-    for (String n : UNSHARED_VALUE_NAMES) names.add(n.toLowerCase(java.util.Locale.ROOT));
-    NAMES = names.toArray(new String[0]);
-    int max = 0;
-    for (String n : NAMES) max = Math.max(max, n.length());
-    int[] counts = new int[max + 1];
-    for (String n : NAMES) counts[n.length()]++;
-    NAMES_BY_LENGTH = new int[max + 1][];
-    for (int len = 0; len <= max; len++) NAMES_BY_LENGTH[len] = new int[counts[len]];
-    int[] fill = new int[max + 1];
-    for (int i = 0; i < NAMES.length; i++) {
-      int len = NAMES[i].length();
-      NAMES_BY_LENGTH[len][fill[len]++] = i;
-    }
-  }
-
-  /** The index in {@link #NAMES} of the field name in line[0, length), or -1. */
-  private int knownName(int length) {
-    if (length >= NAMES_BY_LENGTH.length) return -1;
-    for (int i : NAMES_BY_LENGTH[length]) {
-      if (equalsLine(NAMES[i], 0, length)) return i;
-    }
-    return -1;
-  }
-
-  /** The value in line[offset, offset + length) of the field whose known-name index is {@code name}. */
-  private String value(int name, int offset, int length) {
-    if (name < 0 || name >= FIRST_UNSHARED_VALUE) return latin1(offset, length);
-    String last = shared.lastValues[name];
-    if (last != null && equalsLine(last, offset, length)) return last;
-    String v = latin1(offset, length);
-    shared.lastValues[name] = v;
-    return v;
-  }
-
-  /** One of {@code candidates} if its bytes are line[offset, offset + length), else a new string. */
-  private String known(String[] candidates, int offset, int length) {
-    for (String c : candidates) {
-      if (equalsLine(c, offset, length)) return c;
-    }
-    return latin1(offset, length);
-  }
-
-  /** Whether {@code s} is the ISO-8859-1 decoding of line[offset, offset + length). */
-  private boolean equalsLine(String s, int offset, int length) {
-    if (s.length() != length) return false;
-    for (int i = 0; i < length; i++) {
-      if (s.charAt(i) != (char) (line[offset + i] & 0xff)) return false;
-    }
-    return true;
   }
 
   private static boolean isDigit(byte b) {
