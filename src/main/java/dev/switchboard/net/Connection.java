@@ -5,6 +5,7 @@ import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpRequestParser;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.HttpResponseWriter;
+import dev.switchboard.net.OutboundQueue.AfterDrain;
 import dev.switchboard.websocket.CloseCodes;
 import dev.switchboard.websocket.WebSocketFrameDecoder;
 import dev.switchboard.websocket.WebSocketFrameEncoder;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,25 +26,16 @@ import java.util.logging.Logger;
  *
  * <p>Threading: everything that reads, parses, changes {@link #mode} or touches the selection
  * key runs on the owning {@link IoLoop}'s thread. Writers ({@link #sendHttpResponse}, the
- * {@link WebSocketConnection} methods) may be called from any thread: they append to the
- * outbound queue (guarded by this) and ask the loop to flush, so everything queued between two
- * flushes leaves in one gathering write.
- *
- * <p>Write-through: on a plain (non-TLS) WebSocket whose queue is empty and which no thread is
- * writing, the writer's own thread hands the frame to the kernel with one non-blocking write,
- * instead of waking the loop to do it — on a busy server that handoff (a selector wake-up and a
- * context switch) cost more than the write (BENCHMARKS.md, "every message crosses threads").
- * Only what the socket does not take is queued for the loop. One thread at a time writes
- * ({@code writing}), so frames keep their order.
+ * {@link WebSocketConnection} methods) may be called from any thread: they hand their bytes to
+ * the connection's {@link OutboundQueue}, which owns the write path (queueing for the loop,
+ * write-through, coalescing, the slow-consumer limit). The queue calls back on the loop thread
+ * ({@link OutboundQueue.Owner}) when the socket is full, when it has drained, or to close.
  */
-final class Connection implements WebSocketConnection {
+final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   enum Mode { HTTP_READING, HTTP_DISPATCHED, WEBSOCKET, CLOSING, CLOSED }
-
-  /** What to do once the outbound queue is empty. */
-  private enum AfterDrain { NONE, RESUME_HTTP, SHUTDOWN_OUTPUT }
 
   private final NetServer server;
   private final IoLoop loop;
@@ -78,16 +69,8 @@ final class Connection implements WebSocketConnection {
   private volatile WebSocketHandler wsHandler;
   private volatile Executor wsExecutor;
 
-  // --- Guarded by this. ---
-  private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
-  private long outBytes;
-  private boolean flushScheduled;
-  /** A thread (the loop's flush or a write-through) is inside a channel write. */
-  private boolean writing;
-  private boolean outputClosed;
-  private AfterDrain afterDrain = AfterDrain.NONE;
-
-  private final Runnable flushTask = this::flush;
+  /** Every byte this connection writes goes through it. Any thread. */
+  private final OutboundQueue queue;
 
   Connection(NetServer server, IoLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -103,6 +86,7 @@ final class Connection implements WebSocketConnection {
     } else {
       this.tls = null;
     }
+    this.queue = new OutboundQueue(this, tls != null ? tls : OutboundChannel.plain(channel));
   }
 
   /** Whether this connection is TLS (for {@code handshake.secure}). */
@@ -139,7 +123,7 @@ final class Connection implements WebSocketConnection {
       }
       if (tls.hasPendingOutput()) setWriteInterest(true);
       // The handshake may have just finished: send what waited for it.
-      if (!tls.isHandshaking()) scheduleFlushIfQueued();
+      if (!tls.isHandshaking()) queue.flushIfQueued();
       if (!buf.hasRemaining()) return;
     } else {
       buf = loop.readBuffer;
@@ -200,7 +184,7 @@ final class Connection implements WebSocketConnection {
         case NEED_MORE -> false;
         case HEAD -> {
           // RFC 9110 §10.1.1: the client waits for this interim answer before sending the body.
-          if (result.expectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
+          if (result.expectContinue()) queue.add(ByteBuffer.wrap(CONTINUE));
           announcedHead = result.head();
           server.headReceived(this, announcedHead);
           yield false;
@@ -252,7 +236,7 @@ final class Connection implements WebSocketConnection {
         .build();
     mode = Mode.HTTP_DISPATCHED; // no more parsing on this connection
     pending = null;
-    enqueue(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
+    queue.add(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
   }
 
   /** Loop thread: the response has been written in full; parse the next request, if any. */
@@ -298,7 +282,7 @@ final class Connection implements WebSocketConnection {
     public void onPing(byte[] payload) {
       // RFC 6455 §5.5.2: answer with a pong carrying the same payload. A peer that floods pings
       // but does not read our pongs hits maxOutboundBytes like any slow consumer (hostile B59).
-      enqueue(WebSocketFrameEncoder.pong(payload), null);
+      queue.add(WebSocketFrameEncoder.pong(payload));
     }
 
     @Override
@@ -320,7 +304,7 @@ final class Connection implements WebSocketConnection {
     if (mode == Mode.CLOSED) return;
     if (!closeFrameSent) {
       closeFrameSent = true;
-      enqueue(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
+      queue.add(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
     }
     mode = Mode.CLOSING;
     deadline = loop.now() + server.options().closeTimeout().toNanos();
@@ -338,7 +322,8 @@ final class Connection implements WebSocketConnection {
   WebSocketConnection upgrade(byte[] response101, WebSocketHandler handler, Executor executor) {
     wsHandler = handler;
     wsExecutor = executor;
-    enqueue(ByteBuffer.wrap(response101), null);
+    queue.startWebSocket();
+    queue.add(ByteBuffer.wrap(response101));
     loop.execute(() -> {
       if (mode != Mode.HTTP_DISPATCHED) return; // closed meanwhile; onClose already queued
       mode = Mode.WEBSOCKET;
@@ -358,43 +343,22 @@ final class Connection implements WebSocketConnection {
 
   @Override
   public void sendText(String text) {
-    enqueue(WebSocketFrameEncoder.text(text), null);
+    queue.add(WebSocketFrameEncoder.text(text));
   }
 
   @Override
   public void sendTextUtf8(byte[] utf8) {
-    enqueue(WebSocketFrameEncoder.textUtf8(utf8), null);
+    queue.add(WebSocketFrameEncoder.textUtf8(utf8));
   }
 
   @Override
   public void sendBinary(byte[] data) {
-    enqueue(WebSocketFrameEncoder.binary(data), null);
+    queue.add(WebSocketFrameEncoder.binary(data));
   }
 
   @Override
   public void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce) {
-    if (!coalesce && frames.size() == 1) {
-      enqueue(frames.get(0).duplicate(), null);
-      return;
-    }
-    // A broadcast: writing through would cost one write per frame per connection; queued, the
-    // frames of the broadcasts that arrive before the loop comes round leave in one writev
-    // (BENCHMARKS.md: 0.19 writev per delivery with 10 broadcasts in flight, 1.00 written through).
-    boolean schedule;
-    boolean overflow;
-    synchronized (this) {
-      if (outputClosed) return;
-      for (ByteBuffer f : frames) {
-        ByteBuffer d = f.duplicate();
-        outQueue.add(d);
-        outBytes += d.remaining();
-      }
-      overflow = outBytes > server.options().maxOutboundBytes();
-      schedule = !flushScheduled;
-      flushScheduled = true;
-    }
-    if (overflow) loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
-    else if (schedule) loop.execute(flushTask);
+    queue.addFrames(frames, coalesce);
   }
 
   @Override
@@ -410,168 +374,54 @@ final class Connection implements WebSocketConnection {
   }
 
   @Override
-  public synchronized long queuedBytes() {
-    return outBytes;
+  public long queuedBytes() {
+    return queue.queuedBytes();
   }
 
   // ------------------------------------------------------------------ writing
 
   /** Any thread: an HTTP response for the outstanding exchange. */
   void sendHttpResponse(HttpResponse response, boolean keepAlive, boolean headOnly) {
-    enqueue(headOnly ? ByteBuffer.wrap(HttpResponseWriter.encodeHead(response, keepAlive))
+    queue.add(headOnly ? ByteBuffer.wrap(HttpResponseWriter.encodeHead(response, keepAlive))
         : HttpResponseWriter.encode(response, keepAlive),
         keepAlive ? AfterDrain.RESUME_HTTP : AfterDrain.SHUTDOWN_OUTPUT);
   }
 
-  private void enqueue(ByteBuffer buf, AfterDrain after) {
-    boolean schedule;
-    boolean overflow = false;
-    synchronized (this) {
-      if (outputClosed) return;
-      if (after == null && tls == null && wsHandler != null && !writing && !flushScheduled && outQueue.isEmpty()
-          && afterDrain == AfterDrain.NONE) {
-        writing = true;
-        schedule = false;
-      } else {
-        outQueue.add(buf);
-        outBytes += buf.remaining();
-        if (after != null) {
-          afterDrain = after;
-          if (after == AfterDrain.SHUTDOWN_OUTPUT) outputClosed = true;
-        }
-        if (wsHandler != null && outBytes > server.options().maxOutboundBytes()) overflow = true;
-        schedule = !flushScheduled;
-        flushScheduled = true;
-        buf = null;
-      }
-    }
-    if (buf != null) {
-      writeThrough(buf);
-    } else if (overflow) {
-      loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
-    } else if (schedule) {
-      loop.execute(flushTask);
-    }
-  }
-
-  /** Any thread, holding the {@code writing} turn: one non-blocking write, the rest to the loop. */
-  private void writeThrough(ByteBuffer buf) {
-    boolean failed = false;
-    try {
-      channel.write(buf);
-    } catch (IOException e) { // reset, or closed by the loop meanwhile
-      failed = true;
-    }
-    boolean schedule;
-    synchronized (this) {
-      writing = false;
-      if (!failed && buf.hasRemaining() && !outputClosed) {
-        outQueue.addFirst(buf); // the kernel buffer is full: the loop resumes on OP_WRITE
-        outBytes += buf.remaining();
-      }
-      schedule = !outQueue.isEmpty() && !flushScheduled;
-      if (schedule) flushScheduled = true;
-    }
-    if (failed) loop.execute(() -> closeNow(CloseCause.ERROR));
-    else if (schedule) loop.execute(flushTask);
-  }
-
+  /** Loop thread: the socket can take bytes again. */
   void onWritable() {
-    flush();
-  }
-
-  private void scheduleFlushIfQueued() {
-    boolean queued;
-    synchronized (this) {
-      queued = !outQueue.isEmpty();
-    }
-    if (queued) flush();
-  }
-
-  /** Loop thread: writes as much of the queue as the socket takes, many buffers per call. */
-  private void flush() {
-    if (mode == Mode.CLOSED) return;
-    if (tls != null) {
-      try {
-        if (!tls.flushNet()) {
-          setWriteInterest(true);
-          return;
-        }
-      } catch (IOException e) {
-        closeNow(CloseCause.ERROR);
-        return;
-      }
-    }
-    ByteBuffer[] batch = loop.gatherBuffers;
-    for (int round = 0; round < 16; round++) {
-      int count = 0;
-      synchronized (this) {
-        flushScheduled = false;
-        // A write-through is in progress: it reschedules us when it ends, if anything is queued.
-        if (writing) return;
-        for (ByteBuffer b : outQueue) {
-          batch[count++] = b;
-          if (count == batch.length) break;
-        }
-        if (count > 0) writing = true;
-      }
-      if (count == 0) {
-        onDrained();
-        return;
-      }
-      long written;
-      try {
-        // One buffer goes out with write(2), not a one-element writev(2): the JDK skips its iovec
-        // setup and the kernel its iovec import (one broadcast delivery is usually one buffer).
-        written = tls != null ? tls.write(batch, 0, count)
-            : count == 1 ? channel.write(batch[0]) : channel.write(batch, 0, count);
-      } catch (IOException e) {
-        java.util.Arrays.fill(batch, 0, count, null);
-        synchronized (this) {
-          writing = false;
-        }
-        closeNow(CloseCause.ERROR);
-        return;
-      }
-      boolean socketFull = tls != null ? tls.hasPendingOutput() : batch[count - 1].hasRemaining();
-      if (tls != null && written == 0 && !socketFull) {
-        // Handshake still running: the queue waits; the read that finishes it flushes.
-        java.util.Arrays.fill(batch, 0, count, null);
-        synchronized (this) {
-          writing = false;
-        }
-        return;
-      }
-      java.util.Arrays.fill(batch, 0, count, null);
-      synchronized (this) {
-        writing = false;
-        outBytes -= written;
-        while (!outQueue.isEmpty() && !outQueue.peekFirst().hasRemaining()) outQueue.pollFirst();
-      }
-      if (socketFull) {
-        setWriteInterest(true); // the kernel buffer is full: resume on OP_WRITE
-        return;
-      }
-    }
-    setWriteInterest(true); // a very long queue: let other connections have a turn first
+    queue.flush();
   }
 
   /** Loop thread, at shutdown: one last attempt to write what is queued (a close frame, say). */
   void flushBeforeShutdown() {
-    if (mode != Mode.CLOSED) flush();
+    if (mode != Mode.CLOSED) queue.flush();
   }
 
-  private void onDrained() {
-    setWriteInterest(false);
-    AfterDrain action;
-    synchronized (this) {
-      action = afterDrain;
-      afterDrain = AfterDrain.NONE;
-    }
+  // ------------------------------------------------------------------ OutboundQueue.Owner
+
+  /** Any thread: runs {@code task} on this connection's loop. */
+  @Override
+  public void execute(Runnable task) {
+    loop.execute(task);
+  }
+
+  @Override
+  public long maxOutboundBytes() {
+    return server.options().maxOutboundBytes();
+  }
+
+  @Override
+  public ByteBuffer[] gatherBuffers() {
+    return loop.gatherBuffers;
+  }
+
+  /** Loop thread: what the last bytes asked for, now that they are written. */
+  @Override
+  public void onDrained(AfterDrain action) {
     switch (action) {
       case RESUME_HTTP -> resumeHttp();
       case SHUTDOWN_OUTPUT -> shutdownOutput();
-      case NONE -> { }
+      case NOTHING -> { }
     }
   }
 
@@ -616,7 +466,7 @@ final class Connection implements WebSocketConnection {
           .build();
       mode = Mode.HTTP_DISPATCHED;
       deadline = 0;
-      enqueue(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
+      queue.add(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
       deadline = loop.now() + server.options().closeTimeout().toNanos();
       return;
     }
@@ -624,15 +474,12 @@ final class Connection implements WebSocketConnection {
   }
 
   /** Loop thread: the one place a connection ends. Idempotent. */
-  void closeNow(CloseCause cause) {
+  @Override
+  public void closeNow(CloseCause cause) {
     if (mode == Mode.CLOSED) return;
     mode = Mode.CLOSED;
     deadline = 0;
-    synchronized (this) {
-      outputClosed = true;
-      outQueue.clear();
-      outBytes = 0;
-    }
+    queue.close();
     if (key != null) key.cancel();
     try {
       channel.close();
@@ -655,7 +502,8 @@ final class Connection implements WebSocketConnection {
     key.interestOps(on ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ);
   }
 
-  private void setWriteInterest(boolean on) {
+  @Override
+  public void setWriteInterest(boolean on) {
     if (key == null || !key.isValid()) return;
     int ops = key.interestOps();
     int next = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
