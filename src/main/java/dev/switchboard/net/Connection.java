@@ -30,12 +30,63 @@ import java.util.logging.Logger;
  * the connection's {@link OutboundQueue}, which owns the write path (queueing for the loop,
  * write-through, coalescing, the slow-consumer limit). The queue calls back on the loop thread
  * ({@link OutboundQueue.Owner}) when the socket is full, when it has drained, or to close.
+ *
+ * <p>Its {@link Mode} changes only in {@link #moveTo}, which checks the transition and does what
+ * entering the mode needs (the deadline, read interest, the state the mode uses):
+ * <pre>
+ *   from            to          why
+ *   NEW             HTTP_IDLE   registered with the loop
+ *   HTTP_IDLE       HTTP_RECEIVING   the first bytes of a request (its bytes now have a deadline)
+ *   HTTP_IDLE, HTTP_RECEIVING   HTTP_DISPATCHED   a whole request, handed to the handler
+ *   HTTP_IDLE, HTTP_RECEIVING   CLOSING   a bad request (400…), or too slow (408): answered, then shut
+ *   HTTP_DISPATCHED HTTP_IDLE   its keep-alive response is written; the next request
+ *   HTTP_DISPATCHED WEBSOCKET   upgraded: the 101 is queued, frames follow
+ *   HTTP_DISPATCHED CLOSING     its response without keep-alive is written; or closed mid-upgrade
+ *   WEBSOCKET       CLOSING     our close frame is queued (ours, or the echo of the peer's)
+ *   CLOSING         CLOSING     output shut after the last bytes: the close timer starts again
+ *   any             CLOSED      {@link #closeNow}, the one place a connection ends
+ * </pre>
+ * Deadlines on entry: HTTP_IDLE keep-alive, HTTP_RECEIVING request, CLOSING close, the others
+ * none (a dispatched request is held as long as the application wants — long-polling; a
+ * WebSocket's liveness is Engine.IO's heartbeat).
  */
 final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  enum Mode { HTTP_READING, HTTP_DISPATCHED, WEBSOCKET, CLOSING, CLOSED }
+  /** What the connection's bytes mean right now; the class comment tables the transitions. */
+  enum Mode {
+    /** Accepted, not yet registered with its loop. */
+    NEW,
+    /** HTTP, between requests: no byte of the next one yet. */
+    HTTP_IDLE,
+    /** HTTP, part of a request has arrived. */
+    HTTP_RECEIVING,
+    /** A whole request is with the handler; bytes that follow are kept for later. */
+    HTTP_DISPATCHED,
+    /** WebSocket frames. */
+    WEBSOCKET,
+    /** Ending: our last bytes are queued or sent; input is read and dropped until the peer's FIN. */
+    CLOSING,
+    /** Closed. */
+    CLOSED;
+
+    boolean canMoveTo(Mode next) {
+      if (next == CLOSED) return this != CLOSED;
+      return switch (this) {
+        case NEW -> next == HTTP_IDLE;
+        case HTTP_IDLE -> next == HTTP_RECEIVING || next == HTTP_DISPATCHED || next == CLOSING;
+        case HTTP_RECEIVING -> next == HTTP_DISPATCHED || next == CLOSING;
+        case HTTP_DISPATCHED -> next == HTTP_IDLE || next == WEBSOCKET || next == CLOSING;
+        case WEBSOCKET, CLOSING -> next == CLOSING;
+        case CLOSED -> false;
+      };
+    }
+
+    boolean readsHttp() {
+      return this == HTTP_IDLE || this == HTTP_RECEIVING;
+    }
+  }
 
   private final NetServer server;
   private final IoLoop loop;
@@ -46,7 +97,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   private SelectionKey key;
 
   // --- Only accessed by the loop thread. ---
-  private Mode mode = Mode.HTTP_READING;
+  private Mode mode = Mode.NEW;
   /**
    * The HTTP parser, until the 101: a WebSocket never parses HTTP again, and the parser with its
    * line buffer (about 400 bytes) was a sixth of an idle connection's heap (BENCHMARKS.md,
@@ -56,14 +107,12 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   /** Bytes read but not yet parsed: the next pipelined request, or frames glued to an upgrade. */
   private byte[] pending;
   private HttpExchange exchange;
-  private boolean requestInProgress;
   /** The head of the request whose body is arriving, once announced to the handler. */
   private HttpRequest announcedHead;
   /** Nanos at which {@link #onTimeout} fires; 0 = none. */
   private long deadline;
   private WebSocketFrameDecoder decoder;
   private boolean closeNotified;
-  private boolean closeFrameSent;
 
   // --- Set before the loop switches mode; read on the loop and handler threads. ---
   private volatile WebSocketHandler wsHandler;
@@ -98,7 +147,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   void register() throws IOException {
     key = channel.register(loop.selector, SelectionKey.OP_READ, this);
     loop.add(this);
-    deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
+    moveTo(Mode.HTTP_IDLE);
   }
 
   @Override
@@ -143,10 +192,11 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       buf.flip();
     }
     switch (mode) {
-      case HTTP_READING -> processHttp(buf);
+      case HTTP_IDLE, HTTP_RECEIVING -> processHttp(buf);
       case HTTP_DISPATCHED -> stash(buf);
       case WEBSOCKET -> feedWebSocket(buf);
-      case CLOSING, CLOSED -> { } // draining until the peer closes; RFC 6455 §5.5.1: ignore data after close
+      // Draining until the peer closes; RFC 6455 §5.5.1: ignore data after close.
+      case NEW, CLOSING, CLOSED -> { }
     }
   }
 
@@ -171,7 +221,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       pending = null;
       buf = joined;
     }
-    while (mode == Mode.HTTP_READING && buf.hasRemaining()) {
+    while (mode.readsHttp() && buf.hasRemaining()) {
       HttpRequestParser.Result result;
       try {
         result = parser.feed(buf);
@@ -191,7 +241,12 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         }
         case REQUEST -> true;
       };
-      if (!complete) break;
+      if (!complete) {
+        // All of buf is consumed and a request has begun: its bytes now have a deadline (RFC 9110
+        // §15.5.9 408; defeats slowloris), set once so that trickling bytes cannot extend it.
+        if (mode == Mode.HTTP_IDLE) moveTo(Mode.HTTP_RECEIVING);
+        break;
+      }
       announcedHead = null;
       if (buf.hasRemaining()) {
         pending = new byte[buf.remaining()];
@@ -199,23 +254,10 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       }
       dispatch(result.request());
     }
-    if (mode == Mode.HTTP_READING) {
-      if (parser.hasPartialRequest()) {
-        if (!requestInProgress) {
-          requestInProgress = true;
-          deadline = loop.now() + server.options().requestTimeout().toNanos();
-        }
-      } else {
-        requestInProgress = false;
-        deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
-      }
-    }
   }
 
   private void dispatch(HttpRequest request) {
-    mode = Mode.HTTP_DISPATCHED;
-    requestInProgress = false;
-    deadline = 0; // the application decides how long a request is held (long-polling)
+    moveTo(Mode.HTTP_DISPATCHED);
     HttpExchange ex = new HttpExchange(request, this);
     exchange = ex;
     server.dispatch(ex);
@@ -234,23 +276,19 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         .header("Content-Type", "text/plain; charset=UTF-8")
         .body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8))
         .build();
-    mode = Mode.HTTP_DISPATCHED; // no more parsing on this connection
-    pending = null;
+    // RFC 9112 §9.6: after an error the framing of what follows is unknown; answer and close.
     queue.add(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
+    moveTo(Mode.CLOSING);
   }
 
   /** Loop thread: the response has been written in full; parse the next request, if any. */
   private void resumeHttp() {
     if (mode != Mode.HTTP_DISPATCHED) return;
-    exchange = null;
-    mode = Mode.HTTP_READING;
-    setReadInterest(true);
+    moveTo(Mode.HTTP_IDLE);
     if (pending != null) {
       byte[] p = pending;
       pending = null;
       processHttp(ByteBuffer.wrap(p));
-    } else {
-      deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
     }
   }
 
@@ -301,13 +339,9 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
 
   /** Loop thread: sends our close frame once, then shuts output and waits for the peer's FIN. */
   private void startClose(int code, String reason) {
-    if (mode == Mode.CLOSED) return;
-    if (!closeFrameSent) {
-      closeFrameSent = true;
-      queue.add(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
-    }
-    mode = Mode.CLOSING;
-    deadline = loop.now() + server.options().closeTimeout().toNanos();
+    if (mode == Mode.CLOSING || mode == Mode.CLOSED) return; // the close frame is on its way
+    queue.add(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
+    moveTo(Mode.CLOSING);
     notifyClose(code, reason);
   }
 
@@ -326,12 +360,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     queue.add(ByteBuffer.wrap(response101));
     loop.execute(() -> {
       if (mode != Mode.HTTP_DISPATCHED) return; // closed meanwhile; onClose already queued
-      mode = Mode.WEBSOCKET;
-      exchange = null;
-      parser = null; // processHttp runs in HTTP_READING only, and this mode never returns to it
-      deadline = 0; // Engine.IO's heartbeat owns liveness from here on
-      decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
-      setReadInterest(true);
+      moveTo(Mode.WEBSOCKET);
       if (pending != null) {
         ByteBuffer glued = ByteBuffer.wrap(pending);
         pending = null;
@@ -439,15 +468,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       closeNow(CloseCause.ERROR);
       return;
     }
-    if (mode != Mode.CLOSING) {
-      HttpExchange ex = exchange;
-      exchange = null;
-      if (ex != null) ex.abort();
-      mode = Mode.CLOSING;
-    }
-    pending = null;
-    setReadInterest(true);
-    deadline = loop.now() + server.options().closeTimeout().toNanos();
+    moveTo(Mode.CLOSING);
   }
 
   // ------------------------------------------------------------------ timeouts and closing
@@ -457,17 +478,15 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   }
 
   void onTimeout() {
-    if (mode == Mode.HTTP_READING && requestInProgress) {
+    if (mode == Mode.HTTP_RECEIVING) {
       abandonAnnouncedHead();
       // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile A17, A31, A32).
       HttpResponse r = HttpResponse.status(408)
           .header("Content-Type", "text/plain; charset=UTF-8")
           .body("Request timeout\n".getBytes(StandardCharsets.UTF_8))
           .build();
-      mode = Mode.HTTP_DISPATCHED;
-      deadline = 0;
       queue.add(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
-      deadline = loop.now() + server.options().closeTimeout().toNanos();
+      moveTo(Mode.CLOSING);
       return;
     }
     closeNow(CloseCause.TIMEOUT);
@@ -477,8 +496,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   @Override
   public void closeNow(CloseCause cause) {
     if (mode == Mode.CLOSED) return;
-    mode = Mode.CLOSED;
-    deadline = 0;
+    moveTo(Mode.CLOSED);
     queue.close();
     if (key != null) key.cancel();
     try {
@@ -494,6 +512,46 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     pending = null;
     if (ex != null) ex.abort();
     notifyClose(CloseCodes.ABNORMAL, cause.description);
+  }
+
+  /**
+   * Loop thread: the one place the mode changes. Checks the transition (the table in the class
+   * comment) and does what entering {@code next} needs.
+   */
+  private void moveTo(Mode next) {
+    if (!mode.canMoveTo(next)) throw new IllegalStateException("connection " + mode + " -> " + next);
+    mode = next;
+    switch (next) {
+      case HTTP_IDLE -> {
+        exchange = null;
+        setReadInterest(true);
+        deadline = deadlineIn(server.options().keepAliveTimeout());
+      }
+      case HTTP_RECEIVING -> deadline = deadlineIn(server.options().requestTimeout());
+      case HTTP_DISPATCHED -> deadline = 0; // the application decides how long a request is held
+      case WEBSOCKET -> {
+        exchange = null;
+        parser = null; // a WebSocket never parses HTTP again
+        deadline = 0; // Engine.IO's heartbeat owns liveness from here on
+        decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
+        setReadInterest(true);
+      }
+      case CLOSING -> {
+        // An exchange still outstanding will never be answered (its abort listener runs).
+        HttpExchange ex = exchange;
+        exchange = null;
+        if (ex != null) ex.abort();
+        pending = null; // nothing more is parsed
+        setReadInterest(true); // to see the peer's FIN
+        deadline = deadlineIn(server.options().closeTimeout());
+      }
+      case CLOSED -> deadline = 0;
+      case NEW -> { }
+    }
+  }
+
+  private long deadlineIn(java.time.Duration d) {
+    return loop.now() + d.toNanos();
   }
 
   private void setReadInterest(boolean on) {

@@ -136,6 +136,19 @@ class NetServerTest {
   }
 
   @Test
+  void bytesAfterABadRequestAreNeverParsed() throws Exception {
+    // RFC 9112 §9.6: after a framing error the connection is answered and closed; a request
+    // pipelined behind the bad one (a smuggling attempt, say) gets no answer of its own.
+    try (RawHttpClient c = new RawHttpClient(server.port())) {
+      c.send("GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"
+          + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(400, c.readResponse().status());
+      assertEquals(0, c.input().readAllBytes().length, "nothing after the 400 but the server's FIN");
+    }
+    Await.until("connection released", () -> server.connectionCount() == 0);
+  }
+
+  @Test
   void headerFloodGets431() throws Exception {
     // hostile-inputs A36
     StringBuilder many = new StringBuilder("GET /hello HTTP/1.1\r\n");
