@@ -46,7 +46,10 @@ import java.util.List;
  *
  * <p>Memory: one per connection, so its fields replace the connection's own; its buffers are a
  * ring of its own rather than an {@code ArrayDeque} (one object fewer), and it is its own flush
- * task, so asking for a flush allocates nothing.
+ * task, so asking for a flush allocates nothing. A plain connection's write path costs what it
+ * did before this class (JOL, compressed oops): Connection 88 + this 48 + ring 32 +
+ * {@link OutboundChannel.Plain} 16 = 184 bytes, against Connection 104 + flush-task lambda 16 +
+ * ArrayDeque 24 + its array 40.
  *
  * <p>Threading: {@link #add}, {@link #addFrames}, {@link #startWebSocket} and
  * {@link #queuedBytes} from any thread; {@link #flush}, {@link #flushIfQueued} and {@link #close}
