@@ -34,17 +34,17 @@ import java.util.logging.Logger;
  * <p>Its {@link Mode} changes only in {@link #moveTo}, which checks the transition and does what
  * entering the mode needs (the deadline, read interest, the state the mode uses):
  * <pre>
- *   from            to          why
- *   NEW             HTTP_IDLE   registered with the loop
- *   HTTP_IDLE       HTTP_RECEIVING   the first bytes of a request (its bytes now have a deadline)
- *   HTTP_IDLE, HTTP_RECEIVING   HTTP_DISPATCHED   a whole request, handed to the handler
- *   HTTP_IDLE, HTTP_RECEIVING   CLOSING   a bad request (400…), or too slow (408): answered, then shut
- *   HTTP_DISPATCHED HTTP_IDLE   its keep-alive response is written; the next request
- *   HTTP_DISPATCHED WEBSOCKET   upgraded: the 101 is queued, frames follow
- *   HTTP_DISPATCHED CLOSING     its response without keep-alive is written; or closed mid-upgrade
- *   WEBSOCKET       CLOSING     our close frame is queued (ours, or the echo of the peer's)
- *   CLOSING         CLOSING     output shut after the last bytes: the close timer starts again
- *   any             CLOSED      {@link #closeNow}, the one place a connection ends
+ *   from                       to               why
+ *   NEW                        HTTP_IDLE        registered with the loop
+ *   HTTP_IDLE                  HTTP_RECEIVING   the first bytes of a request (they now have a deadline)
+ *   HTTP_IDLE, HTTP_RECEIVING  HTTP_DISPATCHED  a whole request, handed to the handler
+ *   HTTP_IDLE, HTTP_RECEIVING  CLOSING          a bad (400…) or slow (408) request: answered, then shut
+ *   HTTP_DISPATCHED            HTTP_IDLE        its keep-alive response is written: the next request
+ *   HTTP_DISPATCHED            WEBSOCKET        upgraded: the 101 is queued, frames follow
+ *   HTTP_DISPATCHED            CLOSING          no keep-alive and its response written; closed mid-upgrade
+ *   WEBSOCKET                  CLOSING          our close frame is queued (ours, or the echo of the peer's)
+ *   CLOSING                    CLOSING          output shut after the last bytes: the close timer restarts
+ *   any                        CLOSED           {@link #closeNow}, the one place a connection ends
  * </pre>
  * Deadlines on entry: HTTP_IDLE keep-alive, HTTP_RECEIVING request, CLOSING close, the others
  * none (a dispatched request is held as long as the application wants — long-polling; a
