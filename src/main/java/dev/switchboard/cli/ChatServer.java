@@ -89,7 +89,9 @@ public final class ChatServer implements AutoCloseable {
     Authenticator auth = new Authenticator(users, hasher,
         new dev.switchboard.auth.TokenService(secret, appClock, authOptions), sessions, authOptions, appClock, ids::next);
 
-    NetOptions net = NetOptions.DEFAULTS.withHost(config.host()).withTls(config.tls());
+    NetOptions.Builder netBuilder = NetOptions.builder().host(config.host());
+    if (config.tls() != null) netBuilder.sslContext(config.tls());
+    NetOptions net = netBuilder.build();
     EngineIoOptions engine = EngineIoOptions.DEFAULTS.withCors(config.allowedOrigins(), false);
     SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
     SessionSockets live = new SessionSockets(auth, appClock);

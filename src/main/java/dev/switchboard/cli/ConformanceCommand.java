@@ -43,7 +43,7 @@ final class ConformanceCommand {
     opts.rejectUnknown();
     switch (args.get(0)) {
       case "engine.io": {
-        EngineIoHost host0 = EngineIoHost.start(NetOptions.DEFAULTS.withHost(host).withPort(port),
+        EngineIoHost host0 = EngineIoHost.start(NetOptions.builder().host(host).port(port).build(),
             engineIoOptions(), new EchoApplication(), null, null);
         out.println("Engine.IO conformance server listening on http://" + host + ":" + host0.port() + "/engine.io/");
         out.flush();
@@ -69,7 +69,7 @@ final class ConformanceCommand {
         .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
             .withMaxHttpBufferSize(1_000_000))
         .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.DEFAULTS.withHost(host));
+        .withNet(NetOptions.builder().host(host).build());
     SocketIoServer io = new SocketIoServer(options);
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());

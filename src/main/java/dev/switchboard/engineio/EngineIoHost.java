@@ -50,7 +50,7 @@ public final class EngineIoHost implements AutoCloseable {
     HttpRouter router = new HttpRouter(workers).inline(engine::matches, engine);
     if (extraRoutes != null) extraRoutes.accept(router);
     // The body cap of every request is Engine.IO's maxHttpBufferSize (hostile-inputs A16).
-    NetOptions effective = netOptions.withMaxBodyBytes(eioOptions.maxHttpBufferSize());
+    NetOptions effective = netOptions.toBuilder().maxBodyBytes(eioOptions.maxHttpBufferSize()).build();
     NetServer net = new NetServer(effective, router, workers, scheduler).start();
     return new EngineIoHost(net, engine, workers, owned);
   }

@@ -20,6 +20,7 @@ public final class CorsPolicy {
     this.methods = methods;
   }
 
+  /** Whether any origin is allowed (an empty allow-list means CORS is off). */
   public boolean isEnabled() {
     return !allowed.isEmpty();
   }

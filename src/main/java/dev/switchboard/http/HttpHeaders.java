@@ -18,6 +18,7 @@ public final class HttpHeaders {
     this.values = values;
   }
 
+  /** Fields from alternating names and values, e.g. {@code of(List.of("Host", "a", "Accept", "text/plain"))}. */
   public static HttpHeaders of(List<String> namesAndValues) {
     if (namesAndValues.size() % 2 != 0) throw new IllegalArgumentException("odd number of items");
     Builder b = new Builder();
@@ -25,6 +26,7 @@ public final class HttpHeaders {
     return b.build();
   }
 
+  /** Fields from alternating names and values, e.g. {@code of("Host", "a")}. */
   public static HttpHeaders of(String... namesAndValues) {
     return of(List.of(namesAndValues));
   }
@@ -46,6 +48,7 @@ public final class HttpHeaders {
     return out;
   }
 
+  /** Whether a field named {@code name} (any case) was received. */
   public boolean contains(String name) {
     return first(name) != null;
   }
@@ -78,18 +81,22 @@ public final class HttpHeaders {
     return false;
   }
 
+  /** How many fields, repeated names counted each time. */
   public int size() {
     return names.size();
   }
 
+  /** The name of field {@code i} (0 to {@code size() - 1}), as received. */
   public String name(int i) {
     return names.get(i);
   }
 
+  /** The value of field {@code i} (0 to {@code size() - 1}), trimmed of surrounding whitespace. */
   public String value(int i) {
     return values.get(i);
   }
 
+  /** Every field name in order, as received; unmodifiable. */
   public List<String> names() {
     return Collections.unmodifiableList(names);
   }
@@ -108,16 +115,19 @@ public final class HttpHeaders {
     private final List<String> names = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
 
+    /** Appends a field; repeated names stay separate fields. */
     public Builder add(String name, String value) {
       names.add(name);
       values.add(value);
       return this;
     }
 
+    /** How many fields were added so far. */
     public int size() {
       return names.size();
     }
 
+    /** The fields added so far, immutable. */
     public HttpHeaders build() {
       return new HttpHeaders(List.copyOf(names), List.copyOf(values));
     }

@@ -40,6 +40,7 @@ package dev.switchboard.http;
 public final class HttpParseException extends Exception {
   private final int status;
 
+  /** A refusal answered with {@code status} (400–599) and {@code message} as the body. */
   public HttpParseException(int status, String message) {
     super(message);
     if (status < 400 || status > 599) throw new IllegalArgumentException("Not an error status: " + status);

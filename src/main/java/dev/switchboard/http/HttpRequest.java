@@ -8,6 +8,7 @@ package dev.switchboard.http;
 public record HttpRequest(
     String method, String target, String path, String rawQuery, String version, HttpHeaders headers, byte[] body) {
 
+  /** A request whose path and query are split from {@code target} at the first '?'; a null body is empty. */
   public static HttpRequest of(String method, String target, String version, HttpHeaders headers, byte[] body) {
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
@@ -15,6 +16,7 @@ public record HttpRequest(
     return new HttpRequest(method, target, path, query, version, headers, body == null ? new byte[0] : body);
   }
 
+  /** Whether the request line said HTTP/1.1 (else HTTP/1.0). */
   public boolean isHttp11() {
     return "HTTP/1.1".equals(version);
   }
@@ -29,6 +31,7 @@ public record HttpRequest(
     return headers.hasToken("Connection", "keep-alive");
   }
 
+  /** The first value of the field {@code name} (any case), or null. */
   public String header(String name) {
     return headers.first(name);
   }

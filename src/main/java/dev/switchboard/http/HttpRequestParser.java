@@ -8,12 +8,21 @@ import java.util.Arrays;
  * Incremental HTTP/1.1 request parser (RFC 9112): bytes in, {@link HttpRequest}s out, no I/O.
  *
  * <pre>{@code
- * HttpRequest request = parser.feed(readBuffer);   // null: need more bytes
- * if (request == null && parser.takeExpectContinue()) write("HTTP/1.1 100 Continue\r\n\r\n");
+ * HttpRequestParser.Result result = parser.feed(readBuffer);
+ * switch (result.kind()) {
+ *   case NEED_MORE -> { }                                   // all of readBuffer consumed
+ *   case HEAD -> {                                          // the body is still to come
+ *     if (result.expectContinue()) write("HTTP/1.1 100 Continue\r\n\r\n");
+ *     prepareFor(result.head());
+ *   }
+ *   case REQUEST -> handle(result.request());              // readBuffer holds what follows it
+ * }
  * }</pre>
  *
  * <p>{@link #feed} consumes bytes only up to the end of the current request, so pipelined requests
- * and the WebSocket frames after an upgrade request stay in the caller's buffer. Any violation
+ * and the WebSocket frames after an upgrade request stay in the caller's buffer. Everything one
+ * call produced is in its {@link Result}, so a caller cannot act on the request and forget the
+ * {@code 100 Continue} or the early head. Any violation
  * throws {@link HttpParseException} and leaves the parser {@link State#CORRUPT}: every later call
  * throws the same exception, because the framing of what follows is unknown.
  *
@@ -49,8 +58,6 @@ public final class HttpRequestParser {
 
   private final HttpLimits limits;
   private State state = State.REQUEST_LINE;
-  /** Headers parsed, body pending, not yet taken by {@link #takeHead}. */
-  private boolean headReady;
   private HttpParseException failure;
 
   /** The line being accumulated (request line, field line or trailer line), CRLF included. */
@@ -66,7 +73,6 @@ public final class HttpRequestParser {
   private String version;
   private HttpHeaders.Builder headerBuilder;
   private HttpHeaders headers;
-  private boolean expectContinue;
 
   private byte[] body;
   private int bodyLength;
@@ -76,8 +82,10 @@ public final class HttpRequestParser {
   private final ChunkSizeLineReader chunkSizeLine = new ChunkSizeLineReader();
   private int chunkDataEndBytes;
 
+  /** Where names, values, the target and the method come from, so that equal ones are shared. */
   private final SharedStrings shared;
 
+  /** A parser with a table of shared strings of its own. */
   public HttpRequestParser(HttpLimits limits) {
     this(limits, new SharedStrings());
   }
@@ -90,47 +98,123 @@ public final class HttpRequestParser {
   }
 
   /**
-   * Consumes bytes of {@code in} up to the end of the current request and returns it, or returns
-   * null having consumed all of {@code in} when the request is not complete yet. Bytes after the
-   * request stay in {@code in}; call again for a pipelined request.
+   * What one call of {@link #feed} produced: exactly one of three {@link Kind}s, with what the
+   * caller must act on. A result rather than callbacks because {@code feed} stops at the end of a
+   * request so that the caller can change what the following bytes mean (dispatch, upgrade)
+   * before any of them is parsed; an enum kind rather than subtypes so that a {@code switch}
+   * expression over it is checked by the compiler for a forgotten case.
+   */
+  public static final class Result {
+    /** The three outcomes of a {@link #feed}. */
+    public enum Kind {
+      /** The request is not complete; every byte of the input was consumed. */
+      NEED_MORE,
+      /**
+       * The head of a request whose body is still to come was just parsed (once per such request):
+       * {@link #head()}, and whether the client waits for {@code 100 Continue}. Every byte of the
+       * input was consumed.
+       */
+      HEAD,
+      /** A request is complete: {@link #request()}. The input holds whatever follows it. */
+      REQUEST
+    }
+
+    private static final Result NEED_MORE = new Result(Kind.NEED_MORE, null, false);
+
+    private final Kind kind;
+    private final HttpRequest request;
+    private final boolean expectContinue;
+
+    private Result(Kind kind, HttpRequest request, boolean expectContinue) {
+      this.kind = kind;
+      this.request = request;
+      this.expectContinue = expectContinue;
+    }
+
+    /** Which of the three outcomes this is. */
+    public Kind kind() {
+      return kind;
+    }
+
+    /** The complete request ({@link Kind#REQUEST}), else null. */
+    public HttpRequest request() {
+      return kind == Kind.REQUEST ? request : null;
+    }
+
+    /**
+     * The request line and headers with an empty body ({@link Kind#HEAD}), else null: the caller
+     * may act before the body arrives, e.g. refuse a second upload that overlaps a first
+     * (engine.io's "data request overlap").
+     */
+    public HttpRequest head() {
+      return kind == Kind.HEAD ? request : null;
+    }
+
+    /**
+     * Whether the client of a {@link Kind#HEAD} sent {@code Expect: 100-continue} on HTTP/1.1 and
+     * waits for {@code 100 Continue} before sending the body (RFC 9110 §10.1.1); false for the
+     * other kinds: once the request is complete the client is no longer waiting.
+     */
+    public boolean expectContinue() {
+      return expectContinue;
+    }
+
+    @Override
+    public String toString() {
+      return kind == Kind.NEED_MORE ? "NEED_MORE"
+          : kind + " " + request.method() + " " + request.target() + (expectContinue ? " (100-continue)" : "");
+    }
+  }
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  /**
+   * Consumes bytes of {@code in} up to the end of the current request. Returns
+   * {@link Result.Kind#REQUEST} with it, leaving the bytes after it in {@code in} (call again for
+   * a pipelined request); or, having consumed all of {@code in}, {@link Result.Kind#HEAD} when
+   * this call completed the head of a request whose body is still to come, else
+   * {@link Result.Kind#NEED_MORE}.
    *
    * @throws HttpParseException on any violation; the parser is then corrupt for good.
    */
-  public HttpRequest feed(ByteBuffer in) throws HttpParseException {
+  public Result feed(ByteBuffer in) throws HttpParseException {
     if (state == State.CORRUPT) throw failure;
+    boolean headCompleted = false;
     try {
       while (true) {
         switch (state) {
           case REQUEST_LINE:
-            if (!readLine(in, limits.maxRequestLineBytes(), 414, "Request line too long")) return null;
+            if (!readLine(in, limits.maxRequestLineBytes(), 414, "Request line too long")) return needMore(false);
             onRequestLine();
             break;
           case HEADERS:
             if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
-              return null;
+              return needMore(false);
             }
             if (lineLength == 2 && line[0] == CR) {
               HttpRequest request = onHeadersComplete();
-              if (request != null) return request;
+              if (request != null) return new Result(Result.Kind.REQUEST, request, false);
+              headCompleted = true;
             } else {
               onFieldLine(true);
             }
             break;
           case BODY:
-            return readFixedBody(in) ? complete() : null;
+            if (readFixedBody(in)) return complete();
+            return needMore(headCompleted);
           case CHUNK_SIZE:
-            if (!chunkSizeLine.read(in)) return null;
+            if (!chunkSizeLine.read(in)) return needMore(headCompleted);
             onChunkSize(chunkSizeLine.size());
             break;
           case CHUNK_DATA:
-            if (!readChunkData(in)) return null;
+            if (!readChunkData(in)) return needMore(headCompleted);
             break;
           case CHUNK_DATA_END:
-            if (!readChunkDataEnd(in)) return null;
+            if (!readChunkDataEnd(in)) return needMore(headCompleted);
             break;
           case TRAILERS:
             if (!readLine(in, limits.maxHeaderBytes() - sectionBytes, 431, "Header section too large")) {
-              return null;
+              return needMore(headCompleted);
             }
             if (lineLength == 2 && line[0] == CR) return complete();
             // RFC 9112 §7.1.2: trailer fields may be discarded; we check and drop them.
@@ -160,14 +244,14 @@ public final class HttpRequestParser {
   }
 
   /**
-   * True exactly once after the headers of an HTTP/1.1 request with {@code Expect: 100-continue}
-   * were parsed and its body has not fully arrived, so the caller answers {@code 100 Continue}
-   * (RFC 9110 §10.1.1). False once the request is complete: the client is no longer waiting.
+   * All of the input was consumed and the request is not complete. If this call of feed parsed
+   * the head and the body is still to come, the caller hears of the head now, once.
    */
-  public boolean takeExpectContinue() {
-    boolean result = expectContinue;
-    expectContinue = false;
-    return result;
+  private Result needMore(boolean headCompleted) {
+    if (!headCompleted) return Result.NEED_MORE;
+    // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
+    boolean expectContinue = "HTTP/1.1".equals(version) && headers.hasToken("Expect", "100-continue");
+    return new Result(Result.Kind.HEAD, HttpRequest.of(method, target, version, headers, NO_BODY), expectContinue);
   }
 
   State state() {
@@ -240,7 +324,7 @@ public final class HttpRequestParser {
     }
     // Version before target, so that the HTTP/2 preface "PRI * HTTP/2.0" is answered 505.
     version = parseVersion(sp2 + 1, end);
-    method = known(METHODS, 0, sp1);
+    method = shared.method(line, 0, sp1);
     target = parseTarget(sp1 + 1, sp2);
     sectionBytes = lineLength;
     lineLength = 0;
@@ -273,13 +357,7 @@ public final class HttpRequestParser {
     boolean originForm = line[from] == '/';
     boolean asteriskForm = to - from == 1 && line[from] == '*' && "OPTIONS".equals(method);
     if (!originForm && !asteriskForm) throw new HttpParseException(400, "Invalid request target");
-    // A WebSocket handshake's target is the same for every client of one application, and the
-    // session keeps it: share the string with the previous request's when the bytes are equal.
-    String last = shared.lastTarget;
-    if (last != null && equalsLine(last, from, to - from)) return last;
-    String t = latin1(from, to - from);
-    shared.lastTarget = t;
-    return t;
+    return shared.target(line, from, to - from);
   }
 
   // ---- header and trailer fields --------------------------------------------------------------
@@ -316,11 +394,14 @@ public final class HttpRequestParser {
     }
     // RFC 9110 §5.5: obs-text bytes carry no defined charset; ISO-8859-1 keeps each byte as one char.
     if (keep) {
-      int known = knownName(colon);
-      headerBuilder.add(known < 0 ? latin1(0, colon) : NAMES[known], value(known, from, to - from));
+      // Equal names and values of headers alike across clients are one String (SharedStrings).
+      SharedStrings.KnownName known = shared.knownName(line, 0, colon);
+      String name = known != null ? known.name() : latin1(0, colon);
+      headerBuilder.add(name, shared.value(known, line, from, to - from));
     }
   }
 
+  /** The request when it has no body; otherwise null, with the state set to read the body. */
   private HttpRequest onHeadersComplete() throws HttpParseException {
     headers = headerBuilder.build();
     headerBuilder = null;
@@ -346,28 +427,14 @@ public final class HttpRequestParser {
       long length = parseContentLength(contentLengths);
       // Checked before any body byte is read or any array sized by it is allocated.
       if (length > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
-      if (length == 0) return complete();
+      if (length == 0) return completeRequest();
       bodyRemaining = length;
       state = State.BODY;
     } else {
       // RFC 9112 §6.3 item 7: a request with neither field has no body.
-      return complete();
+      return completeRequest();
     }
-    // RFC 9110 §10.1.1: the 100-continue expectation (case-insensitive); ignored in HTTP/1.0.
-    expectContinue = http11 && headers.hasToken("Expect", "100-continue");
-    headReady = true;
     return null;
-  }
-
-  /**
-   * Once per request whose body is still to come: its request line and headers (with an empty
-   * body), so the caller can act before the body arrives — e.g. refuse a second upload that
-   * overlaps a first (engine.io's "data request overlap"). Null otherwise.
-   */
-  public HttpRequest takeHead() {
-    if (!headReady) return null;
-    headReady = false;
-    return HttpRequest.of(method, target, version, headers, new byte[0]);
   }
 
   private long parseContentLength(int fields) throws HttpParseException {
@@ -488,7 +555,12 @@ public final class HttpRequestParser {
 
   // ---- completion -----------------------------------------------------------------------------
 
-  private HttpRequest complete() {
+  private Result complete() {
+    return new Result(Result.Kind.REQUEST, completeRequest(), false);
+  }
+
+  /** The request now complete; the parser is ready for the next one. */
+  private HttpRequest completeRequest() {
     byte[] content;
     if (body == null) {
       content = new byte[0];
@@ -497,7 +569,6 @@ public final class HttpRequestParser {
     }
     HttpRequest request = HttpRequest.of(method, target, version, headers, content);
     state = State.REQUEST_LINE;
-    headReady = false;
     lineLength = 0;
     // An idle keep-alive connection should not keep one long cookie's worth of buffer.
     if (line.length > INITIAL_LINE_CAPACITY * 16) line = new byte[INITIAL_LINE_CAPACITY];
@@ -508,7 +579,6 @@ public final class HttpRequestParser {
     target = null;
     version = null;
     headers = null;
-    expectContinue = false;
     body = null;
     bodyLength = 0;
     bodyRemaining = 0;
@@ -526,98 +596,6 @@ public final class HttpRequestParser {
 
   private String latin1(int offset, int length) {
     return new String(line, offset, length, StandardCharsets.ISO_8859_1);
-  }
-
-  // ---- shared strings -------------------------------------------------------------------------
-  //
-  // A WebSocket session keeps its handshake's headers for its whole life (socket.handshake), and
-  // their strings were the largest part of an idle connection's heap (BENCHMARKS.md, "Missed: idle
-  // memory per 1 000 WebSocket clients"). Most of them are the same for every client: the common
-  // field names, and values such as Host, Upgrade, Connection, User-Agent or Origin. So a name
-  // whose bytes equal a known one (exactly, case included: names are kept as received) is that
-  // constant, and a value of a known name is the previous value seen for that name when the
-  // bytes are equal, from the SharedStrings table of this parser's thread (one per I/O loop: the
-  // parser stays free of shared mutable state). Values that differ per client or are secrets
-  // (Sec-WebSocket-Key, Cookie, Authorization, the client's address behind a proxy) are not
-  // shared. The request target is shared the same way.
-
-  private static final String[] METHODS = {"GET", "POST", "OPTIONS", "HEAD", "PUT", "DELETE", "PATCH"};
-
-  /** Known names whose values are shared too, as browsers and Node's clients spell them. */
-  private static final String[] SHARED_VALUE_NAMES = {
-      "Host", "Connection", "Upgrade", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
-      "Sec-WebSocket-Protocol", "User-Agent", "Origin", "Accept", "Accept-Encoding", "Accept-Language",
-      "Cache-Control", "Pragma", "Referer", "Content-Type", "Expect", "Transfer-Encoding",
-      "X-Forwarded-Proto", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest",
-  };
-  /** Known names whose values differ per client or request, or are secrets. */
-  private static final String[] UNSHARED_VALUE_NAMES = {
-      "Sec-WebSocket-Key", "Content-Length", "Cookie", "Authorization", "X-Forwarded-For", "X-Real-IP",
-  };
-  /** Each known name as spelled above, then in lower case (proxies and HTTP/2 front ends send that). */
-  private static final String[] NAMES;
-  /** Names at indexes below this one share their values. */
-  private static final int FIRST_UNSHARED_VALUE = 2 * SHARED_VALUE_NAMES.length;
-  /** Indexes into {@link #NAMES} by name length. */
-  private static final int[][] NAMES_BY_LENGTH;
-  static int sharedValueSlots() {
-    return FIRST_UNSHARED_VALUE;
-  }
-
-  static {
-    java.util.List<String> names = new java.util.ArrayList<>();
-    for (String n : SHARED_VALUE_NAMES) names.add(n);
-    for (String n : SHARED_VALUE_NAMES) names.add(n.toLowerCase(java.util.Locale.ROOT));
-    for (String n : UNSHARED_VALUE_NAMES) names.add(n);
-    for (String n : UNSHARED_VALUE_NAMES) names.add(n.toLowerCase(java.util.Locale.ROOT));
-    NAMES = names.toArray(new String[0]);
-    int max = 0;
-    for (String n : NAMES) max = Math.max(max, n.length());
-    int[] counts = new int[max + 1];
-    for (String n : NAMES) counts[n.length()]++;
-    NAMES_BY_LENGTH = new int[max + 1][];
-    for (int len = 0; len <= max; len++) NAMES_BY_LENGTH[len] = new int[counts[len]];
-    int[] fill = new int[max + 1];
-    for (int i = 0; i < NAMES.length; i++) {
-      int len = NAMES[i].length();
-      NAMES_BY_LENGTH[len][fill[len]++] = i;
-    }
-  }
-
-  /** The index in {@link #NAMES} of the field name in line[0, length), or -1. */
-  private int knownName(int length) {
-    if (length >= NAMES_BY_LENGTH.length) return -1;
-    for (int i : NAMES_BY_LENGTH[length]) {
-      if (equalsLine(NAMES[i], 0, length)) return i;
-    }
-    return -1;
-  }
-
-  /** The value in line[offset, offset + length) of the field whose known-name index is {@code name}. */
-  private String value(int name, int offset, int length) {
-    if (name < 0 || name >= FIRST_UNSHARED_VALUE) return latin1(offset, length);
-    String last = shared.lastValues[name];
-    if (last != null && equalsLine(last, offset, length)) return last;
-    String v = latin1(offset, length);
-    shared.lastValues[name] = v;
-    return v;
-  }
-
-  /** One of {@code candidates} if its bytes are line[offset, offset + length), else a new string. */
-  private String known(String[] candidates, int offset, int length) {
-    for (String c : candidates) {
-      if (equalsLine(c, offset, length)) return c;
-    }
-    return latin1(offset, length);
-  }
-
-  /** Whether {@code s} is the ISO-8859-1 decoding of line[offset, offset + length). */
-  private boolean equalsLine(String s, int offset, int length) {
-    if (s.length() != length) return false;
-    for (int i = 0; i < length; i++) {
-      if (s.charAt(i) != (char) (line[offset + i] & 0xff)) return false;
-    }
-    return true;
   }
 
   private static boolean isDigit(byte b) {

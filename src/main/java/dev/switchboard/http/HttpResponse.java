@@ -36,6 +36,7 @@ public final class HttpResponse {
     return new Builder(code);
   }
 
+  /** The status code. */
   public int status() {
     return status;
   }
@@ -154,6 +155,7 @@ public final class HttpResponse {
       return this;
     }
 
+    /** The response; refuses a body on a status that has none (1xx, 204, 304). */
     public HttpResponse build() {
       HttpResponse response = new HttpResponse(status, HttpHeaders.of(namesAndValues), body);
       // RFC 9110 §15.2, §15.3.5: 1xx and 204 never have content.

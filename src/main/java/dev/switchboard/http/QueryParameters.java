@@ -79,6 +79,7 @@ public final class QueryParameters {
     return out;
   }
 
+  /** Whether {@code name} occurs at all, even with an empty value. */
   public boolean has(String name) {
     return names.contains(name);
   }

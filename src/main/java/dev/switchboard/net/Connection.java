@@ -5,6 +5,7 @@ import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpRequestParser;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.HttpResponseWriter;
+import dev.switchboard.net.OutboundQueue.AfterDrain;
 import dev.switchboard.websocket.CloseCodes;
 import dev.switchboard.websocket.WebSocketFrameDecoder;
 import dev.switchboard.websocket.WebSocketFrameEncoder;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,25 +26,67 @@ import java.util.logging.Logger;
  *
  * <p>Threading: everything that reads, parses, changes {@link #mode} or touches the selection
  * key runs on the owning {@link IoLoop}'s thread. Writers ({@link #sendHttpResponse}, the
- * {@link WebSocketConnection} methods) may be called from any thread: they append to the
- * outbound queue (guarded by this) and ask the loop to flush, so everything queued between two
- * flushes leaves in one gathering write.
+ * {@link WebSocketConnection} methods) may be called from any thread: they hand their bytes to
+ * the connection's {@link OutboundQueue}, which owns the write path (queueing for the loop,
+ * write-through, coalescing, the slow-consumer limit). The queue calls back on the loop thread
+ * ({@link OutboundQueue.Owner}) when the socket is full, when it has drained, or to close.
  *
- * <p>Write-through: on a plain (non-TLS) WebSocket whose queue is empty and which no thread is
- * writing, the writer's own thread hands the frame to the kernel with one non-blocking write,
- * instead of waking the loop to do it — on a busy server that handoff (a selector wake-up and a
- * context switch) cost more than the write (BENCHMARKS.md, "every message crosses threads").
- * Only what the socket does not take is queued for the loop. One thread at a time writes
- * ({@code writing}), so frames keep their order.
+ * <p>Its {@link Mode} changes only in {@link #moveTo}, which checks the transition and does what
+ * entering the mode needs (the deadline, read interest, the state the mode uses):
+ * <pre>
+ *   from                       to               why
+ *   NEW                        HTTP_IDLE        registered with the loop
+ *   HTTP_IDLE                  HTTP_RECEIVING   the first bytes of a request (they now have a deadline)
+ *   HTTP_IDLE, HTTP_RECEIVING  HTTP_DISPATCHED  a whole request, handed to the handler
+ *   HTTP_IDLE, HTTP_RECEIVING  CLOSING          a bad (400…) or slow (408) request: answered, then shut
+ *   HTTP_DISPATCHED            HTTP_IDLE        its keep-alive response is written: the next request
+ *   HTTP_DISPATCHED            WEBSOCKET        upgraded: the 101 is queued, frames follow
+ *   HTTP_DISPATCHED            CLOSING          no keep-alive and its response written; closed mid-upgrade
+ *   WEBSOCKET                  CLOSING          our close frame is queued (ours, or the echo of the peer's)
+ *   CLOSING                    CLOSING          output shut after the last bytes: the close timer restarts
+ *   any                        CLOSED           {@link #closeNow}, the one place a connection ends
+ * </pre>
+ * Deadlines on entry: HTTP_IDLE keep-alive, HTTP_RECEIVING request, CLOSING close, the others
+ * none (a dispatched request is held as long as the application wants — long-polling; a
+ * WebSocket's liveness is Engine.IO's heartbeat).
  */
-final class Connection implements WebSocketConnection {
+final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  enum Mode { HTTP_READING, HTTP_DISPATCHED, WEBSOCKET, CLOSING, CLOSED }
+  /** What the connection's bytes mean right now; the class comment tables the transitions. */
+  enum Mode {
+    /** Accepted, not yet registered with its loop. */
+    NEW,
+    /** HTTP, between requests: no byte of the next one yet. */
+    HTTP_IDLE,
+    /** HTTP, part of a request has arrived. */
+    HTTP_RECEIVING,
+    /** A whole request is with the handler; bytes that follow are kept for later. */
+    HTTP_DISPATCHED,
+    /** WebSocket frames. */
+    WEBSOCKET,
+    /** Ending: our last bytes are queued or sent; input is read and dropped until the peer's FIN. */
+    CLOSING,
+    /** Closed. */
+    CLOSED;
 
-  /** What to do once the outbound queue is empty. */
-  private enum AfterDrain { NONE, RESUME_HTTP, SHUTDOWN_OUTPUT }
+    boolean canMoveTo(Mode next) {
+      if (next == CLOSED) return this != CLOSED;
+      return switch (this) {
+        case NEW -> next == HTTP_IDLE;
+        case HTTP_IDLE -> next == HTTP_RECEIVING || next == HTTP_DISPATCHED || next == CLOSING;
+        case HTTP_RECEIVING -> next == HTTP_DISPATCHED || next == CLOSING;
+        case HTTP_DISPATCHED -> next == HTTP_IDLE || next == WEBSOCKET || next == CLOSING;
+        case WEBSOCKET, CLOSING -> next == CLOSING;
+        case CLOSED -> false;
+      };
+    }
+
+    boolean readsHttp() {
+      return this == HTTP_IDLE || this == HTTP_RECEIVING;
+    }
+  }
 
   private final NetServer server;
   private final IoLoop loop;
@@ -55,7 +97,7 @@ final class Connection implements WebSocketConnection {
   private SelectionKey key;
 
   // --- Only accessed by the loop thread. ---
-  private Mode mode = Mode.HTTP_READING;
+  private Mode mode = Mode.NEW;
   /**
    * The HTTP parser, until the 101: a WebSocket never parses HTTP again, and the parser with its
    * line buffer (about 400 bytes) was a sixth of an idle connection's heap (BENCHMARKS.md,
@@ -65,29 +107,19 @@ final class Connection implements WebSocketConnection {
   /** Bytes read but not yet parsed: the next pipelined request, or frames glued to an upgrade. */
   private byte[] pending;
   private HttpExchange exchange;
-  private boolean requestInProgress;
   /** The head of the request whose body is arriving, once announced to the handler. */
   private HttpRequest announcedHead;
   /** Nanos at which {@link #onTimeout} fires; 0 = none. */
   private long deadline;
   private WebSocketFrameDecoder decoder;
   private boolean closeNotified;
-  private boolean closeFrameSent;
 
   // --- Set before the loop switches mode; read on the loop and handler threads. ---
   private volatile WebSocketHandler wsHandler;
   private volatile Executor wsExecutor;
 
-  // --- Guarded by this. ---
-  private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
-  private long outBytes;
-  private boolean flushScheduled;
-  /** A thread (the loop's flush or a write-through) is inside a channel write. */
-  private boolean writing;
-  private boolean outputClosed;
-  private AfterDrain afterDrain = AfterDrain.NONE;
-
-  private final Runnable flushTask = this::flush;
+  /** Every byte this connection writes goes through it. Any thread. */
+  private final OutboundQueue queue;
 
   Connection(NetServer server, IoLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -95,7 +127,7 @@ final class Connection implements WebSocketConnection {
     this.channel = channel;
     this.remote = remote;
     this.parser = new HttpRequestParser(server.options().httpLimits(), loop.sharedStrings);
-    javax.net.ssl.SSLContext ssl = server.options().sslContext();
+    javax.net.ssl.SSLContext ssl = server.options().sslContext().orElse(null);
     if (ssl != null) {
       javax.net.ssl.SSLEngine engine = ssl.createSSLEngine(remote.getHostString(), remote.getPort());
       engine.setUseClientMode(false);
@@ -103,6 +135,7 @@ final class Connection implements WebSocketConnection {
     } else {
       this.tls = null;
     }
+    this.queue = new OutboundQueue(this, tls != null ? tls : OutboundChannel.plain(channel));
   }
 
   /** Whether this connection is TLS (for {@code handshake.secure}). */
@@ -114,7 +147,7 @@ final class Connection implements WebSocketConnection {
   void register() throws IOException {
     key = channel.register(loop.selector, SelectionKey.OP_READ, this);
     loop.add(this);
-    deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
+    moveTo(Mode.HTTP_IDLE);
   }
 
   @Override
@@ -139,7 +172,7 @@ final class Connection implements WebSocketConnection {
       }
       if (tls.hasPendingOutput()) setWriteInterest(true);
       // The handshake may have just finished: send what waited for it.
-      if (!tls.isHandshaking()) scheduleFlushIfQueued();
+      if (!tls.isHandshaking()) queue.flushIfQueued();
       if (!buf.hasRemaining()) return;
     } else {
       buf = loop.readBuffer;
@@ -159,10 +192,11 @@ final class Connection implements WebSocketConnection {
       buf.flip();
     }
     switch (mode) {
-      case HTTP_READING -> processHttp(buf);
+      case HTTP_IDLE, HTTP_RECEIVING -> processHttp(buf);
       case HTTP_DISPATCHED -> stash(buf);
       case WEBSOCKET -> feedWebSocket(buf);
-      case CLOSING, CLOSED -> { } // draining until the peer closes; RFC 6455 §5.5.1: ignore data after close
+      // Draining until the peer closes; RFC 6455 §5.5.1: ignore data after close.
+      case NEW, CLOSING, CLOSED -> { }
     }
   }
 
@@ -187,21 +221,30 @@ final class Connection implements WebSocketConnection {
       pending = null;
       buf = joined;
     }
-    while (mode == Mode.HTTP_READING && buf.hasRemaining()) {
-      HttpRequest request;
+    while (mode.readsHttp() && buf.hasRemaining()) {
+      HttpRequestParser.Result result;
       try {
-        request = parser.feed(buf);
+        result = parser.feed(buf);
       } catch (HttpParseException e) {
         rejectHttp(e);
         return;
       }
-      if (parser.takeExpectContinue()) enqueue(ByteBuffer.wrap(CONTINUE), null);
-      if (request == null) {
-        HttpRequest head = parser.takeHead();
-        if (head != null) {
-          announcedHead = head;
-          server.headReceived(this, head);
+      // A switch expression, so the compiler checks that no outcome of the parser is forgotten.
+      boolean complete = switch (result.kind()) {
+        case NEED_MORE -> false;
+        case HEAD -> {
+          // RFC 9110 §10.1.1: the client waits for this interim answer before sending the body.
+          if (result.expectContinue()) queue.add(ByteBuffer.wrap(CONTINUE));
+          announcedHead = result.head();
+          server.headReceived(this, announcedHead);
+          yield false;
         }
+        case REQUEST -> true;
+      };
+      if (!complete) {
+        // All of buf is consumed and a request has begun: its bytes now have a deadline (RFC 9110
+        // §15.5.9 408; defeats slowloris), set once so that trickling bytes cannot extend it.
+        if (mode == Mode.HTTP_IDLE) moveTo(Mode.HTTP_RECEIVING);
         break;
       }
       announcedHead = null;
@@ -209,25 +252,12 @@ final class Connection implements WebSocketConnection {
         pending = new byte[buf.remaining()];
         buf.get(pending);
       }
-      dispatch(request);
-    }
-    if (mode == Mode.HTTP_READING) {
-      if (parser.hasPartialRequest()) {
-        if (!requestInProgress) {
-          requestInProgress = true;
-          deadline = loop.now() + server.options().requestTimeout().toNanos();
-        }
-      } else {
-        requestInProgress = false;
-        deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
-      }
+      dispatch(result.request());
     }
   }
 
   private void dispatch(HttpRequest request) {
-    mode = Mode.HTTP_DISPATCHED;
-    requestInProgress = false;
-    deadline = 0; // the application decides how long a request is held (long-polling)
+    moveTo(Mode.HTTP_DISPATCHED);
     HttpExchange ex = new HttpExchange(request, this);
     exchange = ex;
     server.dispatch(ex);
@@ -246,23 +276,19 @@ final class Connection implements WebSocketConnection {
         .header("Content-Type", "text/plain; charset=UTF-8")
         .body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8))
         .build();
-    mode = Mode.HTTP_DISPATCHED; // no more parsing on this connection
-    pending = null;
-    enqueue(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
+    // RFC 9112 §9.6: after an error the framing of what follows is unknown; answer and close.
+    queue.add(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
+    moveTo(Mode.CLOSING);
   }
 
   /** Loop thread: the response has been written in full; parse the next request, if any. */
   private void resumeHttp() {
     if (mode != Mode.HTTP_DISPATCHED) return;
-    exchange = null;
-    mode = Mode.HTTP_READING;
-    setReadInterest(true);
+    moveTo(Mode.HTTP_IDLE);
     if (pending != null) {
       byte[] p = pending;
       pending = null;
       processHttp(ByteBuffer.wrap(p));
-    } else {
-      deadline = loop.now() + server.options().keepAliveTimeout().toNanos();
     }
   }
 
@@ -294,7 +320,7 @@ final class Connection implements WebSocketConnection {
     public void onPing(byte[] payload) {
       // RFC 6455 §5.5.2: answer with a pong carrying the same payload. A peer that floods pings
       // but does not read our pongs hits maxOutboundBytes like any slow consumer (hostile B59).
-      enqueue(WebSocketFrameEncoder.pong(payload), null);
+      queue.add(WebSocketFrameEncoder.pong(payload));
     }
 
     @Override
@@ -313,13 +339,9 @@ final class Connection implements WebSocketConnection {
 
   /** Loop thread: sends our close frame once, then shuts output and waits for the peer's FIN. */
   private void startClose(int code, String reason) {
-    if (mode == Mode.CLOSED) return;
-    if (!closeFrameSent) {
-      closeFrameSent = true;
-      enqueue(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
-    }
-    mode = Mode.CLOSING;
-    deadline = loop.now() + server.options().closeTimeout().toNanos();
+    if (mode == Mode.CLOSING || mode == Mode.CLOSED) return; // the close frame is on its way
+    queue.add(WebSocketFrameEncoder.close(code, reason), AfterDrain.SHUTDOWN_OUTPUT);
+    moveTo(Mode.CLOSING);
     notifyClose(code, reason);
   }
 
@@ -334,15 +356,11 @@ final class Connection implements WebSocketConnection {
   WebSocketConnection upgrade(byte[] response101, WebSocketHandler handler, Executor executor) {
     wsHandler = handler;
     wsExecutor = executor;
-    enqueue(ByteBuffer.wrap(response101), null);
+    queue.startWebSocket();
+    queue.add(ByteBuffer.wrap(response101));
     loop.execute(() -> {
       if (mode != Mode.HTTP_DISPATCHED) return; // closed meanwhile; onClose already queued
-      mode = Mode.WEBSOCKET;
-      exchange = null;
-      parser = null; // processHttp runs in HTTP_READING only, and this mode never returns to it
-      deadline = 0; // Engine.IO's heartbeat owns liveness from here on
-      decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
-      setReadInterest(true);
+      moveTo(Mode.WEBSOCKET);
       if (pending != null) {
         ByteBuffer glued = ByteBuffer.wrap(pending);
         pending = null;
@@ -354,43 +372,22 @@ final class Connection implements WebSocketConnection {
 
   @Override
   public void sendText(String text) {
-    enqueue(WebSocketFrameEncoder.text(text), null);
+    queue.add(WebSocketFrameEncoder.text(text));
   }
 
   @Override
   public void sendTextUtf8(byte[] utf8) {
-    enqueue(WebSocketFrameEncoder.textUtf8(utf8), null);
+    queue.add(WebSocketFrameEncoder.textUtf8(utf8));
   }
 
   @Override
   public void sendBinary(byte[] data) {
-    enqueue(WebSocketFrameEncoder.binary(data), null);
+    queue.add(WebSocketFrameEncoder.binary(data));
   }
 
   @Override
   public void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce) {
-    if (!coalesce && frames.size() == 1) {
-      enqueue(frames.get(0).duplicate(), null);
-      return;
-    }
-    // A broadcast: writing through would cost one write per frame per connection; queued, the
-    // frames of the broadcasts that arrive before the loop comes round leave in one writev
-    // (BENCHMARKS.md: 0.19 writev per delivery with 10 broadcasts in flight, 1.00 written through).
-    boolean schedule;
-    boolean overflow;
-    synchronized (this) {
-      if (outputClosed) return;
-      for (ByteBuffer f : frames) {
-        ByteBuffer d = f.duplicate();
-        outQueue.add(d);
-        outBytes += d.remaining();
-      }
-      overflow = outBytes > server.options().maxOutboundBytes();
-      schedule = !flushScheduled;
-      flushScheduled = true;
-    }
-    if (overflow) loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
-    else if (schedule) loop.execute(flushTask);
+    queue.addFrames(frames, coalesce);
   }
 
   @Override
@@ -406,168 +403,54 @@ final class Connection implements WebSocketConnection {
   }
 
   @Override
-  public synchronized long queuedBytes() {
-    return outBytes;
+  public long queuedBytes() {
+    return queue.queuedBytes();
   }
 
   // ------------------------------------------------------------------ writing
 
   /** Any thread: an HTTP response for the outstanding exchange. */
   void sendHttpResponse(HttpResponse response, boolean keepAlive, boolean headOnly) {
-    enqueue(headOnly ? ByteBuffer.wrap(HttpResponseWriter.encodeHead(response, keepAlive))
+    queue.add(headOnly ? ByteBuffer.wrap(HttpResponseWriter.encodeHead(response, keepAlive))
         : HttpResponseWriter.encode(response, keepAlive),
         keepAlive ? AfterDrain.RESUME_HTTP : AfterDrain.SHUTDOWN_OUTPUT);
   }
 
-  private void enqueue(ByteBuffer buf, AfterDrain after) {
-    boolean schedule;
-    boolean overflow = false;
-    synchronized (this) {
-      if (outputClosed) return;
-      if (after == null && tls == null && wsHandler != null && !writing && !flushScheduled && outQueue.isEmpty()
-          && afterDrain == AfterDrain.NONE) {
-        writing = true;
-        schedule = false;
-      } else {
-        outQueue.add(buf);
-        outBytes += buf.remaining();
-        if (after != null) {
-          afterDrain = after;
-          if (after == AfterDrain.SHUTDOWN_OUTPUT) outputClosed = true;
-        }
-        if (wsHandler != null && outBytes > server.options().maxOutboundBytes()) overflow = true;
-        schedule = !flushScheduled;
-        flushScheduled = true;
-        buf = null;
-      }
-    }
-    if (buf != null) {
-      writeThrough(buf);
-    } else if (overflow) {
-      loop.execute(() -> closeNow(CloseCause.SLOW_CONSUMER));
-    } else if (schedule) {
-      loop.execute(flushTask);
-    }
-  }
-
-  /** Any thread, holding the {@code writing} turn: one non-blocking write, the rest to the loop. */
-  private void writeThrough(ByteBuffer buf) {
-    boolean failed = false;
-    try {
-      channel.write(buf);
-    } catch (IOException e) { // reset, or closed by the loop meanwhile
-      failed = true;
-    }
-    boolean schedule;
-    synchronized (this) {
-      writing = false;
-      if (!failed && buf.hasRemaining() && !outputClosed) {
-        outQueue.addFirst(buf); // the kernel buffer is full: the loop resumes on OP_WRITE
-        outBytes += buf.remaining();
-      }
-      schedule = !outQueue.isEmpty() && !flushScheduled;
-      if (schedule) flushScheduled = true;
-    }
-    if (failed) loop.execute(() -> closeNow(CloseCause.ERROR));
-    else if (schedule) loop.execute(flushTask);
-  }
-
+  /** Loop thread: the socket can take bytes again. */
   void onWritable() {
-    flush();
-  }
-
-  private void scheduleFlushIfQueued() {
-    boolean queued;
-    synchronized (this) {
-      queued = !outQueue.isEmpty();
-    }
-    if (queued) flush();
-  }
-
-  /** Loop thread: writes as much of the queue as the socket takes, many buffers per call. */
-  private void flush() {
-    if (mode == Mode.CLOSED) return;
-    if (tls != null) {
-      try {
-        if (!tls.flushNet()) {
-          setWriteInterest(true);
-          return;
-        }
-      } catch (IOException e) {
-        closeNow(CloseCause.ERROR);
-        return;
-      }
-    }
-    ByteBuffer[] batch = loop.gatherBuffers;
-    for (int round = 0; round < 16; round++) {
-      int count = 0;
-      synchronized (this) {
-        flushScheduled = false;
-        // A write-through is in progress: it reschedules us when it ends, if anything is queued.
-        if (writing) return;
-        for (ByteBuffer b : outQueue) {
-          batch[count++] = b;
-          if (count == batch.length) break;
-        }
-        if (count > 0) writing = true;
-      }
-      if (count == 0) {
-        onDrained();
-        return;
-      }
-      long written;
-      try {
-        // One buffer goes out with write(2), not a one-element writev(2): the JDK skips its iovec
-        // setup and the kernel its iovec import (one broadcast delivery is usually one buffer).
-        written = tls != null ? tls.write(batch, 0, count)
-            : count == 1 ? channel.write(batch[0]) : channel.write(batch, 0, count);
-      } catch (IOException e) {
-        java.util.Arrays.fill(batch, 0, count, null);
-        synchronized (this) {
-          writing = false;
-        }
-        closeNow(CloseCause.ERROR);
-        return;
-      }
-      boolean socketFull = tls != null ? tls.hasPendingOutput() : batch[count - 1].hasRemaining();
-      if (tls != null && written == 0 && !socketFull) {
-        // Handshake still running: the queue waits; the read that finishes it flushes.
-        java.util.Arrays.fill(batch, 0, count, null);
-        synchronized (this) {
-          writing = false;
-        }
-        return;
-      }
-      java.util.Arrays.fill(batch, 0, count, null);
-      synchronized (this) {
-        writing = false;
-        outBytes -= written;
-        while (!outQueue.isEmpty() && !outQueue.peekFirst().hasRemaining()) outQueue.pollFirst();
-      }
-      if (socketFull) {
-        setWriteInterest(true); // the kernel buffer is full: resume on OP_WRITE
-        return;
-      }
-    }
-    setWriteInterest(true); // a very long queue: let other connections have a turn first
+    queue.flush();
   }
 
   /** Loop thread, at shutdown: one last attempt to write what is queued (a close frame, say). */
   void flushBeforeShutdown() {
-    if (mode != Mode.CLOSED) flush();
+    if (mode != Mode.CLOSED) queue.flush();
   }
 
-  private void onDrained() {
-    setWriteInterest(false);
-    AfterDrain action;
-    synchronized (this) {
-      action = afterDrain;
-      afterDrain = AfterDrain.NONE;
-    }
+  // ------------------------------------------------------------------ OutboundQueue.Owner
+
+  /** Any thread: runs {@code task} on this connection's loop. */
+  @Override
+  public void execute(Runnable task) {
+    loop.execute(task);
+  }
+
+  @Override
+  public long maxOutboundBytes() {
+    return server.options().maxOutboundBytes();
+  }
+
+  @Override
+  public ByteBuffer[] gatherBuffers() {
+    return loop.gatherBuffers;
+  }
+
+  /** Loop thread: what the last bytes asked for, now that they are written. */
+  @Override
+  public void onDrained(AfterDrain action) {
     switch (action) {
       case RESUME_HTTP -> resumeHttp();
       case SHUTDOWN_OUTPUT -> shutdownOutput();
-      case NONE -> { }
+      case NOTHING -> { }
     }
   }
 
@@ -585,15 +468,7 @@ final class Connection implements WebSocketConnection {
       closeNow(CloseCause.ERROR);
       return;
     }
-    if (mode != Mode.CLOSING) {
-      HttpExchange ex = exchange;
-      exchange = null;
-      if (ex != null) ex.abort();
-      mode = Mode.CLOSING;
-    }
-    pending = null;
-    setReadInterest(true);
-    deadline = loop.now() + server.options().closeTimeout().toNanos();
+    moveTo(Mode.CLOSING);
   }
 
   // ------------------------------------------------------------------ timeouts and closing
@@ -603,32 +478,26 @@ final class Connection implements WebSocketConnection {
   }
 
   void onTimeout() {
-    if (mode == Mode.HTTP_READING && requestInProgress) {
+    if (mode == Mode.HTTP_RECEIVING) {
       abandonAnnouncedHead();
       // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile A17, A31, A32).
       HttpResponse r = HttpResponse.status(408)
           .header("Content-Type", "text/plain; charset=UTF-8")
           .body("Request timeout\n".getBytes(StandardCharsets.UTF_8))
           .build();
-      mode = Mode.HTTP_DISPATCHED;
-      deadline = 0;
-      enqueue(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
-      deadline = loop.now() + server.options().closeTimeout().toNanos();
+      queue.add(HttpResponseWriter.encode(r, false), AfterDrain.SHUTDOWN_OUTPUT);
+      moveTo(Mode.CLOSING);
       return;
     }
     closeNow(CloseCause.TIMEOUT);
   }
 
   /** Loop thread: the one place a connection ends. Idempotent. */
-  void closeNow(CloseCause cause) {
+  @Override
+  public void closeNow(CloseCause cause) {
     if (mode == Mode.CLOSED) return;
-    mode = Mode.CLOSED;
-    deadline = 0;
-    synchronized (this) {
-      outputClosed = true;
-      outQueue.clear();
-      outBytes = 0;
-    }
+    moveTo(Mode.CLOSED);
+    queue.close();
     if (key != null) key.cancel();
     try {
       channel.close();
@@ -645,13 +514,54 @@ final class Connection implements WebSocketConnection {
     notifyClose(CloseCodes.ABNORMAL, cause.description);
   }
 
+  /**
+   * Loop thread: the one place the mode changes. Checks the transition (the table in the class
+   * comment) and does what entering {@code next} needs.
+   */
+  private void moveTo(Mode next) {
+    if (!mode.canMoveTo(next)) throw new IllegalStateException("connection " + mode + " -> " + next);
+    mode = next;
+    switch (next) {
+      case HTTP_IDLE -> {
+        exchange = null;
+        setReadInterest(true);
+        deadline = deadlineIn(server.options().keepAliveTimeout());
+      }
+      case HTTP_RECEIVING -> deadline = deadlineIn(server.options().requestTimeout());
+      case HTTP_DISPATCHED -> deadline = 0; // the application decides how long a request is held
+      case WEBSOCKET -> {
+        exchange = null;
+        parser = null; // a WebSocket never parses HTTP again
+        deadline = 0; // Engine.IO's heartbeat owns liveness from here on
+        decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
+        setReadInterest(true);
+      }
+      case CLOSING -> {
+        // An exchange still outstanding will never be answered (its abort listener runs).
+        HttpExchange ex = exchange;
+        exchange = null;
+        if (ex != null) ex.abort();
+        pending = null; // nothing more is parsed
+        setReadInterest(true); // to see the peer's FIN
+        deadline = deadlineIn(server.options().closeTimeout());
+      }
+      case CLOSED -> deadline = 0;
+      case NEW -> { }
+    }
+  }
+
+  private long deadlineIn(java.time.Duration d) {
+    return loop.now() + d.toNanos();
+  }
+
   private void setReadInterest(boolean on) {
     if (key == null || !key.isValid()) return;
     int ops = key.interestOps();
     key.interestOps(on ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ);
   }
 
-  private void setWriteInterest(boolean on) {
+  @Override
+  public void setWriteInterest(boolean on) {
     if (key == null || !key.isValid()) return;
     int ops = key.interestOps();
     int next = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;

@@ -27,6 +27,7 @@ public final class HttpExchange {
     this.connection = connection;
   }
 
+  /** The request, body included. */
   public HttpRequest request() {
     return request;
   }
@@ -36,6 +37,7 @@ public final class HttpExchange {
     return connection;
   }
 
+  /** The client's address (the TCP peer: a proxy's, behind one). */
   public InetSocketAddress remoteAddress() {
     return connection.remoteAddress();
   }

@@ -28,6 +28,7 @@ public final class HttpRouter implements HttpHandler {
   private final List<Route> routes = new ArrayList<>();
   private final Executor workers;
 
+  /** A router with no routes yet; ordinary routes run on {@code workers}. */
   public HttpRouter(Executor workers) {
     this.workers = workers;
   }

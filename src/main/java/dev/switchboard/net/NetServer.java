@@ -23,6 +23,16 @@ import java.util.logging.Logger;
  * no thread per connection. Requests are parsed on the loops and handed to {@code handler} on
  * the worker executor.
  *
+ * <pre>{@code
+ * HttpRouter router = new HttpRouter(workers)
+ *     .exact("/hello", ex -> ex.respond(HttpResponse.status(200).body("hi".getBytes(UTF_8)).build()));
+ * try (NetServer server = new NetServer(NetOptions.builder().host("127.0.0.1").build(), router,
+ *     workers, scheduler).start()) {
+ *   System.out.println("listening on " + server.port());
+ *   ...
+ * }
+ * }</pre>
+ *
  * <p>Threading: {@link #start} and {@link #close} from one controlling thread; the rest is
  * internal to the loops.
  */
@@ -40,6 +50,11 @@ public final class NetServer implements AutoCloseable {
   private ServerSocketChannel serverChannel;
   private volatile boolean closed;
 
+  /**
+   * A server not yet listening: {@link #start} binds. {@code handler} gets every request on the I/O
+   * thread that parsed it (an {@link HttpRouter} hands them to {@code workers}); {@code scheduler}
+   * is the clock of the connections' timeouts.
+   */
   public NetServer(NetOptions options, HttpHandler handler, Executor workers, Scheduler scheduler) {
     this.options = options;
     this.handler = handler;
@@ -85,6 +100,7 @@ public final class NetServer implements AutoCloseable {
     return serverChannel.socket().getLocalPort();
   }
 
+  /** The bound address and port. */
   public InetSocketAddress localAddress() {
     try {
       return (InetSocketAddress) serverChannel.getLocalAddress();
@@ -130,8 +146,8 @@ public final class NetServer implements AutoCloseable {
 
   /** Per-address connection cap (hostile-inputs A31): refused connections are closed at once. */
   private boolean admit(InetSocketAddress remote) {
-    int max = options.maxConnectionsPerAddress();
-    if (max <= 0) return true;
+    if (options.maxConnectionsPerAddress().isEmpty()) return true;
+    int max = options.maxConnectionsPerAddress().getAsInt();
     AtomicInteger n = perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger());
     if (n.incrementAndGet() > max) {
       release(remote);
@@ -141,7 +157,7 @@ public final class NetServer implements AutoCloseable {
   }
 
   private void release(InetSocketAddress remote) {
-    if (options.maxConnectionsPerAddress() <= 0) return;
+    if (options.maxConnectionsPerAddress().isEmpty()) return;
     perAddress.computeIfPresent(remote.getAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 

@@ -14,10 +14,14 @@ import javax.net.ssl.SSLException;
  * ciphertext from the socket and gets plaintext back; plaintext to send is encrypted into records
  * and written. The handshake advances as a side effect of reads and writes.
  *
+ * <p>As the {@link OutboundChannel} of its connection's {@link OutboundQueue}: no write-through
+ * (the engine is the loop's), ciphertext the socket did not take is held and written first, and a
+ * write that takes nothing while holding nothing means the handshake has not finished.
+ *
  * <p>Threading: only the owning I/O loop's thread. Handshake tasks (key agreement, a millisecond or
  * two of CPU) run inline: they are computation, not blocking I/O.
  */
-final class TlsChannel {
+final class TlsChannel implements OutboundChannel {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final SSLEngine engine;
@@ -29,6 +33,8 @@ final class TlsChannel {
   /** Decrypted bytes handed to the caller. */
   private ByteBuffer appIn;
   private boolean inboundClosed;
+  /** {@link #write(ByteBuffer)}'s one-buffer array, so that it allocates nothing. */
+  private final ByteBuffer[] single = new ByteBuffer[1];
 
   TlsChannel(SSLEngine engine, SocketChannel channel) {
     this.engine = engine;
@@ -89,11 +95,23 @@ final class TlsChannel {
     return inboundClosed;
   }
 
+  /** Encrypts as much of {@code src} as the socket takes; see {@link #write(ByteBuffer[], int, int)}. */
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    single[0] = src;
+    try {
+      return (int) write(single, 0, 1);
+    } finally {
+      single[0] = null;
+    }
+  }
+
   /**
    * Encrypts as much of {@code srcs} as the socket takes. Returns the plaintext bytes consumed;
    * 0 while the handshake is not finished or while earlier ciphertext is still waiting.
    */
-  long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     if (!flushNet()) return 0;
     long consumed = 0;
     while (true) {
@@ -110,6 +128,27 @@ final class TlsChannel {
       if (!flushNet()) return consumed;
       if (r.bytesConsumed() == 0 || r.getStatus() == SSLEngineResult.Status.CLOSED) return consumed;
     }
+  }
+
+  @Override
+  public boolean allowsWriteThrough() {
+    return false;
+  }
+
+  @Override
+  public boolean writeHeld() throws IOException {
+    return flushNet();
+  }
+
+  /**
+   * Ciphertext left over means the socket is full. Otherwise a write that consumed nothing met an
+   * engine that takes no data yet (the handshake): becoming writable would not help, the read
+   * that finishes the handshake flushes. Else go on with what is left.
+   */
+  @Override
+  public Progress progress(long written, ByteBuffer last) {
+    if (hasPendingOutput()) return Progress.FULL;
+    return written == 0 ? Progress.NOT_READY : Progress.CONTINUE;
   }
 
   /** Writes waiting ciphertext; true when none is left. */

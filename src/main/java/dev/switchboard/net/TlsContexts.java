@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 public final class TlsContexts {
   private TlsContexts() {}
 
+  /** A context from a PKCS#12 store holding the key and its certificate chain. */
   public static SSLContext fromPkcs12(Path store, char[] password) throws IOException, GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
@@ -33,6 +34,10 @@ public final class TlsContexts {
     return context(ks, password);
   }
 
+  /**
+   * A context from a PEM certificate chain and an unencrypted PKCS#8 PEM key (RSA, EC or
+   * Ed25519); the error for any other key format says how to convert it, without echoing it.
+   */
   public static SSLContext fromPem(Path certificateChain, Path privateKey) throws IOException, GeneralSecurityException {
     Collection<? extends Certificate> chain;
     try (InputStream in = Files.newInputStream(certificateChain)) {

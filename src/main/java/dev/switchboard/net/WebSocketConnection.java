@@ -23,6 +23,7 @@ public interface WebSocketConnection {
   /** Drops the connection at once without a close handshake. */
   void abort();
 
+  /** The peer's address. */
   InetSocketAddress remoteAddress();
 
   /** Bytes queued and not yet written; a measure of how far behind the peer is. */

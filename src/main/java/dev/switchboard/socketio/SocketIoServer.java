@@ -213,7 +213,7 @@ public final class SocketIoServer implements AutoCloseable {
 
   /** Starts listening on {@code port} (0 picks a free one) of the configured host. */
   public SocketIoServer listen(int port) throws IOException {
-    return listen(options.net().withPort(port));
+    return listen(options.net().toBuilder().port(port).build());
   }
 
   public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {

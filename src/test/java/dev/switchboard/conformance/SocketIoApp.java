@@ -39,7 +39,7 @@ final class SocketIoApp implements TestApps.Running {
     SocketIoOptions options = SocketIoOptions.DEFAULTS
         .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)))
         .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.DEFAULTS.withHost("127.0.0.1"));
+        .withNet(NetOptions.builder().host("127.0.0.1").build());
     if (recovery) options = options.withRecovery(new SocketIoOptions.Recovery(Duration.ofMinutes(1), true));
     SocketIoServer io = new SocketIoServer(options);
     io.onConnection(socket -> {

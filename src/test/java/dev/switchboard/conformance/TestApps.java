@@ -49,7 +49,7 @@ final class TestApps {
     }
 
     private static EngineIoHost startHost(int port) throws Exception {
-      return EngineIoHost.start(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(port),
+      return EngineIoHost.start(NetOptions.builder().host("127.0.0.1").port(port).build(),
           EngineIoOptions.DEFAULTS.withPath("/engine.io/").withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
           new EchoApplication(), null, null);
     }

@@ -21,7 +21,7 @@ class EngineIoCorsTest {
   void start() throws Exception {
     server = new EngineIoTestServer(EngineIoOptions.DEFAULTS.withPath(EngineIoTestServer.PATH)
         .withCors(Set.of(GOOD), false).withMaxSessions(3),
-        NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0));
+        NetOptions.builder().host("127.0.0.1").port(0).build());
   }
 
   @AfterEach

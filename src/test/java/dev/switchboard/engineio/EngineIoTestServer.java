@@ -18,7 +18,7 @@ final class EngineIoTestServer implements AutoCloseable {
 
   EngineIoTestServer() throws IOException {
     this(EngineIoOptions.DEFAULTS.withPath(PATH).withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
-        NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0));
+        NetOptions.builder().host("127.0.0.1").port(0).build());
   }
 
   EngineIoTestServer(EngineIoOptions options, NetOptions net) throws IOException {

@@ -234,7 +234,7 @@ class EngineIoWebSocketTest {
     // hostile-inputs C73 (fake clock; default heartbeat so only the upgrade timer can fire)
     try (EngineIoTestServer slow = new EngineIoTestServer(
         EngineIoOptions.DEFAULTS.withPath(EngineIoTestServer.PATH).withUpgradeTimeout(Duration.ofMillis(100)),
-        dev.switchboard.net.NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0))) {
+        dev.switchboard.net.NetOptions.builder().host("127.0.0.1").port(0).build())) {
       String sid = slow.handshake();
       try (RawWebSocketClient ws = RawWebSocketClient.open(slow.port(), WS + "&sid=" + sid)) {
         ws.sendText("2probe");

@@ -40,7 +40,7 @@ class SlowConsumerTest {
       public void onClose(CloseReason reason, String description) { }
     });
     host = EngineIoHost.start(
-        NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0).withMaxOutboundBytes(1024 * 1024),
+        NetOptions.builder().host("127.0.0.1").port(0).maxOutboundBytes(1024 * 1024).build(),
         EngineIoOptions.DEFAULTS.withPath("/engine.io/"), app, null, null, new FakeScheduler());
   }
 

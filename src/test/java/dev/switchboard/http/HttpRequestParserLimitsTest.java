@@ -12,10 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.http.HttpRequestParser.Result;
+import dev.switchboard.http.HttpRequestParser.Result.Kind;
 import dev.switchboard.testing.Chunkings;
 import dev.switchboard.testing.Chunkings.Chunking;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +98,7 @@ final class HttpRequestParserLimitsTest {
         ByteBuffer buffer = ByteBuffer.wrap(wire, off, Math.min(piece, wire.length - off));
         int before = buffer.position();
         try {
-          assertNull(parser.feed(buffer));
+          assertNull(parser.feed(buffer).request());
         } catch (HttpParseException e) {
           error = e;
         }
@@ -131,7 +134,7 @@ final class HttpRequestParserLimitsTest {
       HttpParseException error = null;
       for (ByteBuffer buffer : chunking.buffers()) {
         try {
-          assertNull(parser.feed(buffer));
+          assertNull(parser.feed(buffer).request());
         } catch (HttpParseException e) {
           error = e;
         }
@@ -166,7 +169,7 @@ final class HttpRequestParserLimitsTest {
       HttpRequest result = null;
       for (int i = 1; i <= wire.length; i++) {
         buffer.limit(i);
-        result = parser.feed(buffer);
+        result = parser.feed(buffer).request();
       }
       return result;
     });
@@ -192,7 +195,7 @@ final class HttpRequestParserLimitsTest {
   void shortBodyStaysIncompleteAndPartial() throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
     ByteBuffer buffer = ByteBuffer.wrap(latin1("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"));
-    assertNull(parser.feed(buffer));
+    assertNull(parser.feed(buffer).request());
     assertFalse(buffer.hasRemaining());
     assertTrue(parser.hasPartialRequest());
     assertEquals(HttpRequestParser.State.BODY, parser.state());
@@ -206,7 +209,7 @@ final class HttpRequestParserLimitsTest {
     byte[] head = latin1("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
     ByteBuffer buffer = ByteBuffer.wrap(concat(head, extra));
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
-    HttpRequest request = parser.feed(buffer);
+    HttpRequest request = parser.feed(buffer).request();
     assertArrayEquals(latin1("aaaaaaaaaa"), request.body());
     assertEquals(extra.length - 10, buffer.remaining());
     HttpParseException e = assertThrows(HttpParseException.class, () -> parser.feed(buffer));
@@ -227,7 +230,7 @@ final class HttpRequestParserLimitsTest {
       HttpParseException error = null;
       for (ByteBuffer buffer : chunking.buffers()) {
         try {
-          assertNull(parser.feed(buffer));
+          assertNull(parser.feed(buffer).request());
         } catch (HttpParseException e) {
           error = e;
         }
@@ -286,12 +289,12 @@ final class HttpRequestParserLimitsTest {
     String second = "GET /two HTTP/1.1\r\nHost: a\r\n\r\n";
     ByteBuffer buffer = ByteBuffer.wrap(latin1(first + second));
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
-    assertEquals("/one", parser.feed(buffer).path());
+    assertEquals("/one", parser.feed(buffer).request().path());
     assertEquals(first.length(), buffer.position());
     assertFalse(parser.hasPartialRequest());
-    assertEquals("/two", parser.feed(buffer).path());
+    assertEquals("/two", parser.feed(buffer).request().path());
     assertFalse(buffer.hasRemaining());
-    assertNull(parser.feed(buffer));
+    assertNull(parser.feed(buffer).request());
   }
 
   // RFC 6455 §4.1: frames may follow the upgrade request at once; they are the caller's to decode.
@@ -301,7 +304,7 @@ final class HttpRequestParserLimitsTest {
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     byte[] frame = {(byte) 0x81, (byte) 0x85, 0x37, (byte) 0xfa, 0x21, 0x3d, 0x7f, (byte) 0x9f, 0x4d, 0x51, 0x58};
     ByteBuffer buffer = ByteBuffer.wrap(concat(latin1(upgrade), frame));
-    HttpRequest request = new HttpRequestParser(HttpLimits.DEFAULTS).feed(buffer);
+    HttpRequest request = new HttpRequestParser(HttpLimits.DEFAULTS).feed(buffer).request();
     assertEquals("websocket", request.header("Upgrade"));
     byte[] rest = new byte[buffer.remaining()];
     buffer.get(rest);
@@ -326,11 +329,11 @@ final class HttpRequestParserLimitsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("keepAliveRules")
   void followsKeepAliveRules(String name, String wire, boolean keepAlive) throws Exception {
-    HttpRequest request = new HttpRequestParser(HttpLimits.DEFAULTS).feed(ByteBuffer.wrap(latin1(wire)));
+    HttpRequest request = new HttpRequestParser(HttpLimits.DEFAULTS).feed(ByteBuffer.wrap(latin1(wire))).request();
     assertEquals(keepAlive, request.keepAlive());
   }
 
-  // ---- hasPartialRequest and takeExpectContinue ----------------------------------------------
+  // ---- hasPartialRequest, and the three kinds of feed result -------------------------------
 
   @Test
   void reportsPartialRequestFromTheFirstByteUntilComplete() throws Exception {
@@ -338,32 +341,75 @@ final class HttpRequestParserLimitsTest {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
     assertFalse(parser.hasPartialRequest());
     for (int i = 0; i < wire.length - 1; i++) {
-      assertNull(parser.feed(ByteBuffer.wrap(wire, i, 1)));
+      assertNull(parser.feed(ByteBuffer.wrap(wire, i, 1)).request());
       assertTrue(parser.hasPartialRequest(), "after byte " + i);
     }
-    assertNotNull(parser.feed(ByteBuffer.wrap(wire, wire.length - 1, 1)));
+    assertNotNull(parser.feed(ByteBuffer.wrap(wire, wire.length - 1, 1)).request());
     assertFalse(parser.hasPartialRequest());
+  }
+
+  @Test
+  void reportsTheHeadOnceWhenTheBodyIsStillToComeThenTheRequest() throws Exception {
+    HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
+    Result head = parser.feed(ByteBuffer.wrap(latin1("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe")));
+    assertEquals(Kind.HEAD, head.kind());
+    assertEquals("/up", head.head().target());
+    assertEquals(0, head.head().body().length);
+    assertEquals("5", head.head().header("Content-Length"));
+    assertFalse(head.expectContinue());
+    assertNull(head.request());
+    Result more = parser.feed(ByteBuffer.wrap(latin1("l")));
+    assertEquals(Kind.NEED_MORE, more.kind(), "the head is reported once");
+    assertNull(more.head());
+    assertNull(more.request());
+    Result done = parser.feed(ByteBuffer.wrap(latin1("lo")));
+    assertEquals(Kind.REQUEST, done.kind());
+    assertEquals("hello", new String(done.request().body(), StandardCharsets.ISO_8859_1));
+    assertNull(done.head());
+  }
+
+  static Stream<Arguments> noHead() {
+    return Stream.of(
+        Arguments.of("no body", "GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+        Arguments.of("Content-Length 0", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"),
+        Arguments.of("whole body in the same read", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok"),
+        Arguments.of("whole chunked body in the same read",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+  }
+
+  /** A request that completes in the read that completed its head has nothing to announce. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("noHead")
+  void reportsNoHeadForARequestCompleteInTheSameRead(String name, String wire) throws Exception {
+    Result result = new HttpRequestParser(HttpLimits.DEFAULTS).feed(ByteBuffer.wrap(latin1(wire)));
+    assertEquals(Kind.REQUEST, result.kind());
+    assertFalse(result.expectContinue());
   }
 
   // RFC 9110 §10.1.1: the client waits for 100 Continue before sending the body (curl > 1 KB).
   @Test
-  void offersExpectContinueOnceAfterTheHeaders() throws Exception {
+  void asksForContinueWithTheHeadOnly() throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
     ByteBuffer head = ByteBuffer.wrap(latin1(
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-Continue\r\n\r\n"));
-    assertNull(parser.feed(head));
-    assertTrue(parser.takeExpectContinue());
-    assertFalse(parser.takeExpectContinue());
-    assertEquals("hello", new String(parser.feed(ByteBuffer.wrap(latin1("hello"))).body(), "ISO-8859-1"));
-    assertFalse(parser.takeExpectContinue());
+    Result first = parser.feed(head);
+    assertEquals(Kind.HEAD, first.kind());
+    assertTrue(first.expectContinue());
+    Result part = parser.feed(ByteBuffer.wrap(latin1("hel")));
+    assertEquals(Kind.NEED_MORE, part.kind());
+    assertFalse(part.expectContinue());
+    Result done = parser.feed(ByteBuffer.wrap(latin1("lo")));
+    assertEquals("hello", new String(done.request().body(), StandardCharsets.ISO_8859_1));
+    assertFalse(done.expectContinue());
   }
 
   @Test
-  void offersExpectContinueForChunkedBodies() throws Exception {
+  void asksForContinueForChunkedBodies() throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
-    assertNull(parser.feed(ByteBuffer.wrap(latin1(
-        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"))));
-    assertTrue(parser.takeExpectContinue());
+    Result result = parser.feed(ByteBuffer.wrap(latin1(
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n")));
+    assertEquals(Kind.HEAD, result.kind());
+    assertTrue(result.expectContinue());
   }
 
   static Stream<Arguments> noExpectContinue() {
@@ -380,10 +426,9 @@ final class HttpRequestParserLimitsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("noExpectContinue")
-  void offersNoExpectContinueWhenNobodyWaits(String name, String wire) throws Exception {
+  void asksForNoContinueWhenNobodyWaits(String name, String wire) throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
-    parser.feed(ByteBuffer.wrap(latin1(wire)));
-    assertFalse(parser.takeExpectContinue());
+    assertFalse(parser.feed(ByteBuffer.wrap(latin1(wire))).expectContinue());
   }
 
   @Test
@@ -392,8 +437,8 @@ final class HttpRequestParserLimitsTest {
     ByteBuffer direct = ByteBuffer.allocateDirect(wire.length).put(wire).flip();
     for (ByteBuffer buffer : List.of(ByteBuffer.wrap(wire).asReadOnlyBuffer(), direct)) {
       HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
-      assertEquals("POST", parser.feed(buffer).method());
-      assertEquals("GET", parser.feed(buffer).method());
+      assertEquals("POST", parser.feed(buffer).request().method());
+      assertEquals("GET", parser.feed(buffer).request().method());
     }
   }
 

@@ -293,18 +293,37 @@ final class HttpRequestParserTest {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Feeds every piece, asking for requests until each piece is consumed. */
+  /**
+   * Feeds every piece, asking for requests until each piece is consumed. Checks the results'
+   * contract on the way: NEED_MORE and HEAD consume the whole piece, and a request whose body did
+   * not arrive in the read that completed its head is announced by one HEAD before it, with
+   * the same request line and headers.
+   */
   static List<HttpRequest> feedAll(HttpRequestParser parser, Chunking chunking) throws HttpParseException {
     List<HttpRequest> out = new ArrayList<>();
+    HttpRequest announced = null;
     for (ByteBuffer buffer : chunking.buffers()) {
       while (true) {
-        HttpRequest request = parser.feed(buffer);
-        if (request == null) {
-          assertFalse(buffer.hasRemaining(), "null returned with bytes left");
-          break;
+        HttpRequestParser.Result result = parser.feed(buffer);
+        switch (result.kind()) {
+          case NEED_MORE -> assertFalse(buffer.hasRemaining(), "NEED_MORE returned with bytes left");
+          case HEAD -> {
+            assertFalse(buffer.hasRemaining(), "HEAD returned with bytes left");
+            assertNull(announced, "a second HEAD for one request");
+            announced = result.head();
+            assertEquals(0, announced.body().length);
+          }
+          case REQUEST -> {
+            HttpRequest request = result.request();
+            if (announced != null) {
+              assertEquals(announced.method() + " " + announced.target() + " " + fields(announced.headers()),
+                  request.method() + " " + request.target() + " " + fields(request.headers()), "HEAD and REQUEST differ");
+            }
+            announced = null;
+            out.add(request);
+          }
         }
-        out.add(request);
-        if (!buffer.hasRemaining()) break;
+        if (result.kind() != HttpRequestParser.Result.Kind.REQUEST || !buffer.hasRemaining()) break;
       }
     }
     return out;
@@ -332,9 +351,9 @@ final class HttpRequestParserTest {
         + "Sec-WebSocket-Version: 13\r\nX-Custom: %s\r\n\r\n";
     SharedStrings loop = new SharedStrings(); // one I/O loop's table
     HttpRequest a = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
-        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one")))).request();
     HttpRequest b = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
-        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one")))).request();
     assertSame(a.target(), b.target());
     assertSame("GET", a.method());
     for (int i = 0; i < 4; i++) {
@@ -347,10 +366,10 @@ final class HttpRequestParserTest {
     assertFalse(a.headers().name(5) == b.headers().name(5), "unknown names are not shared");
     // A different value for a shared name is a new string, exactly as received; names keep their case.
     HttpRequest c = new HttpRequestParser(HttpLimits.DEFAULTS, loop)
-        .feed(ByteBuffer.wrap(latin1("GET /other HTTP/1.1\r\nHost: 127.0.0.1:3001\r\nCONNECTION: upgrade\r\n\r\n")));
+        .feed(ByteBuffer.wrap(latin1("GET /other HTTP/1.1\r\nHost: 127.0.0.1:3001\r\nCONNECTION: upgrade\r\n\r\n"))).request();
     // A parser of another thread has its own table: equal values, separate strings.
     HttpRequest d = new HttpRequestParser(HttpLimits.DEFAULTS)
-        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one"))));
+        .feed(ByteBuffer.wrap(latin1(String.format(head, "dGhlIHNhbXBsZSBub25jZQ==", "one")))).request();
     assertEquals(a.headers().value(0), d.headers().value(0));
     assertFalse(a.headers().value(0) == d.headers().value(0), "tables are per thread");
     assertEquals(List.of("Host: 127.0.0.1:3001", "CONNECTION: upgrade"), fields(c.headers()));
@@ -369,7 +388,7 @@ final class HttpRequestParserTest {
       for (byte[] piece : pieces) {
         ByteBuffer buffer = ByteBuffer.wrap(piece);
         while (buffer.hasRemaining()) {
-          if (parser.feed(buffer) == null) break;
+          if (parser.feed(buffer).request() == null) break;
         }
       }
     } catch (HttpParseException e) {
@@ -379,7 +398,7 @@ final class HttpRequestParserTest {
   }
 
   static void assertNullAndConsumed(HttpRequestParser parser, ByteBuffer buffer) throws HttpParseException {
-    assertNull(parser.feed(buffer));
+    assertNull(parser.feed(buffer).request());
     assertFalse(buffer.hasRemaining());
     assertTrue(parser.hasPartialRequest());
   }

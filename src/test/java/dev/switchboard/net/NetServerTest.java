@@ -27,8 +27,9 @@ class NetServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    startWith(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0)
-        .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(300)));
+    startWith(NetOptions.builder().host("127.0.0.1").port(0)
+        .requestTimeout(Duration.ofMillis(300)).keepAliveTimeout(Duration.ofMillis(600))
+        .closeTimeout(Duration.ofMillis(300)).build());
   }
 
   private void startWith(NetOptions options) throws Exception {
@@ -135,6 +136,19 @@ class NetServerTest {
   }
 
   @Test
+  void bytesAfterABadRequestAreNeverParsed() throws Exception {
+    // RFC 9112 §9.6: after a framing error the connection is answered and closed; a request
+    // pipelined behind the bad one (a smuggling attempt, say) gets no answer of its own.
+    try (RawHttpClient c = new RawHttpClient(server.port())) {
+      c.send("GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"
+          + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(400, c.readResponse().status());
+      assertEquals(0, c.input().readAllBytes().length, "nothing after the 400 but the server's FIN");
+    }
+    Await.until("connection released", () -> server.connectionCount() == 0);
+  }
+
+  @Test
   void headerFloodGets431() throws Exception {
     // hostile-inputs A36
     StringBuilder many = new StringBuilder("GET /hello HTTP/1.1\r\n");
@@ -178,7 +192,7 @@ class NetServerTest {
   @Test
   void connectionsAboveThePerAddressCapAreClosed() throws Exception {
     // hostile-inputs A31: per-address cap.
-    startWith(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0).withMaxConnectionsPerAddress(2));
+    startWith(NetOptions.builder().host("127.0.0.1").port(0).maxConnectionsPerAddress(2).build());
     try (RawHttpClient a = new RawHttpClient(server.port()); RawHttpClient b = new RawHttpClient(server.port())) {
       Await.until("two connections open", () -> server.connectionCount() == 2);
       try (RawHttpClient c = new RawHttpClient(server.port())) {

@@ -49,7 +49,7 @@ class TlsTest {
     HttpRouter router = new HttpRouter(workers)
         .exact("/hello", ex -> ex.respond(HttpResponse.status(200).body(("secure=" + ex.isSecure()).getBytes(StandardCharsets.UTF_8)).build()))
         .exact("/echo", ex -> ex.respond(HttpResponse.status(200).body(ex.request().body()).build()));
-    server = new NetServer(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0).withTls(ctx), router, workers, scheduler).start();
+    server = new NetServer(NetOptions.builder().host("127.0.0.1").port(0).sslContext(ctx).build(), router, workers, scheduler).start();
     SSLContext trustAll = SSLContext.getInstance("TLS");
     trustAll.init(null, new TrustManager[] {new X509TrustManager() {
       public void checkClientTrusted(X509Certificate[] c, String a) { }

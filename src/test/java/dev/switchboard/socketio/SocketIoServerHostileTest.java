@@ -36,7 +36,7 @@ class SocketIoServerHostileTest {
     io = new SocketIoServer(SocketIoOptions.DEFAULTS
         .withEngine(EngineIoOptions.DEFAULTS)
         .withConnectTimeout(Duration.ofSeconds(5))
-        .withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")),
+        .withNet(NetOptions.builder().host("127.0.0.1").build()),
         clock, () -> "id" + ids.incrementAndGet() + "xxxxxxxxxxxxxxxx");
     io.onConnection(socket -> {
       socket.on("echo", (args, ack) -> {
