@@ -90,7 +90,7 @@ public final class ChatServer implements AutoCloseable {
         new dev.switchboard.auth.TokenService(secret, appClock, authOptions), sessions, authOptions, appClock, ids::next);
 
     NetOptions net = NetOptions.DEFAULTS.withHost(config.host()).withTls(config.tls());
-    EngineIoOptions engine = EngineIoOptions.DEFAULTS.withCors(config.allowedOrigins(), false);
+    EngineIoOptions engine = EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()).build();
     SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);

@@ -77,7 +77,7 @@ class DirectSendOrderingTest {
       burst(session, bursts[0]++, false);
     };
     host = EngineIoHost.start(NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0),
-        EngineIoOptions.DEFAULTS.withPath("/engine.io/"), app, null, null, clock);
+        EngineIoOptions.builder().path("/engine.io/").build(), app, null, null, clock);
   }
 
   @AfterEach

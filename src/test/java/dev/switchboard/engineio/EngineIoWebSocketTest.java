@@ -131,6 +131,9 @@ class EngineIoWebSocketTest {
   void upgradeFromPollingMovesTheSessionToWebSocket() throws Exception {
     String sid = server.handshake();
     CompletableFuture<RawHttpClient.Response> heldGet = CompletableFuture.supplyAsync(() -> get(polling(sid)));
+    // Held before the probe, so the noop timer is armed by the time 3probe is written (a GET that
+    // arrived after the clock moved would wait for a timer that is already past).
+    Await.until("GET held", () -> waiting(sid));
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
       assertEquals(101, ws.handshake.status());
       ws.sendText("2probe");
@@ -233,7 +236,7 @@ class EngineIoWebSocketTest {
   void unfinishedUpgradeTimesOutAndPollingContinues() throws Exception {
     // hostile-inputs C73 (fake clock; default heartbeat so only the upgrade timer can fire)
     try (EngineIoTestServer slow = new EngineIoTestServer(
-        EngineIoOptions.DEFAULTS.withPath(EngineIoTestServer.PATH).withUpgradeTimeout(Duration.ofMillis(100)),
+        EngineIoOptions.builder().path(EngineIoTestServer.PATH).upgradeTimeout(Duration.ofMillis(100)).build(),
         dev.switchboard.net.NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0))) {
       String sid = slow.handshake();
       try (RawWebSocketClient ws = RawWebSocketClient.open(slow.port(), WS + "&sid=" + sid)) {

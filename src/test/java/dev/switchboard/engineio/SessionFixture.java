@@ -22,7 +22,7 @@ final class SessionFixture implements AutoCloseable {
 
   final FakeScheduler clock = new FakeScheduler();
   final ExecutorService workers = WorkerPool.create("fixture-worker", 2);
-  final EngineIoOptions options = EngineIoOptions.DEFAULTS.withPath("/engine.io/");
+  final EngineIoOptions options = EngineIoOptions.builder().path("/engine.io/").build();
   final EngineIoServer server = new EngineIoServer(options, clock, workers, () -> SID, null, s -> { });
   final SerialExecutor executor = new SerialExecutor(workers);
   final EngineIoSession session = new EngineIoSession(SID, server, options, clock, executor,

@@ -41,7 +41,7 @@ class SlowConsumerTest {
     });
     host = EngineIoHost.start(
         NetOptions.DEFAULTS.withHost("127.0.0.1").withPort(0).withMaxOutboundBytes(1024 * 1024),
-        EngineIoOptions.DEFAULTS.withPath("/engine.io/"), app, null, null, new FakeScheduler());
+        EngineIoOptions.builder().path("/engine.io/").build(), app, null, null, new FakeScheduler());
   }
 
   @AfterEach
