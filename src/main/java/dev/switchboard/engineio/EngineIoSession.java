@@ -5,6 +5,7 @@ import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.protocol.EngineIoPacketType;
 import dev.switchboard.engineio.transport.PollingTransport;
 import dev.switchboard.engineio.transport.Transport;
+import dev.switchboard.engineio.transport.TransportError;
 import dev.switchboard.engineio.transport.TransportListener;
 import dev.switchboard.engineio.transport.WebSocketTransport;
 import dev.switchboard.http.HttpHeaders;
@@ -546,9 +547,12 @@ public final class EngineIoSession implements EngineIoConnection {
     }
 
     @Override
-    public void onError(Transport source, String why) {
+    public void onError(Transport source, TransportError error, String description) {
       if (source != transport) return;
-      close("parse error".equals(why) ? CloseReason.PARSE_ERROR : CloseReason.TRANSPORT_ERROR, why);
+      close(switch (error) {
+        case PARSE_ERROR -> CloseReason.PARSE_ERROR;
+        case TRANSPORT_ERROR -> CloseReason.TRANSPORT_ERROR;
+      }, description);
     }
 
     @Override
@@ -580,8 +584,8 @@ public final class EngineIoSession implements EngineIoConnection {
     public void onWritable(Transport source) { }
 
     @Override
-    public void onError(Transport source, String why) {
-      if (source == probe) abandonProbe(why);
+    public void onError(Transport source, TransportError error, String description) {
+      if (source == probe) abandonProbe(description);
     }
 
     @Override
