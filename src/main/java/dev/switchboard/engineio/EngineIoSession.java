@@ -27,13 +27,15 @@ import java.util.logging.Logger;
  * collects it (engine.io-protocol §HTTP long-polling). Every ending goes through
  * {@link #close(CloseReason, String)}.
  *
- * <p>Threading: all state lives on {@link #executor()}, a serial executor. The public
- * {@code send}/{@code close} methods may be called from any thread; they hop onto it.
+ * <p>Threading: all state lives on {@link #executor()}, a serial executor, and every method that
+ * touches it asserts that it runs there. The public {@code send}/{@code close} methods may be
+ * called from any thread: they hop onto it, or (a shared message on a settled WebSocket) write to
+ * the connection directly (spec-notes/threading.md, "Direct sends").
  */
 public final class EngineIoSession implements EngineIoConnection {
   private static final Logger LOG = Logger.getLogger(EngineIoSession.class.getName());
 
-  public enum State { OPEN, CLOSING, CLOSED }
+  enum State { OPEN, CLOSING, CLOSED }
 
   enum UpgradeState { NONE, PROBING, UPGRADED }
 
@@ -58,7 +60,7 @@ public final class EngineIoSession implements EngineIoConnection {
   private WebSocketTransport probe;
   private boolean probeAnswered;
   /** Packets, and shared messages whose frames are pre-built, waiting for the transport. */
-  private final ArrayList<Object> writeBuffer = new ArrayList<>();
+  private final ArrayList<Outbound> writeBuffer = new ArrayList<>();
   private Cancellable pingTimer = Cancellable.NONE;
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
@@ -166,19 +168,20 @@ public final class EngineIoSession implements EngineIoConnection {
   /** Executor only. Where this session's messages go; see {@link EngineIoListener}. */
   @Override
   public void setHandler(SessionHandler handler) {
+    assert onExecutor();
     this.handler = handler;
   }
 
   /** Queues a text message. Any thread; dropped once the session is closing. */
   @Override
   public void send(String text) {
-    queueOutbound(() -> sendPacket(EngineIoPacket.message(text)));
+    queueOutbound(() -> buffer(new Outbound.Packet(EngineIoPacket.message(text))));
   }
 
   /** Queues a binary message. Any thread. */
   @Override
   public void send(byte[] data) {
-    queueOutbound(() -> sendPacket(EngineIoPacket.message(data)));
+    queueOutbound(() -> buffer(new Outbound.Packet(EngineIoPacket.message(data))));
   }
 
   /**
@@ -194,23 +197,6 @@ public final class EngineIoSession implements EngineIoConnection {
         OUTBOUND_TASKS.decrementAndGet(this);
       }
     });
-  }
-
-  /**
-   * Queues several messages that must leave together and in order (a Socket.IO packet and its
-   * binary attachments). Executor only.
-   */
-  public void sendAll(List<EngineIoPacket> packets) {
-    if (state != State.OPEN) return;
-    writeBuffer.addAll(packets);
-    afterBuffering();
-  }
-
-  /** Queues a message shared with other sessions (a broadcast). Executor only. */
-  public void sendShared(SharedMessage message) {
-    if (state != State.OPEN) return;
-    writeBuffer.add(message);
-    afterBuffering();
   }
 
   /**
@@ -231,11 +217,18 @@ public final class EngineIoSession implements EngineIoConnection {
       return;
     }
     queueOutbound(() -> {
-      if (!isVolatile || isReadyForVolatile()) sendShared(message);
+      if (!isVolatile || isReadyForVolatile()) buffer(message);
     });
   }
 
-  private void afterBuffering() {
+  /**
+   * Executor only: appends an item to the write buffer and sends what the transport can take.
+   * Dropped once the session is closing.
+   */
+  private void buffer(Outbound item) {
+    assert onExecutor();
+    if (state != State.OPEN) return;
+    writeBuffer.add(item);
     if (writeBuffer.size() > options.maxBufferedPackets()) {
       // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
       close(CloseReason.TRANSPORT_ERROR, "too many buffered packets");
@@ -251,7 +244,8 @@ public final class EngineIoSession implements EngineIoConnection {
    * client between two polls is not "busy"). Node drops volatile packets whenever the transport
    * is not writable, which over polling drops most of them.
    */
-  public boolean isReadyForVolatile() {
+  private boolean isReadyForVolatile() {
+    assert onExecutor();
     if (state != State.OPEN || transport == null || !writeBuffer.isEmpty()) return false;
     if (transport instanceof WebSocketTransport ws) {
       return ws.isWritable() && ws.connection().queuedBytes() < VOLATILE_QUEUE_LIMIT;
@@ -269,27 +263,37 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   /** Executor only. */
-  public State state() {
+  State state() {
+    assert onExecutor();
     return state;
   }
 
+  /** Executor only: whether the session is still open (not closing or closed). */
   @Override
   public boolean isOpen() {
+    assert onExecutor();
     return state == State.OPEN;
+  }
+
+  private boolean onExecutor() {
+    return executor.isCurrentThread();
   }
 
   /** Executor only: whether a polling GET is waiting for packets. */
   boolean hasWaitingPoll() {
+    assert onExecutor();
     return transport instanceof PollingTransport && transport.isWritable();
   }
 
   /** Executor only: POST bodies arriving right now. */
   int uploadsInProgress() {
+    assert onExecutor();
     return upload == null ? 0 : 1;
   }
 
   /** Executor only: whether a ping is out and its pong not yet back. */
   boolean isAwaitingPong() {
+    assert onExecutor();
     return awaitingPong;
   }
 
@@ -297,15 +301,17 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** Executor: starts a session whose first request (the handshake) is waiting on the transport. */
   void open(Transport first) {
+    assert onExecutor();
     setTransport(first);
     // engine.io-protocol §Handshake: the first packet is OPEN with the session parameters.
-    writeBuffer.add(EngineIoPacket.open(server.openPacketJson(id, first.name())));
+    writeBuffer.add(new Outbound.Packet(EngineIoPacket.open(server.openPacketJson(id, first.name()))));
     flush();
     openDirectPath();
     schedulePing();
   }
 
   private void setTransport(Transport t) {
+    assert onExecutor();
     transport = t;
     transportName = t.name();
     t.setListener(mainListener);
@@ -317,6 +323,7 @@ public final class EngineIoSession implements EngineIoConnection {
    * the buffer is out, or a direct send could overtake packets still waiting in it.
    */
   private void openDirectPath() {
+    assert onExecutor();
     direct = state == State.OPEN && transport instanceof WebSocketTransport ws ? ws : null;
   }
 
@@ -324,6 +331,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** Executor: a POST's body started arriving (its head was parsed). */
   void onDataRequestStarted(Object connection) {
+    assert onExecutor();
     if (state != State.OPEN) return;
     if (upload != null) {
       // hostile-inputs A15; engine.io polling "data request overlap".
@@ -335,11 +343,13 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** Executor: an announced POST was dropped before it completed (its slot is released, A32). */
   void onDataRequestEnded(Object connection) {
+    assert onExecutor();
     if (upload == connection) upload = null;
   }
 
   /** Executor: a polling GET or POST carrying this sid. */
   void onPollingRequest(dev.switchboard.net.HttpExchange exchange, boolean isGet) {
+    assert onExecutor();
     if (!isGet) {
       if (upload == exchange.connection()) upload = null;
       if (upload != null && state == State.OPEN) {
@@ -363,6 +373,7 @@ public final class EngineIoSession implements EngineIoConnection {
    * refused (hostile-inputs C74, C77): the caller answers 400 before any 101.
    */
   boolean canStartUpgrade() {
+    assert onExecutor();
     return state == State.OPEN
         && options.allowUpgrades()
         && transport instanceof PollingTransport
@@ -371,6 +382,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** Executor: the 101 has been queued; the probe transport is live. */
   void startUpgrade(WebSocketTransport ws) {
+    assert onExecutor();
     probe = ws;
     probeAnswered = false;
     upgradeState = UpgradeState.PROBING;
@@ -394,6 +406,7 @@ public final class EngineIoSession implements EngineIoConnection {
    * behind the probe to arrive first (then that GET is refused: the session has moved).
    */
   private void scheduleUpgradeNoop() {
+    assert onExecutor();
     noopTimer.cancel();
     noopTimer = scheduler.schedule(UPGRADE_NOOP_DELAY, () -> executor.execute(() -> {
       if (upgradeState == UpgradeState.PROBING && probeAnswered && writeBuffer.isEmpty()
@@ -406,6 +419,7 @@ public final class EngineIoSession implements EngineIoConnection {
   static final java.time.Duration UPGRADE_NOOP_DELAY = java.time.Duration.ofMillis(10);
 
   private void abandonProbe(String why) {
+    assert onExecutor();
     LOG.log(Level.FINE, "upgrade abandoned: {0}", why);
     noopTimer.cancel();
     upgradeTimer.cancel();
@@ -418,6 +432,7 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   private void completeUpgrade() {
+    assert onExecutor();
     upgradeTimer.cancel();
     noopTimer.cancel();
     WebSocketTransport ws = probe;
@@ -442,11 +457,8 @@ public final class EngineIoSession implements EngineIoConnection {
 
   // ------------------------------------------------------------------ sending
 
-  private void sendPacket(EngineIoPacket packet) {
-    sendAll(List.of(packet));
-  }
-
   private void flush() {
+    assert onExecutor();
     if (state == State.CLOSED || transport == null || !transport.isWritable()) return;
     if (writeBuffer.isEmpty()) {
       if (state == State.CLOSING && closingPacket != null) {
@@ -462,13 +474,9 @@ public final class EngineIoSession implements EngineIoConnection {
       // attachments.
       List<java.nio.ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
       boolean coalesce = false;
-      for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) {
-          frames.addAll(m.webSocketFrames());
-          coalesce |= m.isBroadcast();
-        } else {
-          frames.add(WebSocketTransport.frame((EngineIoPacket) o));
-        }
+      for (Outbound item : writeBuffer) {
+        item.addFramesTo(frames);
+        coalesce |= item.coalesces();
       }
       writeBuffer.clear();
       // On WebSocket the buffer is used now and then (the OPEN packet, pings): give its array
@@ -482,10 +490,7 @@ public final class EngineIoSession implements EngineIoConnection {
       }
     } else {
       List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
-      for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) batch.addAll(m.packets());
-        else batch.add((EngineIoPacket) o);
-      }
+      for (Outbound item : writeBuffer) item.addPacketsTo(batch);
       writeBuffer.clear();
       // CLOSING over polling: the close packet waits for the next GET (below, empty buffer).
       // The spec is silent (EIO §Packet encoding defines the packet, not when it leaves). Node's
@@ -500,21 +505,24 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** engine.io-protocol §Heartbeat: in v4 the server pings and the client answers with a pong. */
   private void schedulePing() {
+    assert onExecutor();
     pingTimer.cancel();
     pingTimer = scheduler.schedule(options.pingInterval(), () -> executor.execute(this::onPingDue));
   }
 
   private void onPingDue() {
+    assert onExecutor();
     if (state != State.OPEN) return;
     awaitingPong = true;
     pongTimer.cancel();
     pongTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(() -> {
       if (awaitingPong) close(CloseReason.PING_TIMEOUT, "no pong within pingTimeout");
     }));
-    sendPacket(EngineIoPacket.ping());
+    buffer(Outbound.Packet.PING);
   }
 
   private void onPong() {
+    assert onExecutor();
     // hostile-inputs C70: a pong we did not ask for is ignored, so spam cannot add timers.
     if (!awaitingPong) return;
     awaitingPong = false;
@@ -527,6 +535,7 @@ public final class EngineIoSession implements EngineIoConnection {
   private final class MainListener implements TransportListener {
     @Override
     public void onPacket(Transport source, EngineIoPacket packet) {
+      assert onExecutor();
       if (source != transport || state != State.OPEN) return; // hostile-inputs C81
       switch (packet.type()) {
         case MESSAGE -> deliver(packet);
@@ -542,12 +551,14 @@ public final class EngineIoSession implements EngineIoConnection {
 
     @Override
     public void onWritable(Transport source) {
+      assert onExecutor();
       if (source != transport) return;
       flush();
     }
 
     @Override
     public void onError(Transport source, TransportError error, String description) {
+      assert onExecutor();
       if (source != transport) return;
       close(switch (error) {
         case PARSE_ERROR -> CloseReason.PARSE_ERROR;
@@ -557,6 +568,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
     @Override
     public void onClosed(Transport source) {
+      assert onExecutor();
       if (source != transport) return;
       close(CloseReason.TRANSPORT_CLOSE, "transport closed");
     }
@@ -565,6 +577,7 @@ public final class EngineIoSession implements EngineIoConnection {
   private final class ProbeListener implements TransportListener {
     @Override
     public void onPacket(Transport source, EngineIoPacket packet) {
+      assert onExecutor();
       if (source != probe) return;
       if (packet.type() == EngineIoPacketType.PING && "probe".equals(packet.text()) && !probeAnswered) {
         // engine.io-protocol §Upgrade: answer 2probe with 3probe on the new transport.
@@ -585,11 +598,13 @@ public final class EngineIoSession implements EngineIoConnection {
 
     @Override
     public void onError(Transport source, TransportError error, String description) {
+      assert onExecutor();
       if (source == probe) abandonProbe(description);
     }
 
     @Override
     public void onClosed(Transport source) {
+      assert onExecutor();
       if (source == probe) abandonProbe("probe closed");
     }
   }
@@ -601,6 +616,7 @@ public final class EngineIoSession implements EngineIoConnection {
    * pingTimeout gets that noop instead of an error; every request after it gets 400 code 1.
    */
   private void onClientClose() {
+    assert onExecutor();
     if (transport instanceof PollingTransport polling && !polling.isWritable()) {
       closeAfterNextPoll(CloseReason.TRANSPORT_CLOSE, "closed by the client", EngineIoPacket.noop());
       return;
@@ -611,6 +627,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /** Executor: ends the session now, but lets the next GET (within pingTimeout) collect {@code last}. */
   private void closeAfterNextPoll(CloseReason reason, String description, EngineIoPacket last) {
+    assert onExecutor();
     direct = null;
     pingTimer.cancel();
     pongTimer.cancel();
@@ -623,6 +640,7 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   private void deliver(EngineIoPacket packet) {
+    assert onExecutor();
     SessionHandler h = handler;
     if (h == null) return;
     try {
@@ -640,6 +658,7 @@ public final class EngineIoSession implements EngineIoConnection {
    * what is buffered plus the close packet first; every other reason drops the transport now.
    */
   void close(CloseReason reason, String description) {
+    assert onExecutor();
     if (state == State.CLOSED) return;
     direct = null;
     pingTimer.cancel();
@@ -656,7 +675,7 @@ public final class EngineIoSession implements EngineIoConnection {
       return;
     }
     if (graceful && state == State.OPEN) {
-      if (transport instanceof PollingTransport) writeBuffer.add(EngineIoPacket.close());
+      if (transport instanceof PollingTransport) writeBuffer.add(new Outbound.Packet(EngineIoPacket.close()));
       flush();
     }
     notifyClosed(reason, description);
@@ -664,6 +683,7 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   private void finishClose() {
+    assert onExecutor();
     if (state == State.CLOSED) return;
     state = State.CLOSED;
     closingTimer.cancel();
@@ -674,6 +694,7 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   private void notifyClosed(CloseReason reason, String description) {
+    assert onExecutor();
     if (closeNotified) return;
     closeNotified = true;
     LOG.log(Level.FINE, "session closed: {0} ({1})", new Object[] {reason.wireName(), description});
