@@ -49,6 +49,11 @@ public final class EngineIoServer implements HttpHandler {
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
+  /**
+   * A server with its options, the clock for its timers, the worker pool its sessions' serial
+   * executors run on, the sid generator, an optional {@code allowRequest} hook (null: none) and
+   * the listener told of each new session.
+   */
   public EngineIoServer(EngineIoOptions options, Scheduler scheduler, Executor workers,
       SessionIdGenerator ids, RequestFilter filter, EngineIoListener listener) {
     this.options = options;
@@ -61,6 +66,7 @@ public final class EngineIoServer implements HttpHandler {
     this.cors = corsPolicy::decorate;
   }
 
+  /** The options this server runs with. */
   public EngineIoOptions options() {
     return options;
   }
@@ -75,6 +81,7 @@ public final class EngineIoServer implements HttpHandler {
     return sessions.size();
   }
 
+  /** The open session with this sid, or null. Any thread. */
   public EngineIoSession session(String sid) {
     return sessions.get(sid);
   }

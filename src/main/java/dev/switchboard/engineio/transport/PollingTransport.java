@@ -32,6 +32,10 @@ public final class PollingTransport implements Transport {
   private HttpExchange pendingGet;
   private boolean closed;
 
+  /**
+   * A transport whose abort notifications are handed to {@code executor} (the session's), and
+   * whose responses get {@code decorator}'s headers (CORS).
+   */
   public PollingTransport(Executor executor, ResponseDecorator decorator) {
     this.executor = executor;
     this.decorator = decorator;

@@ -22,6 +22,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   private TransportListener listener;
   private volatile boolean open = true;
 
+  /** The connection this transport writes to; set once, right after the upgrade. */
   public void attach(WebSocketConnection connection) {
     this.connection = connection;
   }
@@ -90,6 +91,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     connection.abort();
   }
 
+  /** The connection this transport writes to. Any thread. */
   public WebSocketConnection connection() {
     return connection;
   }
