@@ -92,7 +92,7 @@ public final class ChatServer implements AutoCloseable {
     NetOptions.Builder netBuilder = NetOptions.builder().host(config.host());
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
-    EngineIoOptions engine = EngineIoOptions.DEFAULTS.withCors(config.allowedOrigins(), false);
+    EngineIoOptions engine = EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()).build();
     SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);

@@ -26,10 +26,12 @@ final class ConformanceCommand {
   private ConformanceCommand() {}
 
   static EngineIoOptions engineIoOptions() {
-    return EngineIoOptions.DEFAULTS
-        .withPath("/engine.io/")
-        .withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
-        .withMaxHttpBufferSize(1_000_000);
+    return EngineIoOptions.builder()
+        .path("/engine.io/")
+        .pingInterval(Duration.ofMillis(300))
+        .pingTimeout(Duration.ofMillis(200))
+        .maxHttpBufferSize(1_000_000)
+        .build();
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -66,8 +68,8 @@ final class ConformanceCommand {
   /** The socket.io-protocol suite's reference application, started on {@code host:port}. */
   static SocketIoServer socketIoServer(String host, int port) throws java.io.IOException {
     SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
-            .withMaxHttpBufferSize(1_000_000))
+        .withEngine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
+            .maxHttpBufferSize(1_000_000).build())
         .withConnectTimeout(Duration.ofMillis(1000))
         .withNet(NetOptions.builder().host(host).build());
     SocketIoServer io = new SocketIoServer(options);

@@ -55,14 +55,17 @@ public final class EngineIoHost implements AutoCloseable {
     return new EngineIoHost(net, engine, workers, owned);
   }
 
+  /** The port the server listens on (the one picked when 0 was asked). */
   public int port() {
     return net.port();
   }
 
+  /** The Engine.IO server on its path. */
   public EngineIoServer engine() {
     return engine;
   }
 
+  /** The network server underneath (connections, I/O loops). */
   public NetServer net() {
     return net;
   }

@@ -2,104 +2,290 @@ package dev.switchboard.engineio;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Engine.IO server options, with Node's engine.io defaults.
+ * Engine.IO server options, with Node's engine.io defaults. Immutable; built with named setters,
+ * so no two arguments of one type can be swapped, and no option uses {@code null} to mean "off"
+ * (an empty {@link #allowedOrigins} is CORS off).
  *
- * @param path the request path the server answers on, with a trailing slash; anything else is
- *     someone else's (hostile-inputs A12: exact match, no normalisation)
- * @param pingInterval engine.io-protocol §Heartbeat: how often the server pings
- * @param pingTimeout how long the server waits for the pong before closing "ping timeout";
- *     also how long a gracefully closing polling session waits for its last GET
- * @param upgradeTimeout how long a probe WebSocket may take to finish the upgrade
- *     (hostile-inputs C73)
- * @param maxHttpBufferSize the largest message or POST body in bytes, advertised to the client as
- *     {@code maxPayload}; bounds the memory one peer can make us hold (CVE-2020-36048)
- * @param transports the transports accepted ("polling", "websocket")
- * @param allowUpgrades whether polling sessions may upgrade to WebSocket
- * @param allowedOrigins CORS allow-list (exact origins); empty = CORS off and no Origin check
- * @param corsCredentials whether CORS responses allow credentials
- * @param maxSessions global cap on open sessions; handshakes above it get 503
- *     (hostile-inputs C80)
- * @param maxBufferedPackets packets one session may have waiting for its transport; beyond it
- *     the client is a slow consumer and the session closes (hostile-inputs B63)
+ * <pre>{@code
+ * EngineIoOptions options = EngineIoOptions.builder()
+ *     .path("/engine.io/")
+ *     .pingInterval(Duration.ofSeconds(10))
+ *     .pingTimeout(Duration.ofSeconds(5))
+ *     .allowedOrigins(Set.of("https://chat.example"))
+ *     .build();
+ * EngineIoOptions noUpgrades = options.toBuilder().allowUpgrades(false).build();
+ * }</pre>
+ *
+ * <p>Threading: immutable, any thread.
  */
-public record EngineIoOptions(
-    String path,
-    Duration pingInterval,
-    Duration pingTimeout,
-    Duration upgradeTimeout,
-    int maxHttpBufferSize,
-    List<String> transports,
-    boolean allowUpgrades,
-    Set<String> allowedOrigins,
-    boolean corsCredentials,
-    int maxSessions,
-    int maxBufferedPackets) {
+public final class EngineIoOptions {
+  /** Node's engine.io defaults, on the Socket.IO path {@code /socket.io/}. */
+  public static final EngineIoOptions DEFAULTS = builder().build();
 
-  public static final EngineIoOptions DEFAULTS = new EngineIoOptions(
-      "/socket.io/",
-      Duration.ofMillis(25_000),
-      Duration.ofMillis(20_000),
-      Duration.ofMillis(10_000),
-      1_000_000,
-      List.of("polling", "websocket"),
-      true,
-      Set.of(),
-      false,
-      100_000,
-      10_000);
+  private final String path;
+  private final Duration pingInterval;
+  private final Duration pingTimeout;
+  private final Duration upgradeTimeout;
+  private final int maxHttpBufferSize;
+  private final List<String> transports;
+  private final boolean allowUpgrades;
+  private final Set<String> allowedOrigins;
+  private final boolean corsCredentials;
+  private final int maxSessions;
+  private final int maxBufferedPackets;
 
-  public EngineIoOptions {
-    if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with /");
-    if (!path.endsWith("/")) path = path + "/";
-    transports = List.copyOf(transports);
-    allowedOrigins = Set.copyOf(allowedOrigins);
+  private EngineIoOptions(Builder b) {
+    this.path = b.path;
+    this.pingInterval = b.pingInterval;
+    this.pingTimeout = b.pingTimeout;
+    this.upgradeTimeout = b.upgradeTimeout;
+    this.maxHttpBufferSize = b.maxHttpBufferSize;
+    this.transports = b.transports;
+    this.allowUpgrades = b.allowUpgrades;
+    this.allowedOrigins = b.allowedOrigins;
+    this.corsCredentials = b.corsCredentials;
+    this.maxSessions = b.maxSessions;
+    this.maxBufferedPackets = b.maxBufferedPackets;
   }
 
-  public EngineIoOptions withPath(String p) {
-    return new EngineIoOptions(p, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
+  /** A builder holding the {@linkplain #DEFAULTS defaults}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.path = path;
+    b.pingInterval = pingInterval;
+    b.pingTimeout = pingTimeout;
+    b.upgradeTimeout = upgradeTimeout;
+    b.maxHttpBufferSize = maxHttpBufferSize;
+    b.transports = transports;
+    b.allowUpgrades = allowUpgrades;
+    b.allowedOrigins = allowedOrigins;
+    b.corsCredentials = corsCredentials;
+    b.maxSessions = maxSessions;
+    b.maxBufferedPackets = maxBufferedPackets;
+    return b;
+  }
+
+  /**
+   * The request path the server answers on, with a trailing slash; anything else is someone
+   * else's (hostile-inputs A12: exact match, no normalisation). Default
+   * {@code /socket.io/}.
+   */
+  public String path() {
+    return path;
+  }
+
+  /** engine.io-protocol §Heartbeat: how often the server pings. Default 25 s. */
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  /**
+   * How long the server waits for the pong before closing with "ping timeout"; also how long a
+   * gracefully closing polling session waits for its last GET. Default 20 s.
+   */
+  public Duration pingTimeout() {
+    return pingTimeout;
+  }
+
+  /** How long a probe WebSocket may take to finish the upgrade (hostile-inputs C73). Default 10 s. */
+  public Duration upgradeTimeout() {
+    return upgradeTimeout;
+  }
+
+  /**
+   * The largest message or POST body in bytes, advertised to the client as {@code maxPayload};
+   * bounds the memory one peer can make us hold (CVE-2020-36048). Default 1 000 000.
+   */
+  public int maxHttpBufferSize() {
+    return maxHttpBufferSize;
+  }
+
+  /** The transports accepted, among "polling" and "websocket". Default both. */
+  public List<String> transports() {
+    return transports;
+  }
+
+  /** Whether polling sessions may upgrade to WebSocket. Default true. */
+  public boolean allowUpgrades() {
+    return allowUpgrades;
+  }
+
+  /** The CORS allow-list (exact origins); empty = CORS off and no Origin check. Default empty. */
+  public Set<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /** Whether CORS responses allow credentials. Default false. */
+  public boolean corsCredentials() {
+    return corsCredentials;
+  }
+
+  /**
+   * The global cap on open sessions; handshakes above it get 503 (hostile-inputs C80). Default
+   * 100 000.
+   */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /**
+   * Packets one session may have waiting for its transport; beyond it the client is a slow
+   * consumer and the session closes (hostile-inputs B63). Default 10 000.
+   */
+  public int maxBufferedPackets() {
+    return maxBufferedPackets;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EngineIoOptions other
+        && path.equals(other.path)
+        && pingInterval.equals(other.pingInterval)
+        && pingTimeout.equals(other.pingTimeout)
+        && upgradeTimeout.equals(other.upgradeTimeout)
+        && maxHttpBufferSize == other.maxHttpBufferSize
+        && transports.equals(other.transports)
+        && allowUpgrades == other.allowUpgrades
+        && allowedOrigins.equals(other.allowedOrigins)
+        && corsCredentials == other.corsCredentials
+        && maxSessions == other.maxSessions
+        && maxBufferedPackets == other.maxBufferedPackets;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
   }
 
-  public EngineIoOptions withHeartbeat(Duration interval, Duration timeout) {
-    return new EngineIoOptions(path, interval, timeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
+  @Override
+  public String toString() {
+    return "EngineIoOptions[path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
+        + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
+        + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", allowedOrigins="
+        + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
+        + ", maxBufferedPackets=" + maxBufferedPackets + "]";
   }
 
-  public EngineIoOptions withUpgradeTimeout(Duration t) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, t, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
-  }
+  /**
+   * Collects options for {@link EngineIoOptions}; starts from the defaults. Each setter checks
+   * its value at once (no nulls, positive sizes and durations).
+   *
+   * <p>Threading: one thread; the built options are immutable.
+   */
+  public static final class Builder {
+    private String path = "/socket.io/";
+    private Duration pingInterval = Duration.ofMillis(25_000);
+    private Duration pingTimeout = Duration.ofMillis(20_000);
+    private Duration upgradeTimeout = Duration.ofMillis(10_000);
+    private int maxHttpBufferSize = 1_000_000;
+    private List<String> transports = List.of("polling", "websocket");
+    private boolean allowUpgrades = true;
+    private Set<String> allowedOrigins = Set.of();
+    private boolean corsCredentials;
+    private int maxSessions = 100_000;
+    private int maxBufferedPackets = 10_000;
 
-  public EngineIoOptions withMaxHttpBufferSize(int max) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, max, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
-  }
+    private Builder() {}
 
-  public EngineIoOptions withTransports(List<String> t) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, t,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
-  }
+    /** See {@link EngineIoOptions#path()}; must start with "/", a trailing "/" is added. */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with /: " + path);
+      this.path = path.endsWith("/") ? path : path + "/";
+      return this;
+    }
 
-  public EngineIoOptions withAllowUpgrades(boolean allow) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allow, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
-  }
+    /** See {@link EngineIoOptions#pingInterval()}. */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = positive(interval, "pingInterval");
+      return this;
+    }
 
-  public EngineIoOptions withCors(Set<String> origins, boolean credentials) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, origins, credentials, maxSessions, maxBufferedPackets);
-  }
+    /** See {@link EngineIoOptions#pingTimeout()}. */
+    public Builder pingTimeout(Duration timeout) {
+      this.pingTimeout = positive(timeout, "pingTimeout");
+      return this;
+    }
 
-  public EngineIoOptions withMaxSessions(int max) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, max, maxBufferedPackets);
-  }
+    /** See {@link EngineIoOptions#upgradeTimeout()}. */
+    public Builder upgradeTimeout(Duration timeout) {
+      this.upgradeTimeout = positive(timeout, "upgradeTimeout");
+      return this;
+    }
 
-  public EngineIoOptions withMaxBufferedPackets(int max) {
-    return new EngineIoOptions(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, max);
+    /** See {@link EngineIoOptions#maxHttpBufferSize()}. */
+    public Builder maxHttpBufferSize(int bytes) {
+      this.maxHttpBufferSize = positive(bytes, "maxHttpBufferSize");
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#transports()}: a non-empty list of "polling" and "websocket". */
+    public Builder transports(List<String> transports) {
+      List<String> copy = List.copyOf(transports);
+      if (copy.isEmpty()) throw new IllegalArgumentException("transports must not be empty");
+      for (String t : copy) {
+        if (!t.equals("polling") && !t.equals("websocket")) {
+          throw new IllegalArgumentException("unknown transport: " + t);
+        }
+      }
+      this.transports = copy;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#allowUpgrades()}. */
+    public Builder allowUpgrades(boolean allow) {
+      this.allowUpgrades = allow;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#allowedOrigins()}; empty turns CORS off. */
+    public Builder allowedOrigins(Set<String> origins) {
+      this.allowedOrigins = Set.copyOf(origins);
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#corsCredentials()}. */
+    public Builder corsCredentials(boolean credentials) {
+      this.corsCredentials = credentials;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#maxSessions()}. */
+    public Builder maxSessions(int max) {
+      this.maxSessions = positive(max, "maxSessions");
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#maxBufferedPackets()}. */
+    public Builder maxBufferedPackets(int max) {
+      this.maxBufferedPackets = positive(max, "maxBufferedPackets");
+      return this;
+    }
+
+    /** The options collected so far. */
+    public EngineIoOptions build() {
+      return new EngineIoOptions(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
+      return d;
+    }
+
+    private static int positive(int n, String name) {
+      if (n <= 0) throw new IllegalArgumentException(name + " must be positive: " + n);
+      return n;
+    }
   }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.QueryParameters;
 import dev.switchboard.net.HttpExchange;
 import dev.switchboard.net.HttpHandler;
+import dev.switchboard.net.WebSocketConnection;
 import dev.switchboard.net.WebSocketHandler;
 import dev.switchboard.websocket.CloseCodes;
 import dev.switchboard.scheduling.Scheduler;
@@ -48,6 +49,11 @@ public final class EngineIoServer implements HttpHandler {
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
+  /**
+   * A server with its options, the clock for its timers, the worker pool its sessions' serial
+   * executors run on, the sid generator, an optional {@code allowRequest} hook (null: none) and
+   * the listener told of each new session.
+   */
   public EngineIoServer(EngineIoOptions options, Scheduler scheduler, Executor workers,
       SessionIdGenerator ids, RequestFilter filter, EngineIoListener listener) {
     this.options = options;
@@ -60,6 +66,7 @@ public final class EngineIoServer implements HttpHandler {
     this.cors = corsPolicy::decorate;
   }
 
+  /** The options this server runs with. */
   public EngineIoOptions options() {
     return options;
   }
@@ -74,6 +81,7 @@ public final class EngineIoServer implements HttpHandler {
     return sessions.size();
   }
 
+  /** The open session with this sid, or null. Any thread. */
   public EngineIoSession session(String sid) {
     return sessions.get(sid);
   }
@@ -224,12 +232,14 @@ public final class EngineIoServer implements HttpHandler {
       if (!session.canStartUpgrade()) {
         // Like Node's engine.io: complete the handshake, then close at once. The official suite
         // ("ignores WebSocket connection with same sid after upgrade") waits for a close event.
-        exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), IGNORE, session.executor())
-            .close(CloseCodes.NORMAL, "");
+        WebSocketConnection refused = upgradeOrNull(exchange, accept, IGNORE, session.executor());
+        if (refused != null) refused.close(CloseCodes.NORMAL, "");
         return;
       }
       WebSocketTransport ws = new WebSocketTransport();
-      ws.attach(exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), ws, session.executor()));
+      WebSocketConnection conn = upgradeOrNull(exchange, accept, ws, session.executor());
+      if (conn == null) return; // the client left first: no probe
+      ws.attach(conn);
       session.startUpgrade(ws);
     });
   }
@@ -254,7 +264,12 @@ public final class EngineIoServer implements HttpHandler {
     executor.execute(() -> {
       if ("websocket".equals(transport)) {
         WebSocketTransport ws = new WebSocketTransport();
-        ws.attach(exchange.upgradeToWebSocket(WebSocketHandshake.response101(acceptKey), ws, executor));
+        WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, executor);
+        if (conn == null) {
+          remove(session); // the client left before its handshake was handled: no session
+          return;
+        }
+        ws.attach(conn);
         session.open(ws);
       } else {
         PollingTransport polling = new PollingTransport(executor, cors);
@@ -267,6 +282,20 @@ public final class EngineIoServer implements HttpHandler {
         LOG.log(Level.WARNING, "connection listener failed", e);
       }
     });
+  }
+
+  /**
+   * Switches the exchange to WebSocket, or returns null when the client closed the connection
+   * after its upgrade request was routed and before it was handled here (the net layer then
+   * aborts the exchange, and an abandoned request needs no answer).
+   */
+  private static WebSocketConnection upgradeOrNull(HttpExchange exchange, String accept, WebSocketHandler handler,
+      Executor executor) {
+    try {
+      return exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), handler, executor);
+    } catch (IllegalStateException aborted) {
+      return null;
+    }
   }
 
   private static final WebSocketHandler IGNORE = new WebSocketHandler() {

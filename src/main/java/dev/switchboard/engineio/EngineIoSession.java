@@ -1,40 +1,117 @@
 package dev.switchboard.engineio;
 
-import dev.switchboard.engineio.protocol.EngineIoProtocol.ErrorCode;
 import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.protocol.EngineIoPacketType;
+import dev.switchboard.engineio.protocol.EngineIoProtocol.ErrorCode;
 import dev.switchboard.engineio.transport.PollingTransport;
 import dev.switchboard.engineio.transport.Transport;
+import dev.switchboard.engineio.transport.TransportError;
 import dev.switchboard.engineio.transport.TransportListener;
 import dev.switchboard.engineio.transport.WebSocketTransport;
 import dev.switchboard.http.HttpHeaders;
 import dev.switchboard.http.HttpRequest;
+import dev.switchboard.net.HttpExchange;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SerialExecutor;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One Engine.IO session: its transport, the upgrade, the heartbeat and the write buffer.
  *
- * <p>Lifecycle: {@code OPEN → (CLOSING) → CLOSED}. CLOSING exists only for a graceful close over
- * polling while no GET is waiting: the close packet sits in the buffer until the next GET
- * collects it (engine.io-protocol §HTTP long-polling). Every ending goes through
- * {@link #close(CloseReason, String)}.
+ * <p>Three small state machines, each changed in one method (and checked there):
  *
- * <p>Threading: all state lives on {@link #executor()}, a serial executor. The public
- * {@code send}/{@code close} methods may be called from any thread; they hop onto it.
+ * <table>
+ * <caption>The session ({@link State}; {@link #moveTo})</caption>
+ * <tr><th>from</th><th>event</th><th>to</th></tr>
+ * <tr><td>OPEN</td><td>a server close over polling with packets still buffered, or no GET
+ *     waiting</td><td>CLOSING_BY_SERVER: the next GETs collect the buffer, then {@code 1}</td></tr>
+ * <tr><td>OPEN</td><td>the client's {@code 1} over polling with no GET waiting</td>
+ *     <td>CLOSING_BY_CLIENT: the GET it may still have on the way collects {@code 6}</td></tr>
+ * <tr><td>OPEN</td><td>any other ending</td><td>CLOSED</td></tr>
+ * <tr><td>CLOSING_*</td><td>the last packet collected, {@code pingTimeout} elapsed, or any
+ *     other ending</td><td>CLOSED</td></tr>
+ * </table>
+ *
+ * <p>Leaving OPEN is when the {@link SessionHandler} is told ({@code onClose}, exactly once), the
+ * direct path shuts, the heartbeat stops and a probe is abandoned. Entering CLOSED closes the
+ * transport and forgets the sid.
+ *
+ * <table>
+ * <caption>The upgrade ({@link Upgrade}; engine.io-protocol §Upgrade)</caption>
+ * <tr><th>from</th><th>event</th><th>to</th></tr>
+ * <tr><td>NONE</td><td>a WebSocket with this sid while OPEN on polling</td><td>PROBING</td></tr>
+ * <tr><td>PROBING</td><td>{@code 2probe} on it: {@code 3probe} answered, a waiting GET gets
+ *     {@code 6}</td><td>PROBE_ANSWERED</td></tr>
+ * <tr><td>PROBE_ANSWERED</td><td>{@code 5} on it: the WebSocket becomes the transport</td>
+ *     <td>NONE</td></tr>
+ * <tr><td>PROBING, PROBE_ANSWERED</td><td>anything else on it, its end, {@code upgradeTimeout},
+ *     or the session leaving OPEN: the probe is dropped</td><td>NONE</td></tr>
+ * </table>
+ *
+ * <table>
+ * <caption>The heartbeat ({@link Heartbeat}; engine.io-protocol §Heartbeat)</caption>
+ * <tr><th>from</th><th>event</th><th>to</th></tr>
+ * <tr><td>STOPPED</td><td>open</td><td>PING_SCHEDULED</td></tr>
+ * <tr><td>PING_SCHEDULED</td><td>{@code pingInterval} elapsed: {@code 2} sent</td>
+ *     <td>AWAITING_PONG</td></tr>
+ * <tr><td>AWAITING_PONG</td><td>{@code 3} received</td><td>PING_SCHEDULED</td></tr>
+ * <tr><td>AWAITING_PONG</td><td>{@code pingTimeout} elapsed: the session closes</td>
+ *     <td>STOPPED</td></tr>
+ * <tr><td>any</td><td>the session leaving OPEN</td><td>STOPPED</td></tr>
+ * </table>
+ *
+ * <p>Threading: all state lives on {@link #executor()}, a serial executor, and every method that
+ * touches it asserts that it runs there. The public {@code send}/{@code close} methods may be
+ * called from any thread: they hop onto it, or (a shared message on a settled WebSocket) write
+ * to the connection directly (spec-notes/threading.md, "Direct sends"). Other threads read only
+ * the volatile {@link #transportName()}, {@code direct} and {@code outboundTasks}.
  */
 public final class EngineIoSession implements EngineIoConnection {
   private static final Logger LOG = Logger.getLogger(EngineIoSession.class.getName());
 
-  public enum State { OPEN, CLOSING, CLOSED }
+  /** The session's lifecycle; see the class javadoc. */
+  enum State {
+    OPEN,
+    /** A server close over polling: the GETs that come collect what is buffered, then {@code 1}. */
+    CLOSING_BY_SERVER,
+    /** The client's close over polling: the GET it may still have on the way collects {@code 6}. */
+    CLOSING_BY_CLIENT,
+    CLOSED;
 
-  enum UpgradeState { NONE, PROBING, UPGRADED }
+    /** The legal moves of the table in the class javadoc. */
+    boolean canMoveTo(State next) {
+      return switch (this) {
+        case OPEN -> next != OPEN;
+        case CLOSING_BY_SERVER, CLOSING_BY_CLIENT -> next == CLOSED;
+        case CLOSED -> false;
+      };
+    }
+  }
+
+  /** Where an upgrade stands; see the class javadoc. */
+  enum Upgrade { NONE, PROBING, PROBE_ANSWERED }
+
+  /** Where the heartbeat stands; see the class javadoc. */
+  enum Heartbeat { STOPPED, PING_SCHEDULED, AWAITING_PONG }
+
+  /**
+   * engine.io-protocol §Upgrade: how long after the probe (or a GET) a waiting GET is released
+   * with a noop; see {@link #scheduleUpgradeNoop}.
+   */
+  static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(10);
+  /** Bytes queued on a WebSocket beyond which volatile packets are dropped. */
+  private static final long VOLATILE_QUEUE_LIMIT = 64 * 1024;
+  private static final byte[] EMPTY_BODY = new byte[0];
+  private static final AtomicIntegerFieldUpdater<EngineIoSession> OUTBOUND_TASKS =
+      AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "outboundTasks");
 
   private final String id;
   private final EngineIoServer server;
@@ -52,22 +129,19 @@ public final class EngineIoSession implements EngineIoConnection {
 
   // --- Only accessed on the executor. ---
   private State state = State.OPEN;
-  private UpgradeState upgradeState = UpgradeState.NONE;
+  private Upgrade upgrade = Upgrade.NONE;
+  private Heartbeat heartbeat = Heartbeat.STOPPED;
   private Transport transport;
+  /** The WebSocket being probed: non-null exactly while {@link #upgrade} is not NONE. */
   private WebSocketTransport probe;
-  private boolean probeAnswered;
-  /** Packets, and shared messages whose frames are pre-built, waiting for the transport. */
-  private final ArrayList<Object> writeBuffer = new ArrayList<>();
+  /** What waits for the transport (a polling client between two GETs, or during an upgrade). */
+  private final ArrayList<Outbound> writeBuffer = new ArrayList<>();
   private Cancellable pingTimer = Cancellable.NONE;
   private Cancellable pongTimer = Cancellable.NONE;
   private Cancellable upgradeTimer = Cancellable.NONE;
   private Cancellable closingTimer = Cancellable.NONE;
-  /** CLOSING: what the client's last poll collects (close or noop), once the buffer is empty. */
-  private EngineIoPacket closingPacket;
   private Cancellable noopTimer = Cancellable.NONE;
-  private boolean awaitingPong;
   private SessionHandler handler;
-  private boolean closeNotified;
   /**
    * The connection whose POST body is arriving for this session, or null: there is at most one
    * (hostile A15), so a field rather than a set (64 bytes of every session, polling or not).
@@ -75,9 +149,9 @@ public final class EngineIoSession implements EngineIoConnection {
   private Object upload;
 
   /**
-   * The WebSocket transport while the session is OPEN on it, else null: other threads may then
-   * hand it shared messages directly ({@link #send(SharedMessage, boolean)}). Written on the
-   * executor only.
+   * The WebSocket transport while the session is OPEN on it and its buffer is out, else null:
+   * other threads may then hand it shared messages directly ({@link #send(SharedMessage, boolean)}).
+   * Written on the executor only.
    */
   private volatile WebSocketTransport direct;
   /**
@@ -85,12 +159,8 @@ public final class EngineIoSession implements EngineIoConnection {
    * Updated through {@link #OUTBOUND_TASKS}: an AtomicInteger is 16 bytes more per session.
    */
   private volatile int outboundTasks;
-  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<EngineIoSession> OUTBOUND_TASKS =
-      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "outboundTasks");
-
-  /** Read by request routing on worker threads (hostile-inputs A13: transport mismatch). */
+  /** "polling" or "websocket"; written on the executor, read by any thread. */
   private volatile String transportName;
-  private volatile boolean upgradeInProgress;
 
   private final TransportListener mainListener = new MainListener();
   /** Created by the first upgrade probe: a session opened on WebSocket never has one. */
@@ -110,9 +180,9 @@ public final class EngineIoSession implements EngineIoConnection {
     this.secure = secure;
   }
 
-  // ------------------------------------------------------------------ public API
+  // ------------------------------------------------------------------ any thread
 
-  /** The session id ({@code sid}): at least 120 random bits, URL-safe. */
+  /** The session id ({@code sid}): at least 120 random bits, URL-safe. Any thread. */
   @Override
   public String id() {
     return id;
@@ -120,13 +190,13 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /**
    * The request that opened the session (headers, query, url): a GET, rebuilt on each call from
-   * what the session keeps (its body, which a handshake GET has no use for, is empty).
+   * what the session keeps (its body, which a handshake GET has no use for, is empty). Any thread.
    */
   public HttpRequest handshakeRequest() {
     return HttpRequest.of("GET", handshakeTarget, handshakeVersion, handshakeHeaders, EMPTY_BODY);
   }
 
-  /** The headers of the request that opened the session. */
+  /** The headers of the request that opened the session. Any thread. */
   @Override
   public HttpHeaders handshakeHeaders() {
     return handshakeHeaders;
@@ -138,78 +208,40 @@ public final class EngineIoSession implements EngineIoConnection {
     return handshakeTarget;
   }
 
-  private static final byte[] EMPTY_BODY = new byte[0];
-
+  /** The peer's address. Any thread. */
   @Override
   public InetSocketAddress remoteAddress() {
     return remoteAddress;
   }
 
+  /** Whether the session runs over TLS. Any thread. */
   @Override
   public boolean isSecure() {
     return secure;
   }
 
-  /** The serial executor all of this session's work runs on. */
+  /** The serial executor all of this session's work runs on. Any thread. */
   @Override
   public SerialExecutor executor() {
     return executor;
   }
 
-  /** "polling" or "websocket". */
+  /** "polling" or "websocket": the transport in use right now. Any thread. */
   @Override
   public String transportName() {
     return transportName;
   }
 
-  /** Executor only. Where this session's messages go; see {@link EngineIoListener}. */
-  @Override
-  public void setHandler(SessionHandler handler) {
-    this.handler = handler;
-  }
-
   /** Queues a text message. Any thread; dropped once the session is closing. */
   @Override
   public void send(String text) {
-    queueOutbound(() -> sendPacket(EngineIoPacket.message(text)));
+    queueOutbound(() -> buffer(new Outbound.Packet(EngineIoPacket.message(text))));
   }
 
-  /** Queues a binary message. Any thread. */
+  /** Queues a binary message. Any thread; dropped once the session is closing. */
   @Override
   public void send(byte[] data) {
-    queueOutbound(() -> sendPacket(EngineIoPacket.message(data)));
-  }
-
-  /**
-   * Runs an outbound send on the executor, counted in {@code outboundTasks} until it has run, so
-   * that no later direct send ({@link #send(SharedMessage, boolean)}) overtakes it.
-   */
-  private void queueOutbound(Runnable send) {
-    OUTBOUND_TASKS.incrementAndGet(this);
-    executor.execute(() -> {
-      try {
-        send.run();
-      } finally {
-        OUTBOUND_TASKS.decrementAndGet(this);
-      }
-    });
-  }
-
-  /**
-   * Queues several messages that must leave together and in order (a Socket.IO packet and its
-   * binary attachments). Executor only.
-   */
-  public void sendAll(List<EngineIoPacket> packets) {
-    if (state != State.OPEN) return;
-    writeBuffer.addAll(packets);
-    afterBuffering();
-  }
-
-  /** Queues a message shared with other sessions (a broadcast). Executor only. */
-  public void sendShared(SharedMessage message) {
-    if (state != State.OPEN) return;
-    writeBuffer.add(message);
-    afterBuffering();
+    queueOutbound(() -> buffer(new Outbound.Packet(EngineIoPacket.message(data))));
   }
 
   /**
@@ -230,17 +262,73 @@ public final class EngineIoSession implements EngineIoConnection {
       return;
     }
     queueOutbound(() -> {
-      if (!isVolatile || isReadyForVolatile()) sendShared(message);
+      if (!isVolatile || isReadyForVolatile()) buffer(message);
     });
   }
 
-  private void afterBuffering() {
-    if (writeBuffer.size() > options.maxBufferedPackets()) {
-      // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
-      close(CloseReason.TRANSPORT_ERROR, "too many buffered packets");
-      return;
-    }
-    flush();
+  /** Closes the session gracefully: buffered messages are delivered first. Any thread. */
+  @Override
+  public void close() {
+    executor.execute(() -> close(CloseReason.FORCED_CLOSE, "closed by the server"));
+  }
+
+  /**
+   * Runs an outbound send on the executor, counted in {@code outboundTasks} until it has run, so
+   * that no later direct send ({@link #send(SharedMessage, boolean)}) overtakes it.
+   */
+  private void queueOutbound(Runnable send) {
+    OUTBOUND_TASKS.incrementAndGet(this);
+    executor.execute(() -> {
+      try {
+        send.run();
+      } finally {
+        OUTBOUND_TASKS.decrementAndGet(this);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ executor only: queries
+
+  private boolean onExecutor() {
+    return executor.isCurrentThread();
+  }
+
+  /** Executor only. Where this session's messages go; see {@link EngineIoListener}. */
+  @Override
+  public void setHandler(SessionHandler handler) {
+    assert onExecutor();
+    this.handler = handler;
+  }
+
+  /** Executor only: whether the session is still open (not closing or closed). */
+  @Override
+  public boolean isOpen() {
+    assert onExecutor();
+    return state == State.OPEN;
+  }
+
+  /** Executor only. */
+  State state() {
+    assert onExecutor();
+    return state;
+  }
+
+  /** Executor only: whether a polling GET is waiting for packets. */
+  boolean hasWaitingPoll() {
+    assert onExecutor();
+    return transport instanceof PollingTransport && transport.isWritable();
+  }
+
+  /** Executor only: POST bodies arriving right now. */
+  int uploadsInProgress() {
+    assert onExecutor();
+    return upload == null ? 0 : 1;
+  }
+
+  /** Executor only: whether a ping is out and its pong not yet back. */
+  boolean isAwaitingPong() {
+    assert onExecutor();
+    return heartbeat == Heartbeat.AWAITING_PONG;
   }
 
   /**
@@ -250,7 +338,8 @@ public final class EngineIoSession implements EngineIoConnection {
    * client between two polls is not "busy"). Node drops volatile packets whenever the transport
    * is not writable, which over polling drops most of them.
    */
-  public boolean isReadyForVolatile() {
+  private boolean isReadyForVolatile() {
+    assert onExecutor();
     if (state != State.OPEN || transport == null || !writeBuffer.isEmpty()) return false;
     if (transport instanceof WebSocketTransport ws) {
       return ws.isWritable() && ws.connection().queuedBytes() < VOLATILE_QUEUE_LIMIT;
@@ -258,53 +347,21 @@ public final class EngineIoSession implements EngineIoConnection {
     return true;
   }
 
-  /** Bytes queued on a WebSocket beyond which volatile packets are dropped. */
-  private static final long VOLATILE_QUEUE_LIMIT = 64 * 1024;
-
-  /** Closes the session gracefully: buffered messages are delivered first. Any thread. */
-  @Override
-  public void close() {
-    executor.execute(() -> close(CloseReason.FORCED_CLOSE, "closed by the server"));
-  }
-
-  /** Executor only. */
-  public State state() {
-    return state;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return state == State.OPEN;
-  }
-
-  /** Executor only: whether a polling GET is waiting for packets. */
-  boolean hasWaitingPoll() {
-    return transport instanceof PollingTransport && transport.isWritable();
-  }
-
-  /** Executor only: POST bodies arriving right now. */
-  int uploadsInProgress() {
-    return upload == null ? 0 : 1;
-  }
-
-  /** Executor only: whether a ping is out and its pong not yet back. */
-  boolean isAwaitingPong() {
-    return awaitingPong;
-  }
-
   // ------------------------------------------------------------------ opening
 
-  /** Executor: starts a session whose first request (the handshake) is waiting on the transport. */
+  /** Executor only: starts a session whose first request (the handshake) is waiting on the transport. */
   void open(Transport first) {
+    assert onExecutor();
     setTransport(first);
     // engine.io-protocol §Handshake: the first packet is OPEN with the session parameters.
-    writeBuffer.add(EngineIoPacket.open(server.openPacketJson(id, first.name())));
+    writeBuffer.add(new Outbound.Packet(EngineIoPacket.open(server.openPacketJson(id, first.name()))));
     flush();
     openDirectPath();
     schedulePing();
   }
 
   private void setTransport(Transport t) {
+    assert onExecutor();
     transport = t;
     transportName = t.name();
     t.setListener(mainListener);
@@ -312,17 +369,19 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   /**
-   * Executor, after a flush: lets other threads hand frames straight to the WebSocket. Only once
-   * the buffer is out, or a direct send could overtake packets still waiting in it.
+   * Executor only, after a flush: lets other threads hand frames straight to the WebSocket. Only
+   * once the buffer is out, or a direct send could overtake packets still waiting in it.
    */
   private void openDirectPath() {
+    assert onExecutor();
     direct = state == State.OPEN && transport instanceof WebSocketTransport ws ? ws : null;
   }
 
   // ------------------------------------------------------------------ requests routed here
 
-  /** Executor: a POST's body started arriving (its head was parsed). */
+  /** Executor only: a POST's body started arriving (its head was parsed). */
   void onDataRequestStarted(Object connection) {
+    assert onExecutor();
     if (state != State.OPEN) return;
     if (upload != null) {
       // hostile-inputs A15; engine.io polling "data request overlap".
@@ -332,13 +391,15 @@ public final class EngineIoSession implements EngineIoConnection {
     upload = connection;
   }
 
-  /** Executor: an announced POST was dropped before it completed (its slot is released, A32). */
+  /** Executor only: an announced POST was dropped before it completed (its slot is released, A32). */
   void onDataRequestEnded(Object connection) {
+    assert onExecutor();
     if (upload == connection) upload = null;
   }
 
-  /** Executor: a polling GET or POST carrying this sid. */
-  void onPollingRequest(dev.switchboard.net.HttpExchange exchange, boolean isGet) {
+  /** Executor only: a polling GET or POST carrying this sid. */
+  void onPollingRequest(HttpExchange exchange, boolean isGet) {
+    assert onExecutor();
     if (!isGet) {
       if (upload == exchange.connection()) upload = null;
       if (upload != null && state == State.OPEN) {
@@ -357,23 +418,26 @@ public final class EngineIoSession implements EngineIoConnection {
     else polling.onData(exchange);
   }
 
+  // ------------------------------------------------------------------ upgrade
+
   /**
-   * Executor: a WebSocket upgrade request for this polling session. Returns false if it must be
-   * refused (hostile-inputs C74, C77): the caller answers 400 before any 101.
+   * Executor only: a WebSocket upgrade request for this session. Returns false if it must be
+   * refused (hostile-inputs C74, C77): the caller completes the handshake and closes it at once.
    */
   boolean canStartUpgrade() {
+    assert onExecutor();
     return state == State.OPEN
         && options.allowUpgrades()
         && transport instanceof PollingTransport
-        && upgradeState == UpgradeState.NONE;
+        && upgrade == Upgrade.NONE;
   }
 
-  /** Executor: the 101 has been queued; the probe transport is live. */
+  /** Executor only: the 101 has been queued; the probe transport is live. NONE → PROBING. */
   void startUpgrade(WebSocketTransport ws) {
+    assert onExecutor();
+    assert canStartUpgrade();
     probe = ws;
-    probeAnswered = false;
-    upgradeState = UpgradeState.PROBING;
-    upgradeInProgress = true;
+    upgrade = Upgrade.PROBING;
     if (probeListener == null) probeListener = new ProbeListener();
     ws.setListener(probeListener);
     // hostile-inputs C73: a probe that never completes is dropped; polling continues.
@@ -382,8 +446,14 @@ public final class EngineIoSession implements EngineIoConnection {
     }));
   }
 
-  boolean isUpgrading() {
-    return upgradeInProgress;
+  /** PROBING → PROBE_ANSWERED: engine.io-protocol §Upgrade, {@code 3probe} on the new transport. */
+  private void answerProbe() {
+    assert onExecutor();
+    assert upgrade == Upgrade.PROBING;
+    upgrade = Upgrade.PROBE_ANSWERED;
+    if (transport.isWritable() && writeBuffer.isEmpty()) scheduleUpgradeNoop();
+    probe.send(List.of(EngineIoPacket.pong("probe")));
+    flush();
   }
 
   /**
@@ -393,100 +463,104 @@ public final class EngineIoSession implements EngineIoConnection {
    * behind the probe to arrive first (then that GET is refused: the session has moved).
    */
   private void scheduleUpgradeNoop() {
+    assert onExecutor();
     noopTimer.cancel();
     noopTimer = scheduler.schedule(UPGRADE_NOOP_DELAY, () -> executor.execute(() -> {
-      if (upgradeState == UpgradeState.PROBING && probeAnswered && writeBuffer.isEmpty()
+      if (upgrade == Upgrade.PROBE_ANSWERED && writeBuffer.isEmpty()
           && transport instanceof PollingTransport && transport.isWritable()) {
         transport.send(List.of(EngineIoPacket.noop()));
       }
     }));
   }
 
-  static final java.time.Duration UPGRADE_NOOP_DELAY = java.time.Duration.ofMillis(10);
-
+  /** PROBING or PROBE_ANSWERED → NONE: the probe is dropped, polling goes on. */
   private void abandonProbe(String why) {
+    assert onExecutor();
     LOG.log(Level.FINE, "upgrade abandoned: {0}", why);
     noopTimer.cancel();
     upgradeTimer.cancel();
     WebSocketTransport p = probe;
     probe = null;
-    probeAnswered = false;
-    upgradeState = UpgradeState.NONE;
-    upgradeInProgress = false;
+    upgrade = Upgrade.NONE;
     if (p != null) p.abort();
   }
 
+  /** PROBE_ANSWERED → NONE, on the WebSocket: the client sent {@code 5}. */
   private void completeUpgrade() {
+    assert onExecutor();
+    // Leaving OPEN abandons the probe, so an upgrade only completes on an open session.
+    assert state == State.OPEN && upgrade == Upgrade.PROBE_ANSWERED;
     upgradeTimer.cancel();
     noopTimer.cancel();
     WebSocketTransport ws = probe;
     probe = null;
+    upgrade = Upgrade.NONE;
     Transport old = transport;
     setTransport(ws);
-    upgradeState = UpgradeState.UPGRADED;
-    upgradeInProgress = false;
     // engine.io-protocol §Upgrade: the polling transport is discarded. A client pauses polling
     // before it sends the upgrade packet, so a GET still waiting now raced the upgrade: like any
     // later poll with this sid it gets 400 (the official suite's "ignores HTTP requests with same
     // sid after upgrade"). Nothing is lost: it carried no packets.
     if (old instanceof PollingTransport polling) polling.refuseAndDiscard();
-    if (state == State.CLOSING) {
-      flush();
-      finishClose();
-      return;
-    }
     flush();
     openDirectPath();
   }
 
   // ------------------------------------------------------------------ sending
 
-  private void sendPacket(EngineIoPacket packet) {
-    sendAll(List.of(packet));
+  /**
+   * Executor only: appends an item to the write buffer and sends what the transport can take.
+   * Dropped once the session has left OPEN.
+   */
+  private void buffer(Outbound item) {
+    assert onExecutor();
+    if (state != State.OPEN) return;
+    writeBuffer.add(item);
+    if (writeBuffer.size() > options.maxBufferedPackets()) {
+      // A client that does not collect its packets (no GET) is a slow consumer: memory stays bounded.
+      close(CloseReason.TRANSPORT_ERROR, "too many buffered packets");
+      return;
+    }
+    flush();
   }
 
+  /**
+   * Executor only: hands the whole buffer to the transport if it can take it. On a closing
+   * session over polling, once the buffer is out, the next GET collects the last packet.
+   */
   private void flush() {
+    assert onExecutor();
     if (state == State.CLOSED || transport == null || !transport.isWritable()) return;
     if (writeBuffer.isEmpty()) {
-      if (state == State.CLOSING && closingPacket != null) {
-        transport.send(List.of(closingPacket));
+      if (state != State.OPEN) {
+        transport.send(List.of(lastPacket()));
         finishClose();
-        return;
+      } else if (upgrade == Upgrade.PROBE_ANSWERED && transport instanceof PollingTransport) {
+        scheduleUpgradeNoop();
       }
-      if (probeAnswered && transport instanceof PollingTransport) scheduleUpgradeNoop();
       return;
     }
     if (transport instanceof WebSocketTransport ws) {
+      // Closing states exist over polling only, and an upgrade never completes once closing.
+      assert state == State.OPEN;
       // One piece: a direct send from another thread must not land between a packet and its
       // attachments.
-      List<java.nio.ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
+      List<ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
       boolean coalesce = false;
-      for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) {
-          frames.addAll(m.webSocketFrames());
-          coalesce |= m.isBroadcast();
-        } else {
-          frames.add(WebSocketTransport.frame((EngineIoPacket) o));
-        }
+      for (Outbound item : writeBuffer) {
+        item.addFramesTo(frames);
+        coalesce |= item.coalesces();
       }
       writeBuffer.clear();
       // On WebSocket the buffer is used now and then (the OPEN packet, pings): give its array
       // back rather than keep ten slots per idle session.
       writeBuffer.trimToSize();
       ws.sendFrames(frames, coalesce);
-      if (state == State.CLOSING) {
-        // One ordered stream: the closing packet can follow at once.
-        if (closingPacket != null) ws.send(List.of(closingPacket));
-        finishClose();
-      }
     } else {
       List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
-      for (Object o : writeBuffer) {
-        if (o instanceof SharedMessage m) batch.addAll(m.packets());
-        else batch.add((EngineIoPacket) o);
-      }
+      for (Outbound item : writeBuffer) item.addPacketsTo(batch);
       writeBuffer.clear();
-      // CLOSING over polling: the close packet waits for the next GET (below, empty buffer).
+      // CLOSING over polling: the close packet waits for the next GET (above, empty buffer).
       // The spec is silent (EIO §Packet encoding defines the packet, not when it leaves). Node's
       // engine.io waits for "drain", and socket.io-client hands the Socket.IO packets of a payload
       // on a tick later than a close in that same payload, so they would be dropped
@@ -495,30 +569,48 @@ public final class EngineIoSession implements EngineIoConnection {
     }
   }
 
+  /** What the last GET of a closing session collects: {@code 1}, or {@code 6} if the client closed. */
+  private EngineIoPacket lastPacket() {
+    assert state == State.CLOSING_BY_SERVER || state == State.CLOSING_BY_CLIENT;
+    return state == State.CLOSING_BY_CLIENT ? EngineIoPacket.noop() : EngineIoPacket.close();
+  }
+
   // ------------------------------------------------------------------ heartbeat
 
-  /** engine.io-protocol §Heartbeat: in v4 the server pings and the client answers with a pong. */
+  /** STOPPED or AWAITING_PONG → PING_SCHEDULED (engine.io-protocol §Heartbeat: the server pings). */
   private void schedulePing() {
+    assert onExecutor();
+    heartbeat = Heartbeat.PING_SCHEDULED;
     pingTimer.cancel();
     pingTimer = scheduler.schedule(options.pingInterval(), () -> executor.execute(this::onPingDue));
   }
 
+  /** PING_SCHEDULED → AWAITING_PONG: {@code 2} sent, the pong timer armed. */
   private void onPingDue() {
-    if (state != State.OPEN) return;
-    awaitingPong = true;
+    assert onExecutor();
+    if (heartbeat != Heartbeat.PING_SCHEDULED) return;
+    heartbeat = Heartbeat.AWAITING_PONG;
     pongTimer.cancel();
     pongTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(() -> {
-      if (awaitingPong) close(CloseReason.PING_TIMEOUT, "no pong within pingTimeout");
+      if (heartbeat == Heartbeat.AWAITING_PONG) close(CloseReason.PING_TIMEOUT, "no pong within pingTimeout");
     }));
-    sendPacket(EngineIoPacket.ping());
+    buffer(Outbound.Packet.PING);
   }
 
   private void onPong() {
+    assert onExecutor();
     // hostile-inputs C70: a pong we did not ask for is ignored, so spam cannot add timers.
-    if (!awaitingPong) return;
-    awaitingPong = false;
+    if (heartbeat != Heartbeat.AWAITING_PONG) return;
     pongTimer.cancel();
     schedulePing();
+  }
+
+  /** Any → STOPPED, when the session leaves OPEN. */
+  private void stopHeartbeat() {
+    assert onExecutor();
+    heartbeat = Heartbeat.STOPPED;
+    pingTimer.cancel();
+    pongTimer.cancel();
   }
 
   // ------------------------------------------------------------------ receiving
@@ -526,6 +618,7 @@ public final class EngineIoSession implements EngineIoConnection {
   private final class MainListener implements TransportListener {
     @Override
     public void onPacket(Transport source, EngineIoPacket packet) {
+      assert onExecutor();
       if (source != transport || state != State.OPEN) return; // hostile-inputs C81
       switch (packet.type()) {
         case MESSAGE -> deliver(packet);
@@ -541,18 +634,24 @@ public final class EngineIoSession implements EngineIoConnection {
 
     @Override
     public void onWritable(Transport source) {
+      assert onExecutor();
       if (source != transport) return;
       flush();
     }
 
     @Override
-    public void onError(Transport source, String why) {
+    public void onError(Transport source, TransportError error, String description) {
+      assert onExecutor();
       if (source != transport) return;
-      close("parse error".equals(why) ? CloseReason.PARSE_ERROR : CloseReason.TRANSPORT_ERROR, why);
+      close(switch (error) {
+        case PARSE_ERROR -> CloseReason.PARSE_ERROR;
+        case TRANSPORT_ERROR -> CloseReason.TRANSPORT_ERROR;
+      }, description);
     }
 
     @Override
     public void onClosed(Transport source) {
+      assert onExecutor();
       if (source != transport) return;
       close(CloseReason.TRANSPORT_CLOSE, "transport closed");
     }
@@ -561,14 +660,12 @@ public final class EngineIoSession implements EngineIoConnection {
   private final class ProbeListener implements TransportListener {
     @Override
     public void onPacket(Transport source, EngineIoPacket packet) {
+      assert onExecutor();
       if (source != probe) return;
-      if (packet.type() == EngineIoPacketType.PING && "probe".equals(packet.text()) && !probeAnswered) {
-        // engine.io-protocol §Upgrade: answer 2probe with 3probe on the new transport.
-        probeAnswered = true;
-        if (transport.isWritable() && writeBuffer.isEmpty()) scheduleUpgradeNoop();
-        probe.send(List.of(EngineIoPacket.pong("probe")));
-        flush();
-      } else if (packet.type() == EngineIoPacketType.UPGRADE && probeAnswered) {
+      if (packet.type() == EngineIoPacketType.PING && "probe".equals(packet.text())
+          && upgrade == Upgrade.PROBING) {
+        answerProbe();
+      } else if (packet.type() == EngineIoPacketType.UPGRADE && upgrade == Upgrade.PROBE_ANSWERED) {
         completeUpgrade();
       } else {
         // hostile-inputs C72: anything else before the upgrade is a broken probe.
@@ -580,45 +677,20 @@ public final class EngineIoSession implements EngineIoConnection {
     public void onWritable(Transport source) { }
 
     @Override
-    public void onError(Transport source, String why) {
-      if (source == probe) abandonProbe(why);
+    public void onError(Transport source, TransportError error, String description) {
+      assert onExecutor();
+      if (source == probe) abandonProbe(description);
     }
 
     @Override
     public void onClosed(Transport source) {
+      assert onExecutor();
       if (source == probe) abandonProbe("probe closed");
     }
   }
 
-  /**
-   * The client sent the close packet. Node releases a waiting GET with a noop, not a close packet
-   * (official suite "forcefully closes the session"). The client's GET may still be on its way —
-   * its POST can overtake it on another connection — so if none waits, the next GET within
-   * pingTimeout gets that noop instead of an error; every request after it gets 400 code 1.
-   */
-  private void onClientClose() {
-    if (transport instanceof PollingTransport polling && !polling.isWritable()) {
-      closeAfterNextPoll(CloseReason.TRANSPORT_CLOSE, "closed by the client", EngineIoPacket.noop());
-      return;
-    }
-    if (transport instanceof PollingTransport polling) polling.discard();
-    close(CloseReason.TRANSPORT_CLOSE, "closed by the client");
-  }
-
-  /** Executor: ends the session now, but lets the next GET (within pingTimeout) collect {@code last}. */
-  private void closeAfterNextPoll(CloseReason reason, String description, EngineIoPacket last) {
-    direct = null;
-    pingTimer.cancel();
-    pongTimer.cancel();
-    awaitingPong = false;
-    if (probe != null) abandonProbe("session closing");
-    state = State.CLOSING;
-    closingPacket = last;
-    notifyClosed(reason, description);
-    closingTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(this::finishClose));
-  }
-
   private void deliver(EngineIoPacket packet) {
+    assert onExecutor();
     SessionHandler h = handler;
     if (h == null) return;
     try {
@@ -632,46 +704,74 @@ public final class EngineIoSession implements EngineIoConnection {
   // ------------------------------------------------------------------ closing
 
   /**
-   * Executor: the one way a session ends. Idempotent. A server-side close over polling delivers
-   * what is buffered plus the close packet first; every other reason drops the transport now.
+   * The client sent the close packet. Node releases a waiting GET with a noop, not a close packet
+   * (official suite "forcefully closes the session"). The client's GET may still be on its way —
+   * its POST can overtake it on another connection — so if none waits, the next GET within
+   * pingTimeout gets that noop instead of an error; every request after it gets 400 code 1.
+   */
+  private void onClientClose() {
+    assert onExecutor();
+    if (transport instanceof PollingTransport polling) {
+      if (!polling.isWritable()) {
+        leaveOpen(State.CLOSING_BY_CLIENT, CloseReason.TRANSPORT_CLOSE, "closed by the client");
+        return;
+      }
+      polling.discard();
+    }
+    close(CloseReason.TRANSPORT_CLOSE, "closed by the client");
+  }
+
+  /**
+   * Executor only: the one way a session ends. Idempotent. A server-side close (forced, shutdown)
+   * delivers what is buffered first: over WebSocket before the close frame; over polling, if
+   * anything is buffered or no GET waits, the session lingers in CLOSING_BY_SERVER until a GET
+   * collects the close packet (at most pingTimeout). Every other reason drops the transport now; a
+   * waiting GET gets {@code 1}.
    */
   void close(CloseReason reason, String description) {
-    if (state == State.CLOSED) return;
-    direct = null;
-    pingTimer.cancel();
-    pongTimer.cancel();
-    awaitingPong = false;
-    if (probe != null) abandonProbe("session closing");
+    assert onExecutor();
+    switch (state) {
+      case CLOSED -> {
+        return;
+      }
+      case CLOSING_BY_SERVER, CLOSING_BY_CLIENT -> {
+        finishClose(); // the handler was told when the session left OPEN
+        return;
+      }
+      case OPEN -> { }
+    }
     boolean graceful = reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTDOWN;
-    if (graceful && state == State.OPEN && transport instanceof PollingTransport
+    if (graceful && transport instanceof PollingTransport
         && (!transport.isWritable() || !writeBuffer.isEmpty())) {
-      // Buffered packets first, in this GET or the next; the close packet with the GET after
-      // them (flush), but not for ever (pingTimeout).
-      closeAfterNextPoll(reason, description, EngineIoPacket.close());
-      flush();
+      leaveOpen(State.CLOSING_BY_SERVER, reason, description);
+      flush(); // the buffer to a waiting GET now; the close packet to the GET after it
       return;
     }
-    if (graceful && state == State.OPEN) {
-      if (transport instanceof PollingTransport) writeBuffer.add(EngineIoPacket.close());
-      flush();
+    // Over polling with a GET waiting and nothing buffered, closing the transport gives that GET
+    // the close packet; over WebSocket the buffered frames go first, then the close frame.
+    leaveOpen(State.CLOSED, reason, description, graceful);
+    release();
+  }
+
+  private void leaveOpen(State next, CloseReason reason, String description) {
+    leaveOpen(next, reason, description, false);
+  }
+
+  /**
+   * Executor only: OPEN → {@code next}. The direct path shuts, the heartbeat stops, a probe is
+   * dropped, {@code flushFirst} sends what is buffered, and the handler is told, once. A closing
+   * state waits at most pingTimeout for its last GET.
+   */
+  private void leaveOpen(State next, CloseReason reason, String description, boolean flushFirst) {
+    assert onExecutor();
+    direct = null;
+    stopHeartbeat();
+    if (upgrade != Upgrade.NONE) abandonProbe("session closing");
+    if (flushFirst) flush();
+    moveTo(next);
+    if (next != State.CLOSED) {
+      closingTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(this::finishClose));
     }
-    notifyClosed(reason, description);
-    finishClose();
-  }
-
-  private void finishClose() {
-    if (state == State.CLOSED) return;
-    state = State.CLOSED;
-    closingTimer.cancel();
-    noopTimer.cancel();
-    writeBuffer.clear();
-    if (transport != null) transport.close();
-    server.remove(this);
-  }
-
-  private void notifyClosed(CloseReason reason, String description) {
-    if (closeNotified) return;
-    closeNotified = true;
     LOG.log(Level.FINE, "session closed: {0} ({1})", new Object[] {reason.wireName(), description});
     SessionHandler h = handler;
     if (h != null) {
@@ -681,5 +781,31 @@ public final class EngineIoSession implements EngineIoConnection {
         LOG.log(Level.WARNING, "close handler failed", e);
       }
     }
+  }
+
+  /** Executor only: CLOSING_* → CLOSED (the last packet collected, or time is up). Idempotent. */
+  private void finishClose() {
+    assert onExecutor();
+    if (state == State.CLOSED) return;
+    moveTo(State.CLOSED);
+    release();
+  }
+
+  /** Executor only, on entering CLOSED: timers, buffer, transport and the sid go. */
+  private void release() {
+    assert onExecutor();
+    assert state == State.CLOSED;
+    closingTimer.cancel();
+    noopTimer.cancel();
+    writeBuffer.clear();
+    if (transport != null) transport.close();
+    server.remove(this);
+  }
+
+  /** The one place the session state changes. */
+  private void moveTo(State next) {
+    assert onExecutor();
+    assert state.canMoveTo(next) : state + " -> " + next;
+    state = next;
   }
 }

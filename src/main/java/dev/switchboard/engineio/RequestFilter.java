@@ -11,5 +11,6 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface RequestFilter {
+  /** Completes with true to let the handshake {@code request} from {@code remote} open a session. */
   CompletionStage<Boolean> allow(HttpRequest request, InetSocketAddress remote);
 }

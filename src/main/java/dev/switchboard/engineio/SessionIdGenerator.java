@@ -10,6 +10,7 @@ import java.util.Base64;
  */
 @FunctionalInterface
 public interface SessionIdGenerator {
+  /** A new session id; any thread. */
   String next();
 
   static SessionIdGenerator secureRandom() {

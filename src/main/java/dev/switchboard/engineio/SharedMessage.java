@@ -7,18 +7,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Messages that many sessions send alike (a broadcast): the WebSocket frames are built once, on
- * first use, and every WebSocket session writes the same bytes (Node's socket.io does the same
- * with {@code wsPreEncodedFrame}). Polling sessions use the packets.
+ * Messages that leave together and in order (a Socket.IO packet and its binary attachments),
+ * maybe sent alike by many sessions (a broadcast): the WebSocket frames are built once, on first
+ * use, and every WebSocket session writes the same bytes (Node's socket.io does the same with
+ * {@code wsPreEncodedFrame}). Polling sessions use the packets.
+ *
+ * <pre>{@code
+ * SharedMessage m = new SharedMessage(List.of(EngineIoPacket.message("2[\"news\",1]")), true);
+ * for (EngineIoConnection c : recipients) c.send(m, false);
+ * }</pre>
  *
  * <p>Threading: immutable but for the lazily built frames, which any thread may build; a race
  * builds them twice, harmlessly.
  */
-public final class SharedMessage {
+public final class SharedMessage extends Outbound {
   private final List<EngineIoPacket> packets;
   private final boolean broadcast;
   private volatile List<ByteBuffer> frames;
 
+  /** Messages for one recipient, or a few. */
   public SharedMessage(List<EngineIoPacket> packets) {
     this(packets, false);
   }
@@ -35,10 +42,12 @@ public final class SharedMessage {
     this.broadcast = broadcast;
   }
 
+  /** Whether this message goes to many recipients (see the constructor). */
   public boolean isBroadcast() {
     return broadcast;
   }
 
+  /** The packets, in order. */
   public List<EngineIoPacket> packets() {
     return packets;
   }
@@ -61,5 +70,20 @@ public final class SharedMessage {
       frames = f;
     }
     return f;
+  }
+
+  @Override
+  void addFramesTo(List<ByteBuffer> out) {
+    out.addAll(webSocketFrames());
+  }
+
+  @Override
+  void addPacketsTo(List<EngineIoPacket> out) {
+    out.addAll(packets);
+  }
+
+  @Override
+  boolean coalesces() {
+    return broadcast;
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WorkerPool {
   private WorkerPool() {}
 
+  /** A fixed pool of {@code threads} daemon threads named {@code name-N}. */
   public static ExecutorService create(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
     return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {

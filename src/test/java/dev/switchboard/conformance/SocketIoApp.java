@@ -37,7 +37,8 @@ final class SocketIoApp implements TestApps.Running {
 
   static SocketIoServer create(int port, boolean recovery) throws Exception {
     SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)))
+        .withEngine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
+            .build())
         .withConnectTimeout(Duration.ofMillis(1000))
         .withNet(NetOptions.builder().host("127.0.0.1").build());
     if (recovery) options = options.withRecovery(new SocketIoOptions.Recovery(Duration.ofMinutes(1), true));

@@ -50,7 +50,8 @@ final class TestApps {
 
     private static EngineIoHost startHost(int port) throws Exception {
       return EngineIoHost.start(NetOptions.builder().host("127.0.0.1").port(port).build(),
-          EngineIoOptions.DEFAULTS.withPath("/engine.io/").withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
+          EngineIoOptions.builder().path("/engine.io/")
+              .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build(),
           new EchoApplication(), null, null);
     }
 

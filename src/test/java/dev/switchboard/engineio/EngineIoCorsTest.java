@@ -19,8 +19,8 @@ class EngineIoCorsTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new EngineIoTestServer(EngineIoOptions.DEFAULTS.withPath(EngineIoTestServer.PATH)
-        .withCors(Set.of(GOOD), false).withMaxSessions(3),
+    server = new EngineIoTestServer(EngineIoOptions.builder().path(EngineIoTestServer.PATH)
+        .allowedOrigins(Set.of(GOOD)).maxSessions(3).build(),
         NetOptions.builder().host("127.0.0.1").port(0).build());
   }
 

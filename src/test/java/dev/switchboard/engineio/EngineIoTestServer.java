@@ -17,7 +17,8 @@ final class EngineIoTestServer implements AutoCloseable {
   final EngineIoHost host;
 
   EngineIoTestServer() throws IOException {
-    this(EngineIoOptions.DEFAULTS.withPath(PATH).withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)),
+    this(EngineIoOptions.builder().path(PATH).pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
+        .build(),
         NetOptions.builder().host("127.0.0.1").port(0).build());
   }
 

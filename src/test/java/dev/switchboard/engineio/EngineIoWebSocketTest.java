@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.cli.EchoApplication;
+import dev.switchboard.scheduling.SerialExecutor;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.RawHttpClient;
 import dev.switchboard.testing.RawWebSocketClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +140,9 @@ class EngineIoWebSocketTest {
   void upgradeFromPollingMovesTheSessionToWebSocket() throws Exception {
     String sid = server.handshake();
     CompletableFuture<RawHttpClient.Response> heldGet = CompletableFuture.supplyAsync(() -> get(polling(sid)));
+    // Held before the probe, so the noop timer is armed by the time 3probe is written (a GET that
+    // arrived after the clock moved would wait for a timer that is already past).
+    Await.until("GET held", () -> waiting(sid));
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
       assertEquals(101, ws.handshake.status());
       ws.sendText("2probe");
@@ -191,6 +203,50 @@ class EngineIoWebSocketTest {
 
 
   @Test
+  void anUpgradeWhoseClientLeftBeforeItWasHandledIsDroppedQuietly() throws Exception {
+    // The request is routed to the session's executor, then the client closes its connection
+    // (the net layer aborts the exchange) before the executor gets to it.
+    String sid = server.handshake();
+    Await.until("handshake connection closed", () -> server.host.net().connectionCount() == 0);
+    CountDownLatch release = new CountDownLatch(1);
+    server.host.engine().session(sid).executor().execute(() -> {
+      try {
+        release.await(10, TimeUnit.SECONDS); // holds the executor: the upgrade queues behind this
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r);
+      }
+
+      @Override
+      public void flush() { }
+
+      @Override
+      public void close() { }
+    };
+    Logger executorLog = Logger.getLogger(SerialExecutor.class.getName());
+    executorLog.addHandler(capture);
+    try (RawHttpClient c = new RawHttpClient(server.port())) {
+      c.send("GET " + WS + "&sid=" + sid + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      c.socket().shutdownOutput(); // read after the request: the connection ends, the exchange is aborted
+      Await.until("connection closed", () -> server.host.net().connectionCount() == 0);
+      release.countDown();
+      assertTrue(server.onSession(sid, session -> true, false), "the upgrade task has run; the session lives");
+    } finally {
+      executorLog.removeHandler(capture);
+    }
+    assertEquals(List.of(), warnings.stream().map(r -> r.getMessage() + " " + r.getThrown()).toList());
+    assertEquals(200, server.post(polling(sid), "4still-polling").status());
+    assertEquals("4still-polling", server.get(polling(sid)).bodyText());
+  }
+
+  @Test
   void packetBeforeProbeAbortsTheProbeOnly() throws Exception {
     // hostile-inputs C72
     String sid = server.handshake();
@@ -233,7 +289,7 @@ class EngineIoWebSocketTest {
   void unfinishedUpgradeTimesOutAndPollingContinues() throws Exception {
     // hostile-inputs C73 (fake clock; default heartbeat so only the upgrade timer can fire)
     try (EngineIoTestServer slow = new EngineIoTestServer(
-        EngineIoOptions.DEFAULTS.withPath(EngineIoTestServer.PATH).withUpgradeTimeout(Duration.ofMillis(100)),
+        EngineIoOptions.builder().path(EngineIoTestServer.PATH).upgradeTimeout(Duration.ofMillis(100)).build(),
         dev.switchboard.net.NetOptions.builder().host("127.0.0.1").port(0).build())) {
       String sid = slow.handshake();
       try (RawWebSocketClient ws = RawWebSocketClient.open(slow.port(), WS + "&sid=" + sid)) {

@@ -41,7 +41,7 @@ class SlowConsumerTest {
     });
     host = EngineIoHost.start(
         NetOptions.builder().host("127.0.0.1").port(0).maxOutboundBytes(1024 * 1024).build(),
-        EngineIoOptions.DEFAULTS.withPath("/engine.io/"), app, null, null, new FakeScheduler());
+        EngineIoOptions.builder().path("/engine.io/").build(), app, null, null, new FakeScheduler());
   }
 
   @AfterEach

@@ -32,6 +32,10 @@ public final class PollingTransport implements Transport {
   private HttpExchange pendingGet;
   private boolean closed;
 
+  /**
+   * A transport whose abort notifications are handed to {@code executor} (the session's), and
+   * whose responses get {@code decorator}'s headers (CORS).
+   */
   public PollingTransport(Executor executor, ResponseDecorator decorator) {
     this.executor = executor;
     this.decorator = decorator;
@@ -62,7 +66,7 @@ public final class PollingTransport implements Transport {
       // engine.io-protocol test suite "should close the session upon overlapping GET requests":
       // refuse the second GET; the session then closes and the first GET receives the close packet.
       respond(exchange, 400, "text/plain; charset=UTF-8", "Overlapping poll".getBytes(StandardCharsets.UTF_8));
-      listener.onError(this, "overlap from client");
+      listener.onError(this, TransportError.TRANSPORT_ERROR, "overlap from client");
       return;
     }
     pendingGet = exchange;
@@ -87,7 +91,7 @@ public final class PollingTransport implements Transport {
     if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")) {
       // engine.io-protocol §HTTP long-polling: v4 payloads are always text (hostile-inputs A19).
       respond(exchange, 400, "text/plain; charset=UTF-8", "Invalid content".getBytes(StandardCharsets.UTF_8));
-      listener.onError(this, "invalid content");
+      listener.onError(this, TransportError.TRANSPORT_ERROR, "invalid content");
       return;
     }
     byte[] body = req.body();
@@ -99,7 +103,7 @@ public final class PollingTransport implements Transport {
     } catch (EngineIoProtocolException e) {
       // Refuse with 400 rather than Node's 200-then-close: the client learns at once (hostile A20).
       respond(exchange, 400, "text/plain; charset=UTF-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-      listener.onError(this, "parse error");
+      listener.onError(this, TransportError.PARSE_ERROR, e.getMessage());
       return;
     }
     respond(exchange, 200, "text/plain; charset=UTF-8", OK);
@@ -135,8 +139,10 @@ public final class PollingTransport implements Transport {
   }
 
   /**
-   * After an upgrade: releases a waiting GET with a noop so the client's poll loop ends, and
-   * refuses further polls (engine.io-protocol §Upgrade).
+   * The client sent the close packet: a waiting GET is released with a noop {@code 6} rather than
+   * {@code 1} (the client asked; Node's engine.io does the same, the official suite's "forcefully
+   * closes the session"), and every later request is refused. The end of an upgrade uses
+   * {@link #refuseAndDiscard} instead.
    */
   public void discard() {
     if (closed) return;

@@ -20,5 +20,6 @@ public interface Transport {
   /** Ends the transport; idempotent. */
   void close();
 
+  /** Where the transport reports packets, writability, errors and its end. */
   void setListener(TransportListener listener);
 }

@@ -13,8 +13,11 @@ public interface TransportListener {
   /** The transport can take packets now (a polling GET is waiting). */
   void onWritable(Transport source);
 
-  /** The peer broke the protocol; the transport is unusable. {@code why} is a short sentence. */
-  void onError(Transport source, String why);
+  /**
+   * The peer broke the protocol; the transport is unusable. {@code description} is a short
+   * sentence for the log and the application (the close description).
+   */
+  void onError(Transport source, TransportError error, String description);
 
   /** The underlying connection ended. */
   void onClosed(Transport source);

@@ -22,6 +22,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   private TransportListener listener;
   private volatile boolean open = true;
 
+  /** The connection this transport writes to; set once, right after the upgrade. */
   public void attach(WebSocketConnection connection) {
     this.connection = connection;
   }
@@ -90,6 +91,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     connection.abort();
   }
 
+  /** The connection this transport writes to. Any thread. */
   public WebSocketConnection connection() {
     return connection;
   }
@@ -101,7 +103,9 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     try {
       packet = EngineIoPacketCodec.decodeText(text);
     } catch (EngineIoProtocolException e) {
-      listener.onError(this, e.getMessage());
+      // engine.io-protocol §Packet encoding: an empty or unknown packet is a parse error, over
+      // WebSocket as over polling (Node's engine.io closes with "parse error" too).
+      listener.onError(this, TransportError.PARSE_ERROR, e.getMessage());
       return;
     }
     listener.onPacket(this, packet);
@@ -120,7 +124,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
       // Our decoder closed the connection because the peer broke RFC 6455: a transport error,
       // as Node's engine.io reports ws 'error' events.
       case CloseCodes.PROTOCOL_ERROR, CloseCodes.INVALID_DATA, CloseCodes.POLICY, CloseCodes.TOO_BIG ->
-          listener.onError(this, reason);
+          listener.onError(this, TransportError.TRANSPORT_ERROR, reason);
       default -> listener.onClosed(this);
     }
   }
