@@ -91,7 +91,7 @@ public final class ChatServer implements AutoCloseable {
 
     NetOptions net = NetOptions.DEFAULTS.withHost(config.host()).withTls(config.tls());
     EngineIoOptions engine = EngineIoOptions.DEFAULTS.withCors(config.allowedOrigins(), false);
-    SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
+    SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().net(net).engine(engine).build());
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);
     ChatApplication chat = new ChatApplication(appClock);

@@ -65,11 +65,12 @@ final class ConformanceCommand {
 
   /** The socket.io-protocol suite's reference application, started on {@code host:port}. */
   static SocketIoServer socketIoServer(String host, int port) throws java.io.IOException {
-    SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
+    SocketIoOptions options = SocketIoOptions.builder()
+        .engine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
             .withMaxHttpBufferSize(1_000_000))
-        .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.DEFAULTS.withHost(host));
+        .connectTimeout(Duration.ofMillis(1000))
+        .net(NetOptions.DEFAULTS.withHost(host))
+        .build();
     SocketIoServer io = new SocketIoServer(options);
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());

@@ -116,7 +116,7 @@ public final class BroadcastOperator {
         result.complete(List.copyOf(responses));
       }
     };
-    Duration t = timeout != null ? timeout : firstServer().options().ackTimeout();
+    Duration t = timeout != null ? timeout : firstServer().options().ackTimeout().orElse(null);
     Cancellable timer = Cancellable.NONE;
     if (t != null) {
       timer = firstServer().scheduler().schedule(t, () -> {

@@ -40,6 +40,7 @@ final class RecoveryStore {
 
   private final Scheduler scheduler;
   private final long maxAgeMillis;
+  private final boolean skipMiddlewares;
   private final Map<String, Persisted> sessions = new HashMap<>();
   private final ArrayDeque<Stored> packets = new ArrayDeque<>();
   private final String prefix = Long.toString(System.identityHashCode(this) & 0xffffL, 36);
@@ -48,6 +49,12 @@ final class RecoveryStore {
   RecoveryStore(Scheduler scheduler, SocketIoOptions.Recovery options) {
     this.scheduler = scheduler;
     this.maxAgeMillis = options.maxDisconnectionDuration().toMillis();
+    this.skipMiddlewares = options.skipMiddlewares();
+  }
+
+  /** Whether a restored socket connects without running the handshake middlewares. */
+  boolean skipMiddlewares() {
+    return skipMiddlewares;
   }
 
   /** Broadcasts through the adapter after stamping and keeping the packet. */

@@ -251,7 +251,7 @@ public final class Socket implements AdapterSocket {
    * <pre>{@code socket.emitWithAck("question", 42).thenAccept(answer -> ...);}</pre>
    */
   public CompletableFuture<Args> emitWithAck(String event, Object... args) {
-    return emitWithAck(namespace.server().options().ackTimeout(), event, args);
+    return emitWithAck(namespace.server().options().ackTimeout().orElse(null), event, args);
   }
 
   /** A view of this socket whose {@code emitWithAck} fails after {@code timeout}. */

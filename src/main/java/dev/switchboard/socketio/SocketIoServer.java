@@ -12,7 +12,7 @@ import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
-import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,7 +37,7 @@ import java.util.regex.Pattern;
  * {@code socket.io} 4.x in Java form.
  *
  * <pre>{@code
- * SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS);
+ * SocketIoServer io = new SocketIoServer();
  * io.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send(args.get(0))));
  * io.listen(3000);
  * }</pre>
@@ -58,7 +57,7 @@ public final class SocketIoServer implements AutoCloseable {
   private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
   private final RecoveryStore recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
-  private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
+  private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
 
   public SocketIoServer() {
@@ -75,7 +74,8 @@ public final class SocketIoServer implements AutoCloseable {
     this.ownedScheduler = scheduler == null ? new SystemScheduler() : null;
     this.scheduler = scheduler == null ? ownedScheduler : scheduler;
     this.ids = ids;
-    this.recovery = options.recovery() == null ? null : new RecoveryStore(this.scheduler, options.recovery());
+    this.adapterFactory = options.adapter();
+    this.recovery = options.recovery().map(r -> new RecoveryStore(this.scheduler, r)).orElse(null);
     of("/");
   }
 
@@ -92,13 +92,13 @@ public final class SocketIoServer implements AutoCloseable {
   }
 
   /** Replaces the adapter implementation (before any namespace but "/" is created). */
-  public SocketIoServer adapter(Function<Namespace, Adapter> factory) {
+  public SocketIoServer adapter(AdapterFactory factory) {
     this.adapterFactory = factory;
     return this;
   }
 
   Adapter newAdapter(Namespace ns) {
-    return adapterFactory.apply(ns);
+    return adapterFactory.create(ns);
   }
 
   // ------------------------------------------------------------------ namespaces
@@ -254,7 +254,7 @@ public final class SocketIoServer implements AutoCloseable {
         if (restored != null) {
           Socket socket = new Socket(restored.session().id(), ns, client, handshake, pid, restored.session().data());
           socket.restoredRooms = restored.session().rooms();
-          if (options.recovery().skipMiddlewares()) {
+          if (recovery.skipMiddlewares()) {
             done.accept(new ConnectResult(socket, null, restored.missed()));
           } else {
             runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));

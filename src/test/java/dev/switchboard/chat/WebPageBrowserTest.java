@@ -52,7 +52,7 @@ public class WebPageBrowserTest {
   void start() throws Exception {
     assumeFalse(Boolean.getBoolean("browser.skip"), "browser test skipped (-Dbrowser.skip=true)");
     requireChromium();
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")));
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.DEFAULTS.withHost("127.0.0.1")).build());
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     // Stand-ins for the authentication server (authentication.md): the handshake middleware with

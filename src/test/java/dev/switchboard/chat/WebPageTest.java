@@ -36,7 +36,7 @@ class WebPageTest {
 
   @BeforeEach
   void start() throws Exception {
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.DEFAULTS.withHost("127.0.0.1")));
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.DEFAULTS.withHost("127.0.0.1")).build());
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     io.listen(0);

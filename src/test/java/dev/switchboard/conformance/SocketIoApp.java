@@ -36,12 +36,14 @@ final class SocketIoApp implements TestApps.Running {
   }
 
   static SocketIoServer create(int port, boolean recovery) throws Exception {
-    SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)))
-        .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.DEFAULTS.withHost("127.0.0.1"));
-    if (recovery) options = options.withRecovery(new SocketIoOptions.Recovery(Duration.ofMinutes(1), true));
-    SocketIoServer io = new SocketIoServer(options);
+    SocketIoOptions.Builder options = SocketIoOptions.builder()
+        .engine(EngineIoOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200)))
+        .connectTimeout(Duration.ofMillis(1000))
+        .net(NetOptions.DEFAULTS.withHost("127.0.0.1"));
+    if (recovery) {
+      options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());
+    }
+    SocketIoServer io = new SocketIoServer(options.build());
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());
       socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
