@@ -107,7 +107,7 @@ final class Client implements SessionHandler {
           closeConnection(); // hostile-inputs D98: not joined
           return;
         }
-        s.onClose("client namespace disconnect");
+        s.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
       }
       case EVENT, BINARY_EVENT -> {
         Socket s = socket(nsp);
@@ -174,7 +174,8 @@ final class Client implements SessionHandler {
     connectTimer = Cancellable.NONE;
     decoder.reset();
     // onClose removes each socket from the array, which is replaced, never changed in place.
-    for (Socket s : sockets) s.onClose(reason.wireName());
+    DisconnectReason why = DisconnectReason.of(reason);
+    for (Socket s : sockets) s.onClose(why);
     sockets = NO_SOCKETS;
   }
 
@@ -207,7 +208,7 @@ final class Client implements SessionHandler {
   /** Closes the Engine.IO connection; every socket on it disconnects ("forced server close"). */
   void closeConnection() {
     if (closed) return;
-    for (Socket s : sockets) s.onClose("forced server close");
+    for (Socket s : sockets) s.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     sockets = NO_SOCKETS;
     closed = true;
     session.close();

@@ -210,15 +210,15 @@ public final class Socket implements AdapterSocket {
   }
 
   /** Runs when the socket starts disconnecting, while it is still in its rooms. */
-  public Socket onDisconnecting(java.util.function.Consumer<String> listener) {
+  public Socket onDisconnecting(java.util.function.Consumer<DisconnectReason> listener) {
     synchronized (this) {
       disconnecting = plus(disconnecting, listener);
     }
     return this;
   }
 
-  /** Runs once the socket is disconnected, with Node's reason string. */
-  public Socket onDisconnect(java.util.function.Consumer<String> listener) {
+  /** Runs once the socket is disconnected, with the reason (its wire name is Node's string). */
+  public Socket onDisconnect(java.util.function.Consumer<DisconnectReason> listener) {
     synchronized (this) {
       disconnected = plus(disconnected, listener);
     }
@@ -393,7 +393,7 @@ public final class Socket implements AdapterSocket {
     executor().execute(() -> {
       if (!connected) return;
       client.send(new SocketIoPacket(SocketIoPacketType.DISCONNECT, namespace.name(), null, -1), BroadcastFlags.NONE);
-      onClose("server namespace disconnect");
+      onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
       if (close) client.closeConnection();
     });
   }
@@ -510,7 +510,7 @@ public final class Socket implements AdapterSocket {
   }
 
   /** Executor: the one way a socket ends. Idempotent. */
-  void onClose(String reason) {
+  void onClose(DisconnectReason reason) {
     if (!connected) return;
     for (Object l : disconnecting) safely(l, reason);
     namespace.server().onSocketClosing(this, reason);
@@ -532,9 +532,9 @@ public final class Socket implements AdapterSocket {
   }
 
   @SuppressWarnings("unchecked")
-  private static void safely(Object listener, String reason) {
+  private static void safely(Object listener, DisconnectReason reason) {
     try {
-      ((java.util.function.Consumer<String>) listener).accept(reason);
+      ((java.util.function.Consumer<DisconnectReason>) listener).accept(reason);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "disconnect listener failed", e);
     }

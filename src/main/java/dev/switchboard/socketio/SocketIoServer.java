@@ -332,8 +332,8 @@ public final class SocketIoServer implements AutoCloseable {
   }
 
   /** Executor: a socket is disconnecting; keep its state if the client may come back. */
-  void onSocketClosing(Socket socket, String reason) {
-    if (recovery != null && socket.pid() != null && RecoveryStore.RECOVERABLE.contains(reason)) {
+  void onSocketClosing(Socket socket, DisconnectReason reason) {
+    if (recovery != null && socket.pid() != null && reason.isRecoverable()) {
       recovery.persist(socket, socket.rooms());
     }
   }
