@@ -144,7 +144,7 @@ final class Client implements SessionHandler {
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
     if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
-    server.connect(this, ns, auth, result -> session.executor().execute(() -> {
+    server.connect(this, ns, auth, result -> { // on the session executor
       connecting.remove(name);
       if (connecting.isEmpty()) connecting = null;
       if (closed || !session.isOpen()) return;
@@ -157,7 +157,12 @@ final class Client implements SessionHandler {
       connectTimer.cancel();
       connectTimer = Cancellable.NONE;
       server.completeConnect(this, ns, socket, result.missedPackets());
-    }));
+    });
+  }
+
+  /** Executor: whether this connection is still open, so connecting a socket to it is worth it. */
+  boolean isOpen() {
+    return !closed;
   }
 
   void sendConnectError(String nsp, ConnectError error) {

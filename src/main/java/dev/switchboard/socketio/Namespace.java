@@ -69,6 +69,19 @@ public class Namespace implements AdapterNamespace {
     return this;
   }
 
+  /**
+   * The handshake chain as it is now: a dynamic namespace's parent steps, then this namespace's
+   * own (a copy: a middleware may add another meanwhile).
+   */
+  Middleware[] handshakeChain() {
+    Middleware[] own = middlewares.toArray(new Middleware[0]);
+    if (parent == null) return own;
+    Middleware[] inherited = parent.middlewares.toArray(new Middleware[0]);
+    Middleware[] all = java.util.Arrays.copyOf(inherited, inherited.length + own.length);
+    System.arraycopy(own, 0, all, inherited.length, own.length);
+    return all;
+  }
+
   /** Runs for every socket that connects (after the middlewares accepted it). */
   public Namespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);

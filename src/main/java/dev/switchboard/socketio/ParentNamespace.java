@@ -53,34 +53,9 @@ public final class ParentNamespace {
     return Map.copyOf(children);
   }
 
+  /** The child for {@code name}; it runs this parent's middlewares and connection handlers. */
   Namespace createChild(String name) {
-    return children.computeIfAbsent(name, n -> {
-      Namespace child = new Namespace(n, server, this);
-      // The child runs the parent's chain and handlers; copying would miss later additions.
-      child.middlewares.add((socket, next) -> runParentChain(0, socket, next));
-      child.onConnection(socket -> {
-        for (Consumer<Socket> h : connectionHandlers) h.accept(socket);
-      });
-      return child;
-    });
-  }
-
-  private void runParentChain(int index, Socket socket, Middleware.Next next) {
-    if (index >= middlewares.size()) {
-      next.proceed();
-      return;
-    }
-    middlewares.get(index).handle(socket, new Middleware.Next() {
-      @Override
-      public void proceed() {
-        runParentChain(index + 1, socket, next);
-      }
-
-      @Override
-      public void fail(ConnectError error) {
-        next.fail(error);
-      }
-    });
+    return children.computeIfAbsent(name, n -> new Namespace(n, server, this));
   }
 
   void removeChild(Namespace child) {

@@ -66,7 +66,8 @@ public final class Socket implements AdapterSocket {
   private volatile Object[] handlers = NONE;
   private volatile Object[] anyIncoming = NONE;
   private volatile Object[] anyOutgoing = NONE;
-  private volatile Object[] middlewares = NONE;
+  private volatile PacketMiddleware[] middlewares = NO_MIDDLEWARES;
+  private static final PacketMiddleware[] NO_MIDDLEWARES = {};
   private volatile Object[] disconnecting = NONE;
   private volatile Object[] disconnected = NONE;
   private volatile Object[] errorListeners = NONE;
@@ -204,7 +205,9 @@ public final class Socket implements AdapterSocket {
   /** Adds a per-packet middleware (Node's {@code socket.use}). */
   public Socket use(PacketMiddleware middleware) {
     synchronized (this) {
-      middlewares = plus(middlewares, middleware);
+      PacketMiddleware[] next = java.util.Arrays.copyOf(middlewares, middlewares.length + 1);
+      next[next.length - 1] = middleware;
+      middlewares = next;
     }
     return this;
   }
@@ -424,35 +427,43 @@ public final class Socket implements AdapterSocket {
     String event = name.isTextual() ? name.textValue() : name.asText();
     Args args = new Args(payload, 1);
     Ack ack = packet.ackId() >= 0 ? new OnceAck(packet.ackId()) : Ack.NONE;
-    runPacketMiddlewares(0, event, args, () -> dispatch(event, args, ack));
-  }
-
-  private void runPacketMiddlewares(int index, String event, Args args, Runnable done) {
-    Object[] chain = middlewares;
-    if (index >= chain.length) {
-      done.run();
+    PacketMiddleware[] chain = middlewares;
+    if (chain.length == 0) {
+      dispatch(event, args, ack);
       return;
     }
-    PacketMiddleware m = (PacketMiddleware) chain[index];
-    java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
-    try {
-      m.handle(event, args, new PacketMiddleware.Next() {
-        @Override
-        public void proceed() {
-          if (called.compareAndSet(false, true)) {
-            executor().execute(() -> {
-              if (connected) runPacketMiddlewares(index + 1, event, args, done);
-            });
+    new MiddlewareChain<PacketMiddleware, Exception>(chain, executor(), this::isConnected,
+        (step, link) -> step.handle(event, args, new PacketNext(link)),
+        e -> e,
+        new MiddlewareChain.Outcome<>() {
+          @Override
+          public void accepted() {
+            dispatch(event, args, ack);
           }
-        }
 
-        @Override
-        public void fail(Exception error) {
-          if (called.compareAndSet(false, true)) executor().execute(() -> reportError(error));
-        }
-      });
-    } catch (RuntimeException e) {
-      if (called.compareAndSet(false, true)) reportError(e);
+          @Override
+          public void refused(Exception error) {
+            reportError(error);
+          }
+        }).start();
+  }
+
+  /** What a per-packet middleware answers through: one step's link of the chain. */
+  private static final class PacketNext implements PacketMiddleware.Next {
+    private final MiddlewareChain.Link<Exception> link;
+
+    PacketNext(MiddlewareChain.Link<Exception> link) {
+      this.link = link;
+    }
+
+    @Override
+    public void proceed() {
+      link.proceed();
+    }
+
+    @Override
+    public void fail(Exception error) {
+      link.fail(error == null ? new Exception("refused by a packet middleware") : error);
     }
   }
 

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -243,7 +242,10 @@ public final class SocketIoServer implements AutoCloseable {
 
   record ConnectResult(Socket socket, ConnectError error, List<SocketIoPacket> missedPackets) {}
 
-  /** Session executor: builds the socket and runs the namespace's middlewares. */
+  /**
+   * Session executor: builds the socket and runs the namespace's middlewares; {@code done} runs
+   * on the session executor too (at once when nothing waits).
+   */
   void connect(Client client, Namespace ns, JsonNode auth, Consumer<ConnectResult> done) {
     Handshake handshake = handshake(client.session(), auth);
     if (recovery != null) {
@@ -257,7 +259,7 @@ public final class SocketIoServer implements AutoCloseable {
           if (recovery.skipMiddlewares()) {
             done.accept(new ConnectResult(socket, null, restored.missed()));
           } else {
-            runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));
+            runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));
           }
           return;
         }
@@ -265,7 +267,7 @@ public final class SocketIoServer implements AutoCloseable {
     }
     String pid = recovery != null ? ids.next() + ids.next() : null;
     Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
-    runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, List.of())));
+    runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, List.of())));
   }
 
   /** Session executor: the middlewares accepted; the socket joins and the app hears of it. */
@@ -282,7 +284,13 @@ public final class SocketIoServer implements AutoCloseable {
     // socket.io-protocol §CONNECT: the server answers with the socket id.
     client.send(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1), BroadcastFlags.NONE);
     for (SocketIoPacket p : missed) client.send(p, BroadcastFlags.NONE);
-    for (Consumer<Socket> h : ns.connectionHandlers) {
+    // A dynamic namespace's child runs its parent's handlers first, then any of its own.
+    if (ns.parent() != null) runConnectionHandlers(ns.parent().connectionHandlers, socket);
+    runConnectionHandlers(ns.connectionHandlers, socket);
+  }
+
+  private static void runConnectionHandlers(List<Consumer<Socket>> handlers, Socket socket) {
+    for (Consumer<Socket> h : handlers) {
       try {
         h.accept(socket);
       } catch (RuntimeException e) {
@@ -291,38 +299,47 @@ public final class SocketIoServer implements AutoCloseable {
     }
   }
 
-  private void runMiddlewares(Namespace ns, Socket socket, Consumer<ConnectError> done) {
-    List<Middleware> chain = List.copyOf(ns.middlewares); // a middleware may call use() meanwhile
-    runFrom(chain, 0, socket, done);
+  /**
+   * Session executor: runs the namespace's handshake chain (a dynamic namespace's parent steps
+   * first) for {@code socket}; {@code done} gets null when every step proceeded, else the refusal.
+   * A step that throws refuses with "Internal server error"; a client gone meanwhile stops it.
+   */
+  private void runMiddlewares(Client client, Namespace ns, Socket socket, Consumer<ConnectError> done) {
+    new MiddlewareChain<Middleware, ConnectError>(ns.handshakeChain(), socket.executor(), client::isOpen,
+        (step, link) -> step.handle(socket, new HandshakeNext(link)),
+        e -> {
+          LOG.log(Level.WARNING, "handshake middleware failed", e);
+          return new ConnectError("Internal server error");
+        },
+        new MiddlewareChain.Outcome<>() {
+          @Override
+          public void accepted() {
+            done.accept(null);
+          }
+
+          @Override
+          public void refused(ConnectError error) {
+            done.accept(error);
+          }
+        }).start();
   }
 
-  private void runFrom(List<Middleware> chain, int index, Socket socket, Consumer<ConnectError> done) {
-    if (index >= chain.size()) {
-      done.accept(null);
-      return;
-    }
-    AtomicBoolean called = new AtomicBoolean();
-    try {
-      chain.get(index).handle(socket, new Middleware.Next() {
-        @Override
-        public void proceed() {
-          if (called.compareAndSet(false, true)) {
-            // The middleware may answer from another thread (a bcrypt pool): come back first.
-            socket.executor().execute(() -> runFrom(chain, index + 1, socket, done));
-          }
-        }
+  /** What a handshake middleware answers through: one step's link of the chain. */
+  private static final class HandshakeNext implements Middleware.Next {
+    private final MiddlewareChain.Link<ConnectError> link;
 
-        @Override
-        public void fail(ConnectError error) {
-          if (called.compareAndSet(false, true)) {
-            ConnectError e = error == null ? new ConnectError("unauthorized") : error;
-            socket.executor().execute(() -> done.accept(e));
-          }
-        }
-      });
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handshake middleware failed", e);
-      if (called.compareAndSet(false, true)) done.accept(new ConnectError("Internal server error"));
+    HandshakeNext(MiddlewareChain.Link<ConnectError> link) {
+      this.link = link;
+    }
+
+    @Override
+    public void proceed() {
+      link.proceed();
+    }
+
+    @Override
+    public void fail(ConnectError error) {
+      link.fail(error == null ? new ConnectError("unauthorized") : error);
     }
   }
 
