@@ -152,11 +152,10 @@ final class Client implements SessionHandler {
         sendConnectError(name, result.error());
         return;
       }
-      Socket socket = result.socket();
-      addSocket(socket);
+      addSocket(result.socket());
       connectTimer.cancel();
       connectTimer = Cancellable.NONE;
-      server.completeConnect(this, ns, socket, result.missedPackets());
+      server.completeConnect(this, ns, result);
     });
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.socketio;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ final class MiddlewareChain<T, E extends Exception> {
     void refused(E error);
   }
 
-  private final T[] steps;
+  private final List<T> steps;
   private final Executor executor;
   private final BooleanSupplier live;
   private final Invoker<T, E> invoker;
@@ -67,9 +68,9 @@ final class MiddlewareChain<T, E extends Exception> {
   private final Outcome<E> outcome;
 
   /**
-   * @param steps the snapshot to run; the caller hands over an array nobody writes to again
+   * @param steps the snapshot to run (immutable)
    */
-  MiddlewareChain(T[] steps, Executor executor, BooleanSupplier live, Invoker<T, E> invoker,
+  MiddlewareChain(List<T> steps, Executor executor, BooleanSupplier live, Invoker<T, E> invoker,
       Function<RuntimeException, E> onThrow, Outcome<E> outcome) {
     this.steps = steps;
     this.executor = executor;
@@ -86,13 +87,13 @@ final class MiddlewareChain<T, E extends Exception> {
 
   private void run(int index) {
     if (!live.getAsBoolean()) return;
-    if (index == steps.length) {
+    if (index == steps.size()) {
       outcome.accepted();
       return;
     }
     Link<E> link = new Link<>(this, index);
     try {
-      invoker.invoke(steps[index], link);
+      invoker.invoke(steps.get(index), link);
     } catch (RuntimeException e) {
       if (link.claim()) outcome.refused(onThrow.apply(e));
     }

@@ -4,6 +4,7 @@ import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -73,13 +74,11 @@ public class Namespace implements AdapterNamespace {
    * The handshake chain as it is now: a dynamic namespace's parent steps, then this namespace's
    * own (a copy: a middleware may add another meanwhile).
    */
-  Middleware[] handshakeChain() {
-    Middleware[] own = middlewares.toArray(new Middleware[0]);
-    if (parent == null) return own;
-    Middleware[] inherited = parent.middlewares.toArray(new Middleware[0]);
-    Middleware[] all = java.util.Arrays.copyOf(inherited, inherited.length + own.length);
-    System.arraycopy(own, 0, all, inherited.length, own.length);
-    return all;
+  List<Middleware> handshakeChain() {
+    if (parent == null) return List.copyOf(middlewares);
+    List<Middleware> all = new ArrayList<>(parent.middlewares);
+    all.addAll(middlewares);
+    return List.copyOf(all);
   }
 
   /** Runs for every socket that connects (after the middlewares accepted it). */

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,24 +55,8 @@ public final class Socket implements AdapterSocket {
   private final String pid;
   private volatile boolean connected;
   private volatile boolean recovered;
-  /** Rooms to rejoin when this socket restores a disconnected one; null otherwise. */
-  Set<String> restoredRooms;
-
-  // Listeners: copy-on-write arrays, replaced under this socket's monitor and read without it.
-  // Most are empty for the life of a socket, and they all share NONE then. As ten
-  // CopyOnWriteArrayLists (each with its lock object and array) and a ConcurrentHashMap of them,
-  // they were about 1.3 KB of every idle socket (BENCHMARKS.md, "Missed: idle memory per 1 000
-  // WebSocket clients").
-  private static final Object[] NONE = {};
-  /** Event name, handler, event name, handler, ... in registration order. */
-  private volatile Object[] handlers = NONE;
-  private volatile Object[] anyIncoming = NONE;
-  private volatile Object[] anyOutgoing = NONE;
-  private volatile PacketMiddleware[] middlewares = NO_MIDDLEWARES;
-  private static final PacketMiddleware[] NO_MIDDLEWARES = {};
-  private volatile Object[] disconnecting = NONE;
-  private volatile Object[] disconnected = NONE;
-  private volatile Object[] errorListeners = NONE;
+  /** Handlers and hooks: one immutable value, replaced under this socket's monitor, read without it. */
+  private volatile SocketListeners listeners = SocketListeners.NONE;
   /**
    * Acks we wait for, by id; created by the first emit that expects one. Any thread may add
    * (broadcasts); the executor completes.
@@ -124,12 +110,6 @@ public final class Socket implements AdapterSocket {
     }
   }
 
-  private static Object[] plus(Object[] list, Object... items) {
-    Object[] next = java.util.Arrays.copyOf(list, list.length + items.length);
-    System.arraycopy(items, 0, next, list.length, items.length);
-    return next;
-  }
-
   public boolean isConnected() {
     return connected;
   }
@@ -162,9 +142,10 @@ public final class Socket implements AdapterSocket {
 
   /** Handles the event {@code event}. Several handlers run in registration order. */
   public Socket on(String event, EventHandler handler) {
-    java.util.Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
     synchronized (this) {
-      handlers = plus(handlers, event, handler);
+      listeners = listeners.on(event, handler);
     }
     return this;
   }
@@ -172,16 +153,7 @@ public final class Socket implements AdapterSocket {
   /** Removes a handler added with {@link #on} (the first registration of it, if added twice). */
   public Socket off(String event, EventHandler handler) {
     synchronized (this) {
-      Object[] all = handlers;
-      for (int i = 0; i < all.length; i += 2) {
-        if (all[i].equals(event) && java.util.Objects.equals(all[i + 1], handler)) {
-          Object[] next = new Object[all.length - 2];
-          System.arraycopy(all, 0, next, 0, i);
-          System.arraycopy(all, i + 2, next, i, all.length - i - 2);
-          handlers = next;
-          break;
-        }
-      }
+      listeners = listeners.off(event, handler);
     }
     return this;
   }
@@ -189,7 +161,7 @@ public final class Socket implements AdapterSocket {
   /** Sees every incoming event before its handlers. */
   public Socket onAny(AnyListener listener) {
     synchronized (this) {
-      anyIncoming = plus(anyIncoming, listener);
+      listeners = listeners.with(listeners.hooks.plusAnyIncoming(listener));
     }
     return this;
   }
@@ -197,41 +169,39 @@ public final class Socket implements AdapterSocket {
   /** Sees every event this socket emits. */
   public Socket onAnyOutgoing(AnyListener listener) {
     synchronized (this) {
-      anyOutgoing = plus(anyOutgoing, listener);
+      listeners = listeners.with(listeners.hooks.plusAnyOutgoing(listener));
     }
     return this;
   }
 
-  /** Adds a per-packet middleware (Node's {@code socket.use}). */
+  /** Adds a per-packet middleware (Node's {@code socket.use}); see {@link PacketMiddleware} for the chain's rules. */
   public Socket use(PacketMiddleware middleware) {
     synchronized (this) {
-      PacketMiddleware[] next = java.util.Arrays.copyOf(middlewares, middlewares.length + 1);
-      next[next.length - 1] = middleware;
-      middlewares = next;
+      listeners = listeners.with(listeners.hooks.plusMiddleware(middleware));
     }
     return this;
   }
 
   /** Runs when the socket starts disconnecting, while it is still in its rooms. */
-  public Socket onDisconnecting(java.util.function.Consumer<DisconnectReason> listener) {
+  public Socket onDisconnecting(Consumer<DisconnectReason> listener) {
     synchronized (this) {
-      disconnecting = plus(disconnecting, listener);
+      listeners = listeners.with(listeners.hooks.plusDisconnecting(listener));
     }
     return this;
   }
 
   /** Runs once the socket is disconnected, with the reason (its wire name is Node's string). */
-  public Socket onDisconnect(java.util.function.Consumer<DisconnectReason> listener) {
+  public Socket onDisconnect(Consumer<DisconnectReason> listener) {
     synchronized (this) {
-      disconnected = plus(disconnected, listener);
+      listeners = listeners.with(listeners.hooks.plusDisconnected(listener));
     }
     return this;
   }
 
   /** Errors from per-packet middlewares (Node's socket "error" event). */
-  public Socket onError(java.util.function.Consumer<Exception> listener) {
+  public Socket onError(Consumer<Exception> listener) {
     synchronized (this) {
-      errorListeners = plus(errorListeners, listener);
+      listeners = listeners.with(listeners.hooks.plusError(listener));
     }
     return this;
   }
@@ -314,12 +284,12 @@ public final class Socket implements AdapterSocket {
   }
 
   private void notifyOutgoing(String event, ArrayNode payload) {
-    Object[] listeners = anyOutgoing;
-    if (listeners.length == 0) return;
+    List<AnyListener> outgoing = listeners.hooks.anyOutgoing;
+    if (outgoing.isEmpty()) return;
     Args a = new Args(payload, 1);
-    for (Object l : listeners) {
+    for (int i = 0; i < outgoing.size(); i++) {
       try {
-        ((AnyListener) l).on(event, a);
+        outgoing.get(i).on(event, a);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAnyOutgoing listener failed", e);
       }
@@ -427,8 +397,8 @@ public final class Socket implements AdapterSocket {
     String event = name.isTextual() ? name.textValue() : name.asText();
     Args args = new Args(payload, 1);
     Ack ack = packet.ackId() >= 0 ? new OnceAck(packet.ackId()) : Ack.NONE;
-    PacketMiddleware[] chain = middlewares;
-    if (chain.length == 0) {
+    List<PacketMiddleware> chain = listeners.hooks.middlewares;
+    if (chain.isEmpty()) {
       dispatch(event, args, ack);
       return;
     }
@@ -467,37 +437,40 @@ public final class Socket implements AdapterSocket {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void reportError(Exception error) {
-    Object[] listeners = errorListeners;
-    if (listeners.length == 0) {
+    List<Consumer<Exception>> errors = listeners.hooks.errors;
+    if (errors.isEmpty()) {
       LOG.log(Level.FINE, "packet middleware refused an event: {0}", error.getMessage());
       return;
     }
-    for (Object l : listeners) {
+    for (int i = 0; i < errors.size(); i++) {
       try {
-        ((java.util.function.Consumer<Exception>) l).accept(error);
+        errors.get(i).accept(error);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "error listener failed", e);
       }
     }
   }
 
+  /** Executor: the onAny listeners, then the handlers of {@code event}, each failure logged and contained. */
   private void dispatch(String event, Args args, Ack ack) {
-    for (Object l : anyIncoming) {
+    SocketListeners l = listeners;
+    List<AnyListener> any = l.hooks.anyIncoming;
+    for (int i = 0; i < any.size(); i++) {
       try {
-        ((AnyListener) l).on(event, args);
+        any.get(i).on(event, args);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAny listener failed", e);
       }
     }
     // A linear scan: a socket has a handful of handlers, and this is cheaper than a hash look-up
     // of the event name at that size. Registration order is kept within one event.
-    Object[] all = handlers;
-    for (int i = 0; i < all.length; i += 2) {
-      if (!event.equals(all[i])) continue;
+    String[] events = l.events;
+    EventHandler[] handlers = l.handlers;
+    for (int i = 0; i < events.length; i++) {
+      if (!event.equals(events[i])) continue;
       try {
-        ((EventHandler) all[i + 1]).handle(args, ack);
+        handlers[i].handle(args, ack);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handler for event '" + event + "' failed", e);
       }
@@ -523,7 +496,7 @@ public final class Socket implements AdapterSocket {
   /** Executor: the one way a socket ends. Idempotent. */
   void onClose(DisconnectReason reason) {
     if (!connected) return;
-    for (Object l : disconnecting) safely(l, reason);
+    notifyDisconnect(listeners.hooks.disconnecting, reason);
     namespace.server().onSocketClosing(this, reason);
     namespace.adapter().delAll(id);
     namespace.remove(this);
@@ -539,15 +512,16 @@ public final class Socket implements AdapterSocket {
         p.listener.onAck(id, null);
       }
     }
-    for (Object l : disconnected) safely(l, reason);
+    notifyDisconnect(listeners.hooks.disconnected, reason);
   }
 
-  @SuppressWarnings("unchecked")
-  private static void safely(Object listener, DisconnectReason reason) {
-    try {
-      ((java.util.function.Consumer<DisconnectReason>) listener).accept(reason);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "disconnect listener failed", e);
+  private static void notifyDisconnect(List<Consumer<DisconnectReason>> listeners, DisconnectReason reason) {
+    for (int i = 0; i < listeners.size(); i++) {
+      try {
+        listeners.get(i).accept(reason);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "disconnect listener failed", e);
+      }
     }
   }
 

@@ -240,7 +240,12 @@ public final class SocketIoServer implements AutoCloseable {
 
   // ------------------------------------------------------------------ connecting sockets
 
-  record ConnectResult(Socket socket, ConnectError error, List<SocketIoPacket> missedPackets) {}
+  /**
+   * How a CONNECT ended: the socket, the refusal (null: accepted), and for a socket that restores
+   * a disconnected one (connection state recovery) its rooms and the packets it missed (else null
+   * and empty).
+   */
+  record ConnectResult(Socket socket, ConnectError error, Set<String> restoredRooms, List<SocketIoPacket> missedPackets) {}
 
   /**
    * Session executor: builds the socket and runs the namespace's middlewares; {@code done} runs
@@ -255,11 +260,11 @@ public final class SocketIoServer implements AutoCloseable {
         RecoveryStore.Restored restored = recovery.restore(pid, offset, ns.name());
         if (restored != null) {
           Socket socket = new Socket(restored.session().id(), ns, client, handshake, pid, restored.session().data());
-          socket.restoredRooms = restored.session().rooms();
+          Set<String> rooms = restored.session().rooms();
           if (recovery.skipMiddlewares()) {
-            done.accept(new ConnectResult(socket, null, restored.missed()));
+            done.accept(new ConnectResult(socket, null, rooms, restored.missed()));
           } else {
-            runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));
+            runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, rooms, restored.missed())));
           }
           return;
         }
@@ -267,23 +272,25 @@ public final class SocketIoServer implements AutoCloseable {
     }
     String pid = recovery != null ? ids.next() + ids.next() : null;
     Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
-    runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, List.of())));
+    runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, null, List.of())));
   }
 
   /** Session executor: the middlewares accepted; the socket joins and the app hears of it. */
-  void completeConnect(Client client, Namespace ns, Socket socket, List<SocketIoPacket> missed) {
+  void completeConnect(Client client, Namespace ns, ConnectResult result) {
+    Socket socket = result.socket();
+    Set<String> restoredRooms = result.restoredRooms();
     ns.add(socket);
     Set<String> rooms = new HashSet<>();
     rooms.add(socket.id());
-    if (socket.restoredRooms != null) rooms.addAll(socket.restoredRooms);
+    if (restoredRooms != null) rooms.addAll(restoredRooms);
     ns.adapter().addAll(socket.id(), rooms);
-    socket.markConnected(socket.restoredRooms != null);
+    socket.markConnected(restoredRooms != null);
     ObjectNode body = Json.NODES.objectNode();
     body.put("sid", socket.id());
     if (socket.pid() != null) body.put("pid", socket.pid());
     // socket.io-protocol §CONNECT: the server answers with the socket id.
     client.send(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1), BroadcastFlags.NONE);
-    for (SocketIoPacket p : missed) client.send(p, BroadcastFlags.NONE);
+    for (SocketIoPacket p : result.missedPackets()) client.send(p, BroadcastFlags.NONE);
     // A dynamic namespace's child runs its parent's handlers first, then any of its own.
     if (ns.parent() != null) runConnectionHandlers(ns.parent().connectionHandlers, socket);
     runConnectionHandlers(ns.connectionHandlers, socket);
