@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An immutable description of "who gets this": rooms to include, rooms (or socket ids) to
  * exclude, and flags. Every modifier returns a new operator, so one can be kept and reused.
+ * The server, namespaces and dynamic namespaces hand one out through the same
+ * {@link Broadcaster} methods.
  *
  * <pre>{@code
  * io.to("room1").to("room2").except("room3").emit("news", item);
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     .whenComplete((answers, err) -> ...); // err: AckTimeoutException with the missing ids
  * }</pre>
  */
-public final class BroadcastOperator {
+public final class BroadcastOperator implements Broadcaster {
   private final List<Namespace> namespaces;
   private final Set<String> rooms;
   private final Set<String> except;
@@ -52,35 +54,50 @@ public final class BroadcastOperator {
     return Set.copyOf(s);
   }
 
+  /** Itself: an operator is its own starting point. */
+  @Override
+  public BroadcastOperator operator() {
+    return this;
+  }
+
   /** Also targets members of {@code rooms}. */
+  @Override
   public BroadcastOperator to(String... rooms) {
     return new BroadcastOperator(namespaces, plus(this.rooms, rooms), except, flags, timeout);
   }
 
+  /** The same as {@link #to}. */
+  @Override
   public BroadcastOperator in(String... rooms) {
     return to(rooms);
   }
 
   /** Excludes members of {@code rooms} (a socket id is its own room). */
+  @Override
   public BroadcastOperator except(String... rooms) {
     return new BroadcastOperator(namespaces, this.rooms, plus(except, rooms), flags, timeout);
   }
 
-  /** Packets may be dropped for clients that are not ready to receive them. */
-  public BroadcastOperator volatileFlag() {
+  /** Packets may be dropped for clients that are not ready to receive them (Node's {@code volatile}). */
+  @Override
+  public BroadcastOperator asVolatile() {
     return new BroadcastOperator(namespaces, rooms, except, flags.withVolatile(), timeout);
   }
 
+  /** Whether the packet may be compressed: a hint only, as no compression is negotiated. */
+  @Override
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(namespaces, rooms, except, flags.withCompress(compress), timeout);
   }
 
   /** This process only (always true of the in-memory adapter). */
+  @Override
   public BroadcastOperator local() {
     return new BroadcastOperator(namespaces, rooms, except, flags.withLocal(), timeout);
   }
 
   /** How long {@link #emitWithAck} waits for the answers. */
+  @Override
   public BroadcastOperator timeout(Duration timeout) {
     return new BroadcastOperator(namespaces, rooms, except, flags, timeout);
   }
@@ -90,6 +107,7 @@ public final class BroadcastOperator {
   }
 
   /** Sends the event to every selected socket; encoded once per namespace. */
+  @Override
   public void emit(String event, Object... args) {
     ArrayNode payload = Json.array(event, args);
     for (Namespace ns : namespaces) {
@@ -105,6 +123,7 @@ public final class BroadcastOperator {
    * timeout, it fails with {@link AckTimeoutException} carrying the answers received and the ids
    * of the sockets that did not answer.
    */
+  @Override
   public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
     CompletableFuture<List<Args>> result = new CompletableFuture<>();
     ArrayNode payload = Json.array(event, args);
@@ -151,6 +170,7 @@ public final class BroadcastOperator {
   }
 
   /** The selected sockets of this process. */
+  @Override
   public List<Socket> fetchSockets() {
     List<Socket> out = new ArrayList<>();
     for (Namespace ns : namespaces) {
@@ -163,17 +183,26 @@ public final class BroadcastOperator {
   }
 
   /** Makes the selected sockets join {@code rooms}. */
+  @Override
   public void socketsJoin(String... rooms) {
     for (Socket s : fetchSockets()) s.join(rooms);
   }
 
   /** Makes the selected sockets leave {@code rooms}. */
+  @Override
   public void socketsLeave(String... rooms) {
     for (Socket s : fetchSockets()) for (String r : rooms) s.leave(r);
   }
 
   /** Disconnects the selected sockets (and their connections, with {@code close}). */
+  @Override
   public void disconnectSockets(boolean close) {
     for (Socket s : fetchSockets()) s.disconnect(close);
+  }
+
+  /** {@code disconnectSockets(false)}, Node's default. */
+  @Override
+  public void disconnectSockets() {
+    disconnectSockets(false);
   }
 }

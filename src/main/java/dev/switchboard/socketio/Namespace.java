@@ -3,12 +3,10 @@ package dev.switchboard.socketio;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,10 +24,10 @@ import java.util.function.Consumer;
  * admin.to("ops").emit("alert", "disk full");
  * }</pre>
  *
- * <p>Threading: configure it before clients connect; the broadcast and query methods may be
- * called from any thread.
+ * <p>Threading: configure it before clients connect; the broadcast ({@link Broadcaster}) and
+ * query methods may be called from any thread.
  */
-public class Namespace implements AdapterNamespace {
+public final class Namespace implements AdapterNamespace, Broadcaster {
   private final String name;
   private final SocketIoServer server;
   private final Adapter adapter;
@@ -115,62 +113,10 @@ public class Namespace implements AdapterNamespace {
 
   // ------------------------------------------------------------------ broadcasting
 
-  BroadcastOperator broadcastOperator() {
+  /** Every socket of this namespace; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
     return BroadcastOperator.of(List.of(this));
-  }
-
-  public BroadcastOperator to(String... rooms) {
-    return broadcastOperator().to(rooms);
-  }
-
-  public BroadcastOperator in(String... rooms) {
-    return to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return broadcastOperator().except(rooms);
-  }
-
-  public BroadcastOperator volatileBroadcast() {
-    return broadcastOperator().volatileFlag();
-  }
-
-  public BroadcastOperator local() {
-    return broadcastOperator().local();
-  }
-
-  public BroadcastOperator compress(boolean compress) {
-    return broadcastOperator().compress(compress);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return broadcastOperator().timeout(timeout);
-  }
-
-  /** Sends an event to every socket of the namespace. */
-  public void emit(String event, Object... args) {
-    broadcastOperator().emit(event, args);
-  }
-
-  /** Sends an event to every socket and collects their acks (requires a timeout for missing ones). */
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return broadcastOperator().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return broadcastOperator().fetchSockets();
-  }
-
-  public void socketsJoin(String... rooms) {
-    broadcastOperator().socketsJoin(rooms);
-  }
-
-  public void socketsLeave(String... rooms) {
-    broadcastOperator().socketsLeave(rooms);
-  }
-
-  public void disconnectSockets(boolean close) {
-    broadcastOperator().disconnectSockets(close);
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.switchboard.socketio;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -22,7 +20,7 @@ import java.util.function.Predicate;
  * });
  * }</pre>
  */
-public final class ParentNamespace {
+public final class ParentNamespace implements Broadcaster {
   private final Predicate<String> rule;
   private final SocketIoServer server;
   final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
@@ -62,35 +60,9 @@ public final class ParentNamespace {
     children.remove(child.name(), child);
   }
 
-  private BroadcastOperator all() {
+  /** Every socket of every child created so far; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
     return BroadcastOperator.of(new ArrayList<>(children.values()));
-  }
-
-  public void emit(String event, Object... args) {
-    all().emit(event, args);
-  }
-
-  public BroadcastOperator to(String... rooms) {
-    return all().to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return all().except(rooms);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return all().timeout(timeout);
-  }
-
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return all().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return all().fetchSockets();
-  }
-
-  public void disconnectSockets(boolean close) {
-    all().disconnectSockets(close);
   }
 }

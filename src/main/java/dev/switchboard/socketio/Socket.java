@@ -332,15 +332,20 @@ public final class Socket implements AdapterSocket {
 
   /** Everyone in the namespace except this socket. */
   public BroadcastOperator broadcast() {
-    return namespace.broadcastOperator().except(id);
+    return namespace.operator().except(id);
   }
 
-  /** Marks the next emit as volatile: dropped if the client is not ready to receive it. */
-  public VolatileEmitter volatileEmit() {
+  /**
+   * A view of this socket whose {@code emit} is volatile (Node's {@code socket.volatile}): the
+   * packet is dropped if the client cannot take it now, and is not kept for recovery.
+   *
+   * <pre>{@code socket.asVolatile().emit("position", x, y);}</pre>
+   */
+  public VolatileEmitter asVolatile() {
     return new VolatileEmitter(this);
   }
 
-  /** {@code socket.volatile.emit(...)}. */
+  /** {@code socket.asVolatile().emit(...)}: see {@link Socket#asVolatile()}. */
   public static final class VolatileEmitter {
     private final Socket socket;
 
@@ -348,6 +353,7 @@ public final class Socket implements AdapterSocket {
       this.socket = socket;
     }
 
+    /** Sends the event to this client unless it is busy. Any thread. */
     public void emit(String event, Object... args) {
       ArrayNode payload = Json.array(event, args);
       socket.notifyOutgoing(event, payload);
@@ -357,6 +363,14 @@ public final class Socket implements AdapterSocket {
   }
 
   // ------------------------------------------------------------------ disconnecting
+
+  /**
+   * Disconnects this socket from its namespace (the client sees "io server disconnect"); the
+   * Engine.IO connection stays open for the client's other namespaces. Any thread.
+   */
+  public void disconnect() {
+    disconnect(false);
+  }
 
   /**
    * Disconnects this socket from its namespace (the client sees "io server disconnect"). With

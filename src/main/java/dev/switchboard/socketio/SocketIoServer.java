@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * → {@link #close}. Threading: configuration before {@code listen}; broadcasting and queries
  * from any thread afterwards.
  */
-public final class SocketIoServer implements AutoCloseable {
+public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SocketIoServer.class.getName());
 
   private final SocketIoOptions options;
@@ -137,44 +137,10 @@ public final class SocketIoServer implements AutoCloseable {
     return this;
   }
 
-  public BroadcastOperator to(String... rooms) {
-    return sockets().to(rooms);
-  }
-
-  public BroadcastOperator in(String... rooms) {
-    return sockets().to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return sockets().except(rooms);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return sockets().timeout(timeout);
-  }
-
-  public void emit(String event, Object... args) {
-    sockets().emit(event, args);
-  }
-
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return sockets().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return sockets().fetchSockets();
-  }
-
-  public void socketsJoin(String... rooms) {
-    sockets().socketsJoin(rooms);
-  }
-
-  public void socketsLeave(String... rooms) {
-    sockets().socketsLeave(rooms);
-  }
-
-  public void disconnectSockets(boolean close) {
-    sockets().disconnectSockets(close);
+  /** Every socket of the main namespace; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
+    return sockets().operator();
   }
 
   /** Namespace {@code name}: static first, then the first dynamic rule that matches. */

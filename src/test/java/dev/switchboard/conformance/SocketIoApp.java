@@ -70,7 +70,7 @@ final class SocketIoApp implements TestApps.Running {
         ack.send(true);
       });
       socket.on("volatile", (args, ack) -> {
-        for (int i = 0; i < args.get(0).asInt(); i++) socket.volatileEmit().emit("v", i);
+        for (int i = 0; i < args.get(0).asInt(); i++) socket.asVolatile().emit("v", i);
       });
       socket.on("server-ack", (args, ack) -> socket.timeout(Duration.ofMillis(args.get(0).asLong()))
           .emitWithAck("question", 42)
