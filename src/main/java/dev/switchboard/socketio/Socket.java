@@ -262,12 +262,54 @@ public final class Socket implements AdapterSocket {
         }
       }));
     }
-    acks().put(ackId, new PendingAck((sid, node) -> {
-      if (node instanceof ArrayNode arr) result.complete(new Args(arr, 0));
-      else result.completeExceptionally(new IllegalStateException("socket has been disconnected"));
-    }, timer));
+    register(ackId, new OwnAck(result), timer);
     send(event, args, ackId);
     return result;
+  }
+
+  /** How this socket's own {@code emitWithAck} ends: the answer, or its disconnection. */
+  private final class OwnAck implements AckListener {
+    private final CompletableFuture<Args> result;
+
+    OwnAck(CompletableFuture<Args> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void onAck(String socketId, ArrayNode args) {
+      result.complete(new Args(args, 0));
+    }
+
+    @Override
+    public void onDisconnect(String socketId) {
+      result.completeExceptionally(new AckDisconnectedException(List.of(), Set.of(socketId)));
+    }
+  }
+
+  /**
+   * Any thread: waits for the ack {@code ackId}. Whoever removes the entry tells the listener —
+   * the answer, the timer, {@link #onClose} — so it hears exactly once; and an entry added after
+   * {@code onClose} drained the map (this socket disconnected meanwhile) is taken back here.
+   */
+  private void register(long ackId, AckListener listener, Cancellable timer) {
+    Map<Long, PendingAck> waiting = acks();
+    waiting.put(ackId, new PendingAck(listener, timer));
+    if (!connected && waiting.remove(ackId) != null) {
+      timer.cancel();
+      executor().execute(() -> listener.onDisconnect(id));
+    }
+  }
+
+  /** How many acks this socket still waits for (for tests: nothing is kept after the end of a wait). */
+  int pendingAcks() {
+    Map<Long, PendingAck> waiting = acks;
+    return waiting == null ? 0 : waiting.size();
+  }
+
+  /** Any thread: stops waiting for every ack {@code listener} waits for (a broadcast that timed out). */
+  void forget(AckListener listener) {
+    Map<Long, PendingAck> waiting = acks;
+    if (waiting != null) waiting.values().removeIf(p -> p.listener == listener);
   }
 
   private void send(String event, Object[] args, long ackId) {
@@ -394,7 +436,7 @@ public final class Socket implements AdapterSocket {
 
   @Override
   public void expectAck(long ackId, AckListener listener) {
-    acks().put(ackId, new PendingAck(listener, Cancellable.NONE));
+    register(ackId, listener, Cancellable.NONE);
   }
 
   // ------------------------------------------------------------------ called by Client (executor)
@@ -501,7 +543,7 @@ public final class Socket implements AdapterSocket {
     }
     pending.timer.cancel();
     try {
-      pending.listener.onAck(id, packet.data());
+      pending.listener.onAck(id, (ArrayNode) packet.data()); // the decoder admits arrays only
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ack callback failed", e);
     }
@@ -517,13 +559,19 @@ public final class Socket implements AdapterSocket {
     client.remove(this);
     connected = false;
     // hostile-inputs D92: nothing waits for ever on a client that is gone.
+    // Each entry is removed one by one: register() may take one back concurrently, and only the
+    // remover tells the listener.
     Map<Long, PendingAck> waiting = acks;
     if (waiting != null) {
-      List<PendingAck> pending = new ArrayList<>(waiting.values());
-      waiting.clear();
-      for (PendingAck p : pending) {
+      for (Long ackId : waiting.keySet()) {
+        PendingAck p = waiting.remove(ackId);
+        if (p == null) continue;
         p.timer.cancel();
-        p.listener.onAck(id, null);
+        try {
+          p.listener.onDisconnect(id);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "ack callback failed", e);
+        }
       }
     }
     notifyDisconnect(listeners.hooks.disconnected, reason);

@@ -22,9 +22,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -58,6 +64,9 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
   private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
+  private final Executor completions = this::complete;
+  /** See {@link #completions()}; created on first use when not listening. */
+  private volatile ExecutorService ownedCompletions;
 
   public SocketIoServer() {
     this(SocketIoOptions.DEFAULTS);
@@ -84,6 +93,46 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   Scheduler scheduler() {
     return scheduler;
+  }
+
+  /**
+   * Where the futures a broadcast hands out complete, so that their dependent stages never run on
+   * the timer thread (a blocking {@code thenAccept} there would stall every heartbeat) nor on a
+   * session's executor: the engine's worker pool while listening; otherwise (in memory, or on an
+   * Engine.IO server of the embedder's) two daemon threads of this server's own, started on first
+   * use and stopped by {@link #close}. Work handed over once the pool is shut down runs on the
+   * caller's thread.
+   */
+  Executor completions() {
+    return completions;
+  }
+
+  private void complete(Runnable task) {
+    EngineIoHost h = host;
+    Executor pool = h != null ? h.workers() : ownCompletions();
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // shutting down: completing here beats leaving the future pending for ever
+    }
+  }
+
+  private ExecutorService ownCompletions() {
+    ExecutorService pool = ownedCompletions;
+    if (pool != null) return pool;
+    synchronized (this) {
+      if (ownedCompletions == null) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "switchboard-sio-completions-" + n.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        });
+        p.allowCoreThreadTimeOut(true);
+        ownedCompletions = p;
+      }
+      return ownedCompletions;
+    }
   }
 
   RecoveryStore recovery() {
@@ -336,6 +385,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     EngineIoHost h = host;
     host = null;
     if (h != null) h.close();
+    ExecutorService completions = ownedCompletions;
+    if (completions != null) completions.shutdown();
     if (ownedScheduler != null) ownedScheduler.close();
   }
 }
