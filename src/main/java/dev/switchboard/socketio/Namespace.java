@@ -1,12 +1,14 @@
 package dev.switchboard.socketio;
 
 import dev.switchboard.socketio.adapter.Adapter;
+import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +29,29 @@ import java.util.function.Consumer;
  * <p>Threading: configure it before clients connect; the broadcast ({@link Broadcaster}) and
  * query methods may be called from any thread.
  */
-public final class Namespace implements AdapterNamespace, Broadcaster {
+public final class Namespace implements Broadcaster {
   private final String name;
   private final SocketIoServer server;
-  private final Adapter adapter;
+  /** Replaced only by {@link #replaceAdapter}, while the namespace has no socket. */
+  private volatile Adapter adapter;
   private final ParentNamespace parent;
+  /** What the adapter sees of this namespace (name, sockets by id, the ack counter). */
+  private final AdapterNamespace adapterView = new AdapterNamespace() {
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public AdapterSocket socket(String id) {
+      return sockets.get(id);
+    }
+
+    @Override
+    public long nextAckId() {
+      return Namespace.this.nextAckId();
+    }
+  };
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
   final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
   final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
@@ -41,10 +61,19 @@ public final class Namespace implements AdapterNamespace, Broadcaster {
     this.name = name;
     this.server = server;
     this.parent = parent;
-    this.adapter = server.newAdapter(this);
+    this.adapter = newAdapter(server.adapterFactory());
   }
 
-  @Override
+  private Adapter newAdapter(AdapterFactory factory) {
+    return Objects.requireNonNull(factory.create(adapterView), "the adapter factory returned null");
+  }
+
+  /** Configuration: a new adapter from {@code factory}; the caller checked that no socket is connected. */
+  void replaceAdapter(AdapterFactory factory) {
+    adapter = newAdapter(factory);
+  }
+
+  /** The namespace's name, with its leading slash ("/" is the main namespace). */
   public String name() {
     return name;
   }
@@ -53,6 +82,7 @@ public final class Namespace implements AdapterNamespace, Broadcaster {
     return server;
   }
 
+  /** Rooms and fan-out of this namespace (Node's {@code nsp.adapter}): who is in which room. */
   public Adapter adapter() {
     return adapter;
   }
@@ -90,13 +120,8 @@ public final class Namespace implements AdapterNamespace, Broadcaster {
     return Collections.unmodifiableMap(sockets);
   }
 
-  @Override
-  public AdapterSocket socket(String id) {
-    return sockets.get(id);
-  }
-
-  @Override
-  public long nextAckId() {
+  /** Next id from the namespace-wide ack counter, shared by sockets and broadcasts (as in Node). */
+  long nextAckId() {
     return ackIds.getAndIncrement();
   }
 

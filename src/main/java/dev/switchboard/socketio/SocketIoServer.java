@@ -10,7 +10,6 @@ import dev.switchboard.net.HttpHandler;
 import dev.switchboard.net.HttpRouter;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
-import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -139,14 +139,34 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return recovery;
   }
 
-  /** Replaces the adapter implementation (before any namespace but "/" is created). */
-  public SocketIoServer adapter(AdapterFactory factory) {
-    this.adapterFactory = factory;
+  /**
+   * Replaces the adapter implementation (Node's {@code io.adapter(...)}): every namespace made
+   * from now on gets one from {@code factory}, and every existing namespace — "/" included,
+   * which the constructor made — gets a new one now. Configuration time only: once a namespace
+   * has connected sockets their rooms live in the old adapter, so this refuses with
+   * {@link IllegalStateException}. (Setting {@link SocketIoOptions.Builder#adapter} instead
+   * avoids the question.)
+   *
+   * <pre>{@code
+   * SocketIoServer io = new SocketIoServer().adapter(ns -> new MyAdapter(ns));
+   * }</pre>
+   */
+  public synchronized SocketIoServer adapter(AdapterFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    for (Namespace ns : namespaces.values()) {
+      if (!ns.sockets().isEmpty()) {
+        throw new IllegalStateException("cannot replace the adapter: namespace " + ns.name() + " has "
+            + ns.sockets().size() + " connected socket(s) whose rooms live in the current adapter; call "
+            + "adapter(...) before clients connect, or set it with SocketIoOptions.builder().adapter(...)");
+      }
+    }
+    adapterFactory = factory;
+    for (Namespace ns : namespaces.values()) ns.replaceAdapter(factory);
     return this;
   }
 
-  Adapter newAdapter(Namespace ns) {
-    return adapterFactory.create(ns);
+  AdapterFactory adapterFactory() {
+    return adapterFactory;
   }
 
   // ------------------------------------------------------------------ namespaces
