@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class AckDisconnectedException extends AckException {
   /** {@code responses}: the answers that arrived; {@code disconnected}: who left without answering. */
-  public AckDisconnectedException(List<Args> responses, Set<String> disconnected) {
+  AckDisconnectedException(List<Args> responses, Set<String> disconnected) {
     super(disconnected.size() == 1 ? "socket has been disconnected"
         : disconnected.size() + " sockets have been disconnected", responses, disconnected);
   }

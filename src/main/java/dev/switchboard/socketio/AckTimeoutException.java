@@ -10,7 +10,7 @@ import java.util.Set;
  */
 public final class AckTimeoutException extends AckException {
   /** {@code responses}: the answers that arrived; {@code missing}: who did not answer in time. */
-  public AckTimeoutException(List<Args> responses, Set<String> missing) {
+  AckTimeoutException(List<Args> responses, Set<String> missing) {
     super("operation has timed out", responses, missing);
   }
 }

@@ -77,7 +77,7 @@ public enum DisconnectReason {
   }
 
   /** The socket-level reason for an Engine.IO session that ended for {@code reason}. */
-  public static DisconnectReason of(CloseReason reason) {
+  static DisconnectReason of(CloseReason reason) {
     return switch (reason) {
       case TRANSPORT_ERROR -> TRANSPORT_ERROR;
       case TRANSPORT_CLOSE -> TRANSPORT_CLOSE;

@@ -36,11 +36,13 @@ public final class ParentNamespace implements Broadcaster {
     return rule.test(name);
   }
 
+  /** Adds a handshake middleware every child runs, before the child's own; see {@link Middleware}. */
   public ParentNamespace use(Middleware middleware) {
     middlewares.add(middleware);
     return this;
   }
 
+  /** Runs for every socket that connects to any child, before the child's own handlers. */
   public ParentNamespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);
     return this;

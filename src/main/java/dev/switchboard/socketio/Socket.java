@@ -83,10 +83,12 @@ public final class Socket implements AdapterSocket {
     return id;
   }
 
+  /** The namespace this socket is connected to. */
   public Namespace namespace() {
     return namespace;
   }
 
+  /** What the client presented when it connected (Node's {@code socket.handshake}). */
   public Handshake handshake() {
     return handshake;
   }
@@ -110,6 +112,7 @@ public final class Socket implements AdapterSocket {
     }
   }
 
+  /** Whether the socket is connected: from the CONNECT answer until it starts disconnecting. */
   public boolean isConnected() {
     return connected;
   }
@@ -242,6 +245,7 @@ public final class Socket implements AdapterSocket {
       this.timeout = timeout;
     }
 
+    /** {@link Socket#emitWithAck}, failing with {@link AckTimeoutException} after this view's timeout. */
     public CompletableFuture<Args> emitWithAck(String event, Object... args) {
       return socket.emitWithAck(timeout, event, args);
     }
@@ -427,13 +431,15 @@ public final class Socket implements AdapterSocket {
     });
   }
 
-  // ------------------------------------------------------------------ AdapterSocket
+  // ------------------------------------------------------------------ AdapterSocket (for adapters only)
 
+  /** For adapters: queues a packet already encoded for many recipients. Applications use {@link #emit}. */
   @Override
   public void deliver(Outgoing packet, BroadcastFlags flags) {
     client.sendOutgoing(packet, flags);
   }
 
+  /** For adapters: a broadcast's ack id this socket's client will answer. Applications use {@link #emitWithAck}. */
   @Override
   public void expectAck(long ackId, AckListener listener) {
     register(ackId, listener, Cancellable.NONE);

@@ -214,6 +214,7 @@ public final class SocketIoOptions {
       return this;
     }
 
+    /** The options as set. */
     public SocketIoOptions build() {
       return new SocketIoOptions(this);
     }
@@ -303,6 +304,7 @@ public final class SocketIoOptions {
         return this;
       }
 
+      /** The settings as set. */
       public Recovery build() {
         return new Recovery(maxDisconnectionDuration, skipMiddlewares);
       }

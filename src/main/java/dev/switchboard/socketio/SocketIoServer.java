@@ -68,25 +68,36 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   /** See {@link #completions()}; created on first use when not listening. */
   private volatile ExecutorService ownedCompletions;
 
+  /** A server with Node's defaults ({@link SocketIoOptions#DEFAULTS}). */
   public SocketIoServer() {
     this(SocketIoOptions.DEFAULTS);
   }
 
+  /** A server with these options, its own timer thread and random socket ids. */
   public SocketIoServer(SocketIoOptions options) {
-    this(options, null, SessionIdGenerator.secureRandom());
+    this(options, SessionIdGenerator.secureRandom(), null);
   }
 
-  /** For tests: a fake clock and predictable ids. */
+  /**
+   * A server on a clock and an id source of the caller's: tests pass a fake clock
+   * ({@code FakeScheduler}) and predictable ids; the caller keeps ownership of the scheduler.
+   */
   public SocketIoServer(SocketIoOptions options, Scheduler scheduler, SessionIdGenerator ids) {
-    this.options = options;
+    this(options, ids, Objects.requireNonNull(scheduler, "scheduler"));
+  }
+
+  /** {@code scheduler} null: the server runs (and closes) a timer thread of its own. */
+  private SocketIoServer(SocketIoOptions options, SessionIdGenerator ids, Scheduler scheduler) {
+    this.options = Objects.requireNonNull(options, "options");
     this.ownedScheduler = scheduler == null ? new SystemScheduler() : null;
     this.scheduler = scheduler == null ? ownedScheduler : scheduler;
-    this.ids = ids;
+    this.ids = Objects.requireNonNull(ids, "ids");
     this.adapterFactory = options.adapter();
     this.recovery = options.recovery().map(r -> new RecoveryStore(this.scheduler, r)).orElse(null);
     of("/");
   }
 
+  /** The options this server was made with. */
   public SocketIoOptions options() {
     return options;
   }
@@ -250,6 +261,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return listen(options.net().withPort(port));
   }
 
+  /** Starts listening with these transport options (address, port, TLS, I/O threads) instead of {@code options().net()}. */
   public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {
     if (host != null) throw new IllegalStateException("already listening");
     host = EngineIoHost.start(net, options.engine(), engineListener(), null,
@@ -262,10 +274,6 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     EngineIoHost h = host;
     if (h == null) throw new IllegalStateException("not listening");
     return h.port();
-  }
-
-  public EngineIoHost engineHost() {
-    return host;
   }
 
   /** The seam to an Engine.IO server: one {@link Client} per Engine.IO session. */

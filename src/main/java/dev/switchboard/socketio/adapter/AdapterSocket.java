@@ -2,8 +2,13 @@ package dev.switchboard.socketio.adapter;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-/** What the adapter needs of a connected socket. Implemented by the Socket.IO {@code Socket}. */
+/**
+ * What an adapter needs of a connected socket: implemented by the Socket.IO {@code Socket}, whose
+ * {@code deliver} and {@code expectAck} are therefore public, for adapters only (applications
+ * use {@code emit}).
+ */
 public interface AdapterSocket {
+  /** The socket id, which is also the name of its own room. */
   String id();
 
   /** Queues an already-encoded packet for this socket's client. Any thread. */
