@@ -44,7 +44,7 @@ public final class Namespace implements Broadcaster {
 
     @Override
     public AdapterSocket socket(String id) {
-      return sockets.get(id);
+      return Namespace.this.socket(id);
     }
 
     @Override
@@ -118,6 +118,11 @@ public final class Namespace implements Broadcaster {
   /** Connected sockets by id (a live, read-only view). */
   public Map<String, Socket> sockets() {
     return Collections.unmodifiableMap(sockets);
+  }
+
+  /** The connected socket with this id, or null. */
+  Socket socket(String id) {
+    return sockets.get(id);
   }
 
   /** Next id from the namespace-wide ack counter, shared by sockets and broadcasts (as in Node). */
