@@ -33,6 +33,7 @@ public final class BroadcastOperator implements Broadcaster {
   private final Set<String> rooms;
   private final Set<String> except;
   private final BroadcastFlags flags;
+  /** Null: the server's {@code ackTimeout}, if any. */
   private final Duration timeout;
 
   private BroadcastOperator(List<Namespace> namespaces, Set<String> rooms, Set<String> except, BroadcastFlags flags,
@@ -99,7 +100,7 @@ public final class BroadcastOperator implements Broadcaster {
   /** How long {@link #emitWithAck} waits for the answers. */
   @Override
   public BroadcastOperator timeout(Duration timeout) {
-    return new BroadcastOperator(namespaces, rooms, except, flags, timeout);
+    return new BroadcastOperator(namespaces, rooms, except, flags, java.util.Objects.requireNonNull(timeout, "timeout"));
   }
 
   private BroadcastOptions options() {

@@ -221,8 +221,11 @@ public final class Socket implements AdapterSocket {
   }
 
   /**
-   * Sends an event and waits for the client's acknowledgement, up to the server's default
-   * {@code ackTimeout} (forever if none).
+   * Sends an event and waits for the client's acknowledgement, up to the server's
+   * {@code ackTimeout} if it has one. The future completes on this socket's executor: with the
+   * answer, with {@link AckTimeoutException}, or with {@link AckDisconnectedException} when the
+   * socket disconnects first (so it never waits for ever); at once with
+   * {@link IllegalStateException} when the socket is not connected.
    *
    * <pre>{@code socket.emitWithAck("question", 42).thenAccept(answer -> ...);}</pre>
    */
@@ -232,10 +235,10 @@ public final class Socket implements AdapterSocket {
 
   /** A view of this socket whose {@code emitWithAck} fails after {@code timeout}. */
   public TimedEmitter timeout(Duration timeout) {
-    return new TimedEmitter(this, timeout);
+    return new TimedEmitter(this, Objects.requireNonNull(timeout, "timeout"));
   }
 
-  /** {@link #emitWithAck} with an explicit timeout (null = none). */
+  /** A view of a socket whose {@code emitWithAck} has its own timeout: see {@link Socket#timeout}. */
   public static final class TimedEmitter {
     private final Socket socket;
     private final Duration timeout;
