@@ -185,7 +185,7 @@ public final class SessionSockets implements SessionListener {
     Map<String, Object> body = Map.of("reason", reason.wireName());
     for (Socket s : sockets) {
       s.emit("session-ended", body);
-      s.disconnect(false);
+      s.disconnect();
     }
   }
 }

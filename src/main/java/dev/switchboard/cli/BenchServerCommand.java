@@ -43,7 +43,7 @@ final class BenchServerCommand {
   }
 
   static SocketIoServer start(int port, Map<String, String> env) throws Exception {
-    SocketIoOptions options = SocketIoOptions.DEFAULTS.withNet(NetOptions.builder().host("127.0.0.1").build());
+    SocketIoOptions options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build();
     SocketIoServer io = new SocketIoServer(options);
     io.use(authMiddleware(env));
     io.onConnection(socket -> {

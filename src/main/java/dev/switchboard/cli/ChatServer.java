@@ -93,7 +93,7 @@ public final class ChatServer implements AutoCloseable {
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
     EngineIoOptions engine = EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()).build();
-    SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(net).withEngine(engine));
+    SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().net(net).engine(engine).build());
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);
     ChatApplication chat = new ChatApplication(appClock);

@@ -67,11 +67,12 @@ final class ConformanceCommand {
 
   /** The socket.io-protocol suite's reference application, started on {@code host:port}. */
   static SocketIoServer socketIoServer(String host, int port) throws java.io.IOException {
-    SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
+    SocketIoOptions options = SocketIoOptions.builder()
+        .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
             .maxHttpBufferSize(1_000_000).build())
-        .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.builder().host(host).build());
+        .connectTimeout(Duration.ofMillis(1000))
+        .net(NetOptions.builder().host(host).build())
+        .build();
     SocketIoServer io = new SocketIoServer(options);
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());

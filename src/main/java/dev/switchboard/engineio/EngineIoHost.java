@@ -70,6 +70,11 @@ public final class EngineIoHost implements AutoCloseable {
     return net;
   }
 
+  /** The worker pool: handlers, every session's serial executor, and work the layers above hand off. */
+  public java.util.concurrent.Executor workers() {
+    return workers;
+  }
+
   @Override
   public void close() {
     close(java.time.Duration.ofSeconds(3));

@@ -14,6 +14,7 @@ public interface Ack {
   /** Whether the client asked for an acknowledgement. */
   boolean isRequested();
 
+  /** The ack of an event sent without one: {@link #send} does nothing. */
   Ack NONE = new Ack() {
     @Override
     public void send(Object... args) { }

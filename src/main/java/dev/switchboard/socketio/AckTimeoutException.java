@@ -5,23 +5,12 @@ import java.util.Set;
 
 /**
  * An acknowledgement did not arrive in time ("operation has timed out", as Node says). For a
- * broadcast it carries the answers that did arrive and the ids of the sockets that did not answer.
+ * broadcast it carries the answers that did arrive and the ids of the sockets that did not
+ * answer; see {@link AckException}.
  */
-public final class AckTimeoutException extends Exception {
-  private final transient List<Args> responses;
-  private final Set<String> missing;
-
-  public AckTimeoutException(List<Args> responses, Set<String> missing) {
-    super("operation has timed out", null, false, false);
-    this.responses = List.copyOf(responses);
-    this.missing = Set.copyOf(missing);
-  }
-
-  public List<Args> responses() {
-    return responses;
-  }
-
-  public Set<String> missingSocketIds() {
-    return missing;
+public final class AckTimeoutException extends AckException {
+  /** {@code responses}: the answers that arrived; {@code missing}: who did not answer in time. */
+  AckTimeoutException(List<Args> responses, Set<String> missing) {
+    super("operation has timed out", responses, missing);
   }
 }

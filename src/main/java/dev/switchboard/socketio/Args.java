@@ -25,14 +25,17 @@ public final class Args implements Iterable<JsonNode> {
     this.offset = offset;
   }
 
+  /** Arguments made from application values, converted as {@code emit} converts them. */
   public static Args of(Object... values) {
     return new Args(Json.array(null, values), 0);
   }
 
+  /** How many arguments there are. */
   public int size() {
     return Math.max(0, array.size() - offset);
   }
 
+  /** Whether there is no argument. */
   public boolean isEmpty() {
     return size() == 0;
   }

@@ -107,7 +107,7 @@ final class Client implements SessionHandler {
           closeConnection(); // hostile-inputs D98: not joined
           return;
         }
-        s.onClose("client namespace disconnect");
+        s.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
       }
       case EVENT, BINARY_EVENT -> {
         Socket s = socket(nsp);
@@ -144,7 +144,7 @@ final class Client implements SessionHandler {
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
     if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
-    server.connect(this, ns, auth, result -> session.executor().execute(() -> {
+    server.connect(this, ns, auth, result -> { // on the session executor
       connecting.remove(name);
       if (connecting.isEmpty()) connecting = null;
       if (closed || !session.isOpen()) return;
@@ -152,12 +152,16 @@ final class Client implements SessionHandler {
         sendConnectError(name, result.error());
         return;
       }
-      Socket socket = result.socket();
-      addSocket(socket);
+      addSocket(result.socket());
       connectTimer.cancel();
       connectTimer = Cancellable.NONE;
-      server.completeConnect(this, ns, socket, result.missedPackets());
-    }));
+      server.completeConnect(this, ns, result);
+    });
+  }
+
+  /** Executor: whether this connection is still open, so connecting a socket to it is worth it. */
+  boolean isOpen() {
+    return !closed;
   }
 
   void sendConnectError(String nsp, ConnectError error) {
@@ -174,7 +178,8 @@ final class Client implements SessionHandler {
     connectTimer = Cancellable.NONE;
     decoder.reset();
     // onClose removes each socket from the array, which is replaced, never changed in place.
-    for (Socket s : sockets) s.onClose(reason.wireName());
+    DisconnectReason why = DisconnectReason.of(reason);
+    for (Socket s : sockets) s.onClose(why);
     sockets = NO_SOCKETS;
   }
 
@@ -207,7 +212,7 @@ final class Client implements SessionHandler {
   /** Closes the Engine.IO connection; every socket on it disconnects ("forced server close"). */
   void closeConnection() {
     if (closed) return;
-    for (Socket s : sockets) s.onClose("forced server close");
+    for (Socket s : sockets) s.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     sockets = NO_SOCKETS;
     closed = true;
     session.close();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ConnectError extends Exception {
   private final transient JsonNode data;
 
+  /** A refusal with this message and no data. */
   public ConnectError(String message) {
     this(message, null);
   }
@@ -20,6 +21,7 @@ public final class ConnectError extends Exception {
     this.data = data == null ? null : Json.toNode(data);
   }
 
+  /** The data sent with the message, as JSON; null when none. */
   public JsonNode data() {
     return data;
   }

@@ -6,5 +6,6 @@ package dev.switchboard.socketio;
  */
 @FunctionalInterface
 public interface EventHandler {
+  /** Handles one occurrence of the event; {@code ack} answers it if the client asked ({@link Ack#NONE} otherwise). */
   void handle(Args args, Ack ack);
 }

@@ -36,7 +36,7 @@ public final class Handshake {
   private Map<String, String> query;
 
   /** A handshake with every value given. */
-  public Handshake(HttpHeaders headers, String time, String address, boolean xdomain, boolean secure, long issued,
+  Handshake(HttpHeaders headers, String time, String address, boolean xdomain, boolean secure, long issued,
       String url, Map<String, String> query, JsonNode auth) {
     this.headers = headers;
     this.time = time;

@@ -1,13 +1,14 @@
 package dev.switchboard.socketio;
 
 import dev.switchboard.socketio.adapter.Adapter;
+import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,14 +26,32 @@ import java.util.function.Consumer;
  * admin.to("ops").emit("alert", "disk full");
  * }</pre>
  *
- * <p>Threading: configure it before clients connect; the broadcast and query methods may be
- * called from any thread.
+ * <p>Threading: configure it before clients connect; the broadcast ({@link Broadcaster}) and
+ * query methods may be called from any thread.
  */
-public class Namespace implements AdapterNamespace {
+public final class Namespace implements Broadcaster {
   private final String name;
   private final SocketIoServer server;
-  private final Adapter adapter;
+  /** Replaced only by {@link #replaceAdapter}, while the namespace has no socket. */
+  private volatile Adapter adapter;
   private final ParentNamespace parent;
+  /** What the adapter sees of this namespace (name, sockets by id, the ack counter). */
+  private final AdapterNamespace adapterView = new AdapterNamespace() {
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public AdapterSocket socket(String id) {
+      return Namespace.this.socket(id);
+    }
+
+    @Override
+    public long nextAckId() {
+      return Namespace.this.nextAckId();
+    }
+  };
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
   final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
   final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
@@ -42,10 +61,19 @@ public class Namespace implements AdapterNamespace {
     this.name = name;
     this.server = server;
     this.parent = parent;
-    this.adapter = server.newAdapter(this);
+    this.adapter = newAdapter(server.adapterFactory());
   }
 
-  @Override
+  private Adapter newAdapter(AdapterFactory factory) {
+    return Objects.requireNonNull(factory.create(adapterView), "the adapter factory returned null");
+  }
+
+  /** Configuration: a new adapter from {@code factory}; the caller checked that no socket is connected. */
+  void replaceAdapter(AdapterFactory factory) {
+    adapter = newAdapter(factory);
+  }
+
+  /** The namespace's name, with its leading slash ("/" is the main namespace). */
   public String name() {
     return name;
   }
@@ -54,6 +82,7 @@ public class Namespace implements AdapterNamespace {
     return server;
   }
 
+  /** Rooms and fan-out of this namespace (Node's {@code nsp.adapter}): who is in which room. */
   public Adapter adapter() {
     return adapter;
   }
@@ -69,6 +98,17 @@ public class Namespace implements AdapterNamespace {
     return this;
   }
 
+  /**
+   * The handshake chain as it is now: a dynamic namespace's parent steps, then this namespace's
+   * own (a copy: a middleware may add another meanwhile).
+   */
+  List<Middleware> handshakeChain() {
+    if (parent == null) return List.copyOf(middlewares);
+    List<Middleware> all = new ArrayList<>(parent.middlewares);
+    all.addAll(middlewares);
+    return List.copyOf(all);
+  }
+
   /** Runs for every socket that connects (after the middlewares accepted it). */
   public Namespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);
@@ -80,13 +120,13 @@ public class Namespace implements AdapterNamespace {
     return Collections.unmodifiableMap(sockets);
   }
 
-  @Override
-  public AdapterSocket socket(String id) {
+  /** The connected socket with this id, or null. */
+  Socket socket(String id) {
     return sockets.get(id);
   }
 
-  @Override
-  public long nextAckId() {
+  /** Next id from the namespace-wide ack counter, shared by sockets and broadcasts (as in Node). */
+  long nextAckId() {
     return ackIds.getAndIncrement();
   }
 
@@ -103,62 +143,10 @@ public class Namespace implements AdapterNamespace {
 
   // ------------------------------------------------------------------ broadcasting
 
-  BroadcastOperator broadcastOperator() {
+  /** Every socket of this namespace; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
     return BroadcastOperator.of(List.of(this));
-  }
-
-  public BroadcastOperator to(String... rooms) {
-    return broadcastOperator().to(rooms);
-  }
-
-  public BroadcastOperator in(String... rooms) {
-    return to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return broadcastOperator().except(rooms);
-  }
-
-  public BroadcastOperator volatileBroadcast() {
-    return broadcastOperator().volatileFlag();
-  }
-
-  public BroadcastOperator local() {
-    return broadcastOperator().local();
-  }
-
-  public BroadcastOperator compress(boolean compress) {
-    return broadcastOperator().compress(compress);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return broadcastOperator().timeout(timeout);
-  }
-
-  /** Sends an event to every socket of the namespace. */
-  public void emit(String event, Object... args) {
-    broadcastOperator().emit(event, args);
-  }
-
-  /** Sends an event to every socket and collects their acks (requires a timeout for missing ones). */
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return broadcastOperator().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return broadcastOperator().fetchSockets();
-  }
-
-  public void socketsJoin(String... rooms) {
-    broadcastOperator().socketsJoin(rooms);
-  }
-
-  public void socketsLeave(String... rooms) {
-    broadcastOperator().socketsLeave(rooms);
-  }
-
-  public void disconnectSockets(boolean close) {
-    broadcastOperator().disconnectSockets(close);
   }
 
   @Override

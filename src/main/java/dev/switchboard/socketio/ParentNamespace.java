@@ -1,10 +1,8 @@
 package dev.switchboard.socketio;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -22,7 +20,7 @@ import java.util.function.Predicate;
  * });
  * }</pre>
  */
-public final class ParentNamespace {
+public final class ParentNamespace implements Broadcaster {
   private final Predicate<String> rule;
   private final SocketIoServer server;
   final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
@@ -38,11 +36,13 @@ public final class ParentNamespace {
     return rule.test(name);
   }
 
+  /** Adds a handshake middleware every child runs, before the child's own; see {@link Middleware}. */
   public ParentNamespace use(Middleware middleware) {
     middlewares.add(middleware);
     return this;
   }
 
+  /** Runs for every socket that connects to any child, before the child's own handlers. */
   public ParentNamespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);
     return this;
@@ -53,69 +53,18 @@ public final class ParentNamespace {
     return Map.copyOf(children);
   }
 
+  /** The child for {@code name}; it runs this parent's middlewares and connection handlers. */
   Namespace createChild(String name) {
-    return children.computeIfAbsent(name, n -> {
-      Namespace child = new Namespace(n, server, this);
-      // The child runs the parent's chain and handlers; copying would miss later additions.
-      child.middlewares.add((socket, next) -> runParentChain(0, socket, next));
-      child.onConnection(socket -> {
-        for (Consumer<Socket> h : connectionHandlers) h.accept(socket);
-      });
-      return child;
-    });
-  }
-
-  private void runParentChain(int index, Socket socket, Middleware.Next next) {
-    if (index >= middlewares.size()) {
-      next.proceed();
-      return;
-    }
-    middlewares.get(index).handle(socket, new Middleware.Next() {
-      @Override
-      public void proceed() {
-        runParentChain(index + 1, socket, next);
-      }
-
-      @Override
-      public void fail(ConnectError error) {
-        next.fail(error);
-      }
-    });
+    return children.computeIfAbsent(name, n -> new Namespace(n, server, this));
   }
 
   void removeChild(Namespace child) {
     children.remove(child.name(), child);
   }
 
-  private BroadcastOperator all() {
+  /** Every socket of every child created so far; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
     return BroadcastOperator.of(new ArrayList<>(children.values()));
-  }
-
-  public void emit(String event, Object... args) {
-    all().emit(event, args);
-  }
-
-  public BroadcastOperator to(String... rooms) {
-    return all().to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return all().except(rooms);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return all().timeout(timeout);
-  }
-
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return all().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return all().fetchSockets();
-  }
-
-  public void disconnectSockets(boolean close) {
-    all().disconnectSockets(close);
   }
 }

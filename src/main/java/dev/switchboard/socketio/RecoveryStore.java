@@ -20,14 +20,12 @@ import java.util.Set;
  * offset (appended as its last argument, which the official client remembers), recent packets and
  * the state of sockets that dropped for a recoverable reason are kept for
  * {@code maxDisconnectionDuration}, and a client reconnecting with {@code {pid, offset}} in its
- * CONNECT auth gets its id, rooms, data and the packets it missed.
+ * CONNECT auth gets its id, rooms, data and the packets it missed. Which disconnections are kept:
+ * {@link DisconnectReason#isRecoverable()}.
  *
  * <p>Memory is bounded by time and by {@link #MAX_PACKETS}. Threading: guarded by this.
  */
 final class RecoveryStore {
-  /** Node's RECOVERABLE_DISCONNECT_REASONS: a namespace disconnect is deliberate, not a drop. */
-  static final Set<String> RECOVERABLE = Set.of("transport error", "transport close", "forced close",
-      "ping timeout", "server shutting down", "forced server close");
   static final int MAX_PACKETS = 10_000;
 
   record Persisted(String id, String pid, String namespace, Set<String> rooms, Map<String, Object> data,
@@ -40,6 +38,7 @@ final class RecoveryStore {
 
   private final Scheduler scheduler;
   private final long maxAgeMillis;
+  private final boolean skipMiddlewares;
   private final Map<String, Persisted> sessions = new HashMap<>();
   private final ArrayDeque<Stored> packets = new ArrayDeque<>();
   private final String prefix = Long.toString(System.identityHashCode(this) & 0xffffL, 36);
@@ -48,6 +47,12 @@ final class RecoveryStore {
   RecoveryStore(Scheduler scheduler, SocketIoOptions.Recovery options) {
     this.scheduler = scheduler;
     this.maxAgeMillis = options.maxDisconnectionDuration().toMillis();
+    this.skipMiddlewares = options.skipMiddlewares();
+  }
+
+  /** Whether a restored socket connects without running the handshake middlewares. */
+  boolean skipMiddlewares() {
+    return skipMiddlewares;
   }
 
   /** Broadcasts through the adapter after stamping and keeping the packet. */

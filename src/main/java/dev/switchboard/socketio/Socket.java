@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,23 +55,8 @@ public final class Socket implements AdapterSocket {
   private final String pid;
   private volatile boolean connected;
   private volatile boolean recovered;
-  /** Rooms to rejoin when this socket restores a disconnected one; null otherwise. */
-  Set<String> restoredRooms;
-
-  // Listeners: copy-on-write arrays, replaced under this socket's monitor and read without it.
-  // Most are empty for the life of a socket, and they all share NONE then. As ten
-  // CopyOnWriteArrayLists (each with its lock object and array) and a ConcurrentHashMap of them,
-  // they were about 1.3 KB of every idle socket (BENCHMARKS.md, "Missed: idle memory per 1 000
-  // WebSocket clients").
-  private static final Object[] NONE = {};
-  /** Event name, handler, event name, handler, ... in registration order. */
-  private volatile Object[] handlers = NONE;
-  private volatile Object[] anyIncoming = NONE;
-  private volatile Object[] anyOutgoing = NONE;
-  private volatile Object[] middlewares = NONE;
-  private volatile Object[] disconnecting = NONE;
-  private volatile Object[] disconnected = NONE;
-  private volatile Object[] errorListeners = NONE;
+  /** Handlers and hooks: one immutable value, replaced under this socket's monitor, read without it. */
+  private volatile SocketListeners listeners = SocketListeners.NONE;
   /**
    * Acks we wait for, by id; created by the first emit that expects one. Any thread may add
    * (broadcasts); the executor completes.
@@ -96,10 +83,12 @@ public final class Socket implements AdapterSocket {
     return id;
   }
 
+  /** The namespace this socket is connected to. */
   public Namespace namespace() {
     return namespace;
   }
 
+  /** What the client presented when it connected (Node's {@code socket.handshake}). */
   public Handshake handshake() {
     return handshake;
   }
@@ -123,12 +112,7 @@ public final class Socket implements AdapterSocket {
     }
   }
 
-  private static Object[] plus(Object[] list, Object... items) {
-    Object[] next = java.util.Arrays.copyOf(list, list.length + items.length);
-    System.arraycopy(items, 0, next, list.length, items.length);
-    return next;
-  }
-
+  /** Whether the socket is connected: from the CONNECT answer until it starts disconnecting. */
   public boolean isConnected() {
     return connected;
   }
@@ -161,9 +145,10 @@ public final class Socket implements AdapterSocket {
 
   /** Handles the event {@code event}. Several handlers run in registration order. */
   public Socket on(String event, EventHandler handler) {
-    java.util.Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
     synchronized (this) {
-      handlers = plus(handlers, event, handler);
+      listeners = listeners.on(event, handler);
     }
     return this;
   }
@@ -171,16 +156,7 @@ public final class Socket implements AdapterSocket {
   /** Removes a handler added with {@link #on} (the first registration of it, if added twice). */
   public Socket off(String event, EventHandler handler) {
     synchronized (this) {
-      Object[] all = handlers;
-      for (int i = 0; i < all.length; i += 2) {
-        if (all[i].equals(event) && java.util.Objects.equals(all[i + 1], handler)) {
-          Object[] next = new Object[all.length - 2];
-          System.arraycopy(all, 0, next, 0, i);
-          System.arraycopy(all, i + 2, next, i, all.length - i - 2);
-          handlers = next;
-          break;
-        }
-      }
+      listeners = listeners.off(event, handler);
     }
     return this;
   }
@@ -188,7 +164,7 @@ public final class Socket implements AdapterSocket {
   /** Sees every incoming event before its handlers. */
   public Socket onAny(AnyListener listener) {
     synchronized (this) {
-      anyIncoming = plus(anyIncoming, listener);
+      listeners = listeners.with(listeners.hooks.plusAnyIncoming(listener));
     }
     return this;
   }
@@ -196,39 +172,39 @@ public final class Socket implements AdapterSocket {
   /** Sees every event this socket emits. */
   public Socket onAnyOutgoing(AnyListener listener) {
     synchronized (this) {
-      anyOutgoing = plus(anyOutgoing, listener);
+      listeners = listeners.with(listeners.hooks.plusAnyOutgoing(listener));
     }
     return this;
   }
 
-  /** Adds a per-packet middleware (Node's {@code socket.use}). */
+  /** Adds a per-packet middleware (Node's {@code socket.use}); see {@link PacketMiddleware} for the chain's rules. */
   public Socket use(PacketMiddleware middleware) {
     synchronized (this) {
-      middlewares = plus(middlewares, middleware);
+      listeners = listeners.with(listeners.hooks.plusMiddleware(middleware));
     }
     return this;
   }
 
   /** Runs when the socket starts disconnecting, while it is still in its rooms. */
-  public Socket onDisconnecting(java.util.function.Consumer<String> listener) {
+  public Socket onDisconnecting(Consumer<DisconnectReason> listener) {
     synchronized (this) {
-      disconnecting = plus(disconnecting, listener);
+      listeners = listeners.with(listeners.hooks.plusDisconnecting(listener));
     }
     return this;
   }
 
-  /** Runs once the socket is disconnected, with Node's reason string. */
-  public Socket onDisconnect(java.util.function.Consumer<String> listener) {
+  /** Runs once the socket is disconnected, with the reason (its wire name is Node's string). */
+  public Socket onDisconnect(Consumer<DisconnectReason> listener) {
     synchronized (this) {
-      disconnected = plus(disconnected, listener);
+      listeners = listeners.with(listeners.hooks.plusDisconnected(listener));
     }
     return this;
   }
 
   /** Errors from per-packet middlewares (Node's socket "error" event). */
-  public Socket onError(java.util.function.Consumer<Exception> listener) {
+  public Socket onError(Consumer<Exception> listener) {
     synchronized (this) {
-      errorListeners = plus(errorListeners, listener);
+      listeners = listeners.with(listeners.hooks.plusError(listener));
     }
     return this;
   }
@@ -245,21 +221,24 @@ public final class Socket implements AdapterSocket {
   }
 
   /**
-   * Sends an event and waits for the client's acknowledgement, up to the server's default
-   * {@code ackTimeout} (forever if none).
+   * Sends an event and waits for the client's acknowledgement, up to the server's
+   * {@code ackTimeout} if it has one. The future completes on this socket's executor: with the
+   * answer, with {@link AckTimeoutException}, or with {@link AckDisconnectedException} when the
+   * socket disconnects first (so it never waits for ever); at once with
+   * {@link IllegalStateException} when the socket is not connected.
    *
    * <pre>{@code socket.emitWithAck("question", 42).thenAccept(answer -> ...);}</pre>
    */
   public CompletableFuture<Args> emitWithAck(String event, Object... args) {
-    return emitWithAck(namespace.server().options().ackTimeout(), event, args);
+    return emitWithAck(namespace.server().options().ackTimeout().orElse(null), event, args);
   }
 
   /** A view of this socket whose {@code emitWithAck} fails after {@code timeout}. */
   public TimedEmitter timeout(Duration timeout) {
-    return new TimedEmitter(this, timeout);
+    return new TimedEmitter(this, Objects.requireNonNull(timeout, "timeout"));
   }
 
-  /** {@link #emitWithAck} with an explicit timeout (null = none). */
+  /** A view of a socket whose {@code emitWithAck} has its own timeout: see {@link Socket#timeout}. */
   public static final class TimedEmitter {
     private final Socket socket;
     private final Duration timeout;
@@ -269,6 +248,7 @@ public final class Socket implements AdapterSocket {
       this.timeout = timeout;
     }
 
+    /** {@link Socket#emitWithAck}, failing with {@link AckTimeoutException} after this view's timeout. */
     public CompletableFuture<Args> emitWithAck(String event, Object... args) {
       return socket.emitWithAck(timeout, event, args);
     }
@@ -289,12 +269,54 @@ public final class Socket implements AdapterSocket {
         }
       }));
     }
-    acks().put(ackId, new PendingAck((sid, node) -> {
-      if (node instanceof ArrayNode arr) result.complete(new Args(arr, 0));
-      else result.completeExceptionally(new IllegalStateException("socket has been disconnected"));
-    }, timer));
+    register(ackId, new OwnAck(result), timer);
     send(event, args, ackId);
     return result;
+  }
+
+  /** How this socket's own {@code emitWithAck} ends: the answer, or its disconnection. */
+  private final class OwnAck implements AckListener {
+    private final CompletableFuture<Args> result;
+
+    OwnAck(CompletableFuture<Args> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void onAck(String socketId, ArrayNode args) {
+      result.complete(new Args(args, 0));
+    }
+
+    @Override
+    public void onDisconnect(String socketId) {
+      result.completeExceptionally(new AckDisconnectedException(List.of(), Set.of(socketId)));
+    }
+  }
+
+  /**
+   * Any thread: waits for the ack {@code ackId}. Whoever removes the entry tells the listener —
+   * the answer, the timer, {@link #onClose} — so it hears exactly once; and an entry added after
+   * {@code onClose} drained the map (this socket disconnected meanwhile) is taken back here.
+   */
+  private void register(long ackId, AckListener listener, Cancellable timer) {
+    Map<Long, PendingAck> waiting = acks();
+    waiting.put(ackId, new PendingAck(listener, timer));
+    if (!connected && waiting.remove(ackId) != null) {
+      timer.cancel();
+      executor().execute(() -> listener.onDisconnect(id));
+    }
+  }
+
+  /** How many acks this socket still waits for (for tests: nothing is kept after the end of a wait). */
+  int pendingAcks() {
+    Map<Long, PendingAck> waiting = acks;
+    return waiting == null ? 0 : waiting.size();
+  }
+
+  /** Any thread: stops waiting for every ack {@code listener} waits for (a broadcast that timed out). */
+  void forget(AckListener listener) {
+    Map<Long, PendingAck> waiting = acks;
+    if (waiting != null) waiting.values().removeIf(p -> p.listener == listener);
   }
 
   private void send(String event, Object[] args, long ackId) {
@@ -311,12 +333,12 @@ public final class Socket implements AdapterSocket {
   }
 
   private void notifyOutgoing(String event, ArrayNode payload) {
-    Object[] listeners = anyOutgoing;
-    if (listeners.length == 0) return;
+    List<AnyListener> outgoing = listeners.hooks.anyOutgoing;
+    if (outgoing.isEmpty()) return;
     Args a = new Args(payload, 1);
-    for (Object l : listeners) {
+    for (int i = 0; i < outgoing.size(); i++) {
       try {
-        ((AnyListener) l).on(event, a);
+        outgoing.get(i).on(event, a);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAnyOutgoing listener failed", e);
       }
@@ -359,15 +381,20 @@ public final class Socket implements AdapterSocket {
 
   /** Everyone in the namespace except this socket. */
   public BroadcastOperator broadcast() {
-    return namespace.broadcastOperator().except(id);
+    return namespace.operator().except(id);
   }
 
-  /** Marks the next emit as volatile: dropped if the client is not ready to receive it. */
-  public VolatileEmitter volatileEmit() {
+  /**
+   * A view of this socket whose {@code emit} is volatile (Node's {@code socket.volatile}): the
+   * packet is dropped if the client cannot take it now, and is not kept for recovery.
+   *
+   * <pre>{@code socket.asVolatile().emit("position", x, y);}</pre>
+   */
+  public VolatileEmitter asVolatile() {
     return new VolatileEmitter(this);
   }
 
-  /** {@code socket.volatile.emit(...)}. */
+  /** {@code socket.asVolatile().emit(...)}: see {@link Socket#asVolatile()}. */
   public static final class VolatileEmitter {
     private final Socket socket;
 
@@ -375,6 +402,7 @@ public final class Socket implements AdapterSocket {
       this.socket = socket;
     }
 
+    /** Sends the event to this client unless it is busy. Any thread. */
     public void emit(String event, Object... args) {
       ArrayNode payload = Json.array(event, args);
       socket.notifyOutgoing(event, payload);
@@ -386,6 +414,14 @@ public final class Socket implements AdapterSocket {
   // ------------------------------------------------------------------ disconnecting
 
   /**
+   * Disconnects this socket from its namespace (the client sees "io server disconnect"); the
+   * Engine.IO connection stays open for the client's other namespaces. Any thread.
+   */
+  public void disconnect() {
+    disconnect(false);
+  }
+
+  /**
    * Disconnects this socket from its namespace (the client sees "io server disconnect"). With
    * {@code close}, the whole underlying connection is closed too. Any thread.
    */
@@ -393,21 +429,23 @@ public final class Socket implements AdapterSocket {
     executor().execute(() -> {
       if (!connected) return;
       client.send(new SocketIoPacket(SocketIoPacketType.DISCONNECT, namespace.name(), null, -1), BroadcastFlags.NONE);
-      onClose("server namespace disconnect");
+      onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
       if (close) client.closeConnection();
     });
   }
 
-  // ------------------------------------------------------------------ AdapterSocket
+  // ------------------------------------------------------------------ AdapterSocket (for adapters only)
 
+  /** For adapters: queues a packet already encoded for many recipients. Applications use {@link #emit}. */
   @Override
   public void deliver(Outgoing packet, BroadcastFlags flags) {
     client.sendOutgoing(packet, flags);
   }
 
+  /** For adapters: a broadcast's ack id this socket's client will answer. Applications use {@link #emitWithAck}. */
   @Override
   public void expectAck(long ackId, AckListener listener) {
-    acks().put(ackId, new PendingAck(listener, Cancellable.NONE));
+    register(ackId, listener, Cancellable.NONE);
   }
 
   // ------------------------------------------------------------------ called by Client (executor)
@@ -424,69 +462,80 @@ public final class Socket implements AdapterSocket {
     String event = name.isTextual() ? name.textValue() : name.asText();
     Args args = new Args(payload, 1);
     Ack ack = packet.ackId() >= 0 ? new OnceAck(packet.ackId()) : Ack.NONE;
-    runPacketMiddlewares(0, event, args, () -> dispatch(event, args, ack));
-  }
-
-  private void runPacketMiddlewares(int index, String event, Args args, Runnable done) {
-    Object[] chain = middlewares;
-    if (index >= chain.length) {
-      done.run();
+    List<PacketMiddleware> chain = listeners.hooks.middlewares;
+    if (chain.isEmpty()) {
+      dispatch(event, args, ack);
       return;
     }
-    PacketMiddleware m = (PacketMiddleware) chain[index];
-    java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
-    try {
-      m.handle(event, args, new PacketMiddleware.Next() {
-        @Override
-        public void proceed() {
-          if (called.compareAndSet(false, true)) {
-            executor().execute(() -> {
-              if (connected) runPacketMiddlewares(index + 1, event, args, done);
-            });
+    new MiddlewareChain<PacketMiddleware, Exception>(chain, executor(), this::isConnected,
+        (step, link) -> step.handle(event, args, new PacketNext(link)),
+        e -> e,
+        new MiddlewareChain.Outcome<>() {
+          @Override
+          public void accepted() {
+            dispatch(event, args, ack);
           }
-        }
 
-        @Override
-        public void fail(Exception error) {
-          if (called.compareAndSet(false, true)) executor().execute(() -> reportError(error));
-        }
-      });
-    } catch (RuntimeException e) {
-      if (called.compareAndSet(false, true)) reportError(e);
+          @Override
+          public void refused(Exception error) {
+            reportError(error);
+          }
+        }).start();
+  }
+
+  /** What a per-packet middleware answers through: one step's link of the chain. */
+  private static final class PacketNext implements PacketMiddleware.Next {
+    private final MiddlewareChain.Link<Exception> link;
+
+    PacketNext(MiddlewareChain.Link<Exception> link) {
+      this.link = link;
+    }
+
+    @Override
+    public void proceed() {
+      link.proceed();
+    }
+
+    @Override
+    public void fail(Exception error) {
+      link.fail(error == null ? new Exception("refused by a packet middleware") : error);
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void reportError(Exception error) {
-    Object[] listeners = errorListeners;
-    if (listeners.length == 0) {
+    List<Consumer<Exception>> errors = listeners.hooks.errors;
+    if (errors.isEmpty()) {
       LOG.log(Level.FINE, "packet middleware refused an event: {0}", error.getMessage());
       return;
     }
-    for (Object l : listeners) {
+    for (int i = 0; i < errors.size(); i++) {
       try {
-        ((java.util.function.Consumer<Exception>) l).accept(error);
+        errors.get(i).accept(error);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "error listener failed", e);
       }
     }
   }
 
+  /** Executor: the onAny listeners, then the handlers of {@code event}, each failure logged and contained. */
   private void dispatch(String event, Args args, Ack ack) {
-    for (Object l : anyIncoming) {
+    SocketListeners l = listeners;
+    List<AnyListener> any = l.hooks.anyIncoming;
+    for (int i = 0; i < any.size(); i++) {
       try {
-        ((AnyListener) l).on(event, args);
+        any.get(i).on(event, args);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onAny listener failed", e);
       }
     }
     // A linear scan: a socket has a handful of handlers, and this is cheaper than a hash look-up
     // of the event name at that size. Registration order is kept within one event.
-    Object[] all = handlers;
-    for (int i = 0; i < all.length; i += 2) {
-      if (!event.equals(all[i])) continue;
+    String[] events = l.events;
+    EventHandler[] handlers = l.handlers;
+    for (int i = 0; i < events.length; i++) {
+      if (!event.equals(events[i])) continue;
       try {
-        ((EventHandler) all[i + 1]).handle(args, ack);
+        handlers[i].handle(args, ack);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handler for event '" + event + "' failed", e);
       }
@@ -503,40 +552,47 @@ public final class Socket implements AdapterSocket {
     }
     pending.timer.cancel();
     try {
-      pending.listener.onAck(id, packet.data());
+      pending.listener.onAck(id, (ArrayNode) packet.data()); // the decoder admits arrays only
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ack callback failed", e);
     }
   }
 
   /** Executor: the one way a socket ends. Idempotent. */
-  void onClose(String reason) {
+  void onClose(DisconnectReason reason) {
     if (!connected) return;
-    for (Object l : disconnecting) safely(l, reason);
+    notifyDisconnect(listeners.hooks.disconnecting, reason);
     namespace.server().onSocketClosing(this, reason);
     namespace.adapter().delAll(id);
     namespace.remove(this);
     client.remove(this);
     connected = false;
     // hostile-inputs D92: nothing waits for ever on a client that is gone.
+    // Each entry is removed one by one: register() may take one back concurrently, and only the
+    // remover tells the listener.
     Map<Long, PendingAck> waiting = acks;
     if (waiting != null) {
-      List<PendingAck> pending = new ArrayList<>(waiting.values());
-      waiting.clear();
-      for (PendingAck p : pending) {
+      for (Long ackId : waiting.keySet()) {
+        PendingAck p = waiting.remove(ackId);
+        if (p == null) continue;
         p.timer.cancel();
-        p.listener.onAck(id, null);
+        try {
+          p.listener.onDisconnect(id);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "ack callback failed", e);
+        }
       }
     }
-    for (Object l : disconnected) safely(l, reason);
+    notifyDisconnect(listeners.hooks.disconnected, reason);
   }
 
-  @SuppressWarnings("unchecked")
-  private static void safely(Object listener, String reason) {
-    try {
-      ((java.util.function.Consumer<String>) listener).accept(reason);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "disconnect listener failed", e);
+  private static void notifyDisconnect(List<Consumer<DisconnectReason>> listeners, DisconnectReason reason) {
+    for (int i = 0; i < listeners.size(); i++) {
+      try {
+        listeners.get(i).accept(reason);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "disconnect listener failed", e);
+      }
     }
   }
 

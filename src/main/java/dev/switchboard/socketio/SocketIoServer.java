@@ -10,9 +10,8 @@ import dev.switchboard.net.HttpHandler;
 import dev.switchboard.net.HttpRouter;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
-import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
-import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import java.io.IOException;
@@ -21,13 +20,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,7 +42,7 @@ import java.util.regex.Pattern;
  * {@code socket.io} 4.x in Java form.
  *
  * <pre>{@code
- * SocketIoServer io = new SocketIoServer(SocketIoOptions.DEFAULTS);
+ * SocketIoServer io = new SocketIoServer();
  * io.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send(args.get(0))));
  * io.listen(3000);
  * }</pre>
@@ -47,7 +51,7 @@ import java.util.regex.Pattern;
  * → {@link #close}. Threading: configuration before {@code listen}; broadcasting and queries
  * from any thread afterwards.
  */
-public final class SocketIoServer implements AutoCloseable {
+public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SocketIoServer.class.getName());
 
   private final SocketIoOptions options;
@@ -58,27 +62,42 @@ public final class SocketIoServer implements AutoCloseable {
   private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
   private final RecoveryStore recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
-  private Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
+  private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
+  private final Executor completions = this::complete;
+  /** See {@link #completions()}; created on first use when not listening. */
+  private volatile ExecutorService ownedCompletions;
 
+  /** A server with Node's defaults ({@link SocketIoOptions#DEFAULTS}). */
   public SocketIoServer() {
     this(SocketIoOptions.DEFAULTS);
   }
 
+  /** A server with these options, its own timer thread and random socket ids. */
   public SocketIoServer(SocketIoOptions options) {
-    this(options, null, SessionIdGenerator.secureRandom());
+    this(options, SessionIdGenerator.secureRandom(), null);
   }
 
-  /** For tests: a fake clock and predictable ids. */
+  /**
+   * A server on a clock and an id source of the caller's: tests pass a fake clock
+   * ({@code FakeScheduler}) and predictable ids; the caller keeps ownership of the scheduler.
+   */
   public SocketIoServer(SocketIoOptions options, Scheduler scheduler, SessionIdGenerator ids) {
-    this.options = options;
+    this(options, ids, Objects.requireNonNull(scheduler, "scheduler"));
+  }
+
+  /** {@code scheduler} null: the server runs (and closes) a timer thread of its own. */
+  private SocketIoServer(SocketIoOptions options, SessionIdGenerator ids, Scheduler scheduler) {
+    this.options = Objects.requireNonNull(options, "options");
     this.ownedScheduler = scheduler == null ? new SystemScheduler() : null;
     this.scheduler = scheduler == null ? ownedScheduler : scheduler;
-    this.ids = ids;
-    this.recovery = options.recovery() == null ? null : new RecoveryStore(this.scheduler, options.recovery());
+    this.ids = Objects.requireNonNull(ids, "ids");
+    this.adapterFactory = options.adapter();
+    this.recovery = options.recovery().map(r -> new RecoveryStore(this.scheduler, r)).orElse(null);
     of("/");
   }
 
+  /** The options this server was made with. */
   public SocketIoOptions options() {
     return options;
   }
@@ -87,18 +106,78 @@ public final class SocketIoServer implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * Where the futures a broadcast hands out complete, so that their dependent stages never run on
+   * the timer thread (a blocking {@code thenAccept} there would stall every heartbeat) nor on a
+   * session's executor: the engine's worker pool while listening; otherwise (in memory, or on an
+   * Engine.IO server of the embedder's) two daemon threads of this server's own, started on first
+   * use and stopped by {@link #close}. Work handed over once the pool is shut down runs on the
+   * caller's thread.
+   */
+  Executor completions() {
+    return completions;
+  }
+
+  private void complete(Runnable task) {
+    EngineIoHost h = host;
+    Executor pool = h != null ? h.workers() : ownCompletions();
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // shutting down: completing here beats leaving the future pending for ever
+    }
+  }
+
+  private ExecutorService ownCompletions() {
+    ExecutorService pool = ownedCompletions;
+    if (pool != null) return pool;
+    synchronized (this) {
+      if (ownedCompletions == null) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "switchboard-sio-completions-" + n.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        });
+        p.allowCoreThreadTimeOut(true);
+        ownedCompletions = p;
+      }
+      return ownedCompletions;
+    }
+  }
+
   RecoveryStore recovery() {
     return recovery;
   }
 
-  /** Replaces the adapter implementation (before any namespace but "/" is created). */
-  public SocketIoServer adapter(Function<Namespace, Adapter> factory) {
-    this.adapterFactory = factory;
+  /**
+   * Replaces the adapter implementation (Node's {@code io.adapter(...)}): every namespace made
+   * from now on gets one from {@code factory}, and every existing namespace — "/" included,
+   * which the constructor made — gets a new one now. Configuration time only: once a namespace
+   * has connected sockets their rooms live in the old adapter, so this refuses with
+   * {@link IllegalStateException}. (Setting {@link SocketIoOptions.Builder#adapter} instead
+   * avoids the question.)
+   *
+   * <pre>{@code
+   * SocketIoServer io = new SocketIoServer().adapter(ns -> new MyAdapter(ns));
+   * }</pre>
+   */
+  public synchronized SocketIoServer adapter(AdapterFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    for (Namespace ns : namespaces.values()) {
+      if (!ns.sockets().isEmpty()) {
+        throw new IllegalStateException("cannot replace the adapter: namespace " + ns.name() + " has "
+            + ns.sockets().size() + " connected socket(s) whose rooms live in the current adapter; call "
+            + "adapter(...) before clients connect, or set it with SocketIoOptions.builder().adapter(...)");
+      }
+    }
+    adapterFactory = factory;
+    for (Namespace ns : namespaces.values()) ns.replaceAdapter(factory);
     return this;
   }
 
-  Adapter newAdapter(Namespace ns) {
-    return adapterFactory.apply(ns);
+  AdapterFactory adapterFactory() {
+    return adapterFactory;
   }
 
   // ------------------------------------------------------------------ namespaces
@@ -138,44 +217,10 @@ public final class SocketIoServer implements AutoCloseable {
     return this;
   }
 
-  public BroadcastOperator to(String... rooms) {
-    return sockets().to(rooms);
-  }
-
-  public BroadcastOperator in(String... rooms) {
-    return sockets().to(rooms);
-  }
-
-  public BroadcastOperator except(String... rooms) {
-    return sockets().except(rooms);
-  }
-
-  public BroadcastOperator timeout(Duration timeout) {
-    return sockets().timeout(timeout);
-  }
-
-  public void emit(String event, Object... args) {
-    sockets().emit(event, args);
-  }
-
-  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
-    return sockets().emitWithAck(event, args);
-  }
-
-  public List<Socket> fetchSockets() {
-    return sockets().fetchSockets();
-  }
-
-  public void socketsJoin(String... rooms) {
-    sockets().socketsJoin(rooms);
-  }
-
-  public void socketsLeave(String... rooms) {
-    sockets().socketsLeave(rooms);
-  }
-
-  public void disconnectSockets(boolean close) {
-    sockets().disconnectSockets(close);
+  /** Every socket of the main namespace; {@link Broadcaster}'s methods start from it. */
+  @Override
+  public BroadcastOperator operator() {
+    return sockets().operator();
   }
 
   /** Namespace {@code name}: static first, then the first dynamic rule that matches. */
@@ -216,6 +261,7 @@ public final class SocketIoServer implements AutoCloseable {
     return listen(options.net().toBuilder().port(port).build());
   }
 
+  /** Starts listening with these transport options (address, port, TLS, I/O threads) instead of {@code options().net()}. */
   public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {
     if (host != null) throw new IllegalStateException("already listening");
     host = EngineIoHost.start(net, options.engine(), engineListener(), null,
@@ -230,10 +276,6 @@ public final class SocketIoServer implements AutoCloseable {
     return h.port();
   }
 
-  public EngineIoHost engineHost() {
-    return host;
-  }
-
   /** The seam to an Engine.IO server: one {@link Client} per Engine.IO session. */
   public EngineIoListener engineListener() {
     return session -> session.setHandler(new Client(this, session));
@@ -241,9 +283,17 @@ public final class SocketIoServer implements AutoCloseable {
 
   // ------------------------------------------------------------------ connecting sockets
 
-  record ConnectResult(Socket socket, ConnectError error, List<SocketIoPacket> missedPackets) {}
+  /**
+   * How a CONNECT ended: the socket, the refusal (null: accepted), and for a socket that restores
+   * a disconnected one (connection state recovery) its rooms and the packets it missed (else null
+   * and empty).
+   */
+  record ConnectResult(Socket socket, ConnectError error, Set<String> restoredRooms, List<SocketIoPacket> missedPackets) {}
 
-  /** Session executor: builds the socket and runs the namespace's middlewares. */
+  /**
+   * Session executor: builds the socket and runs the namespace's middlewares; {@code done} runs
+   * on the session executor too (at once when nothing waits).
+   */
   void connect(Client client, Namespace ns, JsonNode auth, Consumer<ConnectResult> done) {
     Handshake handshake = handshake(client.session(), auth);
     if (recovery != null) {
@@ -253,11 +303,11 @@ public final class SocketIoServer implements AutoCloseable {
         RecoveryStore.Restored restored = recovery.restore(pid, offset, ns.name());
         if (restored != null) {
           Socket socket = new Socket(restored.session().id(), ns, client, handshake, pid, restored.session().data());
-          socket.restoredRooms = restored.session().rooms();
-          if (options.recovery().skipMiddlewares()) {
-            done.accept(new ConnectResult(socket, null, restored.missed()));
+          Set<String> rooms = restored.session().rooms();
+          if (recovery.skipMiddlewares()) {
+            done.accept(new ConnectResult(socket, null, rooms, restored.missed()));
           } else {
-            runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, restored.missed())));
+            runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, rooms, restored.missed())));
           }
           return;
         }
@@ -265,24 +315,32 @@ public final class SocketIoServer implements AutoCloseable {
     }
     String pid = recovery != null ? ids.next() + ids.next() : null;
     Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
-    runMiddlewares(ns, socket, err -> done.accept(new ConnectResult(socket, err, List.of())));
+    runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, null, List.of())));
   }
 
   /** Session executor: the middlewares accepted; the socket joins and the app hears of it. */
-  void completeConnect(Client client, Namespace ns, Socket socket, List<SocketIoPacket> missed) {
+  void completeConnect(Client client, Namespace ns, ConnectResult result) {
+    Socket socket = result.socket();
+    Set<String> restoredRooms = result.restoredRooms();
     ns.add(socket);
     Set<String> rooms = new HashSet<>();
     rooms.add(socket.id());
-    if (socket.restoredRooms != null) rooms.addAll(socket.restoredRooms);
+    if (restoredRooms != null) rooms.addAll(restoredRooms);
     ns.adapter().addAll(socket.id(), rooms);
-    socket.markConnected(socket.restoredRooms != null);
+    socket.markConnected(restoredRooms != null);
     ObjectNode body = Json.NODES.objectNode();
     body.put("sid", socket.id());
     if (socket.pid() != null) body.put("pid", socket.pid());
     // socket.io-protocol §CONNECT: the server answers with the socket id.
     client.send(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1), BroadcastFlags.NONE);
-    for (SocketIoPacket p : missed) client.send(p, BroadcastFlags.NONE);
-    for (Consumer<Socket> h : ns.connectionHandlers) {
+    for (SocketIoPacket p : result.missedPackets()) client.send(p, BroadcastFlags.NONE);
+    // A dynamic namespace's child runs its parent's handlers first, then any of its own.
+    if (ns.parent() != null) runConnectionHandlers(ns.parent().connectionHandlers, socket);
+    runConnectionHandlers(ns.connectionHandlers, socket);
+  }
+
+  private static void runConnectionHandlers(List<Consumer<Socket>> handlers, Socket socket) {
+    for (Consumer<Socket> h : handlers) {
       try {
         h.accept(socket);
       } catch (RuntimeException e) {
@@ -291,38 +349,47 @@ public final class SocketIoServer implements AutoCloseable {
     }
   }
 
-  private void runMiddlewares(Namespace ns, Socket socket, Consumer<ConnectError> done) {
-    List<Middleware> chain = List.copyOf(ns.middlewares); // a middleware may call use() meanwhile
-    runFrom(chain, 0, socket, done);
+  /**
+   * Session executor: runs the namespace's handshake chain (a dynamic namespace's parent steps
+   * first) for {@code socket}; {@code done} gets null when every step proceeded, else the refusal.
+   * A step that throws refuses with "Internal server error"; a client gone meanwhile stops it.
+   */
+  private void runMiddlewares(Client client, Namespace ns, Socket socket, Consumer<ConnectError> done) {
+    new MiddlewareChain<Middleware, ConnectError>(ns.handshakeChain(), socket.executor(), client::isOpen,
+        (step, link) -> step.handle(socket, new HandshakeNext(link)),
+        e -> {
+          LOG.log(Level.WARNING, "handshake middleware failed", e);
+          return new ConnectError("Internal server error");
+        },
+        new MiddlewareChain.Outcome<>() {
+          @Override
+          public void accepted() {
+            done.accept(null);
+          }
+
+          @Override
+          public void refused(ConnectError error) {
+            done.accept(error);
+          }
+        }).start();
   }
 
-  private void runFrom(List<Middleware> chain, int index, Socket socket, Consumer<ConnectError> done) {
-    if (index >= chain.size()) {
-      done.accept(null);
-      return;
-    }
-    AtomicBoolean called = new AtomicBoolean();
-    try {
-      chain.get(index).handle(socket, new Middleware.Next() {
-        @Override
-        public void proceed() {
-          if (called.compareAndSet(false, true)) {
-            // The middleware may answer from another thread (a bcrypt pool): come back first.
-            socket.executor().execute(() -> runFrom(chain, index + 1, socket, done));
-          }
-        }
+  /** What a handshake middleware answers through: one step's link of the chain. */
+  private static final class HandshakeNext implements Middleware.Next {
+    private final MiddlewareChain.Link<ConnectError> link;
 
-        @Override
-        public void fail(ConnectError error) {
-          if (called.compareAndSet(false, true)) {
-            ConnectError e = error == null ? new ConnectError("unauthorized") : error;
-            socket.executor().execute(() -> done.accept(e));
-          }
-        }
-      });
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handshake middleware failed", e);
-      if (called.compareAndSet(false, true)) done.accept(new ConnectError("Internal server error"));
+    HandshakeNext(MiddlewareChain.Link<ConnectError> link) {
+      this.link = link;
+    }
+
+    @Override
+    public void proceed() {
+      link.proceed();
+    }
+
+    @Override
+    public void fail(ConnectError error) {
+      link.fail(error == null ? new ConnectError("unauthorized") : error);
     }
   }
 
@@ -332,8 +399,8 @@ public final class SocketIoServer implements AutoCloseable {
   }
 
   /** Executor: a socket is disconnecting; keep its state if the client may come back. */
-  void onSocketClosing(Socket socket, String reason) {
-    if (recovery != null && socket.pid() != null && RecoveryStore.RECOVERABLE.contains(reason)) {
+  void onSocketClosing(Socket socket, DisconnectReason reason) {
+    if (recovery != null && socket.pid() != null && reason.isRecoverable()) {
       recovery.persist(socket, socket.rooms());
     }
   }
@@ -346,6 +413,8 @@ public final class SocketIoServer implements AutoCloseable {
     EngineIoHost h = host;
     host = null;
     if (h != null) h.close();
+    ExecutorService completions = ownedCompletions;
+    if (completions != null) completions.shutdown();
     if (ownedScheduler != null) ownedScheduler.close();
   }
 }

@@ -37,7 +37,7 @@ class SocketAuthenticationTest {
     auth = new Authenticator(new FileUserStore(dir), hasher, new TokenService(JwtSecret.random(), clock, options),
         sessions, options, clock, () -> "u" + ids.incrementAndGet());
     live = new SessionSockets(auth, clock);
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.builder().host("127.0.0.1").build()));
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
     JwtAuthMiddleware.install(io.sockets(), auth, live);
     io.onConnection(s -> s.on("whoami", (args, ack) -> ack.send(Principal.of(s).username())));
     io.listen(0);

@@ -37,7 +37,7 @@ final class ChatServerFixture implements AutoCloseable {
 
   ChatServerFixture(ChatOptions options, boolean withPrincipal) throws IOException {
     AtomicInteger ids = new AtomicInteger();
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.builder().host("127.0.0.1").build()),
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build(),
         new FakeScheduler(), () -> "id" + ids.incrementAndGet() + "xxxxxxxxxxxxxxxx");
     if (withPrincipal) {
       io.use((socket, next) -> {

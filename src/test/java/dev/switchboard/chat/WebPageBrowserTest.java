@@ -52,7 +52,7 @@ public class WebPageBrowserTest {
   void start() throws Exception {
     assumeFalse(Boolean.getBoolean("browser.skip"), "browser test skipped (-Dbrowser.skip=true)");
     requireChromium();
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.builder().host("127.0.0.1").build()));
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     // Stand-ins for the authentication server (authentication.md): the handshake middleware with

@@ -36,7 +36,7 @@ class WebPageTest {
 
   @BeforeEach
   void start() throws Exception {
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS.withNet(NetOptions.builder().host("127.0.0.1").build()));
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     io.listen(0);

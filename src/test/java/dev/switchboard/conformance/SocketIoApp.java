@@ -36,13 +36,14 @@ final class SocketIoApp implements TestApps.Running {
   }
 
   static SocketIoServer create(int port, boolean recovery) throws Exception {
-    SocketIoOptions options = SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
-            .build())
-        .withConnectTimeout(Duration.ofMillis(1000))
-        .withNet(NetOptions.builder().host("127.0.0.1").build());
-    if (recovery) options = options.withRecovery(new SocketIoOptions.Recovery(Duration.ofMinutes(1), true));
-    SocketIoServer io = new SocketIoServer(options);
+    SocketIoOptions.Builder options = SocketIoOptions.builder()
+        .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())
+        .connectTimeout(Duration.ofMillis(1000))
+        .net(NetOptions.builder().host("127.0.0.1").build());
+    if (recovery) {
+      options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());
+    }
+    SocketIoServer io = new SocketIoServer(options.build());
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());
       socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
@@ -69,7 +70,7 @@ final class SocketIoApp implements TestApps.Running {
         ack.send(true);
       });
       socket.on("volatile", (args, ack) -> {
-        for (int i = 0; i < args.get(0).asInt(); i++) socket.volatileEmit().emit("v", i);
+        for (int i = 0; i < args.get(0).asInt(); i++) socket.asVolatile().emit("v", i);
       });
       socket.on("server-ack", (args, ack) -> socket.timeout(Duration.ofMillis(args.get(0).asLong()))
           .emitWithAck("question", 42)

@@ -15,7 +15,7 @@ class InMemorySmokeTest {
   @Test
   void connectEventAckAndDisconnectWithoutANetwork() {
     try (InMemorySocketIo sio = new InMemorySocketIo()) {
-      List<String> reasons = new ArrayList<>();
+      List<DisconnectReason> reasons = new ArrayList<>();
       sio.io().onConnection(socket -> {
         socket.on("ping", (args, ack) -> ack.send("pong", args.get(0)));
         socket.onDisconnect(reason -> reasons.add(reason));
@@ -25,7 +25,7 @@ class InMemorySmokeTest {
       c.receive("21[\"ping\",7]");
       assertEquals(List.of("0{\"sid\":\"id1\"}", "31[\"pong\",7]"), c.sent());
       c.drop(CloseReason.TRANSPORT_CLOSE);
-      assertEquals(List.of("transport close"), reasons);
+      assertEquals(List.of(DisconnectReason.TRANSPORT_CLOSE), reasons);
       assertTrue(sio.io().sockets().sockets().isEmpty());
     }
   }

@@ -33,10 +33,11 @@ class SocketIoServerHostileTest {
   @BeforeEach
   void start() throws Exception {
     AtomicInteger ids = new AtomicInteger();
-    io = new SocketIoServer(SocketIoOptions.DEFAULTS
-        .withEngine(EngineIoOptions.DEFAULTS)
-        .withConnectTimeout(Duration.ofSeconds(5))
-        .withNet(NetOptions.builder().host("127.0.0.1").build()),
+    io = new SocketIoServer(SocketIoOptions.builder()
+        .engine(EngineIoOptions.DEFAULTS)
+        .connectTimeout(Duration.ofSeconds(5))
+        .net(NetOptions.builder().host("127.0.0.1").build())
+        .build(),
         clock, () -> "id" + ids.incrementAndGet() + "xxxxxxxxxxxxxxxx");
     io.onConnection(socket -> {
       socket.on("echo", (args, ack) -> {

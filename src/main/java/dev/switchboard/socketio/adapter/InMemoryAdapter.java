@@ -25,6 +25,7 @@ public class InMemoryAdapter implements Adapter {
   /** Guarded by this. */
   private final Map<String, Set<String>> roomsOfSocket = new HashMap<>();
 
+  /** The adapter of {@code namespace}; {@code InMemoryAdapter::new} is an {@link AdapterFactory}. */
   public InMemoryAdapter(AdapterNamespace namespace) {
     this.namespace = namespace;
   }

@@ -15,6 +15,7 @@ public final class Outgoing {
   private final SocketIoEncoder.Encoded encoded;
   private final SharedMessage message;
 
+  /** A packet for one recipient. */
   public Outgoing(SocketIoEncoder.Encoded encoded) {
     this(encoded, false);
   }
@@ -28,6 +29,7 @@ public final class Outgoing {
     this.message = new SharedMessage(packets, manyRecipients);
   }
 
+  /** The encoded packet: its text and binary attachments. */
   public SocketIoEncoder.Encoded encoded() {
     return encoded;
   }
