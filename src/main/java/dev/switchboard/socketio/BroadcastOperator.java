@@ -106,13 +106,18 @@ public final class BroadcastOperator {
    * of the sockets that did not answer.
    */
   public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    // A parent namespace with no child yet selects nobody: there is no answer to wait for.
+    if (namespaces.isEmpty()) return CompletableFuture.completedFuture(List.of());
     CompletableFuture<List<Args>> result = new CompletableFuture<>();
     ArrayNode payload = Json.array(event, args);
     List<Args> responses = Collections.synchronizedList(new ArrayList<>());
     Set<String> pending = Collections.synchronizedSet(new HashSet<>());
-    AtomicInteger expected = new AtomicInteger(-namespaces.size()); // counts namespaces still sending
+    // Complete only once every namespace has said how many sockets it asked (a parent namespace
+    // broadcasts through several), and then only when that many answers are in.
+    AtomicInteger namespacesLeft = new AtomicInteger(namespaces.size());
+    AtomicInteger expected = new AtomicInteger();
     Runnable checkDone = () -> {
-      if (expected.get() >= 0 && responses.size() >= expected.get() && !result.isDone()) {
+      if (namespacesLeft.get() == 0 && responses.size() >= expected.get() && !result.isDone()) {
         result.complete(List.copyOf(responses));
       }
     };
@@ -131,7 +136,8 @@ public final class BroadcastOperator {
       SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
       ns.adapter().broadcastWithAck(packet, opts,
           count -> {
-            expected.addAndGet(count + 1);
+            expected.addAndGet(count);
+            namespacesLeft.decrementAndGet();
             checkDone.run();
           },
           (socketId, answer) -> {
@@ -141,7 +147,6 @@ public final class BroadcastOperator {
             }
           });
     }
-    if (namespaces.isEmpty()) result.complete(List.of());
     return result;
   }
 
