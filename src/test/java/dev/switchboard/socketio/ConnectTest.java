@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.engineio.CloseReason;
 import dev.switchboard.http.HttpHeaders;
+import dev.switchboard.socketio.protocol.SocketIoLimits;
 import dev.switchboard.socketio.testing.FakeEngineIoConnection;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.socketio.testing.LogCapture;
@@ -194,6 +195,23 @@ class ConnectTest {
     assertEquals(List.of("4{\"message\":\"unauthorized\"}", "0{\"sid\":\"id2\"}"), c.sent());
   }
 
+  record Reason(String code, int retryAfter) {}
+
+  @Test
+  void connectErrorDataIsAnyJsonConvertibleValue() {
+    ConnectError plain = new ConnectError("no");
+    assertEquals("no", plain.getMessage());
+    assertNull(plain.data());
+    assertEquals("{\"code\":\"SLOW_DOWN\",\"retryAfter\":30}",
+        new ConnectError("later", new Reason("SLOW_DOWN", 30)).data().toString());
+    assertEquals("[1,2]", new ConnectError("x", List.of(1, 2)).data().toString());
+    sio.io().use((socket, next) -> next.fail(new ConnectError("later", new Reason("SLOW_DOWN", 30))));
+    FakeEngineIoConnection c = sio.connect();
+    c.receive("0");
+    assertEquals(List.of("4{\"message\":\"later\",\"data\":{\"code\":\"SLOW_DOWN\",\"retryAfter\":30}}"),
+        c.sent());
+  }
+
   @Test
   void failWithoutAnErrorRefusesAsUnauthorized() {
     sio.io().use((socket, next) -> next.fail(null));
@@ -346,6 +364,19 @@ class ConnectTest {
     assertFalse(socket.isConnected());
     assertTrue(sio.io().sockets().sockets().isEmpty());
     assertEquals(List.of(), c.sent(), "nothing is answered: the connection is closed");
+  }
+
+  @Test
+  void theCodecLimitsOfTheOptionsApplyToEveryConnection() {
+    sio = new InMemorySocketIo(SocketIoOptions.DEFAULTS.withLimits(SocketIoLimits.DEFAULTS.withMaxEventNameLength(5)));
+    List<String> heard = new ArrayList<>();
+    sio.io().onConnection(socket -> socket.onAny((event, args) -> heard.add(event)));
+    FakeEngineIoConnection c = sio.client();
+    c.receive("2[\"short\"]");
+    assertTrue(c.isOpen());
+    c.receive("2[\"longer\"]");
+    assertTrue(c.closedByServer());
+    assertEquals(List.of("short"), heard);
   }
 
   @Test
