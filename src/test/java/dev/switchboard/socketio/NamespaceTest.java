@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.engineio.CloseReason;
+import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.adapter.Outgoing;
+import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.testing.FakeEngineIoConnection;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import java.time.Duration;
@@ -83,6 +87,41 @@ class NamespaceTest {
     SocketIoOptions options = SocketIoOptions.DEFAULTS.withConnectTimeout(Duration.ofSeconds(1));
     sio = new InMemorySocketIo(options);
     assertSame(options, sio.io().options());
+  }
+
+  // ------------------------------------------------------------------ what an adapter sees
+
+  @Test
+  void theAdapterFindsSocketsByIdAndSharesTheNamespacesAckCounter() {
+    FakeEngineIoConnection c = sio.client();
+    Namespace ns = sio.io().sockets();
+    assertSame(sio.socket(c), ns.socket(c.sid()));
+    assertNull(ns.socket("unknown"));
+    sio.socket(c).emitWithAck("q");
+    assertEquals(1, ns.nextAckId(), "the socket's emitWithAck took id 0");
+    assertEquals(List.of("20[\"q\"]"), c.sent());
+  }
+
+  @Test
+  void aSocketTakesEncodedPacketsAndAwaitsAcksForAnAdapter() {
+    FakeEngineIoConnection c = sio.client();
+    Socket s = sio.socket(c);
+    List<String> answers = new ArrayList<>();
+    s.expectAck(7, (socketId, args) -> answers.add(socketId + " " + args));
+    s.deliver(new Outgoing(SocketIoEncoder.encode(SocketIoPacket.event("/",
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add("x"), 7))), BroadcastFlags.NONE);
+    assertEquals(List.of("27[\"x\"]"), c.sent());
+    c.receive("37[\"answer\"]");
+    assertEquals(List.of(c.sid() + " [\"answer\"]"), answers);
+  }
+
+  @Test
+  void aSocketLeavingFailsTheAcksAnAdapterAwaitsWithNoAnswer() {
+    FakeEngineIoConnection c = sio.client();
+    List<String> answers = new ArrayList<>();
+    sio.socket(c).expectAck(3, (socketId, args) -> answers.add(socketId + " " + args));
+    c.receive("1");
+    assertEquals(List.of(c.sid() + " null"), answers);
   }
 
   // ------------------------------------------------------------------ dynamic namespaces
