@@ -137,7 +137,8 @@ class ConnectTest {
   void aMiddlewareSeesTheSocketBeforeItConnectsAndMayAttachData() {
     List<String> seen = new ArrayList<>();
     sio.io().use((socket, next) -> {
-      seen.add("middleware connected=" + socket.isConnected() + " token=" + socket.handshake().auth().path("token").asText());
+      seen.add("middleware connected=" + socket.isConnected()
+          + " token=" + socket.handshake().auth().path("token").asText());
       socket.data().put("user", "ada");
       next.proceed();
     });

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RecoveryStoreTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SocketIoOptions RECOVERY = SocketIoOptions.DEFAULTS.withRecovery(SocketIoOptions.Recovery.DEFAULTS);
+  private static final SocketIoOptions RECOVERY =
+      SocketIoOptions.DEFAULTS.withRecovery(SocketIoOptions.Recovery.DEFAULTS);
 
   private InMemorySocketIo sio = new InMemorySocketIo(RECOVERY);
 
