@@ -73,6 +73,9 @@ public final class Socket implements AdapterSocket {
     this.handshake = handshake;
     this.pid = pid;
     if (restoredData != null) this.data = new ConcurrentHashMap<>(restoredData);
+    // Restored state comes with its data: the handshake middlewares (when not skipped) already
+    // see isRecovered(), as in Node, whose socket is marked recovered when it is built.
+    this.recovered = restoredData != null;
   }
 
   // ------------------------------------------------------------------ identity

@@ -8,9 +8,13 @@ import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.http.HttpHeaders;
 import dev.switchboard.scheduling.SerialExecutor;
 import java.net.InetSocketAddress;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -27,6 +31,13 @@ import java.util.concurrent.Executor;
  * {@code 0{"sid":"s1"}} or {@code 2["hello",1]}); a binary message is {@code <binary:0a0b>}.
  * Volatile messages are recorded too unless {@link #dropVolatile(boolean)} says the client is
  * busy.
+ *
+ * <pre>{@code
+ * FakeEngineIoConnection c = sio.connect();
+ * String sid = c.connectTo("/admin");    // sends 0/admin, and reads the answer 0/admin,{"sid":…}
+ * c.receive("2/admin,[\"hi\"]");
+ * assertEquals("2/admin,[\"hello\"]", c.next());
+ * }</pre>
  */
 public final class FakeEngineIoConnection implements EngineIoConnection {
   private final String id;
@@ -42,6 +53,9 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
   private volatile boolean closedByServer;
   private volatile CloseReason closeReason;
   private volatile boolean dropVolatile;
+  /** Socket ids by namespace, as the CONNECT answers read by {@link #connectTo} gave them. */
+  private final Map<String, String> sids = new ConcurrentHashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public FakeEngineIoConnection(String id, HttpHeaders headers, String target, InetSocketAddress remote,
       boolean secure) {
@@ -158,6 +172,55 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
     return this;
   }
 
+  /**
+   * The client connects to namespace {@code nsp} without auth: sends CONNECT, takes the server's
+   * CONNECT answer out of {@link #sent()} (anything else sent stays there, in order) and returns
+   * the socket id. Fails when the server did not accept at once.
+   */
+  public String connectTo(String nsp) {
+    return connectTo(nsp, null);
+  }
+
+  /** {@link #connectTo(String)} with an auth payload, a JSON object such as {@code {"token":"x"}}. */
+  public String connectTo(String nsp, String authJson) {
+    String prefix = "/".equals(nsp) ? "0" : "0" + nsp + ",";
+    int before = sent().size();
+    receive(authJson == null ? prefix : prefix + authJson);
+    synchronized (sent) {
+      for (int i = before; i < sent.size(); i++) {
+        String m = sent.get(i);
+        if (!m.startsWith(prefix + "{")) continue;
+        JsonNode body = parse(m.substring(prefix.length()));
+        if (!body.path("sid").isTextual()) continue;
+        sent.remove(i);
+        String sid = body.get("sid").textValue();
+        sids.put(nsp, sid);
+        return sid;
+      }
+      throw new AssertionError("no CONNECT answer for " + nsp + "; sent: " + sent);
+    }
+  }
+
+  /** The socket id in namespace {@code nsp} that {@link #connectTo} read. */
+  public String sid(String nsp) {
+    String sid = sids.get(nsp);
+    if (sid == null) throw new AssertionError("not connected to " + nsp + " through connectTo");
+    return sid;
+  }
+
+  /** The socket id in "/" that {@link #connectTo} read. */
+  public String sid() {
+    return sid("/");
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+  }
+
   /** The connection ends from below (the peer went away, a ping timed out, …). */
   public void drop(CloseReason reason) {
     executor.execute(() -> end(reason, "dropped by the test", false));
@@ -198,6 +261,24 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
       sent.clear();
       return out;
     }
+  }
+
+  /**
+   * Takes the oldest message not yet taken out of {@link #sent()} (by this, {@link #takeSent()}
+   * or {@link #connectTo}); fails when there is none.
+   */
+  public String next() {
+    synchronized (sent) {
+      if (sent.isEmpty()) throw new AssertionError("nothing was sent");
+      return sent.remove(0);
+    }
+  }
+
+  /** The wire notation of a binary message: {@code binary(1, 2)} is {@code <binary:0102>}. */
+  public static String binary(int... bytes) {
+    byte[] b = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) b[i] = (byte) bytes[i];
+    return "<binary:" + HexFormat.of().formatHex(b) + ">";
   }
 
   /** Whether the layer above closed the connection (rather than the test dropping it). */

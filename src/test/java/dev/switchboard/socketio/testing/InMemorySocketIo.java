@@ -1,5 +1,6 @@
 package dev.switchboard.socketio.testing;
 
+import dev.switchboard.socketio.Socket;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.testing.FakeScheduler;
@@ -39,9 +40,45 @@ public final class InMemorySocketIo implements AutoCloseable {
 
   /** A new Engine.IO connection (ids {@code c1}, {@code c2}, …) handed to the server. */
   public FakeEngineIoConnection connect() {
-    FakeEngineIoConnection c = FakeEngineIoConnection.of("c" + connections.incrementAndGet());
+    return connect(FakeEngineIoConnection.of(nextConnectionId()));
+  }
+
+  /**
+   * A fresh connection id ({@code c1}, {@code c2}, …, the sequence {@link #connect()} uses) for a
+   * connection the test builds itself.
+   */
+  public String nextConnectionId() {
+    return "c" + connections.incrementAndGet();
+  }
+
+  /** Hands a connection built by the test (own headers, target, address) to the server. */
+  public FakeEngineIoConnection connect(FakeEngineIoConnection c) {
     c.executor().execute(() -> io.engineListener().onConnection(c));
     return c;
+  }
+
+  /** A new connection already joined to namespace {@code nsp}; its socket id is {@code sid(nsp)}. */
+  public FakeEngineIoConnection client(String nsp) {
+    FakeEngineIoConnection c = connect();
+    c.connectTo(nsp);
+    return c;
+  }
+
+  /** A new connection already joined to "/"; its socket id is {@code sid()}. */
+  public FakeEngineIoConnection client() {
+    return client("/");
+  }
+
+  /** The server's socket of connection {@code c} in namespace {@code nsp}; fails when there is none. */
+  public Socket socket(FakeEngineIoConnection c, String nsp) {
+    Socket s = io.of(nsp).sockets().get(c.sid(nsp));
+    if (s == null) throw new AssertionError("no socket " + c.sid(nsp) + " in " + nsp);
+    return s;
+  }
+
+  /** The server's socket of connection {@code c} in "/". */
+  public Socket socket(FakeEngineIoConnection c) {
+    return socket(c, "/");
   }
 
   @Override
