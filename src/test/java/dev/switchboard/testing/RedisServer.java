@@ -1,0 +1,200 @@
+package dev.switchboard.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} (Debian's package; Redis 7 for sharded pub/sub) for the tests, on a
+ * free loopback port in its own temporary directory, with no persistence. It can be stopped
+ * (SIGTERM), killed (SIGKILL) and started again on the same port, as an outage would.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *   RedisLink link = RedisLink.connect(redis.url());
+ *   redis.stop();      // Redis goes away
+ *   redis.restart();   // and comes back on the same port
+ * }
+ * }</pre>
+ *
+ * <p>When {@code redis-server} is not on the PATH the test fails, saying how to install it: a
+ * cluster test that silently skipped would pass on a machine that cannot run it.
+ *
+ * <p>Called by the test thread only.
+ */
+public final class RedisServer implements AutoCloseable {
+  private static final Duration READY_DEADLINE = Duration.ofSeconds(15);
+
+  private final Path dir;
+  private final int port;
+  private final List<String> extraArgs;
+  private Process process;
+
+  private RedisServer(Path dir, int port, List<String> extraArgs) {
+    this.dir = dir;
+    this.port = port;
+    this.extraArgs = extraArgs;
+  }
+
+  /**
+   * Starts redis-server on a free port with {@code extraArgs} added to its command line (e.g.
+   * {@code "--requirepass", "s3cret"}), and waits until it answers.
+   */
+  public static RedisServer start(String... extraArgs) throws IOException {
+    Path dir = Files.createTempDirectory("switchboard-redis-");
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before redis binds it
+      RedisServer server = new RedisServer(dir, freePort(), List.of(extraArgs));
+      try {
+        server.launch();
+        return server;
+      } catch (IOException e) {
+        last = e;
+        server.kill();
+      }
+    }
+    deleteRecursively(dir);
+    throw last;
+  }
+
+  /** The port, the same across restarts. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code redis://127.0.0.1:<port>}. */
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Whether the process is alive. */
+  public boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGTERM, and waits for the process to exit (Redis closes its clients' connections). */
+  public void stop() {
+    if (process == null) return;
+    process.destroy();
+    waitForExit();
+  }
+
+  /** SIGKILL, and waits for the process to exit (connections die with it). */
+  public void kill() {
+    if (process == null) return;
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** Starts redis-server again on the same port, empty (nothing is persisted), after a stop or kill. */
+  public void restart() throws IOException {
+    if (running()) stop();
+    launch();
+  }
+
+  /** Stops the server and deletes its directory. */
+  @Override
+  public void close() {
+    kill();
+    deleteRecursively(dir);
+  }
+
+  private void launch() throws IOException {
+    List<String> command = new ArrayList<>(List.of("redis-server",
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+    command.addAll(extraArgs);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile());
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new AssertionError("The cluster tests need a real Redis 7: redis-server is not on the PATH. "
+          + "Install it with `apt-get install -y redis-server` (.ci/run does), then run `mvn -B verify` again.", e);
+    }
+    long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
+    while (!answersPing()) {
+      if (!process.isAlive()) {
+        throw new IOException("redis-server exited with " + process.exitValue() + " on port " + port + ": " + log());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException("redis-server did not answer PING on port " + port + " within " + READY_DEADLINE + ": " + log());
+      }
+      try {
+        Thread.sleep(10); // a poll interval: the condition is the PING answer
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for redis-server", e);
+      }
+    }
+  }
+
+  /** PONG, or NOAUTH when a password is required: either way it is serving. */
+  private boolean answersPing() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      String answer = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+      return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String log() {
+    StringBuilder sb = new StringBuilder();
+    for (String name : List.of("redis.out", "redis.log")) {
+      try {
+        sb.append(Files.readString(dir.resolve(name))).append('\n');
+      } catch (IOException ignored) {
+        // not written yet
+      }
+    }
+    String s = sb.toString().strip();
+    return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory; nothing else to do
+    }
+  }
+}
