@@ -563,7 +563,7 @@ public final class NotepackCodec {
   static JsonNode date(double ms) {
     if (!(Math.abs(ms) <= MAX_DATE_MS)) return NullNode.getInstance(); // also NaN
     long t = (long) ms;
-    LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(t, 1000), (int) Math.floorMod(t, 1000) * 1_000_000,
+    LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(t, 1000), Math.floorMod(t, 1000) * 1_000_000,
         ZoneOffset.UTC);
     int year = time.getYear();
     String y = year >= 0 && year <= 9999 ? String.format("%04d", year)

@@ -99,6 +99,21 @@ public final class RedisServer implements AutoCloseable {
     waitForExit();
   }
 
+  /** SIGSTOP: the server hangs with its connections open, as an overloaded or frozen Redis would. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new IOException("kill -" + name + " failed");
+  }
+
   /** Starts redis-server again on the same port, empty (nothing is persisted), after a stop or kill. */
   public void restart() throws IOException {
     if (running()) stop();

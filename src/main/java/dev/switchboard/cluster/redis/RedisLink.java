@@ -232,7 +232,7 @@ public final class RedisLink implements AutoCloseable {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(b.requestQueueSize)
-        .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands().connectionTimeout().build()) // per connection: the URI's, or the blocking one's
         .socketOptions(SocketOptions.builder().connectTimeout(b.commandTimeout).keepAlive(true).build())
         .build());
     c.addListener(outages);
@@ -340,6 +340,7 @@ public final class RedisLink implements AutoCloseable {
    * list when none came. Runs on the link's own blocking connection so that it never delays a
    * publish; one blocking read at a time (a second one waits behind the first).
    */
+  @SuppressWarnings("unchecked") // Lettuce's StreamOffset varargs; one offset, no heap pollution
   public CompletableFuture<List<StreamEntry>> xread(String key, String afterId, long count, Duration block) {
     StatefulRedisConnection<String, byte[]> conn;
     try {

@@ -209,6 +209,29 @@ class RedisLinkTest {
   }
 
   @Test
+  void aBlockingReadMayOutlastTheCommandTimeout() throws Exception {
+    try (RedisLink link = RedisLink.builder(redis.url()).commandTimeout(Duration.ofMillis(100)).connect()) {
+      assertEquals(List.of(), await(link.xread("stream:quiet", "$", 10, Duration.ofMillis(400))));
+      assertEquals(0L, await(link.publish("nobody", new byte[] {1})));
+    }
+  }
+
+  @Test
+  void aCommandToAHungRedisFailsAfterTheCommandTimeout() throws Exception {
+    try (RedisServer own = RedisServer.start();
+        RedisLink link = RedisLink.builder(own.url()).commandTimeout(Duration.ofMillis(200)).connect()) {
+      own.pause();
+      try {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> link.publish("c", new byte[] {1}).get(10, TimeUnit.SECONDS));
+        assertEquals("PUBLISH on " + own.url() + " failed: no answer within 200 ms", e.getCause().getMessage());
+      } finally {
+        own.resume();
+      }
+      Await.until("answers again", () -> receivers(link.publish("c", new byte[] {1})) == 0);
+    }
+  }
+
+  @Test
   void aPasswordUrlConnectsAndTheWrongPasswordIsRefusedWithoutShowingIt() throws Exception {
     try (RedisServer secured = RedisServer.start("--requirepass", "p4ss-w0rd",
         "--user", "alice", "on", ">wonder-land", "~*", "&*", "+@all")) {
