@@ -93,8 +93,7 @@ public final class RedisLink implements AutoCloseable {
    */
   private static final List<Logger> LETTUCE_RECONNECT_LOGGERS = List.of(
       Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog"),
-      Logger.getLogger("io.lettuce.core.protocol.ReconnectionHandler"),
-      Logger.getLogger("io.lettuce.core.protocol.CommandHandler"));
+      Logger.getLogger("io.lettuce.core.protocol.ReconnectionHandler"));
 
   static {
     for (Logger l : LETTUCE_RECONNECT_LOGGERS) {

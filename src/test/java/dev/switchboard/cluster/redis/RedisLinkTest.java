@@ -288,6 +288,9 @@ class RedisLinkTest {
     link.close();
     link.close(); // idempotent
     Await.until("Lettuce's threads gone", () -> redisThreads().isEmpty());
+    // netty's shared GlobalEventExecutor, which Lettuce's shutdown uses, ends after a quiet second
+    Await.until("netty's global executor gone", () -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("globalEventExecutor")));
     ExecutionException e = assertThrows(ExecutionException.class, () -> link.publish("c", new byte[] {1}).get(5, TimeUnit.SECONDS));
     assertInstanceOf(RedisLinkException.class, e.getCause());
   }
