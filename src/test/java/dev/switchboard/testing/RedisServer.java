@@ -10,12 +10,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real {@code redis-server} (Debian's package; Redis 7 for sharded pub/sub) for the tests, on a
@@ -40,12 +45,14 @@ public final class RedisServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final boolean tls;
   private final List<String> extraArgs;
   private Process process;
 
-  private RedisServer(Path dir, int port, List<String> extraArgs) {
+  private RedisServer(Path dir, int port, boolean tls, List<String> extraArgs) {
     this.dir = dir;
     this.port = port;
+    this.tls = tls;
     this.extraArgs = extraArgs;
   }
 
@@ -54,10 +61,23 @@ public final class RedisServer implements AutoCloseable {
    * {@code "--requirepass", "s3cret"}), and waits until it answers.
    */
   public static RedisServer start(String... extraArgs) throws IOException {
+    return start(false, extraArgs);
+  }
+
+  /**
+   * Like {@link #start(String...)}, but serving TLS only ({@code rediss://}), with a self-signed
+   * certificate for 127.0.0.1 made by {@code openssl} in its directory ({@link #certificate()}).
+   */
+  public static RedisServer startTls(String... extraArgs) throws IOException {
+    return start(true, extraArgs);
+  }
+
+  private static RedisServer start(boolean tls, String... extraArgs) throws IOException {
     Path dir = Files.createTempDirectory("switchboard-redis-");
+    if (tls) makeCertificate(dir);
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before redis binds it
-      RedisServer server = new RedisServer(dir, freePort(), List.of(extraArgs));
+      RedisServer server = new RedisServer(dir, freePort(), tls, List.of(extraArgs));
       try {
         server.launch();
         return server;
@@ -75,9 +95,14 @@ public final class RedisServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code redis://127.0.0.1:<port>}. */
+  /** {@code redis://127.0.0.1:<port>}, or {@code rediss://…} for a TLS server. */
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
+  }
+
+  /** The PEM certificate a TLS server presents (self-signed, for 127.0.0.1). */
+  public Path certificate() {
+    return dir.resolve("cert.pem");
   }
 
   /** Whether the process is alive. */
@@ -128,9 +153,16 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    List<String> command = new ArrayList<>(List.of("redis-server",
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+    List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(),
+        "--daemonize", "no"));
+    if (tls) {
+      command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+          "--tls-cert-file", certificate().toString(), "--tls-key-file", dir.resolve("key.pem").toString(),
+          "--tls-ca-cert-file", certificate().toString(), "--tls-auth-clients", "no"));
+    } else {
+      command.addAll(List.of("--port", Integer.toString(port)));
+    }
     command.addAll(extraArgs);
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile());
@@ -159,8 +191,9 @@ public final class RedisServer implements AutoCloseable {
 
   /** PONG, or NOAUTH when a password is required: either way it is serving. */
   private boolean answersPing() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      Socket s = tls ? trustingOurCertificate().getSocketFactory().createSocket(plain, "127.0.0.1", port, true) : plain;
       s.setSoTimeout(1000);
       OutputStream out = s.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -172,6 +205,42 @@ public final class RedisServer implements AutoCloseable {
       return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  private SSLContext trustingOurCertificate() throws IOException {
+    try (InputStream pem = Files.newInputStream(certificate())) {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      trusted.setCertificateEntry("redis", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot trust " + certificate(), e);
+    }
+  }
+
+  private static void makeCertificate(Path dir) throws IOException {
+    List<String> command = List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
+        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("openssl.out").toFile()).start();
+    } catch (IOException e) {
+      throw new AssertionError("The TLS Redis test needs openssl to make its certificate: install it with "
+          + "`apt-get install -y openssl` (.ci/run does), then run `mvn -B verify` again.", e);
+    }
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("openssl failed: " + Files.readString(dir.resolve("openssl.out")));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making a certificate", e);
     }
   }
 

@@ -267,6 +267,23 @@ class RedisLinkTest {
   }
 
   @Test
+  void aRedissUrlSpeaksTls() throws Exception {
+    try (RedisServer secure = RedisServer.startTls("--requirepass", "tls-pw-1")) {
+      String base = "rediss://:tls-pw-1@127.0.0.1:" + secure.port();
+      // Verification is on by default: our self-signed certificate is not in the JDK's trust store.
+      RedisLinkException untrusted = assertThrows(RedisLinkException.class, () -> RedisLink.connect(base));
+      assertMasked(untrusted, "tls-pw-1", "connect on rediss://:***@127.0.0.1:" + secure.port() + " failed: ");
+      try (RedisLink link = RedisLink.connect(base + "?verifyPeer=NONE")) {
+        assertEquals("rediss://:***@127.0.0.1:" + secure.port(), link.maskedUrl());
+        Inbox inbox = new Inbox();
+        await(link.subscribe(inbox, "tls"));
+        await(link.publish("tls", new byte[] {0, 1}));
+        assertArrayEquals(new byte[] {0, 1}, (byte[]) inbox.next()[1]);
+      }
+    }
+  }
+
+  @Test
   void badUrlsAndUnreachableServersAreRefusedClearly() throws Exception {
     IllegalArgumentException notRedis = assertThrows(IllegalArgumentException.class, () -> RedisLink.connect("http://:secret-1@host:80"));
     assertFalse(notRedis.getMessage().contains("secret-1"));
