@@ -140,7 +140,9 @@ public final class RedisLink implements AutoCloseable {
   /**
    * Opens a link with the default options.
    *
-   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://…} for TLS
+   * @param url {@code redis://[[user]:password@]host[:port][/db]}, or {@code rediss://…} for TLS
+   *     (the certificate checked against the JVM's trust store; Lettuce's {@code ?verifyPeer=NONE}
+   *     turns the check off)
    * @throws RedisLinkException if Redis cannot be reached or refuses the credentials
    * @throws IllegalArgumentException if the URL is not a Redis URL (the message does not repeat it)
    */
