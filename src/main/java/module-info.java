@@ -56,6 +56,11 @@ module dev.switchboard {
   requires com.nimbusds.jose.jwt;
   requires jbcrypt;
   requires java.logging;
+  // The cluster adapters: Lettuce (its Automatic-Module-Name) with netty's thread factory, and
+  // msgpack-core, which has no module name either (the automatic module msgpack.core).
+  requires lettuce.core;
+  requires io.netty.common;
+  requires msgpack.core;
 
   exports dev.switchboard.scheduling;
   exports dev.switchboard.http;
