@@ -49,7 +49,7 @@ public final class EngineIoHost implements AutoCloseable {
     // Engine.IO routing never blocks: inline keeps one session's requests in arrival order.
     HttpRouter router = new HttpRouter(workers).inline(engine::matches, engine);
     if (extraRoutes != null) extraRoutes.accept(router);
-    // The body cap of every request is Engine.IO's maxHttpBufferSize (hostile-inputs A16).
+    // The body cap of every request is Engine.IO's maxHttpBufferSize (hostile-inputs.md#A16).
     NetOptions effective = netOptions.toBuilder().maxBodyBytes(eioOptions.maxHttpBufferSize()).build();
     NetServer net = new NetServer(effective, router, workers, scheduler).start();
     return new EngineIoHost(net, engine, workers, owned);

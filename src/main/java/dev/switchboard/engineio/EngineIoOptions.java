@@ -76,7 +76,7 @@ public final class EngineIoOptions {
 
   /**
    * The request path the server answers on, with a trailing slash; anything else is someone
-   * else's (hostile-inputs A12: exact match, no normalisation). Default
+   * else's (hostile-inputs.md#A12: exact match, no normalisation). Default
    * {@code /socket.io/}.
    */
   public String path() {
@@ -96,7 +96,7 @@ public final class EngineIoOptions {
     return pingTimeout;
   }
 
-  /** How long a probe WebSocket may take to finish the upgrade (hostile-inputs C73). Default 10 s. */
+  /** How long a probe WebSocket may take to finish the upgrade (hostile-inputs.md#C73). Default 10 s. */
   public Duration upgradeTimeout() {
     return upgradeTimeout;
   }
@@ -130,7 +130,7 @@ public final class EngineIoOptions {
   }
 
   /**
-   * The global cap on open sessions; handshakes above it get 503 (hostile-inputs C80). Default
+   * The global cap on open sessions; handshakes above it get 503 (hostile-inputs.md#C80). Default
    * 100 000.
    */
   public int maxSessions() {
@@ -139,7 +139,7 @@ public final class EngineIoOptions {
 
   /**
    * Packets one session may have waiting for its transport; beyond it the client is a slow
-   * consumer and the session closes (hostile-inputs B63). Default 10 000.
+   * consumer and the session closes (hostile-inputs.md#B63). Default 10 000.
    */
   public int maxBufferedPackets() {
     return maxBufferedPackets;

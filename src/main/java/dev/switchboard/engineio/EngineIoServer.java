@@ -91,7 +91,7 @@ public final class EngineIoServer implements HttpHandler {
     HttpRequest req = exchange.request();
     String origin = req.header("Origin");
     if (origin != null && !CorsPolicy.isWellFormedOrigin(origin)) {
-      // hostile-inputs A35: engine.io answers a malformed Origin with "Bad request".
+      // hostile-inputs.md#A35: engine.io answers a malformed Origin with "Bad request".
       reject(exchange, ErrorCode.BAD_REQUEST);
       return;
     }
@@ -103,10 +103,10 @@ public final class EngineIoServer implements HttpHandler {
     try {
       query = QueryParameters.parse(req.rawQuery());
     } catch (HttpParseException e) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A10
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A10
       return;
     }
-    // hostile-inputs A9: one documented rule for repeated parameters: ambiguity is refused.
+    // hostile-inputs.md#A9: one documented rule for repeated parameters: ambiguity is refused.
     if (query.count("transport") > 1 || query.count("sid") > 1 || query.count("EIO") > 1) {
       reject(exchange, ErrorCode.BAD_REQUEST);
       return;
@@ -119,7 +119,7 @@ public final class EngineIoServer implements HttpHandler {
       return;
     }
     if (origin != null && !options.allowedOrigins().isEmpty() && !options.allowedOrigins().contains(origin)) {
-      // hostile-inputs C78: with an allow-list, every request (and every WebSocket, which CORS
+      // hostile-inputs.md#C78: with an allow-list, every request (and every WebSocket, which CORS
       // does not protect) from another browser origin is refused.
       reject(exchange, ErrorCode.FORBIDDEN);
       return;
@@ -130,20 +130,20 @@ public final class EngineIoServer implements HttpHandler {
       routeToSession(exchange, sid, transport, isUpgrade);
       return;
     }
-    // engine.io-protocol §Handshake: only GET opens a session (hostile-inputs A4).
+    // engine.io-protocol §Handshake: only GET opens a session (hostile-inputs.md#A4).
     if (!"GET".equals(req.method())) {
       reject(exchange, ErrorCode.BAD_HANDSHAKE_METHOD);
       return;
     }
     if ("websocket".equals(transport) && !isUpgrade) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A7
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A7
       return;
     }
     if ("polling".equals(transport) && isUpgrade) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs B65
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
       return;
     }
-    // hostile-inputs A1, A2: only the exact string "4" is protocol v4; v3 is not supported.
+    // hostile-inputs.md#A1, hostile-inputs.md#A2: only the exact string "4" is protocol v4; v3 is not supported.
     if (!"4".equals(query.first("EIO"))) {
       reject(exchange, ErrorCode.UNSUPPORTED_PROTOCOL_VERSION);
       return;
@@ -168,7 +168,7 @@ public final class EngineIoServer implements HttpHandler {
   }
 
   /**
-   * The head of a POST whose body is still arriving. hostile-inputs A15: a second upload for the
+   * The head of a POST whose body is still arriving. hostile-inputs.md#A15: a second upload for the
    * same session while one is in progress closes the session, like engine.io's "data request
    * overlap"; both uploads then get 400.
    */
@@ -197,23 +197,23 @@ public final class EngineIoServer implements HttpHandler {
   private void routeToSession(HttpExchange exchange, String sid, String transport, boolean isUpgrade) {
     EngineIoSession session = sessions.get(sid);
     if (session == null) {
-      reject(exchange, ErrorCode.SESSION_ID_UNKNOWN); // hostile-inputs A8, C79
+      reject(exchange, ErrorCode.SESSION_ID_UNKNOWN); // hostile-inputs.md#A8, hostile-inputs.md#C79
       return;
     }
     HttpRequest req = exchange.request();
     if (isUpgrade) {
       if (!"websocket".equals(transport)) {
-        reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs B65
+        reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
         return;
       }
       upgrade(exchange, session);
       return;
     }
-    // The transport mismatch (hostile-inputs A13) is checked on the session's executor, after
+    // The transport mismatch (hostile-inputs.md#A13) is checked on the session's executor, after
     // whatever that session received earlier (a probe and its upgrade) has been handled.
     boolean isGet = "GET".equals(req.method());
     if (!isGet && !"POST".equals(req.method())) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs A6
+      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A6
       return;
     }
     session.executor().execute(() -> session.onPollingRequest(exchange, isGet));
@@ -228,7 +228,7 @@ public final class EngineIoServer implements HttpHandler {
       return;
     }
     session.executor().execute(() -> {
-      // hostile-inputs C74, C77: one probe at a time, and only from polling.
+      // hostile-inputs.md#C74, hostile-inputs.md#C77: one probe at a time, and only from polling.
       if (!session.canStartUpgrade()) {
         // Like Node's engine.io: complete the handshake, then close at once. The official suite
         // ("ignores WebSocket connection with same sid after upgrade") waits for a close event.

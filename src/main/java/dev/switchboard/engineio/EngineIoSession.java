@@ -144,7 +144,7 @@ public final class EngineIoSession implements EngineIoConnection {
   private SessionHandler handler;
   /**
    * The connection whose POST body is arriving for this session, or null: there is at most one
-   * (hostile A15), so a field rather than a set (64 bytes of every session, polling or not).
+   * (hostile-inputs.md#A15), so a field rather than a set (64 bytes of every session, polling or not).
    */
   private Object upload;
 
@@ -384,7 +384,7 @@ public final class EngineIoSession implements EngineIoConnection {
     assert onExecutor();
     if (state != State.OPEN) return;
     if (upload != null) {
-      // hostile-inputs A15; engine.io polling "data request overlap".
+      // hostile-inputs.md#A15; engine.io polling "data request overlap".
       close(CloseReason.TRANSPORT_ERROR, "data request overlap");
       return;
     }
@@ -403,14 +403,14 @@ public final class EngineIoSession implements EngineIoConnection {
     if (!isGet) {
       if (upload == exchange.connection()) upload = null;
       if (upload != null && state == State.OPEN) {
-        // A whole POST arrived while another one's body is still on its way (hostile A15).
+        // A whole POST arrived while another one's body is still on its way (hostile-inputs.md#A15).
         server.reject(exchange, ErrorCode.BAD_REQUEST);
         close(CloseReason.TRANSPORT_ERROR, "data request overlap");
         return;
       }
     }
     if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
-      // Upgraded meanwhile (hostile-inputs A13, C75) or gone (C79).
+      // Upgraded meanwhile (hostile-inputs.md#A13, hostile-inputs.md#C75) or gone (hostile-inputs.md#C79).
       server.reject(exchange, state == State.CLOSED ? ErrorCode.SESSION_ID_UNKNOWN : ErrorCode.BAD_REQUEST);
       return;
     }
@@ -422,7 +422,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
   /**
    * Executor only: a WebSocket upgrade request for this session. Returns false if it must be
-   * refused (hostile-inputs C74, C77): the caller completes the handshake and closes it at once.
+   * refused (hostile-inputs.md#C74, hostile-inputs.md#C77): the caller completes the handshake and closes it at once.
    */
   boolean canStartUpgrade() {
     assert onExecutor();
@@ -440,7 +440,7 @@ public final class EngineIoSession implements EngineIoConnection {
     upgrade = Upgrade.PROBING;
     if (probeListener == null) probeListener = new ProbeListener();
     ws.setListener(probeListener);
-    // hostile-inputs C73: a probe that never completes is dropped; polling continues.
+    // hostile-inputs.md#C73: a probe that never completes is dropped; polling continues.
     upgradeTimer = scheduler.schedule(options.upgradeTimeout(), () -> executor.execute(() -> {
       if (probe == ws) abandonProbe("upgrade timeout");
     }));
@@ -599,7 +599,7 @@ public final class EngineIoSession implements EngineIoConnection {
 
   private void onPong() {
     assert onExecutor();
-    // hostile-inputs C70: a pong we did not ask for is ignored, so spam cannot add timers.
+    // hostile-inputs.md#C70: a pong we did not ask for is ignored, so spam cannot add timers.
     if (heartbeat != Heartbeat.AWAITING_PONG) return;
     pongTimer.cancel();
     schedulePing();
@@ -619,11 +619,11 @@ public final class EngineIoSession implements EngineIoConnection {
     @Override
     public void onPacket(Transport source, EngineIoPacket packet) {
       assert onExecutor();
-      if (source != transport || state != State.OPEN) return; // hostile-inputs C81
+      if (source != transport || state != State.OPEN) return; // hostile-inputs.md#C81
       switch (packet.type()) {
         case MESSAGE -> deliver(packet);
         case PONG -> onPong();
-        // engine.io-protocol §Heartbeat: v4 clients never ping (hostile-inputs A25, C68).
+        // engine.io-protocol §Heartbeat: v4 clients never ping (hostile-inputs.md#A25, hostile-inputs.md#C68).
         case PING -> close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
         case CLOSE -> onClientClose();
         // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport;
@@ -668,7 +668,7 @@ public final class EngineIoSession implements EngineIoConnection {
       } else if (packet.type() == EngineIoPacketType.UPGRADE && upgrade == Upgrade.PROBE_ANSWERED) {
         completeUpgrade();
       } else {
-        // hostile-inputs C72: anything else before the upgrade is a broken probe.
+        // hostile-inputs.md#C72: anything else before the upgrade is a broken probe.
         abandonProbe("unexpected packet during upgrade");
       }
     }

@@ -6,7 +6,7 @@ import java.util.Base64;
 /**
  * Makes session ids. The default draws 120 bits from {@link SecureRandom} and writes them as 20
  * URL-safe base64 characters, like Node's base64id: a sid is a bearer capability for the
- * session, so it must not be guessable (hostile-inputs C78). Tests inject a counter.
+ * session, so it must not be guessable (hostile-inputs.md#C78). Tests inject a counter.
  */
 @FunctionalInterface
 public interface SessionIdGenerator {

@@ -52,7 +52,7 @@ public final class CorsPolicy {
 
   /**
    * An Origin is a serialized origin (scheme://host[:port]) or "null": visible ASCII only. Node's
-   * engine.io refuses invalid header characters here (hostile-inputs A35).
+   * engine.io refuses invalid header characters here (hostile-inputs.md#A35).
    */
   public static boolean isWellFormedOrigin(String origin) {
     if (origin.isEmpty() || origin.length() > 2048) return false;

@@ -319,7 +319,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     @Override
     public void onPing(byte[] payload) {
       // RFC 6455 §5.5.2: answer with a pong carrying the same payload. A peer that floods pings
-      // but does not read our pongs hits maxOutboundBytes like any slow consumer (hostile B59).
+      // but does not read our pongs hits maxOutboundBytes like any slow consumer (hostile-inputs.md#B59).
       queue.add(WebSocketFrameEncoder.pong(payload));
     }
 
@@ -480,7 +480,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   void onTimeout() {
     if (mode == Mode.HTTP_RECEIVING) {
       abandonAnnouncedHead();
-      // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile A17, A31, A32).
+      // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile-inputs.md#A17, hostile-inputs.md#A31, hostile-inputs.md#A32).
       HttpResponse r = HttpResponse.status(408)
           .header("Content-Type", "text/plain; charset=UTF-8")
           .body("Request timeout\n".getBytes(StandardCharsets.UTF_8))

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #upgradeToWebSocket} may be called, once, from any thread.
  *
  * <p>If the client goes away first (a held long-poll whose TCP connection is reset,
- * hostile-inputs A26), the abort listener runs once; a later {@code respond} is then ignored.
+ * hostile-inputs.md#A26), the abort listener runs once; a later {@code respond} is then ignored.
  */
 public final class HttpExchange {
   private final HttpRequest request;
@@ -62,7 +62,7 @@ public final class HttpExchange {
   /**
    * Switches the connection to WebSocket: writes {@code response101} and from then on decodes
    * frames, delivering them to {@code handler} on {@code executor}. Bytes the client sent right
-   * after the handshake are decoded as frames too (hostile-inputs B45).
+   * after the handshake are decoded as frames too (hostile-inputs.md#B45).
    */
   public WebSocketConnection upgradeToWebSocket(byte[] response101, WebSocketHandler handler, Executor executor) {
     if (!answered.compareAndSet(false, true)) throw new IllegalStateException("already answered");

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * Sends each request to the first route whose path predicate matches; 404 otherwise. Paths are
  * compared as received (still percent-encoded): no normalisation, so {@code /socket.io/../x}
- * never reaches another handler (hostile-inputs A12).
+ * never reaches another handler (hostile-inputs.md#A12).
  *
  * <p>Threading: {@link #handle} is called on the I/O thread that parsed the request. Ordinary
  * routes are handed to the worker pool. Routes added with {@link #inline} run right there: only

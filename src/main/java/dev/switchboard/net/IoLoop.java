@@ -151,7 +151,7 @@ final class IoLoop implements Runnable {
     } catch (CancelledKeyException e) {
       // closed meanwhile
     } catch (Throwable t) {
-      // One bad connection never takes the loop down (hostile-inputs B62).
+      // One bad connection never takes the loop down (hostile-inputs.md#B62).
       LOG.log(Level.FINE, "connection failed", t);
       if (att instanceof Connection c) c.closeNow(CloseCause.ERROR);
     }

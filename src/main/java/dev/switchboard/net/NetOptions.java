@@ -34,14 +34,14 @@ import javax.net.ssl.SSLContext;
  *   <li>{@link #webSocketLimits()} — message and fragment caps (message cap = maxHttpBufferSize).
  *       Default {@link WebSocketLimits#DEFAULTS}.</li>
  *   <li>{@link #requestTimeout()} — how long a started request may take to arrive whole; defeats
- *       slowloris and slow-body attacks (hostile-inputs A31, A32). Default 15 s.</li>
+ *       slowloris and slow-body attacks (hostile-inputs.md#A31, hostile-inputs.md#A32). Default 15 s.</li>
  *   <li>{@link #keepAliveTimeout()} — how long an idle keep-alive connection is kept between
  *       requests. Default 30 s.</li>
  *   <li>{@link #closeTimeout()} — how long we wait for the peer to answer our WebSocket close
  *       frame (RFC 6455 §7.1.1), or to close after our last HTTP response, before dropping the
  *       TCP connection. Default 2 s.</li>
  *   <li>{@link #maxOutboundBytes()} — bytes queued for one WebSocket before it is treated as a
- *       slow consumer and dropped (hostile-inputs B63); heap stays bounded by connections × this.
+ *       slow consumer and dropped (hostile-inputs.md#B63); heap stays bounded by connections × this.
  *       Default 8 MiB.</li>
  *   <li>{@link #maxConnectionsPerAddress()} — open connections one remote address may hold;
  *       empty for no cap. Default: no cap.</li>

@@ -144,7 +144,7 @@ public final class NetServer implements AutoCloseable {
     }
   }
 
-  /** Per-address connection cap (hostile-inputs A31): refused connections are closed at once. */
+  /** Per-address connection cap (hostile-inputs.md#A31): refused connections are closed at once. */
   private boolean admit(InetSocketAddress remote) {
     if (options.maxConnectionsPerAddress().isEmpty()) return true;
     int max = options.maxConnectionsPerAddress().getAsInt();

@@ -40,7 +40,7 @@ import java.util.List;
  *   SHUT                        -         -                 -           -                -     close
  * </pre>
  * A WebSocket queue holding more than {@link Owner#maxOutboundBytes} marks a slow consumer, whose
- * connection is closed (hostile-inputs B63); an HTTP response may be as large as the application
+ * connection is closed (hostile-inputs.md#B63); an HTTP response may be as large as the application
  * made it. Once the last bytes are queued nothing more is accepted, and once the connection is
  * closed everything queued is dropped.
  *

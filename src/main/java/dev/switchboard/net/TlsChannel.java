@@ -82,7 +82,7 @@ final class TlsChannel implements OutboundChannel {
         }
       }
     } catch (SSLException e) {
-      // Not TLS (plain HTTP on the TLS port, hostile-inputs A38) or a broken record.
+      // Not TLS (plain HTTP on the TLS port, hostile-inputs.md#A38) or a broken record.
       throw new IOException("TLS failure: " + e.getMessage(), e);
     }
     netIn.compact();

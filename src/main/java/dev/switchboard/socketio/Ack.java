@@ -2,7 +2,7 @@ package dev.switchboard.socketio;
 
 /**
  * The answer to an event the client sent with an acknowledgement. Only the first
- * {@link #send} reaches the client (hostile-inputs D91); when the client asked for no ack it
+ * {@link #send} reaches the client (hostile-inputs.md#D91); when the client asked for no ack it
  * does nothing.
  *
  * <pre>{@code socket.on("echo", (args, ack) -> ack.send(args.get(0)));}</pre>

@@ -104,7 +104,7 @@ final class Client implements SessionHandler {
       case DISCONNECT -> {
         Socket s = socket(nsp);
         if (s == null) {
-          closeConnection(); // hostile-inputs D98: not joined
+          closeConnection(); // hostile-inputs.md#D98: not joined
           return;
         }
         s.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
@@ -112,7 +112,7 @@ final class Client implements SessionHandler {
       case EVENT, BINARY_EVENT -> {
         Socket s = socket(nsp);
         if (s == null) {
-          closeConnection(); // hostile-inputs D96: traffic for a namespace not joined
+          closeConnection(); // hostile-inputs.md#D96: traffic for a namespace not joined
           return;
         }
         s.onEvent(packet);
@@ -125,19 +125,19 @@ final class Client implements SessionHandler {
         }
         s.onAck(packet);
       }
-      default -> closeConnection(); // CONNECT_ERROR is server → client only (hostile-inputs D99)
+      default -> closeConnection(); // CONNECT_ERROR is server → client only (hostile-inputs.md#D99)
     }
   }
 
   private void onConnect(String name, JsonNode authNode) {
     if (socket(name) != null || (connecting != null && connecting.contains(name))) {
-      // hostile-inputs D97: never two sockets for one namespace on one connection.
+      // hostile-inputs.md#D97: never two sockets for one namespace on one connection.
       closeConnection();
       return;
     }
     Namespace ns = server.lookupNamespace(name);
     if (ns == null) {
-      // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs D94).
+      // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs.md#D94).
       sendConnectError(name, new ConnectError("Invalid namespace"));
       return;
     }

@@ -545,7 +545,7 @@ public final class Socket implements AdapterSocket {
     }
   }
 
-  /** A client's ACK: runs the waiting callback once; unknown ids are ignored (hostile D89). */
+  /** A client's ACK: runs the waiting callback once; unknown ids are ignored (hostile-inputs.md#D89). */
   void onAck(SocketIoPacket packet) {
     Map<Long, PendingAck> waiting = acks;
     PendingAck pending = waiting == null ? null : waiting.remove(packet.ackId());
@@ -570,7 +570,7 @@ public final class Socket implements AdapterSocket {
     namespace.remove(this);
     client.remove(this);
     connected = false;
-    // hostile-inputs D92: nothing waits for ever on a client that is gone.
+    // hostile-inputs.md#D92: nothing waits for ever on a client that is gone.
     // Each entry is removed one by one: register() may take one back concurrently, and only the
     // remover tells the listener.
     Map<Long, PendingAck> waiting = acks;
@@ -599,7 +599,7 @@ public final class Socket implements AdapterSocket {
     }
   }
 
-  /** Sends the ACK for one incoming event at most once (hostile-inputs D91). */
+  /** Sends the ACK for one incoming event at most once (hostile-inputs.md#D91). */
   private final class OnceAck implements Ack {
     private final long ackId;
     private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();

@@ -75,7 +75,7 @@ public final class SocketIoOptions {
 
   /**
    * An Engine.IO connection that joins no namespace within this is closed (socket.io's
-   * {@code connectTimeout}, default 45 s; hostile-inputs D100).
+   * {@code connectTimeout}, default 45 s; hostile-inputs.md#D100).
    */
   public Duration connectTimeout() {
     return connectTimeout;

@@ -158,7 +158,7 @@ class ChatHostileInputTest {
 
   @Test
   void aLoneSurrogateEscapeArrivesAsTheReplacementCharacter() throws Exception {
-    // socket-io-codec.md (H103): the codec turns "\ud800" into U+FFFD before the chat sees it, so
+    // socket-io-codec.md (hostile-inputs.md#D103): the codec turns "\ud800" into U+FFFD before the chat sees it, so
     // over the wire the chat's own lone-surrogate refusal (MessageTextTest) is never reached.
     JsonNode ack = attacker.emitRawWithAck("chat-message", "{\"message\":\"a\\ud800b\",\"room\":\"general\"}");
     assertTrue(ack.path("ok").asBoolean(), ack.toString());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CORS and Origin checks (hostile-inputs A5, A35, C78), B65 and the session cap (C80). */
+/** CORS and Origin checks (hostile-inputs.md#A5, hostile-inputs.md#A35, hostile-inputs.md#C78), hostile-inputs.md#B65 and the session cap (hostile-inputs.md#C80). */
 class EngineIoCorsTest {
   private static final String GOOD = "https://chat.example";
   private EngineIoTestServer server;
@@ -47,7 +47,7 @@ class EngineIoCorsTest {
 
   @Test
   void preflightFromAnotherOriginGetsNoPermission() throws Exception {
-    // hostile-inputs A5
+    // hostile-inputs.md#A5
     RawHttpClient.Response r = RawHttpClient.request(server.port(), "OPTIONS",
         EngineIoTestServer.PATH + "?EIO=4&transport=polling", null,
         "Origin", "https://chat.example.evil.net", "Access-Control-Request-Method", "POST");
@@ -66,7 +66,7 @@ class EngineIoCorsTest {
 
   @Test
   void otherOriginsAreRefusedOnEveryRequest() throws Exception {
-    // hostile-inputs C78: suffix tricks, "null", and the sid-bearing requests too.
+    // hostile-inputs.md#C78: suffix tricks, "null", and the sid-bearing requests too.
     for (String bad : new String[] {"https://evilchat.example", "https://chat.example.evil.net", "null",
         "http://chat.example", "https://chat.example:444"}) {
       RawHttpClient.Response r = get("EIO=4&transport=polling", "Origin", bad);
@@ -83,7 +83,7 @@ class EngineIoCorsTest {
 
   @Test
   void malformedOriginIsABadRequest() throws Exception {
-    // hostile-inputs A35 (CR/LF never reach us: the HTTP parser refuses them first)
+    // hostile-inputs.md#A35 (CR/LF never reach us: the HTTP parser refuses them first)
     RawHttpClient.Response r = get("EIO=4&transport=polling", "Origin", "https://chat.example\u00e9");
     assertEquals(400, r.status());
     try (RawHttpClient c = new RawHttpClient(server.port())) {
@@ -97,7 +97,7 @@ class EngineIoCorsTest {
 
   @Test
   void upgradeRequestWithPollingTransportIsRefused() throws Exception {
-    // hostile-inputs B65
+    // hostile-inputs.md#B65
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), EngineIoTestServer.PATH + "?EIO=4&transport=polling")) {
       assertEquals(400, ws.handshake.status());
     }
@@ -106,7 +106,7 @@ class EngineIoCorsTest {
 
   @Test
   void handshakesAboveTheSessionCapGet503() throws Exception {
-    // hostile-inputs C80
+    // hostile-inputs.md#C80
     for (int i = 0; i < 3; i++) server.handshake();
     RawHttpClient.Response r = get("EIO=4&transport=polling");
     assertEquals(503, r.status());

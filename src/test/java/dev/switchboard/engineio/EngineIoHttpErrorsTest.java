@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** engine.io-protocol §HTTP error codes, hostile-inputs group A: every bad request gets its answer. */
+/** engine.io-protocol §HTTP error codes, hostile-inputs.md group A: every bad request gets its answer. */
 class EngineIoHttpErrorsTest {
   private static EngineIoTestServer server;
 
@@ -85,14 +85,14 @@ class EngineIoHttpErrorsTest {
   }
 
   static Stream<String> otherPaths() {
-    // hostile-inputs A12: exact match, no normalisation.
+    // hostile-inputs.md#A12: exact match, no normalisation.
     return Stream.of("/engine.io?EIO=4&transport=polling", "/engine.io//?EIO=4&transport=polling",
         "/ENGINE.IO/?EIO=4&transport=polling", "/engine.io/../login", "/engine.io/x?EIO=4&transport=polling");
   }
 
   @org.junit.jupiter.api.Test
   void emptySidOnGetStartsAHandshakeLikeNode() throws Exception {
-    // hostile-inputs A8: the reference treats an empty sid as none.
+    // hostile-inputs.md#A8: the reference treats an empty sid as none.
     RawHttpClient.Response r = server.get("EIO=4&transport=polling&sid=");
     assertEquals(200, r.status());
     assertTrue(r.bodyText().startsWith("0{\"sid\":\""));
@@ -100,7 +100,7 @@ class EngineIoHttpErrorsTest {
 
   @org.junit.jupiter.api.Test
   void ignoresJsonpParameters() throws Exception {
-    // hostile-inputs A29: j, b64 and callback mean nothing in v4.
+    // hostile-inputs.md#A29: j, b64 and callback mean nothing in v4.
     RawHttpClient.Response r = server.get("EIO=4&transport=polling&j=0&b64=1&callback=alert");
     assertEquals(200, r.status());
     assertTrue(r.bodyText().startsWith("0{"), r.bodyText());

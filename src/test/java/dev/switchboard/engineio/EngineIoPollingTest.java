@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** HTTP long-polling sessions (engine.io-protocol §HTTP long-polling), hostile-inputs groups A and C. */
+/** HTTP long-polling sessions (engine.io-protocol §HTTP long-polling), hostile-inputs.md groups A and C. */
 class EngineIoPollingTest {
   private EngineIoTestServer server;
 
@@ -34,7 +34,7 @@ class EngineIoPollingTest {
     String body = r.bodyText();
     assertTrue(body.matches("0\\{\"sid\":\"[A-Za-z0-9_-]{20}\",\"upgrades\":\\[\"websocket\"],"
         + "\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000}"), body);
-    // hostile-inputs A28
+    // hostile-inputs.md#A28
     assertEquals("text/plain; charset=UTF-8", r.header("Content-Type"));
     assertEquals("nosniff", r.header("X-Content-Type-Options"));
     assertEquals("no-store", r.header("Cache-Control"));
@@ -66,7 +66,7 @@ class EngineIoPollingTest {
 
   @Test
   void secondConcurrentGetIsRefusedAndClosesTheSession() throws Exception {
-    // hostile-inputs A14; engine.io-protocol test suite "overlapping GET requests".
+    // hostile-inputs.md#A14; engine.io-protocol test suite "overlapping GET requests".
     String sid = server.handshake();
     CompletableFuture<RawHttpClient.Response> first = CompletableFuture.supplyAsync(() -> {
       try {
@@ -91,7 +91,7 @@ class EngineIoPollingTest {
 
   @Test
   void overlappingUploadsCloseTheSession() throws Exception {
-    // hostile-inputs A15: a second POST while the first one's body is still arriving.
+    // hostile-inputs.md#A15: a second POST while the first one's body is still arriving.
     String sid = server.handshake();
     try (RawHttpClient slow = new RawHttpClient(server.port())) {
       slow.send("POST /engine.io/?" + polling(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n4ab");
@@ -106,7 +106,7 @@ class EngineIoPollingTest {
 
   @Test
   void droppedUploadReleasesItsSlot() throws Exception {
-    // hostile-inputs A32: the "upload in progress" mark does not outlive its connection.
+    // hostile-inputs.md#A32: the "upload in progress" mark does not outlive its connection.
     String sid = server.handshake();
     RawHttpClient slow = new RawHttpClient(server.port());
     slow.send("POST /engine.io/?" + polling(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n4ab");
@@ -124,7 +124,7 @@ class EngineIoPollingTest {
 
   @Test
   void octetStreamPostIsRefusedAndClosesTheSession() throws Exception {
-    // hostile-inputs A19
+    // hostile-inputs.md#A19
     String sid = server.handshake();
     RawHttpClient.Response r = server.post(polling(sid), "4hello", "Content-Type", "application/octet-stream");
     assertEquals(400, r.status());
@@ -134,7 +134,7 @@ class EngineIoPollingTest {
 
   @Test
   void malformedPayloadIsRefusedAndClosesTheSession() throws Exception {
-    // hostile-inputs A20, A21
+    // hostile-inputs.md#A20, hostile-inputs.md#A21
     for (String body : new String[] {"abc", "4a\u001e\u001e4b", "4a\u001e", "\u001e", "b@@@"}) {
       String sid = server.handshake();
       RawHttpClient.Response r = server.post(polling(sid), body);
@@ -148,7 +148,7 @@ class EngineIoPollingTest {
 
   @Test
   void invalidUtf8BodyIsRefused() throws Exception {
-    // hostile-inputs A24
+    // hostile-inputs.md#A24
     String sid = server.handshake();
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       byte[] body = {'4', (byte) 0xC3, 0x28};
@@ -161,7 +161,7 @@ class EngineIoPollingTest {
 
   @Test
   void clientPingOverPollingClosesTheSession() throws Exception {
-    // hostile-inputs A25: v4 clients never ping.
+    // hostile-inputs.md#A25: v4 clients never ping.
     String sid = server.handshake();
     server.post(polling(sid), "2");
     Await.until("session removed", () -> server.sessions() == 0);
@@ -197,7 +197,7 @@ class EngineIoPollingTest {
 
   @Test
   void clientClosePacketEndsTheSessionForEver() throws Exception {
-    // hostile-inputs C71, C79
+    // hostile-inputs.md#C71, hostile-inputs.md#C79
     String sid = server.handshake();
     assertEquals(200, server.post(polling(sid), "1").status());
     // The client's GET may have been overtaken by its close: the next one still gets the noop.
@@ -210,7 +210,7 @@ class EngineIoPollingTest {
 
   @Test
   void bodyOverMaxPayloadGets413AndTheSessionLives() throws Exception {
-    // hostile-inputs A16: limit counted in bytes; exactly the limit is accepted.
+    // hostile-inputs.md#A16: limit counted in bytes; exactly the limit is accepted.
     String sid = server.handshake();
     RawHttpClient.Response tooBig = server.post(polling(sid), "4" + "a".repeat(1_000_000));
     assertEquals(413, tooBig.status());
@@ -242,7 +242,7 @@ class EngineIoPollingTest {
 
   @Test
   void abortedHeldPollClosesTheSession() throws Exception {
-    // hostile-inputs A26
+    // hostile-inputs.md#A26
     String sid = server.handshake();
     RawHttpClient c = new RawHttpClient(server.port());
     c.send("GET /engine.io/?" + polling(sid) + " HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -254,7 +254,7 @@ class EngineIoPollingTest {
 
   @Test
   void heartbeatPingsAndClosesWithoutPong() throws Exception {
-    // engine.io-protocol §Heartbeat; hostile-inputs C69 (fake clock, no sleeps).
+    // engine.io-protocol §Heartbeat; hostile-inputs.md#C69 (fake clock, no sleeps).
     String sid = server.handshake();
     server.clock.advanceBy(Duration.ofMillis(300));
     assertEquals("2", server.get(polling(sid)).bodyText());
@@ -273,7 +273,7 @@ class EngineIoPollingTest {
 
   @Test
   void pongSpamCreatesNoTimers() throws Exception {
-    // hostile-inputs C70
+    // hostile-inputs.md#C70
     String sid = server.handshake();
     int before = server.clock.pendingTasks();
     server.post(polling(sid), "3\u001e3\u001e3abc\u001e3");
@@ -284,7 +284,7 @@ class EngineIoPollingTest {
 
   @Test
   void abandonedSessionExpiresAndLeavesNoTimers() throws Exception {
-    // hostile-inputs C27, C80 (MEM)
+    // hostile-inputs.md#A27, hostile-inputs.md#C80 (MEM)
     for (int i = 0; i < 20; i++) server.handshake();
     assertEquals(20, server.sessions());
     server.clock.advanceBy(Duration.ofMillis(300));

@@ -118,7 +118,7 @@ class EngineIoSessionTest {
 
   @Test
   void anUnaskedPongIsIgnored() {
-    // hostile-inputs C70
+    // hostile-inputs.md#C70
     openOnWebSocket();
     int timers = fixture.clock.pendingTasks();
     fixture.onExecutor(() -> ws.onText("3"));
@@ -184,7 +184,7 @@ class EngineIoSessionTest {
 
   @Test
   void anythingButTheProbeOnTheProbeDropsItAndPollingGoesOn() {
-    // hostile-inputs C72
+    // hostile-inputs.md#C72
     PollingTransport polling = new PollingTransport(fixture.executor, ResponseDecorator.NONE);
     fixture.onExecutor(() -> session.open(polling));
     fixture.onExecutor(() -> {
@@ -199,7 +199,7 @@ class EngineIoSessionTest {
 
   @Test
   void anUnfinishedUpgradeTimesOut() {
-    // hostile-inputs C73
+    // hostile-inputs.md#C73
     PollingTransport polling = new PollingTransport(fixture.executor, ResponseDecorator.NONE);
     fixture.onExecutor(() -> session.open(polling));
     fixture.onExecutor(() -> {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The WebSocket transport and the upgrade (engine.io-protocol §WebSocket, §Upgrade),
- * hostile-inputs groups B (end-to-end parts) and C.
+ * hostile-inputs.md groups B (end-to-end parts) and C.
  */
 class EngineIoWebSocketTest {
   private static final String WS = EngineIoTestServer.PATH + "?EIO=4&transport=websocket";
@@ -60,7 +60,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void protocolViolationsCloseTheSession() throws Exception {
-    // hostile-inputs C66, C67, C68
+    // hostile-inputs.md#C66, hostile-inputs.md#C67, hostile-inputs.md#C68
     for (String bad : new String[] {"", "7", "9", "x", "\u0000", "\uFEFF", "2"}) {
       try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
         ws.readText();
@@ -73,7 +73,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void unmaskedFrameGets1002() throws Exception {
-    // hostile-inputs B46
+    // hostile-inputs.md#B46
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
       ws.readText();
       ws.sendFrame(0x1, "4x".getBytes(StandardCharsets.UTF_8), false);
@@ -84,7 +84,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void bytesGluedToTheHandshakeAreDecodedAsFrames() throws Exception {
-    // hostile-inputs B45 (CVE-2022-21676): "test" parses as a frame with RSV bits set.
+    // hostile-inputs.md#B45 (CVE-2022-21676): "test" parses as a frame with RSV bits set.
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS,
         "test".getBytes(StandardCharsets.US_ASCII))) {
       assertEquals(101, ws.handshake.status());
@@ -94,7 +94,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void messageOverTheLimitGets1009() throws Exception {
-    // hostile-inputs B55
+    // hostile-inputs.md#B55
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
       ws.readText();
       ws.sendText("4" + "a".repeat(1_000_000));
@@ -104,7 +104,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void pingFrameIsAnsweredWithSamePayload() throws Exception {
-    // hostile-inputs B60
+    // hostile-inputs.md#B60
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
       ws.readText();
       ws.sendFrame(0x9, new byte[] {7, 8, 9}, true);
@@ -116,7 +116,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void closeFrameIsEchoed() throws Exception {
-    // hostile-inputs B57
+    // hostile-inputs.md#B57
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
       ws.readText();
       ws.sendRaw(RawWebSocketClient.frame(true, 0x8, new byte[] {0x03, (byte) 0xE8}, true, new java.util.Random(2)));
@@ -150,13 +150,13 @@ class EngineIoWebSocketTest {
       // The waiting GET is released with a noop so the client can pause polling.
       server.clock.advanceBy(EngineIoSession.UPGRADE_NOOP_DELAY);
       assertEquals("6", heldGet.join().bodyText());
-      // hostile-inputs C76: a POST during the upgrade is delivered once, in order.
+      // hostile-inputs.md#C76: a POST during the upgrade is delivered once, in order.
       assertEquals(200, server.post(polling(sid), "4during").status());
       ws.sendText("5");
       assertEquals("4during", ws.readText());
       ws.sendText("4after");
       assertEquals("4after", ws.readText());
-      // hostile-inputs A13, C75: the sid no longer works over polling; the WebSocket does.
+      // hostile-inputs.md#A13, hostile-inputs.md#C75: the sid no longer works over polling; the WebSocket does.
       RawHttpClient.Response stale = server.get(polling(sid));
       assertEquals(400, stale.status());
       assertTrue(stale.bodyText().contains("\"code\":3"));
@@ -248,7 +248,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void packetBeforeProbeAbortsTheProbeOnly() throws Exception {
-    // hostile-inputs C72
+    // hostile-inputs.md#C72
     String sid = server.handshake();
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
       ws.sendText("4hello");
@@ -260,7 +260,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void secondProbeIsRefused() throws Exception {
-    // hostile-inputs C74
+    // hostile-inputs.md#C74
     String sid = server.handshake();
     try (RawWebSocketClient first = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid);
         RawWebSocketClient second = RawWebSocketClient.open(server.port(), WS + "&sid=" + sid)) {
@@ -273,7 +273,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void upgradeOfAWebSocketSessionIsRefused() throws Exception {
-    // hostile-inputs C77
+    // hostile-inputs.md#C77
     try (RawWebSocketClient ws = RawWebSocketClient.open(server.port(), WS)) {
       String open = ws.readText();
       String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf("\"sid\":\"") + 27);
@@ -287,7 +287,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void unfinishedUpgradeTimesOutAndPollingContinues() throws Exception {
-    // hostile-inputs C73 (fake clock; default heartbeat so only the upgrade timer can fire)
+    // hostile-inputs.md#C73 (fake clock; default heartbeat so only the upgrade timer can fire)
     try (EngineIoTestServer slow = new EngineIoTestServer(
         EngineIoOptions.builder().path(EngineIoTestServer.PATH).upgradeTimeout(Duration.ofMillis(100)).build(),
         dev.switchboard.net.NetOptions.builder().host("127.0.0.1").port(0).build())) {
@@ -305,7 +305,7 @@ class EngineIoWebSocketTest {
 
   @Test
   void badWebSocketKeyGets400AndWrongVersion426() throws Exception {
-    // hostile-inputs B39, B40
+    // hostile-inputs.md#B39, hostile-inputs.md#B40
     RawHttpClient.Response r = RawHttpClient.request(server.port(), "GET", WS, null,
         "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Key", "short", "Sec-WebSocket-Version", "13");
     assertEquals(400, r.status());

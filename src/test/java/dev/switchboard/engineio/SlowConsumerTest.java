@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * hostile-inputs B59, B63: a peer that does not read is dropped once its outbound queue is full,
+ * hostile-inputs.md#B59, hostile-inputs.md#B63: a peer that does not read is dropped once its outbound queue is full,
  * and the others keep receiving.
  */
 class SlowConsumerTest {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Keeps the stored fuzz inputs honest: Jazzer only checks that they do not crash, so this test
  * checks that each means what its file name says. {@code valid-…} must decode without a refusal,
- * {@code hostile-…} must end in one (the entry number is from /work/shared/hostile-inputs.md),
+ * {@code hostile-…} must end in one (the entry number is from spec-notes/hostile-inputs.md),
  * {@code stall-…} must leave the decoder waiting for bytes that never come (the connection's read
  * timeout answers those); files Jazzer wrote itself ({@code crash-…}) are exempt.
  */

@@ -48,7 +48,7 @@ class WebSocketFrameDecoderFuzzTest {
     for (List<byte[]> pieces : input.chunkings()) {
       assertEquals(whole, decode(limits, pieces), "the outcome depends on how the bytes were read");
     }
-    // A header may declare 2^63 bytes; only what arrived may be buffered (hostile B52).
+    // A header may declare 2^63 bytes; only what arrived may be buffered (hostile-inputs.md#B52).
     long allocated = Memory.allocatedBy(() -> decode(limits, List.of(input.stream())));
     long budget = 128 * 1024 + 64L * input.stream().length;
     assertTrue(allocated <= budget, "allocated " + allocated + " bytes for " + input.stream().length + " input bytes");

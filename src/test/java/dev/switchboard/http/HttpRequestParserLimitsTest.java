@@ -86,7 +86,7 @@ final class HttpRequestParserLimitsTest {
     }
   }
 
-  // hostile-inputs #11: a 100 KB URL answers 414 without buffering past the limit.
+  // hostile-inputs.md#A11: a 100 KB URL answers 414 without buffering past the limit.
   @Test
   void rejectsHundredKilobyteUrlWith414WithoutReadingPastTheLimit() {
     byte[] wire = latin1("GET /" + "a".repeat(100_000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -111,7 +111,7 @@ final class HttpRequestParserLimitsTest {
     }
   }
 
-  // hostile-inputs #36: header floods answer 431 at the limit, without reading on.
+  // hostile-inputs.md#A36: header floods answer 431 at the limit, without reading on.
   static Stream<Arguments> headerFloods() {
     StringBuilder small = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
     for (int i = 0; i < 10_000; i++) small.append("X: ").append(i).append("\r\n");
@@ -148,7 +148,7 @@ final class HttpRequestParserLimitsTest {
     }
   }
 
-  // hostile-inputs #44: "a" + 60 000 spaces + ",b" is over the header budget: 431 at the limit.
+  // hostile-inputs.md#B44: "a" + 60 000 spaces + ",b" is over the header budget: 431 at the limit.
   @Test
   void rejectsSixtyThousandSpaceHeaderWith431() {
     byte[] wire = latin1("GET / HTTP/1.1\r\nHost: a\r\nSec-WebSocket-Protocol: a" + " ".repeat(60_000) + ",b\r\n\r\n");
@@ -157,7 +157,7 @@ final class HttpRequestParserLimitsTest {
     assertEquals("Header section too large", e.getMessage());
   }
 
-  // hostile-inputs #44: with the budget raised, such a value is parsed in linear time even one
+  // hostile-inputs.md#B44: with the budget raised, such a value is parsed in linear time even one
   // byte per read. A parser that rescans the line on every read needs ~2 * 10^10 steps here.
   @Test
   void parsesHugeWhitespaceHeaderInLinearTimeOneByteAtATime() {
@@ -177,7 +177,7 @@ final class HttpRequestParserLimitsTest {
     assertEquals(value, request.header("Sec-WebSocket-Protocol"));
   }
 
-  // hostile-inputs #17: a lying Content-Length over the limit answers 413 right after the
+  // hostile-inputs.md#A17: a lying Content-Length over the limit answers 413 right after the
   // header section, before any body byte is read or any array of that size allocated.
   @Test
   void rejectsOverLimitContentLengthAtHeaderTime() {
@@ -190,7 +190,7 @@ final class HttpRequestParserLimitsTest {
     assertEquals(head.length(), buffer.position());
   }
 
-  // hostile-inputs #17: a short body never completes; the net layer's body read timeout ends it.
+  // hostile-inputs.md#A17: a short body never completes; the net layer's body read timeout ends it.
   @Test
   void shortBodyStaysIncompleteAndPartial() throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);
@@ -201,7 +201,7 @@ final class HttpRequestParserLimitsTest {
     assertEquals(HttpRequestParser.State.BODY, parser.state());
   }
 
-  // hostile-inputs #17: bytes beyond Content-Length are not part of the body; they stay in the
+  // hostile-inputs.md#A17: bytes beyond Content-Length are not part of the body; they stay in the
   // buffer and are only a request if framed as one (here they are not).
   @Test
   void bytesBeyondContentLengthStayInTheBufferAndAreNotARequest() throws Exception {
@@ -216,7 +216,7 @@ final class HttpRequestParserLimitsTest {
     assertEquals(414, e.status());
   }
 
-  // hostile-inputs #18: a chunked body crossing the limit in many small chunks answers 413 at
+  // hostile-inputs.md#A18: a chunked body crossing the limit in many small chunks answers 413 at
   // the size line of the chunk that crosses it, before reading that chunk.
   @Test
   void rejectsChunkedBodyCrossingTheLimitMidStream() {
@@ -244,7 +244,7 @@ final class HttpRequestParserLimitsTest {
     }
   }
 
-  // hostile-inputs #18: a chunked body without its last chunk stays incomplete (timeout).
+  // hostile-inputs.md#A18: a chunked body without its last chunk stays incomplete (timeout).
   @Test
   void chunkedBodyWithoutLastChunkStaysPartial() throws Exception {
     HttpRequestParser parser = new HttpRequestParser(HttpLimits.DEFAULTS);

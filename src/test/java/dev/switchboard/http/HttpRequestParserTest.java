@@ -130,7 +130,7 @@ final class HttpRequestParserTest {
             request("GET", "/chat", "HTTP/1.1", List.of("Host: server.example.com", "Upgrade: websocket",
                 "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Origin: http://example.com",
                 "Sec-WebSocket-Protocol: chat, superchat", "Sec-WebSocket-Version: 13"), "")),
-        // hostile-inputs #37: an h2c upgrade is an ordinary HTTP/1.1 request to us; the upper
+        // hostile-inputs.md#A37: an h2c upgrade is an ordinary HTTP/1.1 request to us; the upper
         // layer ignores the Upgrade it does not know and answers over HTTP/1.1.
         Arguments.of("h2c upgrade request is served as HTTP/1.1",
             "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
@@ -176,7 +176,7 @@ final class HttpRequestParserTest {
         Arguments.of("lower-case version", "GET / http/1.1\r\nHost: a\r\n\r\n", 400, "Invalid HTTP version"),
         Arguments.of("version without minor", "GET / HTTP/1\r\nHost: a\r\n\r\n", 400, "Invalid HTTP version"),
         Arguments.of("version with two-digit major", "GET / HTTP/10.1\r\nHost: a\r\n\r\n", 400, "Invalid HTTP version"),
-        // hostile-inputs #37: the HTTP/2 connection preface (RFC 9113 §3.4) answers 505.
+        // hostile-inputs.md#A37: the HTTP/2 connection preface (RFC 9113 §3.4) answers 505.
         Arguments.of("HTTP/2 connection preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "Unsupported HTTP version"),
         Arguments.of("HTTP/1.2", "GET / HTTP/1.2\r\nHost: a\r\n\r\n", 505, "Unsupported HTTP version"),
         Arguments.of("HTTP/3.0", "GET / HTTP/3.0\r\nHost: a\r\n\r\n", 505, "Unsupported HTTP version"),
@@ -187,7 +187,7 @@ final class HttpRequestParserTest {
         Arguments.of("non-ASCII byte in the target", "GET /caf\u00e9 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "Invalid request target"),
         Arguments.of("DEL in the target", "GET /\u007f HTTP/1.1\r\nHost: a\r\n\r\n", 400, "Invalid request target"),
         Arguments.of("NUL in the target", "GET /\u0000 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "Invalid request target"),
-        // hostile-inputs #34 (request smuggling shapes) and RFC 9110 §5.1 / RFC 9112 §5.1.
+        // hostile-inputs.md#A34 (request smuggling shapes) and RFC 9110 §5.1 / RFC 9112 §5.1.
         Arguments.of("NUL in a header name", "GET / HTTP/1.1\r\nHo\u0000st: a\r\n\r\n", 400, "Invalid header name"),
         Arguments.of("space between name and colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400, "Invalid header name"),
         Arguments.of("tab between name and colon", get + "X\t: a\r\n\r\n", 400, "Invalid header name"),
@@ -207,7 +207,7 @@ final class HttpRequestParserTest {
         Arguments.of("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", 400, "Missing Host header"),
         Arguments.of("two Host fields", get + "Host: b\r\n\r\n", 400, "Multiple Host headers"),
         Arguments.of("two Host fields in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400, "Multiple Host headers"),
-        // hostile-inputs #34, RFC 9112 §6.3 and RFC 9110 §8.6.
+        // hostile-inputs.md#A34, RFC 9112 §6.3 and RFC 9110 §8.6.
         Arguments.of("Content-Length and Transfer-Encoding",
             get + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
             "Both Content-Length and Transfer-Encoding"),
@@ -243,7 +243,7 @@ final class HttpRequestParserTest {
             "Unsupported Transfer-Encoding"),
         Arguments.of("Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             400, "Transfer-Encoding in HTTP/1.0"),
-        // hostile-inputs #18 and RFC 9112 §7.1: chunk-size = 1*HEXDIG, capped at 8 digits.
+        // hostile-inputs.md#A18 and RFC 9112 §7.1: chunk-size = 1*HEXDIG, capped at 8 digits.
         Arguments.of("chunk size overflowing a long", chunked + "ffffffffffffffff\r\n", 400, "Invalid chunk size"),
         Arguments.of("chunk size of 9 digits", chunked + "000000001\r\nx\r\n0\r\n\r\n", 400, "Invalid chunk size"),
         Arguments.of("negative chunk size", chunked + "-1\r\n", 400, "Invalid chunk size"),
@@ -261,7 +261,7 @@ final class HttpRequestParserTest {
         Arguments.of("chunk data longer than its size", chunked + "5\r\nhello!\r\n0\r\n\r\n", 400,
             "Missing CRLF after chunk data"),
         Arguments.of("bare LF after chunk data", chunked + "5\r\nhello\n0\r\n\r\n", 400, "Missing CRLF after chunk data"),
-        // hostile-inputs #18: 8 hex digits is 4 GiB; the sum never overflows, it crosses the limit.
+        // hostile-inputs.md#A18: 8 hex digits is 4 GiB; the sum never overflows, it crosses the limit.
         Arguments.of("largest chunk size", chunked + "ffffffff\r\n", 413, "Body too large"),
         // RFC 9112 §7.1.2: trailers follow the field-line rules.
         Arguments.of("obsolete line folding in a trailer", chunked + "0\r\nX: a\r\n b\r\n\r\n", 400, "Obsolete line folding"),

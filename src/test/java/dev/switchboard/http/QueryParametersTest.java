@@ -29,7 +29,7 @@ final class QueryParametersTest {
         Arguments.of("empty pairs are skipped", "&a=1&&b=2&", List.of("a=1", "b=2")),
         Arguments.of("only separators", "&&&", List.of()),
         Arguments.of("value keeps later =", "a=1=2", List.of("a=1=2")),
-        // hostile-inputs #10: "+" and "%20" are both a space.
+        // hostile-inputs.md#A10: "+" and "%20" are both a space.
         Arguments.of("plus and %20 decode to space", "q=a+b%20c", List.of("q=a b c")),
         Arguments.of("%2B is a plus", "q=%2B1", List.of("q=+1")),
         Arguments.of("names are decoded", "%61+b=1", List.of("a b=1")),
@@ -50,7 +50,7 @@ final class QueryParametersTest {
   }
 
   static Stream<Arguments> malformedQueries() {
-    // hostile-inputs #10: broken percent-encoding and non-UTF-8 bytes answer 400, never 500.
+    // hostile-inputs.md#A10: broken percent-encoding and non-UTF-8 bytes answer 400, never 500.
     return Stream.of(
         Arguments.of("non-hex escape", "a=%zz"),
         Arguments.of("escape with one digit", "a=%4"),

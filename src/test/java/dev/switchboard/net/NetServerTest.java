@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The NIO server end to end over raw sockets: framing errors, timeouts and isolation
- * (hostile-inputs group A, parts of B). Timeouts are short real durations here: the I/O loop's
+ * (hostile-inputs.md group A, parts of B). Timeouts are short real durations here: the I/O loop's
  * deadlines are what is under test, and every wait is a condition with a deadline.
  */
 class NetServerTest {
@@ -56,7 +56,7 @@ class NetServerTest {
 
   @Test
   void servesPipelinedRequestsInOrder() throws Exception {
-    // hostile-inputs A33: pipelined requests on one keep-alive connection are answered in order.
+    // hostile-inputs.md#A33: pipelined requests on one keep-alive connection are answered in order.
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirstGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
           + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -78,7 +78,7 @@ class NetServerTest {
 
   @Test
   void slowHeadersGet408AndClose() throws Exception {
-    // hostile-inputs A31 (slowloris)
+    // hostile-inputs.md#A31 (slowloris)
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       c.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ");
       assertEquals(408, c.readResponse().status());
@@ -89,7 +89,7 @@ class NetServerTest {
 
   @Test
   void slowBodyGets408AndClose() throws Exception {
-    // hostile-inputs A17 (short body), A32 (slow body)
+    // hostile-inputs.md#A17 (short body), hostile-inputs.md#A32 (slow body)
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
       assertEquals(408, c.readResponse().status());
@@ -109,19 +109,19 @@ class NetServerTest {
   @Test
   void framingAttacksGetTheirStatusAndClose() throws Exception {
     String[][] cases = {
-        // hostile-inputs A34 request smuggling shapes
+        // hostile-inputs.md#A34 request smuggling shapes
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", "400"},
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "400"},
         {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", "400"},
         {"GET /hello HTTP/1.1\nHost: x\n\n", "400"},
         {"GET /hello HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", "400"},
-        // hostile-inputs A37: the HTTP/2 preface
+        // hostile-inputs.md#A37: the HTTP/2 preface
         {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "505"},
-        // hostile-inputs A11: a 100 KB URL
+        // hostile-inputs.md#A11: a 100 KB URL
         {"GET /" + "a".repeat(100_000) + " HTTP/1.1\r\n\r\n", "414"},
-        // hostile-inputs A16/A17: declared length over the limit, nothing sent
+        // hostile-inputs.md#A16, hostile-inputs.md#A17: declared length over the limit, nothing sent
         {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000000\r\n\r\n", "413"},
-        // hostile-inputs A18: chunk size overflow
+        // hostile-inputs.md#A18: chunk size overflow
         {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", "400"},
     };
     for (String[] c : cases) {
@@ -150,7 +150,7 @@ class NetServerTest {
 
   @Test
   void headerFloodGets431() throws Exception {
-    // hostile-inputs A36
+    // hostile-inputs.md#A36
     StringBuilder many = new StringBuilder("GET /hello HTTP/1.1\r\n");
     for (int i = 0; i < 10_000; i++) many.append("X-").append(i).append(": y\r\n");
     try (RawHttpClient c = new RawHttpClient(server.port())) {
@@ -166,7 +166,7 @@ class NetServerTest {
 
   @Test
   void resetMidRequestLeavesOthersUnaffected() throws Exception {
-    // hostile-inputs B62: abrupt resets never escape the I/O loop.
+    // hostile-inputs.md#B62: abrupt resets never escape the I/O loop.
     for (String partial : new String[] {"GET /hel", "POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nab", "G"}) {
       RawHttpClient c = new RawHttpClient(server.port());
       c.send(partial);
@@ -179,7 +179,7 @@ class NetServerTest {
 
   @Test
   void tlsClientHelloOnThePlainPortIsRefused() throws Exception {
-    // hostile-inputs A38: a TLS ClientHello is not HTTP.
+    // hostile-inputs.md#A38: a TLS ClientHello is not HTTP.
     byte[] hello = {0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03};
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       c.send(hello);
@@ -191,7 +191,7 @@ class NetServerTest {
 
   @Test
   void connectionsAboveThePerAddressCapAreClosed() throws Exception {
-    // hostile-inputs A31: per-address cap.
+    // hostile-inputs.md#A31: per-address cap.
     startWith(NetOptions.builder().host("127.0.0.1").port(0).maxConnectionsPerAddress(2).build());
     try (RawHttpClient a = new RawHttpClient(server.port()); RawHttpClient b = new RawHttpClient(server.port())) {
       Await.until("two connections open", () -> server.connectionCount() == 2);

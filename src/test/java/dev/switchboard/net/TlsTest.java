@@ -91,7 +91,7 @@ class TlsTest {
 
   @Test
   void plainHttpOnTheTlsPortIsDropped() throws Exception {
-    // hostile-inputs A38
+    // hostile-inputs.md#A38
     try (RawHttpClient c = new RawHttpClient(server.port())) {
       c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
       assertTrue(c.isClosedByServer());

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * hostile-inputs groups D and E at the server: a malformed packet closes that connection only; the
+ * hostile-inputs.md groups D and E at the server: a malformed packet closes that connection only; the
  * server and the other clients carry on. (The codec's own tables check every entry's exact error.)
  */
 class SocketIoServerHostileTest {

@@ -224,7 +224,7 @@ public final class SocketIoTestClient implements AutoCloseable {
    * everything it queued for this client before that: after it returns, an event that was going to
    * arrive has arrived. It asks to join a namespace that does not exist; the server answers
    * CONNECT_ERROR on this connection's serial executor, behind everything queued there
-   * (socket.io-protocol §CONNECT_ERROR; the connection stays usable, hostile-inputs D94).
+   * (socket.io-protocol §CONNECT_ERROR; the connection stays usable, hostile-inputs.md#D94).
    */
   public void sync() throws IOException {
     String nsp = "/__sync-" + (++syncs);

@@ -36,7 +36,7 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void acceptsMessageOfExactlyTheLimit() throws Exception {
-    // Entry 55's boundary: 1 000 000 bytes pass, in one read and in 4 KiB reads.
+    // hostile-inputs.md#B55's boundary: 1 000 000 bytes pass, in one read and in 4 KiB reads.
     byte[] payload = counting(1_000_000);
     byte[] wire = binary(payload).bytes();
     decoder.feed(ByteBuffer.wrap(wire));
@@ -50,7 +50,7 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void rejectsFrameOneByteOverTheLimit() {
-    // Entry 55: one 1 000 001-byte text frame.
+    // hostile-inputs.md#B55: one 1 000 001-byte text frame.
     ByteBuffer wire = ByteBuffer.wrap(text("a".repeat(1_000_001)).bytes());
     assertFailure(1009, "Message too big: 1000001 > 1000000", () -> decoder.feed(wire));
     assertEquals(10 + 4, wire.position(), "stopped right after the header");
@@ -59,14 +59,14 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void rejectsTwoMegabyteAttachment() {
-    // Entry 55: a 2 MB binary attachment.
+    // hostile-inputs.md#B55: a 2 MB binary attachment.
     ByteBuffer wire = ByteBuffer.wrap(binary(new byte[2_000_000]).bytes());
     assertFailure(1009, "Message too big: 2000000 > 1000000", () -> decoder.feed(wire));
   }
 
   @Test
   void rejectsFragmentsOnceTheirRunningTotalCrossesTheLimit() throws Exception {
-    // Entry 55: 1 000 fragments of 1 001 bytes; the 1 000th takes the total to 1 001 000.
+    // hostile-inputs.md#B55: 1 000 fragments of 1 001 bytes; the 1 000th takes the total to 1 001 000.
     byte[] chunk = utf8("a".repeat(1001));
     decoder.feed(ByteBuffer.wrap(text(chunk).fin(false).bytes()));
     for (int i = 2; i <= 999; i++) decoder.feed(ByteBuffer.wrap(continuation(chunk).fin(false).bytes()));
@@ -79,7 +79,7 @@ class WebSocketFrameDecoderBoundsTest {
   @ParameterizedTest(name = "continuations of {0} bytes")
   @ValueSource(ints = {0, 1})
   void stopsFragmentBombAtTheFragmentCap(int size) {
-    // Entry 56: FIN=0 then 1 000 000 tiny continuations, never finished, all in one read.
+    // hostile-inputs.md#B56: FIN=0 then 1 000 000 tiny continuations, never finished, all in one read.
     byte[] first = text("a").fin(false).bytes();
     byte[] next = continuation(new byte[size]).fin(false).bytes();
     ByteBuffer wire = ByteBuffer.allocate(first.length + 1_000_000 * next.length).put(first);
@@ -116,7 +116,7 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void reportsBadUtf8BeforeTheRestOfTheFrameArrives() {
-    // Entry 54, fail fast: header plus "ab", C0 of a 100-byte frame; the other 97 bytes never come.
+    // hostile-inputs.md#B54, fail fast: header plus "ab", C0 of a 100-byte frame; the other 97 bytes never come.
     byte[] payload = utf8("abXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     payload[2] = (byte) 0xc0;
     byte[] wire = text(payload).bytes();
@@ -125,7 +125,7 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void reportsBadUtf8InALaterFragmentBeforeItEnds() throws Exception {
-    // Entry 54, fail fast across fragments: E2 82 ends the first fragment, 28 starts the second.
+    // hostile-inputs.md#B54, fail fast across fragments: E2 82 ends the first fragment, 28 starts the second.
     decoder.feed(ByteBuffer.wrap(text(bytes(0x61, 0xe2, 0x82)).fin(false).bytes()));
     byte[] second = continuation(utf8("(" + "b".repeat(49))).fin(false).bytes();
     assertFailure(1007, "Invalid UTF-8 in text message", () -> decoder.feed(ByteBuffer.wrap(second, 0, 2 + 4 + 1)));
@@ -143,7 +143,7 @@ class WebSocketFrameDecoderBoundsTest {
 
   @Test
   void ignoresEverythingAfterTheCloseFrame() throws Exception {
-    // Entry 58: after the client's close, even invalid frames in later reads are consumed silently.
+    // hostile-inputs.md#B58: after the client's close, even invalid frames in later reads are consumed silently.
     decoder.feed(ByteBuffer.wrap(concat(close(1001, "bye"), text("x"))));
     ByteBuffer later = ByteBuffer.wrap(concat(text("y").unmasked(), utf8("test")));
     decoder.feed(later);

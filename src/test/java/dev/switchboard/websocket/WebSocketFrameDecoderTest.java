@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Table-driven decoding: every row is replayed whole, split at every index and one byte at a
- * time, and must give the same events (hostile-inputs entry 61) or the same failure.
+ * time, and must give the same events (hostile-inputs.md#B61) or the same failure.
  */
 class WebSocketFrameDecoderTest {
   private static final WebSocketLimits SMALL = new WebSocketLimits(10, 3);
@@ -42,14 +42,14 @@ class WebSocketFrameDecoderTest {
         row("§5.7 masked pong Hello", hex("8a8537fa213d7f9f4d5158"), "pong:48656c6c6f"),
         // RFC 6455 §5.7: "A fragmented unmasked text message", masked as a client must.
         row("§5.7 fragmented text Hel + lo", concat(text("Hel").fin(false), continuation("lo")), "text:Hello"),
-        // Entry 51: a control frame between fragments is delivered at once, the message at its end.
-        row("entry 51: ping between fragments",
+        // hostile-inputs.md#B51: a control frame between fragments is delivered at once, the message at its end.
+        row("B51: ping between fragments",
             concat(text("Hel").fin(false), ping(utf8("x")), continuation("l").fin(false), pong(new byte[0]), continuation("o")),
             "ping:78", "pong:", "text:Hello"),
-        // Entry 60: ping and pong payloads arrive intact, every byte value, up to the 125-byte maximum.
-        row("entry 60: ping with 125 bytes", ping(counting(125)).bytes(), "ping:" + RecordingListener.hex(counting(125))),
-        row("entry 60: unsolicited empty pong", pong(new byte[0]).bytes(), "pong:"),
-        row("entry 60: pong with payload", pong(bytes(0, 0xff, 0x80)).bytes(), "pong:00ff80"),
+        // hostile-inputs.md#B60: ping and pong payloads arrive intact, every byte value, up to the 125-byte maximum.
+        row("B60: ping with 125 bytes", ping(counting(125)).bytes(), "ping:" + RecordingListener.hex(counting(125))),
+        row("B60: unsolicited empty pong", pong(new byte[0]).bytes(), "pong:"),
+        row("B60: pong with payload", pong(bytes(0, 0xff, 0x80)).bytes(), "pong:00ff80"),
         row("binary in the 16-bit length form", binary(counting(126)).bytes(), "binary:" + RecordingListener.hex(counting(126))),
         row("text of 300 bytes", text("x".repeat(300)).bytes(), "text:" + "x".repeat(300)),
         row("zero-length text", text("").bytes(), "text:"),
@@ -59,10 +59,10 @@ class WebSocketFrameDecoderTest {
             "binary:010203"),
         row("empty text message in two fragments", concat(text("").fin(false), continuation("")), "text:"),
         row("binary is not checked for UTF-8", binary(bytes(0xc0, 0xaf)).bytes(), "binary:c0af"),
-        // Entry 54: a code point split across fragments is valid.
-        row("entry 54: euro sign split across three fragments",
+        // hostile-inputs.md#B54: a code point split across fragments is valid.
+        row("B54: euro sign split across three fragments",
             concat(text(bytes(0xe2)).fin(false), continuation(bytes(0x82)).fin(false), continuation(bytes(0xac))), "text:€"),
-        row("entry 54: 4-byte code point in four fragments",
+        row("B54: 4-byte code point in four fragments",
             concat(text(bytes(0xf0)).fin(false), continuation(bytes(0x9f)).fin(false),
                 continuation(bytes(0x98)).fin(false), continuation(bytes(0x80))),
             "text:\uD83D\uDE00"),
@@ -74,14 +74,14 @@ class WebSocketFrameDecoderTest {
         row("close with no body", closeWithoutBody().bytes(), "close:1005:"),
         row("close with a UTF-8 reason", close(1000, "ça va ✓").bytes(), "close:1000:ça va ✓"),
         row("close reason of 123 bytes", close(4000, "r".repeat(123)).bytes(), "close:4000:" + "r".repeat(123)),
-        // Entry 58: once the close frame is in, data frames and even garbage after it are ignored.
-        row("entry 58: bytes after close are ignored",
+        // hostile-inputs.md#B58: once the close frame is in, data frames and even garbage after it are ignored.
+        row("B58: bytes after close are ignored",
             concat(text("a"), close(1000, ""), text("ignored"), bytes(0xff, 0x00, 0x74)), "text:a", "close:1000:")));
-    // Entry 57: every code valid to receive is delivered as sent.
+    // hostile-inputs.md#B57: every code valid to receive is delivered as sent.
     for (int code : new int[] {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
-      rows.add(row("entry 57: close " + code, close(code, "bye").bytes(), "close:" + code + ":bye"));
+      rows.add(row("B57: close " + code, close(code, "bye").bytes(), "close:" + code + ":bye"));
     }
-    // Entry 61: 100 frames of all kinds in one buffer.
+    // hostile-inputs.md#B61: 100 frames of all kinds in one buffer.
     List<Object> frames = new ArrayList<>();
     List<String> events = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -92,7 +92,7 @@ class WebSocketFrameDecoderTest {
         default -> { frames.add(text("f" + i).fin(false)); frames.add(continuation("!")); events.add("text:f" + i + "!"); }
       }
     }
-    rows.add(Arguments.of("entry 61: 100 frames in one buffer", concat(frames.toArray()), events));
+    rows.add(Arguments.of("B61: 100 frames in one buffer", concat(frames.toArray()), events));
     return rows.stream();
   }
 
@@ -106,76 +106,76 @@ class WebSocketFrameDecoderTest {
 
   static Stream<Arguments> invalidFrames() {
     List<Arguments> rows = new ArrayList<>(List.of(
-        // Entry 45: "test" glued to the handshake reads as FIN=0, RSV1-3 set, opcode 4.
-        bad("entry 45: 'test' after the handshake", utf8("test"), 1002, "Reserved bits set with no extension negotiated"),
-        bad("entry 46: unmasked text", text("Hello").unmasked().bytes(), 1002, "Client frame is not masked"),
-        bad("entry 46: unmasked ping", ping(new byte[0]).unmasked().bytes(), 1002, "Client frame is not masked"),
-        bad("entry 46: unmasked close", close(1000, "").unmasked().bytes(), 1002, "Client frame is not masked"),
-        bad("entry 49: ping of 126 bytes", ping(new byte[126]).bytes(), 1002, "Control frame payload longer than 125 bytes"),
-        bad("entry 49: pong of 126 bytes", pong(new byte[126]).bytes(), 1002, "Control frame payload longer than 125 bytes"),
-        bad("entry 49: close of 126 bytes", close(1000, "r".repeat(124)).bytes(), 1002, "Control frame payload longer than 125 bytes"),
-        bad("entry 50: fragmented ping", concat(ping(utf8("a")).fin(false), continuation("b")), 1002, "Control frame is fragmented"),
-        bad("entry 50: fragmented close", close(1000, "").fin(false).bytes(), 1002, "Control frame is fragmented"),
-        bad("entry 51: final continuation first", continuation("a").bytes(), 1002, "Continuation frame with no message in progress"),
-        bad("entry 51: non-final continuation first", continuation("a").fin(false).bytes(), 1002,
+        // hostile-inputs.md#B45: "test" glued to the handshake reads as FIN=0, RSV1-3 set, opcode 4.
+        bad("B45: 'test' after the handshake", utf8("test"), 1002, "Reserved bits set with no extension negotiated"),
+        bad("B46: unmasked text", text("Hello").unmasked().bytes(), 1002, "Client frame is not masked"),
+        bad("B46: unmasked ping", ping(new byte[0]).unmasked().bytes(), 1002, "Client frame is not masked"),
+        bad("B46: unmasked close", close(1000, "").unmasked().bytes(), 1002, "Client frame is not masked"),
+        bad("B49: ping of 126 bytes", ping(new byte[126]).bytes(), 1002, "Control frame payload longer than 125 bytes"),
+        bad("B49: pong of 126 bytes", pong(new byte[126]).bytes(), 1002, "Control frame payload longer than 125 bytes"),
+        bad("B49: close of 126 bytes", close(1000, "r".repeat(124)).bytes(), 1002, "Control frame payload longer than 125 bytes"),
+        bad("B50: fragmented ping", concat(ping(utf8("a")).fin(false), continuation("b")), 1002, "Control frame is fragmented"),
+        bad("B50: fragmented close", close(1000, "").fin(false).bytes(), 1002, "Control frame is fragmented"),
+        bad("B51: final continuation first", continuation("a").bytes(), 1002, "Continuation frame with no message in progress"),
+        bad("B51: non-final continuation first", continuation("a").fin(false).bytes(), 1002,
             "Continuation frame with no message in progress"),
-        bad("entry 51: continuation after a complete message", concat(text("a"), continuation("b")), 1002,
+        bad("B51: continuation after a complete message", concat(text("a"), continuation("b")), 1002,
             "Continuation frame with no message in progress", "text:a"),
-        bad("entry 51: text while a text message is open", concat(text("a").fin(false), text("b")), 1002,
+        bad("B51: text while a text message is open", concat(text("a").fin(false), text("b")), 1002,
             "Data frame while a fragmented message is in progress"),
-        bad("entry 51: binary while a text message is open", concat(text("a").fin(false), binary(bytes(1)).fin(false)), 1002,
+        bad("B51: binary while a text message is open", concat(text("a").fin(false), binary(bytes(1)).fin(false)), 1002,
             "Data frame while a fragmented message is in progress"),
-        // Entry 52: only headers are sent; the answer must come before any payload.
-        bad("entry 52: 64-bit length with the top bit set", binary(new byte[0]).declaredLength(0x8000_0000_0000_0000L).bytes(), 1009,
+        // hostile-inputs.md#B52: only headers are sent; the answer must come before any payload.
+        bad("B52: 64-bit length with the top bit set", binary(new byte[0]).declaredLength(0x8000_0000_0000_0000L).bytes(), 1009,
             "Payload length has the most significant bit set"),
-        bad("entry 52: all-ones 64-bit length", binary(new byte[0]).declaredLength(-1L).bytes(), 1009,
+        bad("B52: all-ones 64-bit length", binary(new byte[0]).declaredLength(-1L).bytes(), 1009,
             "Payload length has the most significant bit set"),
-        bad("entry 52: declared 2^31", binary(new byte[0]).declaredLength(1L << 31).bytes(), 1009, "Message too big: 2147483648 > 1000000"),
-        bad("entry 52: declared 1 GiB", text(new byte[0]).declaredLength(1L << 30).bytes(), 1009, "Message too big: 1073741824 > 1000000"),
-        bad("entry 52/55: declared one byte over the limit", text(new byte[0]).declaredLength(1_000_001).bytes(), 1009,
+        bad("B52: declared 2^31", binary(new byte[0]).declaredLength(1L << 31).bytes(), 1009, "Message too big: 2147483648 > 1000000"),
+        bad("B52: declared 1 GiB", text(new byte[0]).declaredLength(1L << 30).bytes(), 1009, "Message too big: 1073741824 > 1000000"),
+        bad("B52/B55: declared one byte over the limit", text(new byte[0]).declaredLength(1_000_001).bytes(), 1009,
             "Message too big: 1000001 > 1000000"),
-        bad("entry 53: length 5 in the 16-bit form", text("hello").lengthForm(16).bytes(), 1002, "Non-minimal 16-bit payload length: 5"),
-        bad("entry 53: length 125 in the 16-bit form", binary(new byte[125]).lengthForm(16).bytes(), 1002,
+        bad("B53: length 5 in the 16-bit form", text("hello").lengthForm(16).bytes(), 1002, "Non-minimal 16-bit payload length: 5"),
+        bad("B53: length 125 in the 16-bit form", binary(new byte[125]).lengthForm(16).bytes(), 1002,
             "Non-minimal 16-bit payload length: 125"),
-        bad("entry 53: length 5 in the 64-bit form", text("hello").lengthForm(64).bytes(), 1002, "Non-minimal 64-bit payload length: 5"),
-        bad("entry 53: length 65535 in the 64-bit form", binary(new byte[0]).lengthForm(64).declaredLength(65535).bytes(), 1002,
+        bad("B53: length 5 in the 64-bit form", text("hello").lengthForm(64).bytes(), 1002, "Non-minimal 64-bit payload length: 5"),
+        bad("B53: length 65535 in the 64-bit form", binary(new byte[0]).lengthForm(64).declaredLength(65535).bytes(), 1002,
             "Non-minimal 64-bit payload length: 65535"),
-        bad("entry 54: overlong C0 AF", text(bytes(0xc0, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: overlong E0 80 AF", text(bytes(0xe0, 0x80, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: overlong F0 80 80 AF", text(bytes(0xf0, 0x80, 0x80, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: surrogate ED A0 80", text(bytes(0xed, 0xa0, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: above U+10FFFF F4 90 80 80", text(bytes(0xf4, 0x90, 0x80, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: F5 lead byte", text(bytes(0xf5, 0x80, 0x80, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: FF byte", text(bytes(0x61, 0xff)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: stray continuation 80", text(bytes(0x61, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: lead byte then ASCII", text(bytes(0xc3, 0x28)).bytes(), 1007, "Invalid UTF-8 in text message"),
-        bad("entry 54: truncated at the end of a single frame", text(bytes(0x61, 0xe2, 0x82)).bytes(), 1007,
+        bad("B54: overlong C0 AF", text(bytes(0xc0, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: overlong E0 80 AF", text(bytes(0xe0, 0x80, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: overlong F0 80 80 AF", text(bytes(0xf0, 0x80, 0x80, 0xaf)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: surrogate ED A0 80", text(bytes(0xed, 0xa0, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: above U+10FFFF F4 90 80 80", text(bytes(0xf4, 0x90, 0x80, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: F5 lead byte", text(bytes(0xf5, 0x80, 0x80, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: FF byte", text(bytes(0x61, 0xff)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: stray continuation 80", text(bytes(0x61, 0x80)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: lead byte then ASCII", text(bytes(0xc3, 0x28)).bytes(), 1007, "Invalid UTF-8 in text message"),
+        bad("B54: truncated at the end of a single frame", text(bytes(0x61, 0xe2, 0x82)).bytes(), 1007,
             "Truncated UTF-8 at the end of a text message"),
-        bad("entry 54: truncated at the final fragment", concat(text(bytes(0xe2, 0x82)).fin(false), continuation(new byte[0])), 1007,
+        bad("B54: truncated at the final fragment", concat(text(bytes(0xe2, 0x82)).fin(false), continuation(new byte[0])), 1007,
             "Truncated UTF-8 at the end of a text message"),
-        bad("entry 54: invalid sequence split across fragments", concat(text(bytes(0xe2)).fin(false), continuation(bytes(0x28))), 1007,
+        bad("B54: invalid sequence split across fragments", concat(text(bytes(0xe2)).fin(false), continuation(bytes(0x28))), 1007,
             "Invalid UTF-8 in text message"),
-        bad("entry 54: surrogate split across fragments", concat(text(bytes(0xed)).fin(false), continuation(bytes(0xa0, 0x80))), 1007,
+        bad("B54: surrogate split across fragments", concat(text(bytes(0xed)).fin(false), continuation(bytes(0xa0, 0x80))), 1007,
             "Invalid UTF-8 in text message"),
-        bad("entry 57: close with a 1-byte payload", frame(WebSocketProtocol.OPCODE_CLOSE, bytes(0x03)).bytes(), 1002,
+        bad("B57: close with a 1-byte payload", frame(WebSocketProtocol.OPCODE_CLOSE, bytes(0x03)).bytes(), 1002,
             "Close frame payload of 1 byte"),
-        bad("entry 57: close reason not UTF-8", close(1000, bytes(0xc0, 0xaf)).bytes(), 1007, "Invalid UTF-8 in close reason"),
-        bad("entry 57: close reason truncated", close(1000, bytes(0x61, 0xe2, 0x82)).bytes(), 1007, "Invalid UTF-8 in close reason"),
-        bad("entry 57: close reason surrogate", close(1000, bytes(0xed, 0xb0, 0x80)).bytes(), 1007, "Invalid UTF-8 in close reason")));
-    // Entry 47: each reserved bit, on a data frame and on a control frame.
+        bad("B57: close reason not UTF-8", close(1000, bytes(0xc0, 0xaf)).bytes(), 1007, "Invalid UTF-8 in close reason"),
+        bad("B57: close reason truncated", close(1000, bytes(0x61, 0xe2, 0x82)).bytes(), 1007, "Invalid UTF-8 in close reason"),
+        bad("B57: close reason surrogate", close(1000, bytes(0xed, 0xb0, 0x80)).bytes(), 1007, "Invalid UTF-8 in close reason")));
+    // hostile-inputs.md#B47: each reserved bit, on a data frame and on a control frame.
     for (int rsv : new int[] {4, 2, 1}) {
-      rows.add(bad("entry 47: RSV bits " + rsv + " on text", text("a").rsv(rsv).bytes(), 1002, "Reserved bits set with no extension negotiated"));
-      rows.add(bad("entry 47: RSV bits " + rsv + " on ping", ping(new byte[0]).rsv(rsv).bytes(), 1002,
+      rows.add(bad("B47: RSV bits " + rsv + " on text", text("a").rsv(rsv).bytes(), 1002, "Reserved bits set with no extension negotiated"));
+      rows.add(bad("B47: RSV bits " + rsv + " on ping", ping(new byte[0]).rsv(rsv).bytes(), 1002,
           "Reserved bits set with no extension negotiated"));
     }
-    // Entry 48: every reserved opcode.
+    // hostile-inputs.md#B48: every reserved opcode.
     for (int opcode : new int[] {0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF}) {
       String name = "0x" + Integer.toHexString(opcode).toUpperCase();
-      rows.add(bad("entry 48: opcode " + name, frame(opcode, utf8("a")).bytes(), 1002, "Reserved opcode " + name));
+      rows.add(bad("B48: opcode " + name, frame(opcode, utf8("a")).bytes(), 1002, "Reserved opcode " + name));
     }
-    // Entry 57: codes never valid in a close frame.
+    // hostile-inputs.md#B57: codes never valid in a close frame.
     for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
-      rows.add(bad("entry 57: close code " + code, close(code, "").bytes(), 1002, "Invalid close code: " + code));
+      rows.add(bad("B57: close code " + code, close(code, "").bytes(), 1002, "Invalid close code: " + code));
     }
     return rows.stream();
   }
@@ -192,11 +192,11 @@ class WebSocketFrameDecoderTest {
     return Stream.of(
         Arguments.of("exactly 10 bytes in 3 fragments is allowed",
             concat(text("abc").fin(false), continuation("defg").fin(false), continuation("hij")), List.of("text:abcdefghij"), 0, ""),
-        Arguments.of("entry 55: running total crosses the limit",
+        Arguments.of("B55: running total crosses the limit",
             concat(binary(bytes(1, 2, 3, 4)).fin(false), continuation(bytes(5, 6, 7, 8)).fin(false), continuation(bytes(9, 10, 11))),
             List.of(), 1009, "Message too big: 11 > 10"),
-        Arguments.of("entry 55: one frame over the limit", text("01234567890").bytes(), List.of(), 1009, "Message too big: 11 > 10"),
-        Arguments.of("entry 56: fourth fragment over the cap",
+        Arguments.of("B55: one frame over the limit", text("01234567890").bytes(), List.of(), 1009, "Message too big: 11 > 10"),
+        Arguments.of("B56: fourth fragment over the cap",
             concat(text("").fin(false), continuation("").fin(false), continuation("").fin(false), continuation("")),
             List.of(), 1009, "Too many fragments: 4 > 3"),
         Arguments.of("control frames do not count toward either limit",

@@ -55,29 +55,29 @@ class WebSocketHandshakeTest {
     return Stream.of(
         // RFC 6455 §1.3: the opening handshake example.
         Arguments.of("§1.3 example", standard()),
-        // Entry 42: valid but unusual handshakes.
-        Arguments.of("entry 42: Connection keep-alive, Upgrade", replace(standard(), "Connection", "keep-alive, Upgrade")),
-        Arguments.of("entry 42: Upgrade: WebSocket", replace(standard(), "Upgrade", "WebSocket")),
-        Arguments.of("entry 42: tokens in other case and spacing", replace(replace(standard(), "Upgrade", " WEBSOCKET "), "Connection",
+        // hostile-inputs.md#B42: valid but unusual handshakes.
+        Arguments.of("B42: Connection keep-alive, Upgrade", replace(standard(), "Connection", "keep-alive, Upgrade")),
+        Arguments.of("B42: Upgrade: WebSocket", replace(standard(), "Upgrade", "WebSocket")),
+        Arguments.of("B42: tokens in other case and spacing", replace(replace(standard(), "Upgrade", " WEBSOCKET "), "Connection",
             "  keep-alive ,UPGRADE  ")),
-        Arguments.of("entry 42: Upgrade among other tokens", replace(standard(), "Upgrade", "h2c, websocket")),
-        Arguments.of("entry 42: lower-case names, other order", List.of("sec-websocket-version", "13", "sec-websocket-key", KEY,
+        Arguments.of("B42: Upgrade among other tokens", replace(standard(), "Upgrade", "h2c, websocket")),
+        Arguments.of("B42: lower-case names, other order", List.of("sec-websocket-version", "13", "sec-websocket-key", KEY,
             "connection", "upgrade", "upgrade", "websocket", "host", "server.example.com")),
-        Arguments.of("entry 42: subprotocol offered", plus(standard(), "Sec-WebSocket-Protocol", "chat, superchat")),
-        Arguments.of("entry 42: browser headers", plus(plus(standard(), "User-Agent", "Mozilla/5.0"), "Cache-Control", "no-cache")),
+        Arguments.of("B42: subprotocol offered", plus(standard(), "Sec-WebSocket-Protocol", "chat, superchat")),
+        Arguments.of("B42: browser headers", plus(plus(standard(), "User-Agent", "Mozilla/5.0"), "Cache-Control", "no-cache")),
         Arguments.of("key with + and /", replace(standard(), "Sec-WebSocket-Key", "+/+/+/+/+/+/+/+/+/+/+A==")),
-        // Entry 43: extension offers are never read, whatever they hold.
-        Arguments.of("entry 43: extension constructor", plus(standard(), "Sec-WebSocket-Extensions", "constructor")),
-        Arguments.of("entry 43: extension ,;constructor", plus(standard(), "Sec-WebSocket-Extensions", ",;constructor")),
-        Arguments.of("entry 43: bad window bits", plus(standard(), "Sec-WebSocket-Extensions",
+        // hostile-inputs.md#B43: extension offers are never read, whatever they hold.
+        Arguments.of("B43: extension constructor", plus(standard(), "Sec-WebSocket-Extensions", "constructor")),
+        Arguments.of("B43: extension ,;constructor", plus(standard(), "Sec-WebSocket-Extensions", ",;constructor")),
+        Arguments.of("B43: bad window bits", plus(standard(), "Sec-WebSocket-Extensions",
             "permessage-deflate; server_max_window_bits=100")),
-        Arguments.of("entry 43: duplicated params", plus(standard(), "Sec-WebSocket-Extensions",
+        Arguments.of("B43: duplicated params", plus(standard(), "Sec-WebSocket-Extensions",
             "permessage-deflate; client_max_window_bits; client_max_window_bits")),
-        Arguments.of("entry 43: 8 KB of semicolons", plus(standard(), "Sec-WebSocket-Extensions", ";".repeat(8192))),
-        Arguments.of("entry 43: permessage-deflate as browsers offer it", plus(standard(), "Sec-WebSocket-Extensions",
+        Arguments.of("B43: 8 KB of semicolons", plus(standard(), "Sec-WebSocket-Extensions", ";".repeat(8192))),
+        Arguments.of("B43: permessage-deflate as browsers offer it", plus(standard(), "Sec-WebSocket-Extensions",
             "permessage-deflate; client_max_window_bits")),
-        // Entry 44: the pathological subprotocol header of ws CVE-2021-32640 is never parsed.
-        Arguments.of("entry 44: subprotocol with 60 000 spaces", plus(standard(), "Sec-WebSocket-Protocol",
+        // hostile-inputs.md#B44: the pathological subprotocol header of ws CVE-2021-32640 is never parsed.
+        Arguments.of("B44: subprotocol with 60 000 spaces", plus(standard(), "Sec-WebSocket-Protocol",
             "a" + " ".repeat(60_000) + ",b")));
   }
 
@@ -88,40 +88,40 @@ class WebSocketHandshakeTest {
     HttpHeaders h = HttpHeaders.of(headers);
     assertEquals(WebSocketHandshake.acceptKey(h.first("Sec-WebSocket-Key")), accept);
     String response = new String(WebSocketHandshake.response101(accept), StandardCharsets.US_ASCII);
-    // Entry 43: nothing is negotiated, so the 101 names no extension and no subprotocol.
+    // hostile-inputs.md#B43: nothing is negotiated, so the 101 names no extension and no subprotocol.
     assertFalse(response.toLowerCase().contains("sec-websocket-extensions"), response);
     assertFalse(response.toLowerCase().contains("sec-websocket-protocol"), response);
   }
 
   static Stream<Arguments> rejectedHandshakes() {
     List<Arguments> rows = new ArrayList<>(List.of(
-        // Entry 39: bad Sec-WebSocket-Key.
-        bad("entry 39: key missing", without(standard(), "Sec-WebSocket-Key"), 400, "Missing Sec-WebSocket-Key"),
-        bad("entry 39: key empty", replace(standard(), "Sec-WebSocket-Key", ""), 400, "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key not base64", replace(standard(), "Sec-WebSocket-Key", "!!!!!!!!!!!!!!!!!!!!!!=="), 400,
+        // hostile-inputs.md#B39: bad Sec-WebSocket-Key.
+        bad("B39: key missing", without(standard(), "Sec-WebSocket-Key"), 400, "Missing Sec-WebSocket-Key"),
+        bad("B39: key empty", replace(standard(), "Sec-WebSocket-Key", ""), 400, "Invalid Sec-WebSocket-Key"),
+        bad("B39: key not base64", replace(standard(), "Sec-WebSocket-Key", "!!!!!!!!!!!!!!!!!!!!!!=="), 400,
             "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key of 15 bytes", replace(standard(), "Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA"), 400, "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key of 17 bytes", replace(standard(), "Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAAA="), 400,
+        bad("B39: key of 15 bytes", replace(standard(), "Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA"), 400, "Invalid Sec-WebSocket-Key"),
+        bad("B39: key of 17 bytes", replace(standard(), "Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAAA="), 400,
             "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key without padding", replace(standard(), "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ"), 400,
+        bad("B39: key without padding", replace(standard(), "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ"), 400,
             "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key with inner space", replace(standard(), "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25j ZQ=="), 400,
+        bad("B39: key with inner space", replace(standard(), "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25j ZQ=="), 400,
             "Invalid Sec-WebSocket-Key"),
-        bad("entry 39: key sent twice", plus(standard(), "Sec-WebSocket-Key", KEY), 400, "Sec-WebSocket-Key sent more than once"),
-        // Entry 40: wrong version.
-        bad("entry 40: version 8", replace(standard(), "Sec-WebSocket-Version", "8"), 426, "Unsupported Sec-WebSocket-Version"),
-        bad("entry 40: version 14", replace(standard(), "Sec-WebSocket-Version", "14"), 426, "Unsupported Sec-WebSocket-Version"),
-        bad("entry 40: version missing", without(standard(), "Sec-WebSocket-Version"), 426, "Unsupported Sec-WebSocket-Version"),
-        bad("entry 40: version list", replace(standard(), "Sec-WebSocket-Version", "13, 8"), 426, "Unsupported Sec-WebSocket-Version"),
-        bad("entry 40: version twice", plus(standard(), "Sec-WebSocket-Version", "13"), 426, "Unsupported Sec-WebSocket-Version"),
-        // Entry 41: wrong request form.
-        bad("entry 41: Upgrade websocket2", replace(standard(), "Upgrade", "websocket2"), 400, "Upgrade header does not contain websocket"),
-        bad("entry 41: Upgrade missing", without(standard(), "Upgrade"), 400, "Upgrade header does not contain websocket"),
-        bad("entry 41: Upgrade h2c", replace(standard(), "Upgrade", "h2c"), 400, "Upgrade header does not contain websocket"),
-        bad("entry 41: Connection missing", without(standard(), "Connection"), 400, "Connection header does not contain Upgrade"),
-        bad("entry 41: Connection keep-alive only", replace(standard(), "Connection", "keep-alive"), 400,
+        bad("B39: key sent twice", plus(standard(), "Sec-WebSocket-Key", KEY), 400, "Sec-WebSocket-Key sent more than once"),
+        // hostile-inputs.md#B40: wrong version.
+        bad("B40: version 8", replace(standard(), "Sec-WebSocket-Version", "8"), 426, "Unsupported Sec-WebSocket-Version"),
+        bad("B40: version 14", replace(standard(), "Sec-WebSocket-Version", "14"), 426, "Unsupported Sec-WebSocket-Version"),
+        bad("B40: version missing", without(standard(), "Sec-WebSocket-Version"), 426, "Unsupported Sec-WebSocket-Version"),
+        bad("B40: version list", replace(standard(), "Sec-WebSocket-Version", "13, 8"), 426, "Unsupported Sec-WebSocket-Version"),
+        bad("B40: version twice", plus(standard(), "Sec-WebSocket-Version", "13"), 426, "Unsupported Sec-WebSocket-Version"),
+        // hostile-inputs.md#B41: wrong request form.
+        bad("B41: Upgrade websocket2", replace(standard(), "Upgrade", "websocket2"), 400, "Upgrade header does not contain websocket"),
+        bad("B41: Upgrade missing", without(standard(), "Upgrade"), 400, "Upgrade header does not contain websocket"),
+        bad("B41: Upgrade h2c", replace(standard(), "Upgrade", "h2c"), 400, "Upgrade header does not contain websocket"),
+        bad("B41: Connection missing", without(standard(), "Connection"), 400, "Connection header does not contain Upgrade"),
+        bad("B41: Connection keep-alive only", replace(standard(), "Connection", "keep-alive"), 400,
             "Connection header does not contain Upgrade"),
-        bad("entry 41: Connection Upgraded", replace(standard(), "Connection", "Upgraded"), 400,
+        bad("B41: Connection Upgraded", replace(standard(), "Connection", "Upgraded"), 400,
             "Connection header does not contain Upgrade")));
     return rows.stream();
   }
@@ -134,21 +134,21 @@ class WebSocketHandshakeTest {
 
   @Test
   void rejectsUpgradeViaPost() {
-    // Entry 41.
+    // hostile-inputs.md#B41.
     assertRejected(HttpRequest.of("POST", "/socket.io/?EIO=4&transport=websocket", "HTTP/1.1", HttpHeaders.of(standard()), null),
         400, "WebSocket upgrade must use GET");
   }
 
   @Test
   void rejectsUpgradeViaHttp10() {
-    // Entry 41.
+    // hostile-inputs.md#B41.
     assertRejected(HttpRequest.of("GET", "/socket.io/?EIO=4&transport=websocket", "HTTP/1.0", HttpHeaders.of(standard()), null),
         400, "WebSocket upgrade must use HTTP/1.1");
   }
 
   @Test
   void answersWrongVersionWithTheVersionWeSpeak() {
-    // Entry 40, RFC 6455 §4.2.2 step 4: 426 plus Sec-WebSocket-Version: 13.
+    // hostile-inputs.md#B40, RFC 6455 §4.2.2 step 4: 426 plus Sec-WebSocket-Version: 13.
     WebSocketHandshakeException e = assertThrows(WebSocketHandshakeException.class,
         () -> WebSocketHandshake.validate(get(replace(standard(), "Sec-WebSocket-Version", "8"))));
     assertEquals(List.of("Sec-WebSocket-Version", "13"), e.extraHeaders());
@@ -156,7 +156,7 @@ class WebSocketHandshakeTest {
 
   @Test
   void validatesHugeTokenListsInLinearTime() {
-    // Entry 44: a megabyte of spaces inside the token lists we do read. Quadratic scanning of
+    // hostile-inputs.md#B44: a megabyte of spaces inside the token lists we do read. Quadratic scanning of
     // this would take minutes; the linear scan takes milliseconds.
     String spaces = " ".repeat(1_000_000);
     List<String> headers = replace(replace(standard(), "Connection", "keep-alive," + spaces + "Upgrade"), "Upgrade",

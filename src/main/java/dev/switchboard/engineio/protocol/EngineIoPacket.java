@@ -25,7 +25,7 @@ public record EngineIoPacket(EngineIoPacketType type, String text, byte[] binary
   private static final int PREVIEW_BYTES = 16;
 
   // Packets without data are values, so one instance per type is enough: decoding a payload of
-  // 500 000 noops allocates no packet at all (hostile-inputs 23).
+  // 500 000 noops allocates no packet at all (hostile-inputs.md#A23).
   private static final EngineIoPacket[] EMPTY = new EngineIoPacket[EngineIoPacketType.values().length];
 
   static {

@@ -21,7 +21,7 @@ import java.util.Objects;
  *
  * <p>Decoding is a single left-to-right pass: each packet is handed to the sink as soon as it is
  * cut out, and nothing is kept, so the work and the memory are linear in the body whatever the
- * number of packets (hostile-inputs 23).
+ * number of packets (hostile-inputs.md#A23).
  */
 public final class EngineIoPayloadCodec {
   public static final char RECORD_SEPARATOR = EngineIoProtocol.RECORD_SEPARATOR;
@@ -113,7 +113,7 @@ public final class EngineIoPayloadCodec {
    * Decodes a POST body as UTF-8, refusing anything that is not well-formed: overlong forms,
    * encoded surrogates (CESU-8), code points above U+10FFFF, stray continuation bytes and a
    * sequence cut off at the end (engine.io-protocol §Packet encoding: "The character encoding is
-   * UTF-8"; hostile-inputs 24). A byte-order mark is kept as U+FEFF, so a body starting with one
+   * UTF-8"; hostile-inputs.md#A24). A byte-order mark is kept as U+FEFF, so a body starting with one
    * then fails as "Unknown packet type".
    *
    * @throws EngineIoProtocolException "Invalid UTF-8"

@@ -71,7 +71,7 @@ public final class PollingTransport implements Transport {
     }
     pendingGet = exchange;
     exchange.onAbort(() -> executor.execute(() -> {
-      // hostile-inputs A26: the client dropped its held GET; the session is gone with it.
+      // hostile-inputs.md#A26: the client dropped its held GET; the session is gone with it.
       if (pendingGet == exchange) {
         pendingGet = null;
         listener.onClosed(this);
@@ -89,7 +89,7 @@ public final class PollingTransport implements Transport {
     }
     String type = req.header("Content-Type");
     if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")) {
-      // engine.io-protocol §HTTP long-polling: v4 payloads are always text (hostile-inputs A19).
+      // engine.io-protocol §HTTP long-polling: v4 payloads are always text (hostile-inputs.md#A19).
       respond(exchange, 400, "text/plain; charset=UTF-8", "Invalid content".getBytes(StandardCharsets.UTF_8));
       listener.onError(this, TransportError.TRANSPORT_ERROR, "invalid content");
       return;
@@ -101,7 +101,7 @@ public final class PollingTransport implements Transport {
         if (!closed) listener.onPacket(this, p);
       });
     } catch (EngineIoProtocolException e) {
-      // Refuse with 400 rather than Node's 200-then-close: the client learns at once (hostile A20).
+      // Refuse with 400 rather than Node's 200-then-close: the client learns at once (hostile-inputs.md#A20).
       respond(exchange, 400, "text/plain; charset=UTF-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
       listener.onError(this, TransportError.PARSE_ERROR, e.getMessage());
       return;
@@ -165,7 +165,7 @@ public final class PollingTransport implements Transport {
   private void respond(HttpExchange exchange, int status, String contentType, byte[] body) {
     HttpResponse.Builder b = HttpResponse.status(status)
         .header("Content-Type", contentType)
-        // hostile-inputs A28: payloads are never sniffed as HTML nor cached.
+        // hostile-inputs.md#A28: payloads are never sniffed as HTML nor cached.
         .header("X-Content-Type-Options", "nosniff")
         .header("Cache-Control", "no-store");
     exchange.respond(decorator.decorate(exchange.request(), b).body(body).build());

@@ -72,7 +72,7 @@ final class PayloadReader {
     text.getChars(from, text.length(), chars, 0);
     try (JsonParser parser = factory.createParser(chars, 0, length)) {
       JsonNode root = readValue(parser, pending);
-      // Hostile input 104: one packet is one JSON value; anything after it is junk.
+      // hostile-inputs.md#D104: one packet is one JSON value; anything after it is junk.
       if (parser.nextToken() != null) throw malformed("Invalid JSON payload");
       return root;
     } catch (StreamConstraintsException e) {
@@ -99,7 +99,7 @@ final class PayloadReader {
       JsonNode value;
       switch (token) {
         case START_ARRAY, START_OBJECT -> {
-          // Hostile input 101: refuse depth before building it, so nothing downstream recurses deeply.
+          // hostile-inputs.md#D101: refuse depth before building it, so nothing downstream recurses deeply.
           if (depth == maxDepth) throw limitExceeded("JSON nesting too deep (max " + maxDepth + ")");
           ContainerNode<?> container = token == JsonToken.START_ARRAY ? NODES.arrayNode() : NODES.objectNode();
           if (depth == 0) root = container;
@@ -148,17 +148,17 @@ final class PayloadReader {
       ((ArrayNode) parent).add(child);
     } else if (((ObjectNode) parent).replace(name, child) != null) {
       // JSON.parse keeps the last duplicate, other parsers the first; refusing them means a
-      // relay can never forward a payload that two parsers read differently (hostile input 103).
+      // relay can never forward a payload that two parsers read differently (hostile-inputs.md#D103).
       throw malformed("Duplicate key in JSON object");
     }
   }
 
   private JsonNode integer(JsonParser parser) throws IOException, SocketIoProtocolException {
     int length = parser.getTextLength();
-    // Hostile input 102: bound the digits before Jackson converts them (BigInteger is quadratic).
+    // hostile-inputs.md#D102: bound the digits before Jackson converts them (BigInteger is quadratic).
     if (length > maxNumberLength) throw limitExceeded("JSON number too long (max " + maxNumberLength + ")");
     if (length == 2 && parser.getTextCharacters()[parser.getTextOffset()] == '-' && parser.getIntValue() == 0) {
-      // Hostile input 102: JSON.stringify never writes -0, and Java ints cannot keep its sign.
+      // hostile-inputs.md#D102: JSON.stringify never writes -0, and Java ints cannot keep its sign.
       throw malformed("Invalid JSON number");
     }
     return switch (parser.getNumberType()) {
@@ -173,7 +173,7 @@ final class PayloadReader {
       throw limitExceeded("JSON number too long (max " + maxNumberLength + ")");
     }
     double d = parser.getDoubleValue();
-    // Hostile input 102: 1e999999999 overflows to Infinity, which JSON cannot re-encode; -0.0 is
+    // hostile-inputs.md#D102: 1e999999999 overflows to Infinity, which JSON cannot re-encode; -0.0 is
     // refused like -0.
     if (!Double.isFinite(d) || Double.doubleToRawLongBits(d) == Long.MIN_VALUE) {
       throw malformed("Invalid JSON number");
@@ -182,7 +182,7 @@ final class PayloadReader {
   }
 
   /**
-   * Hostile input 103: JSON escapes can encode a lone surrogate ("\ud800"), which has no UTF-8
+   * hostile-inputs.md#D103: JSON escapes can encode a lone surrogate ("\ud800"), which has no UTF-8
    * form. Replacing it with U+FFFD, as WHATWG TextDecoder does, keeps the packet (browsers' JSON.
    * stringify emits such escapes for broken emoji) and makes every re-encoded string valid UTF-8.
    */

@@ -48,7 +48,7 @@ final class PendingBinaryPacket {
     // socket.io-parser binary.ts: {_placeholder: true, num: <index>}. CVE-2022-2421: the reference
     // indexed its buffer list with whatever num was ("splice" → a function); accept only an
     // integer token (so not 1e0 or 0.5), nothing else in the object, keys in any order
-    // (netty-socketio #326). Hostile inputs 105, 106.
+    // (netty-socketio #326). hostile-inputs.md#E105, hostile-inputs.md#E106.
     if (placeholder.size() != 2 || flag == null || !flag.isBoolean() || !flag.booleanValue()
         || num == null || !num.isIntegralNumber()) {
       throw malformed("Invalid placeholder");
@@ -67,7 +67,7 @@ final class PendingBinaryPacket {
   /** Completes the header once the payload is parsed and valid. */
   void header(SocketIoPacketType type, String namespace, JsonNode data, long ackId) throws SocketIoProtocolException {
     // Every declared attachment must have a placeholder: otherwise its bytes would be buffered
-    // and then dropped, or delivered nowhere (hostile input 106, "declared 2, only num:0").
+    // and then dropped, or delivered nowhere (hostile-inputs.md#E106, "declared 2, only num:0").
     if (claimed != attachmentCount) throw malformed("Unreferenced attachment");
     // socket.io-parser Decoder.add: a reconstructed binary packet is delivered as EVENT / ACK.
     this.type = type.isEvent() ? SocketIoPacketType.EVENT : SocketIoPacketType.ACK;
@@ -82,7 +82,7 @@ final class PendingBinaryPacket {
    */
   SocketIoPacket add(byte[] attachment, long maxBytesTotal) throws SocketIoProtocolException {
     receivedBytes += attachment.length;
-    // Hostile input 111: each frame is within Engine.IO's limit, but ten of them need not be.
+    // hostile-inputs.md#E111: each frame is within Engine.IO's limit, but ten of them need not be.
     if (receivedBytes > maxBytesTotal) {
       throw limitExceeded("Attachments too large (max " + maxBytesTotal + " bytes)");
     }

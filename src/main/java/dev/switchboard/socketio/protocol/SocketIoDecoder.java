@@ -85,7 +85,7 @@ public final class SocketIoDecoder {
     Objects.requireNonNull(text, "text");
     requireUsable();
     if (state == State.AWAITING_ATTACHMENTS) {
-      // socket.io-parser Decoder.add; hostile input 108.
+      // socket.io-parser Decoder.add; hostile-inputs.md#E108.
       throw corrupt(malformed("Got plaintext data when reconstructing a packet"));
     }
     try {
@@ -105,7 +105,7 @@ public final class SocketIoDecoder {
     Objects.requireNonNull(attachment, "attachment");
     requireUsable();
     if (state != State.AWAITING_ATTACHMENTS) {
-      // socket.io-parser Decoder.add; hostile input 109.
+      // socket.io-parser Decoder.add; hostile-inputs.md#E109.
       throw corrupt(malformed("Got binary data when not reconstructing a packet"));
     }
     try {
@@ -130,11 +130,11 @@ public final class SocketIoDecoder {
   private SocketIoPacket decodeText(String text) throws SocketIoProtocolException {
     int length = text.length();
     if (length == 0) throw malformed("Empty packet");
-    // Hostile inputs 82, 83: one digit 0..6.
+    // hostile-inputs.md#D82, hostile-inputs.md#D83: one digit 0..6.
     SocketIoPacketType type = SocketIoPacketType.fromWire(text.charAt(0));
     if (type == SocketIoPacketType.CONNECT_ERROR && sender == Sender.CLIENT) {
       // socket.io-protocol §Connection to a namespace: only the server refuses a connection
-      // (hostile input 99).
+      // (hostile-inputs.md#D99).
       throw malformed("CONNECT_ERROR is sent only by servers");
     }
     int i = 1;
@@ -143,7 +143,7 @@ public final class SocketIoDecoder {
     if (type.isBinary()) {
       int count = 0;
       int digits = 0;
-      // socket.io-protocol §Format: "<# of binary attachments>-". Hostile input 107: refuse the
+      // socket.io-protocol §Format: "<# of binary attachments>-". hostile-inputs.md#E107: refuse the
       // count digit by digit, before anything is sized by it.
       while (i < length && isDigit(text.charAt(i))) {
         count = count * 10 + (text.charAt(i++) - '0');
@@ -153,7 +153,7 @@ public final class SocketIoDecoder {
         }
       }
       if (digits == 0 || i == length || text.charAt(i) != '-') throw malformed("Invalid attachment count");
-      // Hostile input 113: socket.io-parser 4.2.7 refuses 0; official clients send type 2/3 instead.
+      // hostile-inputs.md#E113: socket.io-parser 4.2.7 refuses 0; official clients send type 2/3 instead.
       if (count == 0) throw malformed("Attachment count must be at least 1");
       i++;
       binary = new PendingBinaryPacket(count);
@@ -162,7 +162,7 @@ public final class SocketIoDecoder {
     String namespace = SocketIoProtocol.MAIN_NAMESPACE;
     if (i < length && text.charAt(i) == '/') {
       // socket.io-protocol §Format: the namespace starts with '/' and ends at the first ',' (or at
-      // the end: "1/admin" is accepted like the reference). No normalisation (hostile input 95).
+      // the end: "1/admin" is accepted like the reference). No normalisation (hostile-inputs.md#D95).
       int start = i;
       int end = Math.min(length, start + limits.maxNamespaceLength() + 1);
       while (i < end && text.charAt(i) != ',') i++;
@@ -175,7 +175,7 @@ public final class SocketIoDecoder {
 
     long ackId = SocketIoPacket.NO_ACK_ID;
     if (type.carriesAckId() && i < length && isDigit(text.charAt(i))) {
-      // Hostile inputs 87, 88: digits only, bounded before conversion. Leading zeros are accepted
+      // hostile-inputs.md#D87, hostile-inputs.md#D88: digits only, bounded before conversion. Leading zeros are accepted
       // like the reference ("007" acks as 7) but count towards the digit cap.
       long id = 0;
       int digits = 0;
@@ -189,7 +189,7 @@ public final class SocketIoDecoder {
 
     JsonNode data = null;
     if (i < length) {
-      // Hostile input 104: the reference encoder never writes whitespace around the JSON.
+      // hostile-inputs.md#D104: the reference encoder never writes whitespace around the JSON.
       if (isJsonWhitespace(text.charAt(i)) || isJsonWhitespace(text.charAt(length - 1))) {
         throw malformed("Invalid JSON payload");
       }
@@ -204,22 +204,22 @@ public final class SocketIoDecoder {
     return null;
   }
 
-  /** socket.io-parser isPayloadValid, plus the stricter rules of hostile inputs 84–99. */
+  /** socket.io-parser isPayloadValid, plus the stricter rules of hostile-inputs.md#D84 to hostile-inputs.md#D99. */
   private void validatePayload(SocketIoPacketType type, JsonNode data, long ackId)
       throws SocketIoProtocolException {
     switch (type) {
       case CONNECT -> {
         // socket.io-protocol v5 §Difference between v5 and v4: an optional auth object
-        // (hostile input 93).
+        // (hostile-inputs.md#D93).
         if (data != null && !data.isObject()) throw invalidPayload(type);
       }
       case DISCONNECT -> {
-        // Hostile input 98: a DISCONNECT names a namespace and nothing else.
+        // hostile-inputs.md#D98: a DISCONNECT names a namespace and nothing else.
         if (data != null) throw invalidPayload(type);
       }
       case EVENT, BINARY_EVENT -> validateEvent(type, data);
       case ACK, BINARY_ACK -> {
-        // socket.io-protocol §Acknowledgement: "MUST be an array (possibly empty)" (hostile input 90).
+        // socket.io-protocol §Acknowledgement: "MUST be an array (possibly empty)" (hostile-inputs.md#D90).
         if (data == null || !data.isArray()) throw invalidPayload(type);
         // An ACK without an id can never match a pending callback; official clients never send one.
         if (ackId == SocketIoPacket.NO_ACK_ID) throw malformed("ACK without ack id");
@@ -232,17 +232,17 @@ public final class SocketIoDecoder {
   }
 
   private void validateEvent(SocketIoPacketType type, JsonNode data) throws SocketIoProtocolException {
-    // socket.io-protocol §Sending and receiving data: "MUST be a non-empty array" (hostile input 84).
+    // socket.io-protocol §Sending and receiving data: "MUST be a non-empty array" (hostile-inputs.md#D84).
     if (data == null || !data.isArray() || data.isEmpty()) throw invalidPayload(type);
     JsonNode name = data.get(0);
-    // CVE-2023-32695: the event name is a string or a number, never an object (hostile input 85).
+    // CVE-2023-32695: the event name is a string or a number, never an object (hostile-inputs.md#D85).
     if (name.isNumber()) return;
     if (!name.isTextual()) throw malformed("Invalid event name");
     String text = name.textValue();
     if (text.length() > limits.maxEventNameLength()) {
       throw limitExceeded("Event name too long (max " + limits.maxEventNameLength() + ")");
     }
-    // socket.io-parser RESERVED_EVENTS (hostile input 86).
+    // socket.io-parser RESERVED_EVENTS (hostile-inputs.md#D86).
     if (SocketIoProtocol.RESERVED_EVENT_NAMES.contains(text)) throw malformed("Reserved event name: " + text);
   }
 

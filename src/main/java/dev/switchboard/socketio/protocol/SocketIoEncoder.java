@@ -37,7 +37,7 @@ import java.util.Objects;
 public final class SocketIoEncoder {
   /**
    * Deepest JSON the encoder writes, the payload itself being depth 1 and a binary value counting
-   * as the placeholder object it becomes. Hostile input 101: the
+   * as the placeholder object it becomes. hostile-inputs.md#D101: the
    * reference crashed re-emitting a 6 000-deep array; this cap is checked by an iterative walk
    * before Jackson's (recursive) serializer runs, so encoding never overflows the stack. Four times
    * the decoder's default depth, so a relayed argument always fits.

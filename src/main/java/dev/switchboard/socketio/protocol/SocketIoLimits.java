@@ -14,21 +14,21 @@ package dev.switchboard.socketio.protocol;
  *     forever; netty-socketio #945 pre-sized a list from it). 0 refuses every binary packet.
  * @param maxAttachmentBytesTotal bytes of all attachments of one packet together. Default
  *     1 000 000, Engine.IO's default maxPayload: a binary packet never pins more heap than one
- *     maximal message, instead of 10 × 1 MB per attacking socket (hostile input 111).
+ *     maximal message, instead of 10 × 1 MB per attacking socket (hostile-inputs.md#E111).
  * @param maxNestingDepth JSON arrays/objects nested in one payload, the payload itself being
  *     depth 1. Default 64: real payloads stay under ~10, and a shallow cap keeps every tree walk
- *     (ours, Jackson's serializer, the application's) far from the stack limit (hostile input
- *     101, nimbus CVE-2025-53864). At most {@link SocketIoEncoder#MAX_NESTING_DEPTH} so that
+ *     (ours, Jackson's serializer, the application's) far from the stack limit (hostile-inputs.md#D101,
+ *     nimbus CVE-2025-53864). At most {@link SocketIoEncoder#MAX_NESTING_DEPTH} so that
  *     anything decoded can be re-emitted.
  * @param maxNamespaceLength characters of a namespace, slash included. Default 256: namespaces are
- *     short identifiers; unknown ones are echoed back in CONNECT_ERROR (hostile input 95).
+ *     short identifiers; unknown ones are echoed back in CONNECT_ERROR (hostile-inputs.md#D95).
  * @param maxAckId largest ack id accepted. Default 2^31−1: official clients count up from 0, and a
- *     cap keeps ids exact in JavaScript (the reference rounds 22-digit ids, hostile input 88). At
+ *     cap keeps ids exact in JavaScript (the reference rounds 22-digit ids, hostile-inputs.md#D88). At
  *     most 2^53−1.
  * @param maxEventNameLength characters of a string event name. Default 256: names are handler
  *     keys and end up in logs.
  * @param maxNumberLength characters of one JSON number. Default 100: JSON.stringify never writes
- *     more than ~25; longer digit strings only buy quadratic BigInteger work (hostile input 102).
+ *     more than ~25; longer digit strings only buy quadratic BigInteger work (hostile-inputs.md#D102).
  * @param maxStringLength characters of one JSON string or key. Default 1 000 000, the Engine.IO
  *     message limit; it only matters if that limit is raised.
  */

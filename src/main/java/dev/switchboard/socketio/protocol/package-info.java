@@ -43,7 +43,7 @@
  *       <td>https://github.com/socketio/socket.io/tree/main/packages/socket.io-parser</td></tr>
  *   <tr><td>socket.io-parser lib/binary.ts: deconstructPacket / reconstructPacket</td>
  *       <td>same package</td></tr>
- *   <tr><td>Hostile inputs 82–113</td><td>/work/shared/hostile-inputs.md groups D and E</td></tr>
+ *   <tr><td>hostile-inputs.md#D82 to hostile-inputs.md#E113</td><td>spec-notes/hostile-inputs.md groups D and E</td></tr>
  * </table>
  */
 package dev.switchboard.socketio.protocol;

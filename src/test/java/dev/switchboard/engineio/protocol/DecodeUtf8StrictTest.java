@@ -39,14 +39,14 @@ class DecodeUtf8StrictTest {
     assertEquals(expected, EngineIoPayloadCodec.decodeUtf8Strict(body, 0, body.length));
   }
 
-  // hostile-inputs 24: every one of these must fail, never be replaced by U+FFFD.
+  // hostile-inputs.md#A24: every one of these must fail, never be replaced by U+FFFD.
   static Stream<Arguments> malformed() {
     return Stream.of(
-        Arguments.of(hex("34 c3 28"), "hostile-inputs 24: bad continuation"),
-        Arguments.of(hex("34 ed a0 80"), "hostile-inputs 24: CESU-8 high surrogate"),
+        Arguments.of(hex("34 c3 28"), "hostile-inputs.md#A24: bad continuation"),
+        Arguments.of(hex("34 ed a0 80"), "hostile-inputs.md#A24: CESU-8 high surrogate"),
         Arguments.of(hex("34 ed b0 80"), "encoded low surrogate"),
         Arguments.of(hex("34 ed a0 bd ed b8 80"), "CESU-8 surrogate pair"),
-        Arguments.of(hex("34 f4 90 80 80"), "hostile-inputs 24: above U+10FFFF"),
+        Arguments.of(hex("34 f4 90 80 80"), "hostile-inputs.md#A24: above U+10FFFF"),
         Arguments.of(hex("34 f5 80 80 80"), "F5 lead byte"),
         Arguments.of(hex("34 c0 af"), "overlong /"),
         Arguments.of(hex("34 c1 bf"), "overlong DEL"),
@@ -56,7 +56,7 @@ class DecodeUtf8StrictTest {
         Arguments.of(hex("34 ff"), "FF"),
         Arguments.of(hex("34 fe"), "FE"),
         Arguments.of(hex("34 80"), "lone continuation byte"),
-        Arguments.of(hex("34 e2 82"), "hostile-inputs 24: truncated 3-byte sequence at the end"),
+        Arguments.of(hex("34 e2 82"), "hostile-inputs.md#A24: truncated 3-byte sequence at the end"),
         Arguments.of(hex("34 f0 9f 98"), "truncated 4-byte sequence at the end"),
         Arguments.of(hex("34 c3"), "truncated 2-byte sequence at the end"),
         Arguments.of(hex("34 e2 82 34"), "truncated sequence mid-body"));
@@ -90,7 +90,7 @@ class DecodeUtf8StrictTest {
 
   @Test
   void bodyCutAtEveryIndexIsValidExactlyAtCharacterBoundaries() throws Exception {
-    // hostile-inputs 24, "truncated multi-byte at the end", at every possible cut of a body mixing
+    // hostile-inputs.md#A24, "truncated multi-byte at the end", at every possible cut of a body mixing
     // 1-, 2-, 3- and 4-byte characters.
     String text = "4h\u00e9\u20ac\uD83D\uDE00z";
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
@@ -121,7 +121,7 @@ class DecodeUtf8StrictTest {
 
   @Test
   void invalidUtf8PostNeverReachesThePacketDecoder() {
-    // hostile-inputs 24: 4\xC3\x28 as a POST body fails at the UTF-8 step, before packet parsing.
+    // hostile-inputs.md#A24: 4\xC3\x28 as a POST body fails at the UTF-8 step, before packet parsing.
     byte[] body = {'4', (byte) 0xc3, 0x28};
     EngineIoProtocolException e = assertThrows(EngineIoProtocolException.class,
         () -> EngineIoPayloadCodec.decode(EngineIoPayloadCodec.decodeUtf8Strict(body, 0, body.length), p -> {}));
@@ -130,7 +130,7 @@ class DecodeUtf8StrictTest {
 
   @Test
   void byteOrderMarkIsKeptSoTheBodyFailsAsUnknownType() {
-    // hostile-inputs 67: a UTF-8 BOM is not stripped; it is not a packet type.
+    // hostile-inputs.md#C67: a UTF-8 BOM is not stripped; it is not a packet type.
     byte[] body = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '4', 'a'};
     EngineIoProtocolException e = assertThrows(EngineIoProtocolException.class,
         () -> EngineIoPayloadCodec.decode(EngineIoPayloadCodec.decodeUtf8Strict(body, 0, body.length), p -> {}));

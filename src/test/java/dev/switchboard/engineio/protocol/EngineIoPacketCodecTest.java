@@ -32,7 +32,7 @@ class EngineIoPacketCodecTest {
         Arguments.of(named("4HelloWorld"), EngineIoPacket.message("HelloWorld"), "engine.io-protocol v3 §Packet › 4 message example"),
         Arguments.of(named("4€"), EngineIoPacket.message("€"), "§From v3 to v4: the € example"),
         Arguments.of(named("4"), EngineIoPacket.message(""), "engine.io-client send(\"\")"),
-        Arguments.of(named("3abc"), EngineIoPacket.pong("abc"), "hostile-inputs 70: pong with data is still a pong"),
+        Arguments.of(named("3abc"), EngineIoPacket.pong("abc"), "hostile-inputs.md#C70: pong with data is still a pong"),
         Arguments.of(named("4a" + RS + "4b"), EngineIoPacket.message("a" + RS + "4b"), "§Packet encoding › WebSocket: one packet per frame"),
         Arguments.of(named("442[\"chat\",\"hi\"]"), EngineIoPacket.message("42[\"chat\",\"hi\"]"), "socket.io-protocol EVENT inside a message"),
         Arguments.of(named("4 \u0000\uFEFF"), EngineIoPacket.message(" \u0000\uFEFF"), "data is opaque"),
@@ -68,20 +68,20 @@ class EngineIoPacketCodecTest {
 
   static Stream<Arguments> malformedTextFrames() {
     return Stream.of(
-        Arguments.of(named(""), "Empty packet", "hostile-inputs 66"),
-        Arguments.of(named("7"), "Unknown packet type", "hostile-inputs 67"),
-        Arguments.of(named("9"), "Unknown packet type", "hostile-inputs 67"),
-        Arguments.of(named("x"), "Unknown packet type", "hostile-inputs 67"),
-        Arguments.of(named("\u0000"), "Unknown packet type", "hostile-inputs 67"),
-        Arguments.of(named("\uFEFF"), "Unknown packet type", "hostile-inputs 67: a lone BOM"),
-        Arguments.of(named("\uFEFF4hello"), "Unknown packet type", "hostile-inputs 67: BOM before a packet"),
-        Arguments.of(named("7hello"), "Unknown packet type", "hostile-inputs 67"),
+        Arguments.of(named(""), "Empty packet", "hostile-inputs.md#C66"),
+        Arguments.of(named("7"), "Unknown packet type", "hostile-inputs.md#C67"),
+        Arguments.of(named("9"), "Unknown packet type", "hostile-inputs.md#C67"),
+        Arguments.of(named("x"), "Unknown packet type", "hostile-inputs.md#C67"),
+        Arguments.of(named("\u0000"), "Unknown packet type", "hostile-inputs.md#C67"),
+        Arguments.of(named("\uFEFF"), "Unknown packet type", "hostile-inputs.md#C67: a lone BOM"),
+        Arguments.of(named("\uFEFF4hello"), "Unknown packet type", "hostile-inputs.md#C67: BOM before a packet"),
+        Arguments.of(named("7hello"), "Unknown packet type", "hostile-inputs.md#C67"),
         Arguments.of(named(" 4hello"), "Unknown packet type", "no leading whitespace"),
         Arguments.of(named(RS + "4hello"), "Unknown packet type", "the separator is not special on WebSocket"),
         Arguments.of(named("-1"), "Unknown packet type", "not a number"),
-        Arguments.of(named("b@@@"), "Invalid base64 payload", "hostile-inputs 22 over WebSocket"),
-        Arguments.of(named("bAAA"), "Invalid base64 payload", "hostile-inputs 22 over WebSocket"),
-        Arguments.of(named("b="), "Invalid base64 payload", "hostile-inputs 22 over WebSocket"));
+        Arguments.of(named("b@@@"), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"),
+        Arguments.of(named("bAAA"), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"),
+        Arguments.of(named("b="), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"));
   }
 
   @ParameterizedTest(name = "{0}")

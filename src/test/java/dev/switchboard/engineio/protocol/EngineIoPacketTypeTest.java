@@ -30,7 +30,7 @@ class EngineIoPacketTypeTest {
     assertEquals(type, EngineIoPacketType.fromWire(wire));
   }
 
-  // hostile-inputs 67, plus the neighbours of the valid range and the binary prefix (which is not a
+  // hostile-inputs.md#C67, plus the neighbours of the valid range and the binary prefix (which is not a
   // type: "b" is handled by the packet decoder before the type is looked up).
   static Stream<Arguments> unknownTypes() {
     return Stream.of('7', '8', '9', 'x', '\u0000', '\uFEFF', '/', ':', 'b', ' ', '-', '\u0660', '\uFF14')

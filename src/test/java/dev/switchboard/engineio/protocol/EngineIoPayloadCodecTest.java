@@ -46,7 +46,7 @@ class EngineIoPayloadCodecTest {
                 EngineIoPacket.message("451-[\"up\",{\"_placeholder\":true,\"num\":0}]"), EngineIoPacket.message(new byte[] {(byte) 0xff})),
             "socket.io-client CONNECT, EVENT and BINARY_EVENT with its attachment in one POST"),
         Arguments.of(named("5:hello"), List.of(new EngineIoPacket(EngineIoPacketType.UPGRADE, ":hello", null)),
-            "hostile-inputs 21: EIO3 framing has no meaning in v4; engine.io-parser reads an upgrade with data \":hello\""),
+            "hostile-inputs.md#A21: EIO3 framing has no meaning in v4; engine.io-parser reads an upgrade with data \":hello\""),
         Arguments.of(named("2:4€"), List.of(EngineIoPacket.ping(":4€")), "§From v3 to v4: the v3 form of 4€ is a v4 ping"));
   }
 
@@ -65,24 +65,24 @@ class EngineIoPayloadCodecTest {
   // Each row: the payload, the exact message, and the packets delivered before the failure.
   static Stream<Arguments> malformedPayloads() {
     return Stream.of(
-        Arguments.of(named(""), "Empty packet", List.of(), "hostile-inputs 21: empty body"),
-        Arguments.of(named(RS), "Empty packet", List.of(), "hostile-inputs 21: separator only"),
-        Arguments.of(named("4a" + RS + RS + "4b"), "Empty packet", List.of(EngineIoPacket.message("a")), "hostile-inputs 21: empty packet in the middle"),
-        Arguments.of(named("4a" + RS), "Empty packet", List.of(EngineIoPacket.message("a")), "hostile-inputs 21: trailing separator"),
+        Arguments.of(named(""), "Empty packet", List.of(), "hostile-inputs.md#A21: empty body"),
+        Arguments.of(named(RS), "Empty packet", List.of(), "hostile-inputs.md#A21: separator only"),
+        Arguments.of(named("4a" + RS + RS + "4b"), "Empty packet", List.of(EngineIoPacket.message("a")), "hostile-inputs.md#A21: empty packet in the middle"),
+        Arguments.of(named("4a" + RS), "Empty packet", List.of(EngineIoPacket.message("a")), "hostile-inputs.md#A21: trailing separator"),
         Arguments.of(named(RS + "4a"), "Empty packet", List.of(), "leading separator"),
-        Arguments.of(named("abc"), "Unknown packet type", List.of(), "hostile-inputs 20"),
-        Arguments.of(named("7"), "Unknown packet type", List.of(), "hostile-inputs 67"),
-        Arguments.of(named("\u0000"), "Unknown packet type", List.of(), "hostile-inputs 67"),
-        Arguments.of(named("\uFEFF4hello"), "Unknown packet type", List.of(), "hostile-inputs 67: BOM"),
+        Arguments.of(named("abc"), "Unknown packet type", List.of(), "hostile-inputs.md#A20"),
+        Arguments.of(named("7"), "Unknown packet type", List.of(), "hostile-inputs.md#C67"),
+        Arguments.of(named("\u0000"), "Unknown packet type", List.of(), "hostile-inputs.md#C67"),
+        Arguments.of(named("\uFEFF4hello"), "Unknown packet type", List.of(), "hostile-inputs.md#C67: BOM"),
         Arguments.of(named("4a" + RS + "9" + RS + "4c"), "Unknown packet type", List.of(EngineIoPacket.message("a")), "nothing after the bad packet"),
-        Arguments.of(named("b@@@"), "Invalid base64 payload", List.of(), "hostile-inputs 22"),
-        Arguments.of(named("bAAA"), "Invalid base64 payload", List.of(), "hostile-inputs 22: missing padding"),
+        Arguments.of(named("b@@@"), "Invalid base64 payload", List.of(), "hostile-inputs.md#A22"),
+        Arguments.of(named("bAAA"), "Invalid base64 payload", List.of(), "hostile-inputs.md#A22: missing padding"),
         Arguments.of(named("bA"), "Invalid base64 payload", List.of(), "length not a multiple of 4"),
         Arguments.of(named("bAR=="), "Invalid base64 payload", List.of(), "RFC 4648 §3.5: non-zero pad bits"),
         Arguments.of(named("bAQ==AQ=="), "Invalid base64 payload", List.of(), "padding before the end"),
         Arguments.of(named("b-_8="), "Invalid base64 payload", List.of(), "URL-safe alphabet"),
         Arguments.of(named("bAQ ID"), "Invalid base64 payload", List.of(), "whitespace"),
-        Arguments.of(named("4a" + RS + "bAAA" + RS + "4c"), "Invalid base64 payload", List.of(EngineIoPacket.message("a")), "hostile-inputs 22 mid-payload"),
+        Arguments.of(named("4a" + RS + "bAAA" + RS + "4c"), "Invalid base64 payload", List.of(EngineIoPacket.message("a")), "hostile-inputs.md#A22 mid-payload"),
         Arguments.of(named("4a" + RS + "bAQIDBA==" + RS), "Empty packet",
             List.of(EngineIoPacket.message("a"), EngineIoPacket.message(new byte[] {1, 2, 3, 4})), "trailing separator after binary"));
   }
@@ -117,7 +117,7 @@ class EngineIoPayloadCodecTest {
 
   @Test
   void decodesMegabyteOfNoopsOneByOneWithoutAllocatingPackets() throws Exception {
-    // hostile-inputs 23: a 1 MB POST of 6\x1e6\x1e… is ≈500 000 packets. The sink keeps only a count,
+    // hostile-inputs.md#A23: a 1 MB POST of 6\x1e6\x1e… is ≈500 000 packets. The sink keeps only a count,
     // and every noop is the one shared instance.
     int count = 500_000;
     String payload = (("6" + RS).repeat(count)).substring(0, count * 2 - 1);
@@ -133,7 +133,7 @@ class EngineIoPayloadCodecTest {
 
   @Test
   void decodesMegabyteOfPingsOneByOne() throws Exception {
-    // hostile-inputs 23, the "2\x1e…" variant: the session layer closes on the first one (a client
+    // hostile-inputs.md#A23, the "2\x1e…" variant: the session layer closes on the first one (a client
     // ping is the wrong heartbeat direction), which the streaming sink lets it do at packet 1.
     String payload = ("2" + RS).repeat(500_000) + "2";
     int[] seen = {0};
@@ -156,7 +156,7 @@ class EngineIoPayloadCodecTest {
 
   @Test
   void rejectsTwoMegabytesOfBase64WithOneBadCharacterAtTheEnd() {
-    // hostile-inputs 22: "b" + 2 MB. The transport answers 413 before the codec sees a body over
+    // hostile-inputs.md#A22: "b" + 2 MB. The transport answers 413 before the codec sees a body over
     // maxPayload; the codec itself must still fail cleanly, not with the JDK's IllegalArgumentException.
     char[] chars = new char[2_000_000];
     Arrays.fill(chars, 'A');

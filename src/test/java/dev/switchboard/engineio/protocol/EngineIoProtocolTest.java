@@ -45,7 +45,7 @@ class EngineIoProtocolTest {
     return Stream.of(
         Arguments.of("polling", true),
         Arguments.of("websocket", true),
-        // hostile-inputs 3: exact match only, no prototype names.
+        // hostile-inputs.md#A3: exact match only, no prototype names.
         Arguments.of("POLLING", false),
         Arguments.of("websocket ", false),
         Arguments.of("__proto__", false),

@@ -73,7 +73,7 @@ class SocketIoDecoderReassemblyTest {
 
   @Test
   void acceptsPlaceholderKeysInEitherOrder() throws Exception {
-    // Hostile input 106 / netty-socketio #326: key order must not matter.
+    // hostile-inputs.md#E106 / netty-socketio #326: key order must not matter.
     SocketIoDecoder decoder = new SocketIoDecoder(SocketIoLimits.DEFAULTS);
     assertNull(decoder.add("51-[\"x\",{\"num\":0,\"_placeholder\":true}]"));
     SocketIoPacket p = decoder.add(bytes(7));
@@ -140,7 +140,7 @@ class SocketIoDecoderReassemblyTest {
 
   @Test
   void resetDropsAPartialPacket() throws Exception {
-    // Hostile input 110: the connection layer resets on close; the partial packet is gone.
+    // hostile-inputs.md#E110: the connection layer resets on close; the partial packet is gone.
     SocketIoDecoder decoder = new SocketIoDecoder(SocketIoLimits.DEFAULTS);
     decoder.add("52-[\"x\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
     decoder.add(bytes(1));

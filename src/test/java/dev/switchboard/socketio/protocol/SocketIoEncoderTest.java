@@ -43,7 +43,7 @@ class SocketIoEncoderTest {
 
   @Test
   void refusesToReemitA100000DeepArrayWithoutOverflowingTheStack() {
-    // Hostile input 101, the re-emit path: socket.io-parser's recursive hasBinary crashed here.
+    // hostile-inputs.md#D101, the re-emit path: socket.io-parser's recursive hasBinary crashed here.
     ArrayNode args = NODES.arrayNode().add("relay");
     args.add(nestedArrays(100_000));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -87,7 +87,7 @@ class SocketIoEncoderTest {
 
   @Test
   void reemitsTheDeepestArgumentTheDecoderAccepts() throws SocketIoProtocolException {
-    // Hostile input 101: whatever the decoder lets through, a relay can send on.
+    // hostile-inputs.md#D101: whatever the decoder lets through, a relay can send on.
     String wire = "2[\"x\"," + "[".repeat(63) + "]".repeat(63) + "]";
     JsonNode argument = new SocketIoDecoder(SocketIoLimits.DEFAULTS).add(wire).data().get(1);
     ArrayNode relayed = NODES.arrayNode().add("relayed").add(NODES.objectNode().set("from", argument));
@@ -132,7 +132,7 @@ class SocketIoEncoderTest {
 
   @Test
   void sendsBinaryTypesWithoutBinaryAsPlainTypes() {
-    // socket.io-parser 4.2.7 refuses a zero attachment count (hostile input 113), so never send one.
+    // socket.io-parser 4.2.7 refuses a zero attachment count (hostile-inputs.md#E113), so never send one.
     assertEquals("2[\"x\"]", SocketIoEncoder.encode(
         new SocketIoPacket(SocketIoPacketType.BINARY_EVENT, "/", json("[\"x\"]"), -1)).text());
     assertEquals("31[]", SocketIoEncoder.encode(
@@ -195,7 +195,7 @@ class SocketIoEncoderTest {
 
   @Test
   void encodesTheInvalidNamespaceReply() {
-    // Hostile input 94: the reply the dispatcher sends for an unknown namespace.
+    // hostile-inputs.md#D94: the reply the dispatcher sends for an unknown namespace.
     Encoded e = SocketIoEncoder.encode(SocketIoPacket.connectError("/random", json("{\"message\":\"Invalid namespace\"}")));
     assertEquals("4/random,{\"message\":\"Invalid namespace\"}", e.text());
     assertEquals(List.of(), e.attachments());
