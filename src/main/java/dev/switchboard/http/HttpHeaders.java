@@ -115,6 +115,9 @@ public final class HttpHeaders {
     private final List<String> names = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
 
+    /** An empty set of fields; {@link #build} makes the immutable {@link HttpHeaders}. */
+    public Builder() {}
+
     /** Appends a field; repeated names stay separate fields. */
     public Builder add(String name, String value) {
       names.add(name);
