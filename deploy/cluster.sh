@@ -16,6 +16,8 @@
 #   DATA_DIR     the nodes' shared users and JWT key                $RUN_DIR/data
 #   JAR          the server                                         target/switchboard.jar
 #   JAVA_OPTS    for each node's JVM                                -Xmx256m
+#   NODE_CMD     the command that starts a node, split on spaces    java $JAVA_OPTS -jar $JAR
+#                (e.g. "java -cp target/classes:… dev.switchboard.cli.Main", as the tests do)
 #
 # Requires java (17+), redis-server (7+) and haproxy on the PATH:
 #   apt-get install -y openjdk-17-jdk-headless redis-server haproxy
@@ -40,6 +42,11 @@ REDIS_PORT=${REDIS_PORT:-}
 ADAPTER=${ADAPTER:-redis}
 JAR=${JAR:-$root/target/switchboard.jar}
 read -r -a java_opts <<<"${JAVA_OPTS:--Xmx256m}"
+if [[ -n ${NODE_CMD:-} ]]; then
+  read -r -a node_cmd <<<"$NODE_CMD"
+else
+  node_cmd=(java "${java_opts[@]}" -jar "$JAR")
+fi
 read -r -a wanted_ports <<<"$NODE_PORTS"
 
 die() {
@@ -50,7 +57,7 @@ die() {
 for cmd in java redis-server haproxy; do
   command -v "$cmd" >/dev/null 2>&1 || die "$cmd is not on the PATH (apt-get install -y openjdk-17-jdk-headless redis-server haproxy)"
 done
-[[ -f $JAR ]] || die "$JAR does not exist: build it with \`mvn -q -B package -DskipTests\`"
+[[ -n ${NODE_CMD:-} || -f $JAR ]] || die "$JAR does not exist: build it with \`mvn -q -B package -DskipTests\`"
 case "$ADAPTER" in
   redis|redis-sharded|redis-streams) ;;
   *) die "ADAPTER must be redis, redis-sharded or redis-streams, not '$ADAPTER'" ;;
@@ -169,8 +176,8 @@ redis_url="redis://127.0.0.1:$REDIS_PORT"
 
 # ---------------------------------------------------------------- three nodes
 
-if ! java "${java_opts[@]}" -jar "$JAR" --help 2>&1 | grep -q -- '--redis-url'; then
-  echo "cluster.sh: warning: this build of $JAR has no Redis adapter yet (issue #10); the nodes" \
+if ! "${node_cmd[@]}" --help 2>&1 | grep -q -- '--redis-url'; then
+  echo "cluster.sh: warning: this build has no Redis adapter yet (issue #10); the nodes" \
     "ignore REDIS_URL and ADAPTER and run unclustered: sticky sessions work, but each broadcast" \
     "reaches only its own node's clients." >&2
 fi
@@ -179,7 +186,7 @@ node_addresses=()
 for i in 1 2 3; do
   log="$RUN_DIR/node$i.log"
   start "node$i" "$log" env REDIS_URL="$redis_url" ADAPTER="$ADAPTER" DATA_DIR="$DATA_DIR" \
-    java "${java_opts[@]}" -jar "$JAR" --host 127.0.0.1 --port "${wanted_ports[$((i - 1))]:-0}"
+    "${node_cmd[@]}" --host 127.0.0.1 --port "${wanted_ports[$((i - 1))]:-0}"
 done
 for i in 1 2 3; do
   log="$RUN_DIR/node$i.log"
