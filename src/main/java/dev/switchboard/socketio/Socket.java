@@ -3,6 +3,7 @@ package dev.switchboard.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.socketio.adapter.AckSink;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.Outgoing;
@@ -63,7 +64,7 @@ public final class Socket implements AdapterSocket {
    */
   private volatile Map<Long, PendingAck> acks;
 
-  private record PendingAck(AckListener listener, Cancellable timer) {}
+  private record PendingAck(AckSink listener, Cancellable timer) {}
 
   Socket(String id, Namespace namespace, Client client, Handshake handshake, String pid,
       Map<String, Object> restoredData) {
@@ -278,7 +279,7 @@ public final class Socket implements AdapterSocket {
   }
 
   /** How this socket's own {@code emitWithAck} ends: the answer, or its disconnection. */
-  private final class OwnAck implements AckListener {
+  private final class OwnAck implements AckSink {
     private final CompletableFuture<Args> result;
 
     OwnAck(CompletableFuture<Args> result) {
@@ -301,7 +302,7 @@ public final class Socket implements AdapterSocket {
    * the answer, the timer, {@link #onClose} — so it hears exactly once; and an entry added after
    * {@code onClose} drained the map (this socket disconnected meanwhile) is taken back here.
    */
-  private void register(long ackId, AckListener listener, Cancellable timer) {
+  private void register(long ackId, AckSink listener, Cancellable timer) {
     Map<Long, PendingAck> waiting = acks();
     waiting.put(ackId, new PendingAck(listener, timer));
     if (!connected && waiting.remove(ackId) != null) {
@@ -317,7 +318,7 @@ public final class Socket implements AdapterSocket {
   }
 
   /** Any thread: stops waiting for every ack {@code listener} waits for (a broadcast that timed out). */
-  void forget(AckListener listener) {
+  void forget(AckSink listener) {
     Map<Long, PendingAck> waiting = acks;
     if (waiting != null) waiting.values().removeIf(p -> p.listener == listener);
   }
@@ -447,7 +448,7 @@ public final class Socket implements AdapterSocket {
 
   /** For adapters: a broadcast's ack id this socket's client will answer. Applications use {@link #emitWithAck}. */
   @Override
-  public void expectAck(long ackId, AckListener listener) {
+  public void expectAck(long ackId, AckSink listener) {
     register(ackId, listener, Cancellable.NONE);
   }
 

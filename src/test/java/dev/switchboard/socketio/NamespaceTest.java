@@ -325,9 +325,9 @@ class NamespaceTest {
     assertFalse(admin.sockets().containsKey(c.sid("/admin")));
   }
 
-  private static dev.switchboard.socketio.adapter.AdapterSocket.AckListener ackListener(
+  private static dev.switchboard.socketio.adapter.AckSink ackListener(
       java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.node.ArrayNode> onAck) {
-    return new dev.switchboard.socketio.adapter.AdapterSocket.AckListener() {
+    return new dev.switchboard.socketio.adapter.AckSink() {
       @Override
       public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) {
         onAck.accept(socketId, args);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -154,6 +155,36 @@ class ServerBroadcastTest {
     a.receive("30[\"pong\"]");
     assertEquals(List.of("pong"), strings(answers.get()));
     assertEquals(0, sio.clock.pendingTasks());
+  }
+
+  /** An adapter that remembers the options each broadcast with ack was handed. */
+  static final class AckOptionsRecorder extends InMemoryAdapter {
+    final List<BroadcastOptions> seen = new CopyOnWriteArrayList<>();
+
+    AckOptionsRecorder(AdapterNamespace namespace) {
+      super(namespace);
+    }
+
+    @Override
+    public dev.switchboard.scheduling.Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options,
+        java.util.function.IntConsumer clientCount, dev.switchboard.socketio.adapter.AckSink acks) {
+      seen.add(options);
+      return super.broadcastWithAck(packet, options, clientCount, acks);
+    }
+  }
+
+  @Test
+  void theAdapterIsToldTheTimeoutABroadcastWithAckWaits() {
+    sio = new InMemorySocketIo(SocketIoOptions.builder().ackTimeout(Duration.ofSeconds(2))
+        .adapter(AckOptionsRecorder::new).build());
+    sio.io().emitWithAck("a");
+    sio.io().timeout(Duration.ofSeconds(7)).emitWithAck("b");
+    sio.io().to("r").local().emitWithAck("c");
+    List<BroadcastOptions> seen = ((AckOptionsRecorder) sio.io().sockets().adapter()).seen;
+    assertEquals(List.of(Optional.of(Duration.ofSeconds(2)), Optional.of(Duration.ofSeconds(7)),
+        Optional.of(Duration.ofSeconds(2))), seen.stream().map(o -> o.flags().timeout()).toList());
+    assertEquals(new BroadcastOptions(Set.of("r"), Set.of(), BroadcastFlags.NONE.withLocal().withTimeout(Duration.ofSeconds(2))),
+        seen.get(2));
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.switchboard.socketio.adapter;
 
+import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * Room membership and fan-out for one namespace (socket.io-adapter's role). The in-memory
@@ -34,9 +36,26 @@ public interface Adapter {
   void broadcast(SocketIoPacket packet, BroadcastOptions options);
 
   /**
-   * Like {@link #broadcast}, with one ack id for all recipients; {@code recipientCount} learns
-   * how many sockets were sent to, {@code listener} receives each answer.
+   * Like {@link #broadcast}, expecting an answer from every recipient. {@code clientCount} is
+   * called once per node that delivered the packet — this one included — with how many clients it
+   * sent to; {@code acks} hears every answer and each local target that disconnected without
+   * answering. Locally one ack id (from {@link AdapterNamespace#nextAckId()}) serves every
+   * recipient, and every recipient expects its answer before any packet leaves.
+   *
+   * <p>The caller decides when the collection is over (socket.io's broadcast operator counts the
+   * nodes with {@link #serverCount()} and the clients with {@code clientCount}) and then cancels
+   * the returned handle, so that the adapter forgets the request — rather than after a guessed
+   * delay, as Node's cluster adapter does with {@code flags.timeout}. The in-memory adapter keeps
+   * nothing and returns {@link Cancellable#NONE}.
    */
-  void broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, Consumer<Integer> recipientCount,
-      AdapterSocket.AckListener listener);
+  Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, IntConsumer clientCount,
+      AckSink acks);
+
+  /**
+   * How many servers share this namespace's rooms, this one included (Node's
+   * {@code adapter.serverCount()}): 1 in memory; a cluster adapter asks its transport. Completes
+   * off the caller's thread only on the adapter's completion executor
+   * ({@link AdapterNamespace#completions()}), never on a thread of the transport's client library.
+   */
+  CompletableFuture<Integer> serverCount();
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.socketio.adapter;
 
+import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoEncoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * Rooms kept both ways — room → sockets and socket → rooms — and cleaned eagerly: an empty room
@@ -140,15 +142,22 @@ public class InMemoryAdapter implements Adapter {
   }
 
   @Override
-  public void broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, Consumer<Integer> recipientCount,
-      AdapterSocket.AckListener listener) {
+  public Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, IntConsumer clientCount,
+      AckSink acks) {
     // One id serves every recipient: the namespace counter never repeats it (socket.io-adapter).
     long ackId = namespace.nextAckId();
     SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
     List<AdapterSocket> targets = select(options);
     Outgoing encoded = new Outgoing(SocketIoEncoder.encode(withId), targets.size() > 1);
-    for (AdapterSocket s : targets) s.expectAck(ackId, listener);
-    recipientCount.accept(targets.size());
+    for (AdapterSocket s : targets) s.expectAck(ackId, acks);
+    clientCount.accept(targets.size());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
+    return Cancellable.NONE;
+  }
+
+  /** One server: this one. */
+  @Override
+  public CompletableFuture<Integer> serverCount() {
+    return CompletableFuture.completedFuture(1);
   }
 }

@@ -37,7 +37,7 @@ class InMemoryAdapterTest {
     final String id;
     final List<Outgoing> delivered = new ArrayList<>();
     final List<BroadcastFlags> flags = new ArrayList<>();
-    final Map<Long, AckListener> acks = new LinkedHashMap<>();
+    final Map<Long, AckSink> acks = new LinkedHashMap<>();
 
     FakeSocket(String id) {
       this.id = id;
@@ -56,7 +56,7 @@ class InMemoryAdapterTest {
     }
 
     @Override
-    public void expectAck(long ackId, AckListener listener) {
+    public void expectAck(long ackId, AckSink listener) {
       log.add("expectAck " + id + " " + ackId);
       acks.put(ackId, listener);
     }
@@ -233,7 +233,7 @@ class InMemoryAdapterTest {
     adapter.addAll("s1", Set.of("s1"));
     adapter.addAll("s2", Set.of("s2"));
     List<Integer> counts = new ArrayList<>();
-    AdapterSocket.AckListener listener = new AdapterSocket.AckListener() {
+    AckSink listener = new AckSink() {
       @Override public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) { }
       @Override public void onDisconnect(String socketId) { }
     };
@@ -251,7 +251,7 @@ class InMemoryAdapterTest {
   @Test
   void broadcastWithAckToNobodyCountsZero() {
     List<Integer> counts = new ArrayList<>();
-    adapter.broadcastWithAck(event("q"), select(Set.of("empty"), Set.of()), counts::add, new AdapterSocket.AckListener() {
+    adapter.broadcastWithAck(event("q"), select(Set.of("empty"), Set.of()), counts::add, new AckSink() {
       @Override public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) { }
       @Override public void onDisconnect(String socketId) { }
     });
@@ -290,6 +290,30 @@ class InMemoryAdapterTest {
     assertEquals(new BroadcastFlags(false, true, true), BroadcastFlags.NONE.withLocal());
     assertEquals(new BroadcastFlags(true, false, true),
         BroadcastFlags.NONE.withLocal().withCompress(false).withVolatile());
+    assertEquals(java.util.Optional.empty(), BroadcastFlags.NONE.timeout());
+    BroadcastFlags timed = BroadcastFlags.NONE.withVolatile().withTimeout(java.time.Duration.ofSeconds(2));
+    assertEquals(new BroadcastFlags(true, true, false, java.util.Optional.of(java.time.Duration.ofSeconds(2))), timed);
+    assertEquals(timed.timeout(), timed.withLocal().withCompress(false).timeout(), "the others keep the timeout");
+  }
+
+  @Test
+  void aBroadcastTimeoutMustBePositive() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BroadcastFlags.NONE.withTimeout(java.time.Duration.ZERO));
+    assertEquals("timeout must be positive, got PT0S", e.getMessage());
+    assertThrows(NullPointerException.class, () -> new BroadcastFlags(false, true, false, null));
+  }
+
+  @Test
+  void theInMemoryAdapterIsOneServerAndKeepsNothingForABroadcastWithAck() {
+    assertEquals(1, adapter.serverCount().join());
+    ns.add("s1");
+    adapter.addAll("s1", Set.of("s1"));
+    assertSame(dev.switchboard.scheduling.Cancellable.NONE, adapter.broadcastWithAck(event("q"), BroadcastOptions.all(),
+        n -> { }, new AckSink() {
+          @Override public void onAck(String socketId, ArrayNode args) { }
+          @Override public void onDisconnect(String socketId) { }
+        }));
   }
 
   @Test
