@@ -109,17 +109,16 @@ public final class BroadcastOperator implements Broadcaster {
 
   /**
    * Sends the event to every selected socket, through each namespace's adapter: encoded once per
-   * namespace, and, unless {@link #local}, passed to the other servers of a cluster.
+   * namespace, and, unless {@link #local}, passed to the other servers of a cluster. With
+   * connection state recovery on, the adapter appends an offset and keeps the packet (unless it
+   * is volatile).
    */
   @Override
   public void emit(String event, Object... args) {
     ArrayNode payload = Json.array(event, args);
     BroadcastOptions options = options();
     for (Namespace ns : namespaces) {
-      SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1);
-      RecoveryStore recovery = ns.server().recovery();
-      if (recovery != null && !flags.isVolatile()) recovery.broadcast(ns, packet, options);
-      else ns.adapter().broadcast(packet, options);
+      ns.adapter().broadcast(new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), payload, -1), options);
     }
   }
 

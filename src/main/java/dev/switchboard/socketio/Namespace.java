@@ -1,16 +1,20 @@
 package dev.switchboard.socketio;
 
+import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -50,6 +54,21 @@ public final class Namespace implements Broadcaster {
     @Override
     public long nextAckId() {
       return Namespace.this.nextAckId();
+    }
+
+    @Override
+    public Optional<Duration> maxDisconnectionDuration() {
+      return server.options().recovery().map(SocketIoOptions.Recovery::maxDisconnectionDuration);
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return server.scheduler();
+    }
+
+    @Override
+    public Executor completions() {
+      return server.completions();
     }
   };
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();

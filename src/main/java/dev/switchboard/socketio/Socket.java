@@ -6,6 +6,7 @@ import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.AckSink;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.adapter.BroadcastOptions;
 import dev.switchboard.socketio.adapter.Outgoing;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
@@ -327,10 +328,10 @@ public final class Socket implements AdapterSocket {
     ArrayNode payload = Json.array(event, args);
     notifyOutgoing(event, payload);
     SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, namespace.name(), payload, ackId);
-    if (ackId < 0 && namespace.server().recovery() != null) {
-      // Node routes plain emits through the adapter when recovery is on, so that the packet gets
-      // an offset and is kept for a reconnecting client.
-      namespace.server().recovery().emitToSocket(namespace, this, packet);
+    if (ackId < 0 && namespace.server().recoveryOn()) {
+      // Node routes plain emits through the adapter when recovery is on — a broadcast to the
+      // socket's own room — so that the packet gets an offset and is kept for a reconnecting client.
+      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.NONE));
       return;
     }
     client.send(packet, BroadcastFlags.NONE);

@@ -2,6 +2,7 @@ package dev.switchboard.socketio.adapter;
 
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
@@ -32,7 +33,11 @@ public interface Adapter {
   /** Names of every room with at least one member (a snapshot). */
   Set<String> rooms();
 
-  /** Encodes {@code packet} once and delivers it to every selected socket. */
+  /**
+   * Delivers {@code packet} to every selected socket of this node (encoded once) and, unless the
+   * flags say {@code local}, has the other nodes of a cluster deliver it to theirs. With
+   * connection state recovery on, a kept packet ({@link Offsets#isKept}) gets an offset first.
+   */
   void broadcast(SocketIoPacket packet, BroadcastOptions options);
 
   /**
@@ -58,4 +63,21 @@ public interface Adapter {
    * ({@link AdapterNamespace#completions()}), never on a thread of the transport's client library.
    */
   CompletableFuture<Integer> serverCount();
+
+  /**
+   * Keeps the state of a socket that disconnected for a recoverable reason, for its namespace's
+   * {@code maxDisconnectionDuration} (connection state recovery; called only when it is on). An
+   * adapter that keeps sessions elsewhere (Redis) returns at once and stores asynchronously.
+   */
+  void persistSession(PersistedSession session);
+
+  /**
+   * The session a client reconnecting with {@code pid} and {@code offset} (the last offset it
+   * received) gets back, with the packets it missed; empty when it cannot be recovered (the client
+   * then gets a fresh session). The server waits for it off the I/O threads and continues on the
+   * socket's executor; a cluster adapter completes it on {@link AdapterNamespace#completions()}.
+   * Whatever broadcasts the adapter keeps for this carry their offset as the last argument
+   * ({@link Offsets}).
+   */
+  CompletableFuture<Optional<RestoredSession>> restoreSession(String pid, String offset);
 }

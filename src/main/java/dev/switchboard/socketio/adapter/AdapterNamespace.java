@@ -1,5 +1,10 @@
 package dev.switchboard.socketio.adapter;
 
+import dev.switchboard.scheduling.Scheduler;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
 /**
  * What an adapter sees of its namespace: a view the server hands to the {@link AdapterFactory}
  * (the namespace's own API is the application's). Any thread.
@@ -13,4 +18,23 @@ public interface AdapterNamespace {
 
   /** Next id from the namespace-wide ack counter (shared with per-socket acks, as in Node). */
   long nextAckId();
+
+  /**
+   * How long the state of a dropped socket and the packets sent since are kept for connection
+   * state recovery; empty when recovery is off (then {@link Adapter#persistSession} is never
+   * called and packets carry no offset).
+   */
+  Optional<Duration> maxDisconnectionDuration();
+
+  /** The server's clock and timers (a fake one in tests): an adapter's request timeouts use it. */
+  Scheduler scheduler();
+
+  /**
+   * Where an adapter completes its futures and runs what a message from another node causes: the
+   * server's worker pool. Timer tasks and threads of a transport's client library (Lettuce's event
+   * loops) only hand work to it, so that a dependent stage that blocks stalls neither heartbeats nor
+   * the transport. Not serial: an adapter that needs order wraps it in a
+   * {@link dev.switchboard.scheduling.SerialExecutor}.
+   */
+  Executor completions();
 }

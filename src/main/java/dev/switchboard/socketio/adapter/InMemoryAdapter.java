@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
@@ -18,10 +19,22 @@ import java.util.function.IntConsumer;
  * is removed at once, so memory follows the live membership (socket.io-adapter {@code _del}).
  * A broadcast is encoded once and the same bytes go to every recipient.
  *
+ * <p>With connection state recovery on ({@link AdapterNamespace#maxDisconnectionDuration()}) it is
+ * also Node's {@code SessionAwareAdapter}: kept broadcasts get an offset and are remembered, with
+ * the sessions of dropped sockets, for that long (and at most {@link #MAX_KEPT_PACKETS} packets).
+ *
+ * <p>A cluster adapter may extend it, as Node's cluster adapters extend the in-memory one: the
+ * membership and {@link #broadcastLocally} are what every node does with its own sockets.
+ *
  * <p>Threading: membership is guarded by this; deliveries happen outside the lock.
  */
 public class InMemoryAdapter implements Adapter {
+  /** The most packets kept for connection state recovery, whatever their age. */
+  public static final int MAX_KEPT_PACKETS = 10_000;
+
   protected final AdapterNamespace namespace;
+  /** Recovery's packets and sessions; null when recovery is off. */
+  private final SessionStore sessions;
   /** Guarded by this. */
   private final Map<String, Set<String>> rooms = new HashMap<>();
   /** Guarded by this. */
@@ -30,6 +43,8 @@ public class InMemoryAdapter implements Adapter {
   /** The adapter of {@code namespace}; {@code InMemoryAdapter::new} is an {@link AdapterFactory}. */
   public InMemoryAdapter(AdapterNamespace namespace) {
     this.namespace = namespace;
+    this.sessions = namespace.maxDisconnectionDuration()
+        .map(d -> new SessionStore(namespace.scheduler(), d)).orElse(null);
   }
 
   @Override
@@ -134,8 +149,21 @@ public class InMemoryAdapter implements Adapter {
     return out;
   }
 
+  /**
+   * Delivers to the selected sockets of this process; with recovery on, a kept packet
+   * ({@link Offsets#isKept}) gets its offset first and is remembered.
+   */
   @Override
   public void broadcast(SocketIoPacket packet, BroadcastOptions options) {
+    broadcastLocally(sessions == null ? packet : sessions.keep(packet, options), options);
+  }
+
+  /**
+   * Encodes {@code packet} once and delivers it to the selected sockets of this process, as it is:
+   * what a cluster adapter does with a broadcast from another node (which carries its offset
+   * already, if any).
+   */
+  protected void broadcastLocally(SocketIoPacket packet, BroadcastOptions options) {
     List<AdapterSocket> targets = select(options);
     Outgoing encoded = new Outgoing(SocketIoEncoder.encode(packet), targets.size() > 1);
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
@@ -153,6 +181,28 @@ public class InMemoryAdapter implements Adapter {
     clientCount.accept(targets.size());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
     return Cancellable.NONE;
+  }
+
+  /** Keeps the session for {@code maxDisconnectionDuration}; nothing when recovery is off. */
+  @Override
+  public void persistSession(PersistedSession session) {
+    if (sessions != null) sessions.persist(session);
+  }
+
+  /**
+   * The session of {@code pid} and the kept packets after {@code offset} that would have reached
+   * it, at once; empty when recovery is off, the session expired or was restored already, or the
+   * offset is no longer (or never was) among the kept packets. A session is restored once.
+   */
+  @Override
+  public CompletableFuture<Optional<RestoredSession>> restoreSession(String pid, String offset) {
+    return CompletableFuture.completedFuture(
+        sessions == null ? Optional.empty() : Optional.ofNullable(sessions.restore(pid, offset)));
+  }
+
+  /** How many sessions are kept for recovery now (for monitoring and tests). */
+  public int keptSessions() {
+    return sessions == null ? 0 : sessions.sessionCount();
   }
 
   /** One server: this one. */

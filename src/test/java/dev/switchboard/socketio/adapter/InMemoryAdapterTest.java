@@ -81,6 +81,21 @@ class InMemoryAdapterTest {
       return ackIds.getAndIncrement();
     }
 
+    @Override
+    public java.util.Optional<java.time.Duration> maxDisconnectionDuration() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public dev.switchboard.scheduling.Scheduler scheduler() {
+      return new dev.switchboard.testing.FakeScheduler();
+    }
+
+    @Override
+    public java.util.concurrent.Executor completions() {
+      return Runnable::run;
+    }
+
     FakeSocket add(String id) {
       FakeSocket s = new FakeSocket(id);
       sockets.put(id, s);
