@@ -6,6 +6,7 @@ import dev.switchboard.socketio.adapter.AckSink;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.BroadcastOptions;
+import dev.switchboard.socketio.adapter.SocketDetails;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import java.time.Duration;
@@ -329,35 +330,67 @@ public final class BroadcastOperator implements Broadcaster {
     }
   }
 
-  /** The selected sockets of this process. */
+  /**
+   * The selected sockets of every server of the cluster ({@link #local}: of this one), through each
+   * namespace's adapter: this server's as the live {@link Socket}s, the others' as snapshots
+   * whose actions reach them where they are. In memory it completes at once; across a cluster when
+   * every server has answered, or exceptionally after the timeout ({@link #timeout}, or the
+   * adapter's own) with its {@code ClusterRequestTimeoutException}.
+   *
+   * <pre>{@code
+   * io.in("room1").fetchSockets().thenAccept(sockets -> sockets.forEach(s -> s.emit("hello")));
+   * }</pre>
+   */
   @Override
-  public List<Socket> fetchSockets() {
-    List<Socket> out = new ArrayList<>();
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    BroadcastOptions options = options();
+    CompletableFuture<List<RemoteSocket>> all = CompletableFuture.completedFuture(List.of());
     for (Namespace ns : namespaces) {
-      for (String id : ns.adapter().sockets(options())) {
-        Socket s = ns.sockets().get(id);
-        if (s != null) out.add(s);
-      }
+      CompletableFuture<List<RemoteSocket>> these = ns.adapter().fetchSockets(options).thenApply(details -> {
+        List<RemoteSocket> out = new ArrayList<>(details.size());
+        for (SocketDetails d : details) out.add(d instanceof LocalSocketDetails l ? l.socket : new OtherServerSocket(ns, d));
+        return out;
+      });
+      all = namespaces.size() == 1 ? these : all.thenCombine(these, (a, b) -> {
+        List<RemoteSocket> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
+      });
     }
-    return out;
+    return all;
   }
 
-  /** Makes the selected sockets join {@code rooms}. */
+  private static Set<String> roomSet(String[] rooms) {
+    return Set.copyOf(java.util.Arrays.asList(rooms));
+  }
+
+  /**
+   * Makes the selected sockets join {@code rooms}: this server's at once, the other servers' (unless
+   * {@link #local}) when their adapters receive it.
+   */
   @Override
   public void socketsJoin(String... rooms) {
-    for (Socket s : fetchSockets()) s.join(rooms);
+    Set<String> toJoin = roomSet(rooms);
+    BroadcastOptions options = options();
+    for (Namespace ns : namespaces) ns.adapter().addSockets(options, toJoin);
   }
 
-  /** Makes the selected sockets leave {@code rooms}. */
+  /** Makes the selected sockets leave {@code rooms}, here at once, elsewhere as {@link #socketsJoin}. */
   @Override
   public void socketsLeave(String... rooms) {
-    for (Socket s : fetchSockets()) for (String r : rooms) s.leave(r);
+    Set<String> toLeave = roomSet(rooms);
+    BroadcastOptions options = options();
+    for (Namespace ns : namespaces) ns.adapter().delSockets(options, toLeave);
   }
 
-  /** Disconnects the selected sockets (and their connections, with {@code close}). */
+  /**
+   * Disconnects the selected sockets (and their connections, with {@code close}), here and (unless
+   * {@link #local}) on the other servers.
+   */
   @Override
   public void disconnectSockets(boolean close) {
-    for (Socket s : fetchSockets()) s.disconnect(close);
+    BroadcastOptions options = options();
+    for (Namespace ns : namespaces) ns.adapter().disconnectSockets(options, close);
   }
 
   /** {@code disconnectSockets(false)}, Node's default. */

@@ -5,6 +5,7 @@ import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
 import dev.switchboard.socketio.adapter.AdapterSocket;
+import dev.switchboard.socketio.adapter.SocketDetails;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -57,6 +60,30 @@ public final class Namespace implements Broadcaster {
     }
 
     @Override
+    public SocketDetails details(String socketId) {
+      Socket s = sockets.get(socketId);
+      return s == null ? null : new LocalSocketDetails(s);
+    }
+
+    @Override
+    public void join(String socketId, Set<String> rooms) {
+      Socket s = sockets.get(socketId);
+      if (s != null) s.join(rooms);
+    }
+
+    @Override
+    public void leave(String socketId, Set<String> rooms) {
+      Socket s = sockets.get(socketId);
+      if (s != null) s.leave(rooms);
+    }
+
+    @Override
+    public void disconnect(String socketId, boolean close) {
+      Socket s = sockets.get(socketId);
+      if (s != null) s.disconnect(close);
+    }
+
+    @Override
     public Optional<Duration> maxDisconnectionDuration() {
       return server.options().recovery().map(SocketIoOptions.Recovery::maxDisconnectionDuration);
     }
@@ -99,6 +126,18 @@ public final class Namespace implements Broadcaster {
 
   SocketIoServer server() {
     return server;
+  }
+
+  /**
+   * Every room with a member, on any server of the cluster (the classic Redis adapter's
+   * {@code allRooms()}; in Node 4.x only {@code io.of("/").adapter.allRooms()} with that adapter):
+   * this server's rooms in memory. Socket id-rooms are rooms too. Fails with the adapter's
+   * {@code ClusterRequestTimeoutException} when a server does not answer.
+   *
+   * <pre>{@code io.of("/chat").allRooms().thenAccept(rooms -> log.info(rooms.size() + " rooms"));}</pre>
+   */
+  public CompletableFuture<Set<String>> allRooms() {
+    return adapter.allRooms();
   }
 
   /** Rooms and fan-out of this namespace (Node's {@code nsp.adapter}): who is in which room. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.AckSink;
+import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.BroadcastOptions;
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
  * });
  * }</pre>
  */
-public final class Socket implements AdapterSocket {
+public final class Socket implements AdapterSocket, RemoteSocket {
   private static final Logger LOG = Logger.getLogger(Socket.class.getName());
 
   private final String id;
@@ -94,11 +95,16 @@ public final class Socket implements AdapterSocket {
   }
 
   /** What the client presented when it connected (Node's {@code socket.handshake}). */
+  @Override
   public Handshake handshake() {
     return handshake;
   }
 
-  /** Application data attached to this socket (Node's {@code socket.data}); thread-safe. */
+  /**
+   * Application data attached to this socket (Node's {@code socket.data}); thread-safe. Other
+   * servers of a cluster see it as JSON ({@code fetchSockets}), so values Jackson can write travel.
+   */
+  @Override
   public Map<String, Object> data() {
     Map<String, Object> d = data;
     if (d != null) return d;
@@ -220,6 +226,7 @@ public final class Socket implements AdapterSocket {
    * Sends an event to this client. Arguments are converted to JSON; {@code byte[]} become binary
    * attachments. Any thread.
    */
+  @Override
   public Socket emit(String event, Object... args) {
     send(event, args, -1);
     return this;
@@ -352,19 +359,33 @@ public final class Socket implements AdapterSocket {
 
   // ------------------------------------------------------------------ rooms and broadcasting
 
-  /** Joins rooms. Any thread. */
+  /** Joins rooms (once each, however often named). Any thread. */
+  @Override
   public Socket join(String... rooms) {
-    if (connected) namespace.adapter().addAll(id, Set.of(rooms));
+    return join(Set.copyOf(java.util.Arrays.asList(rooms)));
+  }
+
+  Socket join(Set<String> rooms) {
+    if (connected) namespace.adapter().addAll(id, rooms);
     return this;
   }
 
-  /** Leaves a room. Any thread. */
-  public Socket leave(String room) {
-    namespace.adapter().del(id, room);
+  /** Leaves rooms. Any thread. */
+  @Override
+  public Socket leave(String... rooms) {
+    Adapter adapter = namespace.adapter();
+    for (String room : rooms) adapter.del(id, room);
+    return this;
+  }
+
+  Socket leave(Set<String> rooms) {
+    Adapter adapter = namespace.adapter();
+    for (String room : rooms) adapter.del(id, room);
     return this;
   }
 
   /** The rooms this socket is in, including its own id-room. */
+  @Override
   public Set<String> rooms() {
     return namespace.adapter().socketRooms(id);
   }
@@ -422,6 +443,7 @@ public final class Socket implements AdapterSocket {
    * Disconnects this socket from its namespace (the client sees "io server disconnect"); the
    * Engine.IO connection stays open for the client's other namespaces. Any thread.
    */
+  @Override
   public void disconnect() {
     disconnect(false);
   }
@@ -430,6 +452,7 @@ public final class Socket implements AdapterSocket {
    * Disconnects this socket from its namespace (the client sees "io server disconnect"). With
    * {@code close}, the whole underlying connection is closed too. Any thread.
    */
+  @Override
   public void disconnect(boolean close) {
     executor().execute(() -> {
       if (!connected) return;

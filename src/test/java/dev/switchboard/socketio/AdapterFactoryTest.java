@@ -104,7 +104,7 @@ class AdapterFactoryTest {
       assertTrue(e.getMessage().startsWith("cannot replace the adapter: namespace / has 1 connected socket(s)"),
           e.getMessage());
       assertSame(before, io.sockets().adapter());
-      assertEquals(1, io.to("room").fetchSockets().size(), "the rooms are where they were");
+      assertEquals(1, io.to("room").fetchSockets().join().size(), "the rooms are where they were");
       assertThrows(NullPointerException.class, () -> io.adapter(null));
     }
   }

@@ -41,8 +41,8 @@ class ServerBroadcastTest {
     sio.close();
   }
 
-  private static Set<String> ids(List<Socket> sockets) {
-    return sockets.stream().map(Socket::id).collect(Collectors.toSet());
+  private static Set<String> ids(CompletableFuture<List<RemoteSocket>> sockets) {
+    return sockets.join().stream().map(RemoteSocket::id).collect(Collectors.toSet());
   }
 
   private static List<String> strings(List<Args> answers) {
@@ -254,8 +254,30 @@ class ServerBroadcastTest {
     assertEquals(Set.of(a.sid(), b.sid()), ids(sio.io().fetchSockets()));
     assertEquals(Set.of(a.sid()), ids(sio.io().in("r").fetchSockets()));
     assertEquals(Set.of(b.sid()), ids(sio.io().except("r").fetchSockets()));
-    assertEquals(List.of(sio.socket(a)), sio.io().to("r").fetchSockets(), "the live sockets themselves");
-    assertEquals(1, sio.io().of("/admin").fetchSockets().size());
+    assertEquals(List.of(sio.socket(a)), sio.io().to("r").fetchSockets().join(), "the live sockets themselves");
+    assertEquals(1, sio.io().of("/admin").fetchSockets().join().size());
+  }
+
+  @Test
+  void fetchSocketsInMemoryCompletesAtOnceWithLiveSocketsThatAreRemoteSockets() {
+    FakeEngineIoConnection a = sio.client();
+    CompletableFuture<List<RemoteSocket>> f = sio.io().fetchSockets();
+    assertTrue(f.isDone());
+    RemoteSocket s = f.join().get(0);
+    assertTrue(s == sio.socket(a), "this server's socket is the Socket itself, as in Node");
+    s.join("x", "y", "x").leave("y").emit("hi");
+    assertEquals(Set.of(a.sid(), "x"), s.rooms());
+    assertEquals(List.of("2[\"hi\"]"), a.sent());
+    s.disconnect();
+    assertEquals(List.of("2[\"hi\"]", "1"), a.sent());
+  }
+
+  @Test
+  void allRoomsOfANamespaceInMemoryAreItsRooms() {
+    FakeEngineIoConnection a = sio.client();
+    sio.socket(a).join("r");
+    assertEquals(Set.of(a.sid(), "r"), sio.io().sockets().allRooms().join());
+    assertEquals(Set.of(), sio.io().of("/empty").allRooms().join());
   }
 
   @Test

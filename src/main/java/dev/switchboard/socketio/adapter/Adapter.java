@@ -2,6 +2,7 @@ package dev.switchboard.socketio.adapter;
 
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +28,10 @@ public interface Adapter {
   /** The rooms of one socket (a snapshot). */
   Set<String> socketRooms(String socketId);
 
-  /** Ids of the sockets the options select (a snapshot). */
+  /** Ids of the sockets of this node the options select (a snapshot). */
   Set<String> sockets(BroadcastOptions options);
 
-  /** Names of every room with at least one member (a snapshot). */
+  /** Names of every room with at least one member on this node (a snapshot). */
   Set<String> rooms();
 
   /**
@@ -63,6 +64,33 @@ public interface Adapter {
    * ({@link AdapterNamespace#completions()}), never on a thread of the transport's client library.
    */
   CompletableFuture<Integer> serverCount();
+
+  /**
+   * The sockets the options select: this node's ({@link AdapterNamespace#details}) and, unless
+   * {@code local}, every other node's (Node's {@code fetchSockets}), this node's first. A cluster
+   * adapter waits for the other nodes for the flags' timeout, or its own request timeout, and
+   * fails with {@link ClusterRequestTimeoutException} when some did not answer.
+   */
+  CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions options);
+
+  /** Has the selected sockets join {@code rooms}, here and, unless {@code local}, on every other node. */
+  void addSockets(BroadcastOptions options, Set<String> rooms);
+
+  /** Has the selected sockets leave {@code rooms}, here and, unless {@code local}, on every other node. */
+  void delSockets(BroadcastOptions options, Set<String> rooms);
+
+  /**
+   * Disconnects the selected sockets (with {@code close}, their connections too), here and,
+   * unless {@code local}, on every other node.
+   */
+  void disconnectSockets(BroadcastOptions options, boolean close);
+
+  /**
+   * Every room with a member on any node of the namespace (the classic Redis adapter's
+   * {@code allRooms}; socket id-rooms included, as there); this node's rooms in memory. A cluster
+   * adapter fails it with {@link ClusterRequestTimeoutException} when a node does not answer.
+   */
+  CompletableFuture<Set<String>> allRooms();
 
   /**
    * Keeps the state of a socket that disconnected for a recoverable reason, for its namespace's

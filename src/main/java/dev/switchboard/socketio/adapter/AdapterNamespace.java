@@ -3,6 +3,7 @@ package dev.switchboard.socketio.adapter;
 import dev.switchboard.scheduling.Scheduler;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -18,6 +19,24 @@ public interface AdapterNamespace {
 
   /** Next id from the namespace-wide ack counter (shared with per-socket acks, as in Node). */
   long nextAckId();
+
+  /**
+   * The socket with this id, connected to this node, as {@link Adapter#fetchSockets} reports it;
+   * null when there is none. Its JSON is built when asked for.
+   */
+  SocketDetails details(String socketId);
+
+  /** Has the local socket {@code socketId} join {@code rooms}, as its own {@code join} would; nothing if there is none. */
+  void join(String socketId, Set<String> rooms);
+
+  /** Has the local socket {@code socketId} leave {@code rooms}; nothing if there is none. */
+  void leave(String socketId, Set<String> rooms);
+
+  /**
+   * Disconnects the local socket {@code socketId} from the namespace (its client sees "io server
+   * disconnect"), and with {@code close} its whole connection; nothing if there is none.
+   */
+  void disconnect(String socketId, boolean close);
 
   /**
    * How long the state of a dropped socket and the packets sent since are kept for connection

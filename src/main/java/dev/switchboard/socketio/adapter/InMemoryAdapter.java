@@ -183,6 +183,42 @@ public class InMemoryAdapter implements Adapter {
     return Cancellable.NONE;
   }
 
+  /** The selected sockets of this process, at once. */
+  @Override
+  public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions options) {
+    List<AdapterSocket> targets = select(options);
+    List<SocketDetails> out = new ArrayList<>(targets.size());
+    for (AdapterSocket s : targets) {
+      SocketDetails d = namespace.details(s.id());
+      if (d != null) out.add(d);
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  /** Each selected socket of this process joins {@code rooms}. */
+  @Override
+  public void addSockets(BroadcastOptions options, Set<String> rooms) {
+    for (AdapterSocket s : select(options)) namespace.join(s.id(), rooms);
+  }
+
+  /** Each selected socket of this process leaves {@code rooms}. */
+  @Override
+  public void delSockets(BroadcastOptions options, Set<String> rooms) {
+    for (AdapterSocket s : select(options)) namespace.leave(s.id(), rooms);
+  }
+
+  /** Each selected socket of this process disconnects. */
+  @Override
+  public void disconnectSockets(BroadcastOptions options, boolean close) {
+    for (AdapterSocket s : select(options)) namespace.disconnect(s.id(), close);
+  }
+
+  /** {@link #rooms()}, at once: there is no other node. */
+  @Override
+  public CompletableFuture<Set<String>> allRooms() {
+    return CompletableFuture.completedFuture(rooms());
+  }
+
   /** Keeps the session for {@code maxDisconnectionDuration}; nothing when recovery is off. */
   @Override
   public void persistSession(PersistedSession session) {

@@ -64,6 +64,8 @@ class InMemoryAdapterTest {
 
   private final class FakeNamespace implements AdapterNamespace {
     final Map<String, FakeSocket> sockets = new LinkedHashMap<>();
+    /** What the adapter had the namespace do to its sockets: joins, leaves, disconnections. */
+    final List<String> joined = new ArrayList<>();
     final AtomicLong ackIds = new AtomicLong(5);
 
     @Override
@@ -74,6 +76,27 @@ class InMemoryAdapterTest {
     @Override
     public AdapterSocket socket(String id) {
       return sockets.get(id);
+    }
+
+    @Override
+    public SocketDetails details(String socketId) {
+      return socket(socketId) == null ? null
+          : SocketDetails.of(socketId, NODES.objectNode(), Set.of(socketId), NODES.objectNode());
+    }
+
+    @Override
+    public void join(String socketId, Set<String> rooms) {
+      joined.add(socketId + " +" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void leave(String socketId, Set<String> rooms) {
+      joined.add(socketId + " -" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void disconnect(String socketId, boolean close) {
+      joined.add(socketId + " disconnect close=" + close);
     }
 
     @Override
@@ -272,6 +295,40 @@ class InMemoryAdapterTest {
     });
     assertEquals(List.of(0), counts);
     assertEquals(List.of(), log);
+  }
+
+  // ------------------------------------------------------------------ what spans a cluster, on one node
+
+  @Test
+  void fetchSocketsReportsTheSelectedSocketsOfTheNamespaceAtOnce() {
+    ns.add("s1");
+    ns.add("s2");
+    adapter.addAll("s1", Set.of("s1", "r"));
+    adapter.addAll("s2", Set.of("s2"));
+    adapter.addAll("gone", Set.of("gone", "r"));
+    java.util.concurrent.CompletableFuture<List<SocketDetails>> f = adapter.fetchSockets(select(Set.of("r"), Set.of()));
+    assertTrue(f.isDone());
+    assertEquals(List.of("s1"), f.join().stream().map(SocketDetails::id).toList(), "a member no longer connected is left out");
+    assertEquals(Set.of("s1", "s2"),
+        new HashSet<>(adapter.fetchSockets(BroadcastOptions.all()).join().stream().map(SocketDetails::id).toList()));
+  }
+
+  @Test
+  void addSocketsDelSocketsAndDisconnectSocketsAskTheNamespaceForEachSelectedSocket() {
+    ns.add("s1");
+    ns.add("s2");
+    adapter.addAll("s1", Set.of("s1", "r"));
+    adapter.addAll("s2", Set.of("s2"));
+    adapter.addSockets(select(Set.of("r"), Set.of()), Set.of("a", "b"));
+    adapter.delSockets(select(Set.of(), Set.of("r")), Set.of("c"));
+    adapter.disconnectSockets(BroadcastOptions.all(), true);
+    assertEquals(List.of("s1 +[a, b]", "s2 -[c]", "s1 disconnect close=true", "s2 disconnect close=true"), ns.joined);
+  }
+
+  @Test
+  void allRoomsIsThisNodesRooms() {
+    adapter.addAll("s1", Set.of("s1", "r"));
+    assertEquals(Set.of("s1", "r"), adapter.allRooms().join());
   }
 
   @Test

@@ -37,6 +37,8 @@ class SessionStoreTest {
   private final class Ns implements AdapterNamespace {
     final Map<String, List<String>> delivered = new LinkedHashMap<>();
     final Optional<Duration> recovery;
+    /** What the adapter had the namespace do to its sockets: joins, leaves, disconnections. */
+    final List<String> joined = new ArrayList<>();
     final AtomicLong ackIds = new AtomicLong();
 
     Ns(Optional<Duration> recovery) {
@@ -66,6 +68,27 @@ class SessionStoreTest {
         @Override
         public void expectAck(long ackId, AckSink sink) { }
       };
+    }
+
+    @Override
+    public SocketDetails details(String socketId) {
+      return socket(socketId) == null ? null
+          : SocketDetails.of(socketId, NODES.objectNode(), Set.of(socketId), NODES.objectNode());
+    }
+
+    @Override
+    public void join(String socketId, Set<String> rooms) {
+      joined.add(socketId + " +" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void leave(String socketId, Set<String> rooms) {
+      joined.add(socketId + " -" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void disconnect(String socketId, boolean close) {
+      joined.add(socketId + " disconnect close=" + close);
     }
 
     @Override
