@@ -244,9 +244,34 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return null;
   }
 
+  /** An empty child of a dynamic namespace goes, and its adapter is closed (as Node's parent namespace does). */
   void removeChild(Namespace child) {
-    namespaces.remove(child.name(), child);
+    if (!namespaces.remove(child.name(), child)) return;
     if (child.parent() != null) child.parent().removeChild(child);
+    child.closeAdapter();
+  }
+
+  // ------------------------------------------------------------------ server-side events (main namespace)
+
+  /** {@link Namespace#serverSideEmit} on the main namespace (Node's {@code io.serverSideEmit}). */
+  public void serverSideEmit(String event, Object... args) {
+    sockets().serverSideEmit(event, args);
+  }
+
+  /** {@link Namespace#serverSideEmitWithAck(String, Object...)} on the main namespace. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(String event, Object... args) {
+    return sockets().serverSideEmitWithAck(event, args);
+  }
+
+  /** {@link Namespace#serverSideEmitWithAck(Duration, String, Object...)} on the main namespace. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    return sockets().serverSideEmitWithAck(timeout, event, args);
+  }
+
+  /** {@link Namespace#onServerSideEmit} on the main namespace (Node's {@code io.on(event, ...)}). */
+  public SocketIoServer onServerSideEmit(String event, EventHandler handler) {
+    sockets().onServerSideEmit(event, handler);
+    return this;
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -457,12 +482,16 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   // ------------------------------------------------------------------ closing
 
-  /** Disconnects every client ("server shutting down") and stops listening. */
+  /**
+   * Disconnects every client ("server shutting down"), stops listening and closes every
+   * namespace's adapter (a cluster adapter unsubscribes and fails what it still waits for).
+   */
   @Override
   public void close() {
     EngineIoHost h = host;
     host = null;
     if (h != null) h.close();
+    for (Namespace ns : namespaces.values()) ns.closeAdapter();
     ExecutorService completions = ownedCompletions;
     if (completions != null) completions.shutdown();
     if (ownedScheduler != null) ownedScheduler.close();

@@ -1,7 +1,9 @@
 package dev.switchboard.socketio.adapter;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +17,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Threading: implementations are thread-safe; sockets of many sessions call them at once.
  */
-public interface Adapter {
+public interface Adapter extends AutoCloseable {
   /** Adds a socket to rooms (creating them). */
   void addAll(String socketId, Set<String> rooms);
 
@@ -93,6 +95,23 @@ public interface Adapter {
   CompletableFuture<Set<String>> allRooms();
 
   /**
+   * Sends {@code packet} — {@code [event, ...args]} — to the other servers of the namespace, never
+   * to this one (Node's {@code serverSideEmit}); each runs its handlers for the event
+   * ({@link AdapterNamespace#dispatchServerSideEmit}). Nothing in memory: there is no other server.
+   */
+  void serverSideEmit(ArrayNode packet);
+
+  /**
+   * Like {@link #serverSideEmit}, expecting one answer from every other server: completes with
+   * their answers (each the arguments its handler acknowledged with) once all have answered, at
+   * once with none when there is no other server, or fails after {@code timeout} with a
+   * {@link ClusterRequestTimeoutException} carrying the answers received (Node's {@code timeout
+   * reached: only N responses received out of M}). Completes on
+   * {@link AdapterNamespace#completions()}.
+   */
+  CompletableFuture<List<ArrayNode>> serverSideEmitWithAck(ArrayNode packet, Duration timeout);
+
+  /**
    * Keeps the state of a socket that disconnected for a recoverable reason, for its namespace's
    * {@code maxDisconnectionDuration} (connection state recovery; called only when it is on). An
    * adapter that keeps sessions elsewhere (Redis) returns at once and stores asynchronously.
@@ -108,4 +127,12 @@ public interface Adapter {
    * ({@link Offsets}).
    */
   CompletableFuture<Optional<RestoredSession>> restoreSession(String pid, String offset);
+
+  /**
+   * Releases what the adapter holds (subscriptions, timers, pending requests, which fail); called
+   * once, when the server closes, when {@code SocketIoServer.adapter(factory)} replaces it, or when
+   * an empty child of a dynamic namespace is removed. Idempotent.
+   */
+  @Override
+  void close();
 }

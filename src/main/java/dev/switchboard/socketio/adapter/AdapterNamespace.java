@@ -1,10 +1,12 @@
 package dev.switchboard.socketio.adapter;
 
 import dev.switchboard.scheduling.Scheduler;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * What an adapter sees of its namespace: a view the server hands to the {@link AdapterFactory}
@@ -37,6 +39,17 @@ public interface AdapterNamespace {
    * disconnect"), and with {@code close} its whole connection; nothing if there is none.
    */
   void disconnect(String socketId, boolean close);
+
+  /**
+   * Another server's {@code serverSideEmit}: runs the application's handlers for the event
+   * ({@code onServerSideEmit}) with the arguments of {@code packet} ({@code [event, ...args]}).
+   * {@code ack} is null when the sender waits for no answer; otherwise it is called at most once,
+   * with the arguments of the first handler's answer. Any thread: the handlers run on the
+   * namespace's own serial executor on the worker pool, in the order the adapter calls this,
+   * never on the caller's thread. A packet that is not {@code [string, ...]}, or names a reserved
+   * event, is ignored.
+   */
+  void dispatchServerSideEmit(ArrayNode packet, Consumer<ArrayNode> ack);
 
   /**
    * How long the state of a dropped socket and the packets sent since are kept for connection

@@ -1,8 +1,10 @@
 package dev.switchboard.socketio.adapter;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoEncoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -218,6 +220,20 @@ public class InMemoryAdapter implements Adapter {
   public CompletableFuture<Set<String>> allRooms() {
     return CompletableFuture.completedFuture(rooms());
   }
+
+  /** Nothing: there is no other server. */
+  @Override
+  public void serverSideEmit(ArrayNode packet) {}
+
+  /** No answer, at once: there is no other server. */
+  @Override
+  public CompletableFuture<List<ArrayNode>> serverSideEmitWithAck(ArrayNode packet, Duration timeout) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /** Nothing to release in memory. */
+  @Override
+  public void close() {}
 
   /** Keeps the session for {@code maxDisconnectionDuration}; nothing when recovery is off. */
   @Override

@@ -100,6 +100,11 @@ class InMemoryAdapterTest {
     }
 
     @Override
+    public void dispatchServerSideEmit(ArrayNode packet, java.util.function.Consumer<ArrayNode> ack) {
+      joined.add("server-side " + packet);
+    }
+
+    @Override
     public long nextAckId() {
       return ackIds.getAndIncrement();
     }

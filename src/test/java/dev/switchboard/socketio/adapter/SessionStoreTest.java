@@ -92,6 +92,11 @@ class SessionStoreTest {
     }
 
     @Override
+    public void dispatchServerSideEmit(ArrayNode packet, java.util.function.Consumer<ArrayNode> ack) {
+      joined.add("server-side " + packet);
+    }
+
+    @Override
     public long nextAckId() {
       return ackIds.getAndIncrement();
     }
