@@ -7,6 +7,7 @@ import dev.switchboard.http.HttpHeaders;
 import dev.switchboard.http.HttpParseException;
 import dev.switchboard.http.QueryParameters;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -176,7 +177,8 @@ public final class Handshake {
     });
     JsonNode auth = json.path("auth").isObject() ? json.get("auth") : Json.NODES.objectNode();
     return new Handshake(headers.build(), text(json, "time"), text(json, "address"), json.path("xdomain").asBoolean(),
-        json.path("secure").asBoolean(), json.path("issued").asLong(), text(json, "url"), Map.copyOf(query), auth);
+        json.path("secure").asBoolean(), json.path("issued").asLong(), text(json, "url"),
+        Collections.unmodifiableMap(query), auth);
   }
 
   private static String text(JsonNode json, String field) {
