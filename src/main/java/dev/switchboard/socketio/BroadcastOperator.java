@@ -152,7 +152,7 @@ public final class BroadcastOperator implements Broadcaster {
     // A parent namespace with no child yet selects nobody: there is no answer to wait for.
     if (namespaces.isEmpty()) return CompletableFuture.completedFuture(List.of());
     SocketIoServer server = namespaces.get(0).server();
-    Optional<Duration> timeout = flags.timeout().or(() -> server.options().ackTimeout());
+    Optional<Duration> timeout = flags.timeout().isPresent() ? flags.timeout() : server.options().ackTimeout();
     BroadcastOptions options = new BroadcastOptions(rooms, except,
         timeout.isPresent() ? flags.withTimeout(timeout.get()) : flags);
     AckCollector collector = new AckCollector(server.completions(), namespaces.size());
@@ -165,8 +165,10 @@ public final class BroadcastOperator implements Broadcaster {
       collector.onEnd(adapter.broadcastWithAck(packet, options, collector::clientCount, collector));
       // Node's broadcast operator counts every server even for a local broadcast, which then
       // waits for servers that were never asked; here a local one counts this server only.
-      CompletableFuture<Integer> servers = flags.local() ? CompletableFuture.completedFuture(1) : adapter.serverCount();
-      servers.whenComplete(collector::serverCount);
+      CompletableFuture<Integer> servers = flags.local() ? null : adapter.serverCount();
+      if (servers == null) collector.serverCount(1, null);
+      else if (servers.isDone() && !servers.isCompletedExceptionally()) collector.serverCount(servers.join(), null);
+      else servers.whenComplete(collector::serverCount); // in memory the count is known: no dependent stage
     }
     return collector.result;
   }
@@ -190,8 +192,8 @@ public final class BroadcastOperator implements Broadcaster {
     private final Set<String> waiting = new LinkedHashSet<>();
     private final Set<String> disconnected = new LinkedHashSet<>();
     private final List<Namespace> namespaces = new ArrayList<>();
-    /** What each adapter wants to hear when the collection is over. */
-    private final List<Cancellable> onEnd = new ArrayList<>(1);
+    /** What each adapter wants to hear when the collection is over; null while none wants anything. */
+    private List<Cancellable> onEnd;
     /** Namespaces whose adapter has not yet said how many servers it spans. */
     private int serverCountsPending;
     /** Servers of every namespace that are expected to report a client count. */
@@ -214,10 +216,14 @@ public final class BroadcastOperator implements Broadcaster {
     }
 
     void onEnd(Cancellable forget) {
+      if (forget == Cancellable.NONE) return; // the in-memory adapter keeps nothing
       boolean over;
       synchronized (this) {
         over = done;
-        if (!over) onEnd.add(forget);
+        if (!over) {
+          if (onEnd == null) onEnd = new ArrayList<>(1);
+          onEnd.add(forget);
+        }
       }
       if (over) forget.cancel();
     }
@@ -297,10 +303,10 @@ public final class BroadcastOperator implements Broadcaster {
       timer.cancel();
       List<Cancellable> forget;
       synchronized (this) {
-        forget = List.copyOf(onEnd);
-        onEnd.clear();
+        forget = onEnd;
+        onEnd = null;
       }
-      for (Cancellable c : forget) c.cancel();
+      if (forget != null) for (Cancellable c : forget) c.cancel();
     }
 
     /** Timer thread: only takes a snapshot; the sockets are told and the future completed elsewhere. */
