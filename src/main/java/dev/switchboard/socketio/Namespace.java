@@ -93,7 +93,7 @@ public final class Namespace implements Broadcaster {
 
     @Override
     public void dispatchServerSideEmit(ArrayNode packet, Consumer<ArrayNode> ack) {
-      serverSideEvents.execute(() -> onServerSideEmit(packet, ack));
+      serverSideEvents().execute(() -> onServerSideEmit(packet, ack));
     }
 
     @Override
@@ -114,8 +114,11 @@ public final class Namespace implements Broadcaster {
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
   /** {@code onServerSideEmit} handlers, in registration order. */
   private final List<ServerSideHandler> serverSideHandlers = new CopyOnWriteArrayList<>();
-  /** Where other servers' server-side events run: one at a time, in arrival order, on the worker pool. */
-  private final SerialExecutor serverSideEvents;
+  /**
+   * Where other servers' server-side events run: one at a time, in arrival order, on the worker
+   * pool. Made on the first such event (most namespaces never get one).
+   */
+  private volatile SerialExecutor serverSideEvents;
   final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
   final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
   private final AtomicLong ackIds = new AtomicLong();
@@ -135,7 +138,6 @@ public final class Namespace implements Broadcaster {
     this.name = name;
     this.server = server;
     this.parent = parent;
-    this.serverSideEvents = new SerialExecutor(server.completions());
     this.adapter = newAdapter(server.adapterFactory());
   }
 
@@ -264,6 +266,15 @@ public final class Namespace implements Broadcaster {
     }
     serverSideHandlers.add(new ServerSideHandler(event, handler));
     return this;
+  }
+
+  private SerialExecutor serverSideEvents() {
+    SerialExecutor e = serverSideEvents;
+    if (e != null) return e;
+    synchronized (this) {
+      if (serverSideEvents == null) serverSideEvents = new SerialExecutor(server.completions());
+      return serverSideEvents;
+    }
   }
 
   /** The server-side events' executor: one packet from another server, to its handlers. */
