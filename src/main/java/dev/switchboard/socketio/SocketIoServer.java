@@ -246,9 +246,9 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   /** An empty child of a dynamic namespace goes, and its adapter is closed (as Node's parent namespace does). */
   void removeChild(Namespace child) {
-    if (!namespaces.remove(child.name(), child)) return;
+    namespaces.remove(child.name(), child);
     if (child.parent() != null) child.parent().removeChild(child);
-    child.closeAdapter();
+    child.closeAdapter(); // adapters' close is idempotent: a second last socket leaving is harmless
   }
 
   // ------------------------------------------------------------------ server-side events (main namespace)
