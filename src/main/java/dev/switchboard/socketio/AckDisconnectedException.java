@@ -14,6 +14,6 @@ public final class AckDisconnectedException extends AckException {
   /** {@code responses}: the answers that arrived; {@code disconnected}: who left without answering. */
   AckDisconnectedException(List<Args> responses, Set<String> disconnected) {
     super(disconnected.size() == 1 ? "socket has been disconnected"
-        : disconnected.size() + " sockets have been disconnected", responses, disconnected);
+        : disconnected.size() + " sockets have been disconnected", responses, disconnected, disconnected.size());
   }
 }

@@ -21,7 +21,7 @@ import java.util.Set;
  * io.timeout(Duration.ofSeconds(5)).emitWithAck("vote").whenComplete((answers, err) -> {
  *   if (err instanceof CompletionException c && c.getCause() instanceof AckException e) {
  *     tally(e.responses());
- *     log.info("no vote from " + e.missingSocketIds());
+ *     log.info(e.missingCount() + " missing, here: " + e.missingSocketIds());
  *   } else if (err == null) {
  *     tally(answers);
  *   }
@@ -31,11 +31,13 @@ import java.util.Set;
 public abstract sealed class AckException extends Exception permits AckTimeoutException, AckDisconnectedException {
   private final transient List<Args> responses;
   private final Set<String> missing;
+  private final int missingCount;
 
-  AckException(String message, List<Args> responses, Set<String> missing) {
+  AckException(String message, List<Args> responses, Set<String> missing, int missingCount) {
     super(message, null, false, false);
     this.responses = List.copyOf(responses);
     this.missing = Set.copyOf(missing);
+    this.missingCount = missingCount;
   }
 
   /** The answers that arrived, in arrival order (empty for a single socket's emit). */
@@ -43,8 +45,22 @@ public abstract sealed class AckException extends Exception permits AckTimeoutEx
     return responses;
   }
 
-  /** The ids of the sockets that did not answer. */
+  /**
+   * The ids of the sockets of this server that did not answer. The clients of other servers of a
+   * cluster that did not answer are counted by {@link #missingCount()}; their ids are not known
+   * here (the cluster protocols do not carry them).
+   */
   public Set<String> missingSocketIds() {
     return missing;
+  }
+
+  /**
+   * How many answers are missing in all: the sockets of {@link #missingSocketIds()} plus, for a
+   * broadcast across a cluster, the clients of other servers that were sent the packet and did
+   * not answer. (A server that had not yet said how many clients it reached when the timeout
+   * fired is not in this count.)
+   */
+  public int missingCount() {
+    return missingCount;
   }
 }

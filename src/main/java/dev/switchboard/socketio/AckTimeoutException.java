@@ -11,6 +11,14 @@ import java.util.Set;
 public final class AckTimeoutException extends AckException {
   /** {@code responses}: the answers that arrived; {@code missing}: who did not answer in time. */
   AckTimeoutException(List<Args> responses, Set<String> missing) {
-    super("operation has timed out", responses, missing);
+    this(responses, missing, missing.size());
+  }
+
+  /**
+   * {@code missingCount}: how many answers are missing in all, {@code missing} included (see
+   * {@link AckException#missingCount()}).
+   */
+  AckTimeoutException(List<Args> responses, Set<String> missing, int missingCount) {
+    super("operation has timed out", responses, missing, missingCount);
   }
 }

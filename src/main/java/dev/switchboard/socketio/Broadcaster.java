@@ -52,7 +52,11 @@ public interface Broadcaster {
     return operator().asVolatile();
   }
 
-  /** This server only, when an adapter spans several (the in-memory adapter always is). */
+  /**
+   * This server only: a cluster adapter neither passes the broadcast (or join, leave, disconnect)
+   * to the other servers nor asks them ({@code fetchSockets}, acks). The in-memory adapter is
+   * always local.
+   */
   default BroadcastOperator local() {
     return operator().local();
   }
@@ -83,24 +87,29 @@ public interface Broadcaster {
     return operator().emitWithAck(event, args);
   }
 
-  /** The selected sockets of this server, now. */
-  default List<Socket> fetchSockets() {
+  /**
+   * The selected sockets, on every server of a cluster ({@link #local}: this one): this server's
+   * as the live {@link Socket}s, the others' as {@link RemoteSocket} snapshots whose actions reach
+   * them where they are. See {@link BroadcastOperator#fetchSockets}.
+   */
+  default CompletableFuture<List<RemoteSocket>> fetchSockets() {
     return operator().fetchSockets();
   }
 
-  /** Makes every selected socket join {@code rooms}. */
+  /** Makes every selected socket join {@code rooms}, on every server of a cluster unless {@link #local}. */
   default void socketsJoin(String... rooms) {
     operator().socketsJoin(rooms);
   }
 
-  /** Makes every selected socket leave {@code rooms}. */
+  /** Makes every selected socket leave {@code rooms}, on every server of a cluster unless {@link #local}. */
   default void socketsLeave(String... rooms) {
     operator().socketsLeave(rooms);
   }
 
   /**
    * Disconnects every selected socket from its namespace (the clients see "io server
-   * disconnect"); with {@code close}, their whole connections are closed too.
+   * disconnect"); with {@code close}, their whole connections are closed too. On every server of a
+   * cluster unless {@link #local}.
    */
   default void disconnectSockets(boolean close) {
     operator().disconnectSockets(close);

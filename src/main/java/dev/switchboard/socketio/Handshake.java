@@ -1,11 +1,15 @@
 package dev.switchboard.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.HttpHeaders;
 import dev.switchboard.http.HttpParseException;
 import dev.switchboard.http.QueryParameters;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -117,6 +121,74 @@ public final class Handshake {
   /** The CONNECT packet's auth payload: an object, empty when the client sent none. */
   public JsonNode auth() {
     return auth;
+  }
+
+  /**
+   * This handshake as Node's {@code socket.handshake} serialises to JSON — what a cluster adapter
+   * sends for {@code fetchSockets} ({@code SocketDetails.handshake()}): {@code headers} (an object,
+   * names in lower case, repeated fields joined with {@code ", "} as Node's HTTP parser joins them,
+   * {@code set-cookie} an array), {@code time}, {@code address}, {@code xdomain}, {@code secure},
+   * {@code issued} (milliseconds), {@code url}, {@code query} (an object), {@code auth}. A new tree
+   * each call.
+   */
+  public ObjectNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    ObjectNode h = out.putObject("headers");
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i).toLowerCase(Locale.ROOT);
+      String value = headers.value(i);
+      JsonNode before = h.get(name);
+      if (name.equals("set-cookie")) {
+        (before instanceof ArrayNode a ? a : h.putArray(name)).add(value);
+      } else {
+        h.put(name, before == null ? value : before.asText() + ", " + value);
+      }
+    }
+    out.put("time", time());
+    out.put("address", address());
+    out.put("xdomain", xdomain);
+    out.put("secure", secure);
+    out.put("issued", issued);
+    out.put("url", url);
+    ObjectNode q = out.putObject("query");
+    query().forEach(q::put);
+    out.set("auth", auth.deepCopy());
+    return out;
+  }
+
+  /**
+   * The handshake of a socket on another node, from the JSON {@link #toJson()} (or a Node server)
+   * produced. Whatever a peer got wrong — a missing field, a wrong type — becomes the empty value
+   * of that field rather than an error: another node's data is not trusted to be well formed.
+   */
+  static Handshake fromJson(JsonNode json) {
+    HttpHeaders.Builder headers = new HttpHeaders.Builder();
+    json.path("headers").fields().forEachRemaining(e -> {
+      if (e.getValue().isArray()) {
+        for (JsonNode v : e.getValue()) if (isScalar(v)) headers.add(e.getKey(), v.asText());
+      } else if (isScalar(e.getValue())) {
+        headers.add(e.getKey(), e.getValue().asText());
+      }
+    });
+    Map<String, String> query = new LinkedHashMap<>();
+    json.path("query").fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue().isArray() ? e.getValue().path(0) : e.getValue(); // a repeated name: its first value
+      if (isScalar(v)) query.put(e.getKey(), v.asText());
+    });
+    JsonNode auth = json.path("auth").isObject() ? json.get("auth") : Json.NODES.objectNode();
+    return new Handshake(headers.build(), text(json, "time"), text(json, "address"), json.path("xdomain").asBoolean(),
+        json.path("secure").asBoolean(), json.path("issued").asLong(), text(json, "url"),
+        Collections.unmodifiableMap(query), auth);
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode v = json.path(field);
+    return isScalar(v) ? v.asText() : "";
+  }
+
+  /** A string, number or boolean: what can stand for a header or query value. */
+  private static boolean isScalar(JsonNode v) {
+    return v.isValueNode() && !v.isNull() && !v.isBinary();
   }
 
   private static Map<String, String> parseQuery(String url) {

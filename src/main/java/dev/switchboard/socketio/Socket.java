@@ -3,8 +3,11 @@ package dev.switchboard.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.socketio.adapter.AckSink;
+import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.adapter.BroadcastOptions;
 import dev.switchboard.socketio.adapter.Outgoing;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
@@ -43,7 +46,7 @@ import java.util.logging.Logger;
  * });
  * }</pre>
  */
-public final class Socket implements AdapterSocket {
+public final class Socket implements AdapterSocket, RemoteSocket {
   private static final Logger LOG = Logger.getLogger(Socket.class.getName());
 
   private final String id;
@@ -63,7 +66,7 @@ public final class Socket implements AdapterSocket {
    */
   private volatile Map<Long, PendingAck> acks;
 
-  private record PendingAck(AckListener listener, Cancellable timer) {}
+  private record PendingAck(AckSink listener, Cancellable timer) {}
 
   Socket(String id, Namespace namespace, Client client, Handshake handshake, String pid,
       Map<String, Object> restoredData) {
@@ -92,11 +95,16 @@ public final class Socket implements AdapterSocket {
   }
 
   /** What the client presented when it connected (Node's {@code socket.handshake}). */
+  @Override
   public Handshake handshake() {
     return handshake;
   }
 
-  /** Application data attached to this socket (Node's {@code socket.data}); thread-safe. */
+  /**
+   * Application data attached to this socket (Node's {@code socket.data}); thread-safe. Other
+   * servers of a cluster see it as JSON ({@code fetchSockets}), so values Jackson can write travel.
+   */
+  @Override
   public Map<String, Object> data() {
     Map<String, Object> d = data;
     if (d != null) return d;
@@ -218,6 +226,7 @@ public final class Socket implements AdapterSocket {
    * Sends an event to this client. Arguments are converted to JSON; {@code byte[]} become binary
    * attachments. Any thread.
    */
+  @Override
   public Socket emit(String event, Object... args) {
     send(event, args, -1);
     return this;
@@ -278,7 +287,7 @@ public final class Socket implements AdapterSocket {
   }
 
   /** How this socket's own {@code emitWithAck} ends: the answer, or its disconnection. */
-  private final class OwnAck implements AckListener {
+  private final class OwnAck implements AckSink {
     private final CompletableFuture<Args> result;
 
     OwnAck(CompletableFuture<Args> result) {
@@ -301,7 +310,7 @@ public final class Socket implements AdapterSocket {
    * the answer, the timer, {@link #onClose} — so it hears exactly once; and an entry added after
    * {@code onClose} drained the map (this socket disconnected meanwhile) is taken back here.
    */
-  private void register(long ackId, AckListener listener, Cancellable timer) {
+  private void register(long ackId, AckSink listener, Cancellable timer) {
     Map<Long, PendingAck> waiting = acks();
     waiting.put(ackId, new PendingAck(listener, timer));
     if (!connected && waiting.remove(ackId) != null) {
@@ -317,7 +326,7 @@ public final class Socket implements AdapterSocket {
   }
 
   /** Any thread: stops waiting for every ack {@code listener} waits for (a broadcast that timed out). */
-  void forget(AckListener listener) {
+  void forget(AckSink listener) {
     Map<Long, PendingAck> waiting = acks;
     if (waiting != null) waiting.values().removeIf(p -> p.listener == listener);
   }
@@ -326,10 +335,10 @@ public final class Socket implements AdapterSocket {
     ArrayNode payload = Json.array(event, args);
     notifyOutgoing(event, payload);
     SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, namespace.name(), payload, ackId);
-    if (ackId < 0 && namespace.server().recovery() != null) {
-      // Node routes plain emits through the adapter when recovery is on, so that the packet gets
-      // an offset and is kept for a reconnecting client.
-      namespace.server().recovery().emitToSocket(namespace, this, packet);
+    if (ackId < 0 && namespace.server().recoveryOn()) {
+      // Node routes plain emits through the adapter when recovery is on — a broadcast to the
+      // socket's own room — so that the packet gets an offset and is kept for a reconnecting client.
+      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.NONE));
       return;
     }
     client.send(packet, BroadcastFlags.NONE);
@@ -350,19 +359,33 @@ public final class Socket implements AdapterSocket {
 
   // ------------------------------------------------------------------ rooms and broadcasting
 
-  /** Joins rooms. Any thread. */
+  /** Joins rooms (once each, however often named). Any thread. */
+  @Override
   public Socket join(String... rooms) {
-    if (connected) namespace.adapter().addAll(id, Set.of(rooms));
+    return join(Set.copyOf(java.util.Arrays.asList(rooms)));
+  }
+
+  Socket join(Set<String> rooms) {
+    if (connected) namespace.adapter().addAll(id, rooms);
     return this;
   }
 
-  /** Leaves a room. Any thread. */
-  public Socket leave(String room) {
-    namespace.adapter().del(id, room);
+  /** Leaves rooms. Any thread. */
+  @Override
+  public Socket leave(String... rooms) {
+    Adapter adapter = namespace.adapter();
+    for (String room : rooms) adapter.del(id, room);
+    return this;
+  }
+
+  Socket leave(Set<String> rooms) {
+    Adapter adapter = namespace.adapter();
+    for (String room : rooms) adapter.del(id, room);
     return this;
   }
 
   /** The rooms this socket is in, including its own id-room. */
+  @Override
   public Set<String> rooms() {
     return namespace.adapter().socketRooms(id);
   }
@@ -420,6 +443,7 @@ public final class Socket implements AdapterSocket {
    * Disconnects this socket from its namespace (the client sees "io server disconnect"); the
    * Engine.IO connection stays open for the client's other namespaces. Any thread.
    */
+  @Override
   public void disconnect() {
     disconnect(false);
   }
@@ -428,6 +452,7 @@ public final class Socket implements AdapterSocket {
    * Disconnects this socket from its namespace (the client sees "io server disconnect"). With
    * {@code close}, the whole underlying connection is closed too. Any thread.
    */
+  @Override
   public void disconnect(boolean close) {
     executor().execute(() -> {
       if (!connected) return;
@@ -447,7 +472,7 @@ public final class Socket implements AdapterSocket {
 
   /** For adapters: a broadcast's ack id this socket's client will answer. Applications use {@link #emitWithAck}. */
   @Override
-  public void expectAck(long ackId, AckListener listener) {
+  public void expectAck(long ackId, AckSink listener) {
     register(ackId, listener, Cancellable.NONE);
   }
 

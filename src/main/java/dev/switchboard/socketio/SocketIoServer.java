@@ -1,6 +1,7 @@
 package dev.switchboard.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.EngineIoHost;
 import dev.switchboard.engineio.EngineIoListener;
@@ -12,6 +13,8 @@ import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.AdapterFactory;
+import dev.switchboard.socketio.adapter.PersistedSession;
+import dev.switchboard.socketio.adapter.RestoredSession;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import java.io.IOException;
@@ -21,7 +24,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -60,7 +65,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private final SessionIdGenerator ids;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
-  private final RecoveryStore recovery;
+  /** Connection state recovery's settings; null when it is off. */
+  private final SocketIoOptions.Recovery recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
   private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
@@ -93,7 +99,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     this.scheduler = scheduler == null ? ownedScheduler : scheduler;
     this.ids = Objects.requireNonNull(ids, "ids");
     this.adapterFactory = options.adapter();
-    this.recovery = options.recovery().map(r -> new RecoveryStore(this.scheduler, r)).orElse(null);
+    this.recovery = options.recovery().orElse(null);
     of("/");
   }
 
@@ -146,8 +152,9 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     }
   }
 
-  RecoveryStore recovery() {
-    return recovery;
+  /** Whether connection state recovery is on (the adapters keep sessions and packets). */
+  boolean recoveryOn() {
+    return recovery != null;
   }
 
   /**
@@ -237,9 +244,34 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return null;
   }
 
+  /** An empty child of a dynamic namespace goes, and its adapter is closed (as Node's parent namespace does). */
   void removeChild(Namespace child) {
     namespaces.remove(child.name(), child);
     if (child.parent() != null) child.parent().removeChild(child);
+    child.closeAdapter(); // adapters' close is idempotent: a second last socket leaving is harmless
+  }
+
+  // ------------------------------------------------------------------ server-side events (main namespace)
+
+  /** {@link Namespace#serverSideEmit} on the main namespace (Node's {@code io.serverSideEmit}). */
+  public void serverSideEmit(String event, Object... args) {
+    sockets().serverSideEmit(event, args);
+  }
+
+  /** {@link Namespace#serverSideEmitWithAck(String, Object...)} on the main namespace. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(String event, Object... args) {
+    return sockets().serverSideEmitWithAck(event, args);
+  }
+
+  /** {@link Namespace#serverSideEmitWithAck(Duration, String, Object...)} on the main namespace. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    return sockets().serverSideEmitWithAck(timeout, event, args);
+  }
+
+  /** {@link Namespace#onServerSideEmit} on the main namespace (Node's {@code io.on(event, ...)}). */
+  public SocketIoServer onServerSideEmit(String event, EventHandler handler) {
+    sockets().onServerSideEmit(event, handler);
+    return this;
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -292,7 +324,10 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   /**
    * Session executor: builds the socket and runs the namespace's middlewares; {@code done} runs
-   * on the session executor too (at once when nothing waits).
+   * on the session executor too (at once when nothing waits). A client presenting {@code pid}
+   * and {@code offset} with recovery on first asks the namespace's adapter for its session
+   * (socket.io {@code Namespace._createSocket}); an adapter that answers later (a cluster's
+   * store) is waited for off the I/O threads, and the connect continues on the session executor.
    */
   void connect(Client client, Namespace ns, JsonNode auth, Consumer<ConnectResult> done) {
     Handshake handshake = handshake(client.session(), auth);
@@ -300,19 +335,55 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       String pid = auth.path("pid").isTextual() ? auth.path("pid").textValue() : null;
       String offset = auth.path("offset").isTextual() ? auth.path("offset").textValue() : null;
       if (pid != null && offset != null) {
-        RecoveryStore.Restored restored = recovery.restore(pid, offset, ns.name());
-        if (restored != null) {
-          Socket socket = new Socket(restored.session().id(), ns, client, handshake, pid, restored.session().data());
-          Set<String> rooms = restored.session().rooms();
-          if (recovery.skipMiddlewares()) {
-            done.accept(new ConnectResult(socket, null, rooms, restored.missed()));
-          } else {
-            runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, rooms, restored.missed())));
-          }
-          return;
+        CompletableFuture<Optional<RestoredSession>> restoring;
+        try {
+          restoring = ns.adapter().restoreSession(pid, offset);
+        } catch (RuntimeException e) {
+          restoring = CompletableFuture.failedFuture(e);
         }
+        if (restoring.isDone()) {
+          connectRestoring(client, ns, handshake, restoring, done); // the in-memory adapter: no hop
+        } else {
+          CompletableFuture<Optional<RestoredSession>> r = restoring;
+          restoring.whenComplete((session, error) ->
+              client.session().executor().execute(() -> connectRestoring(client, ns, handshake, r, done)));
+        }
+        return;
       }
     }
+    connectFresh(client, ns, handshake, done);
+  }
+
+  /** Session executor: the adapter answered (maybe with nothing, maybe with an error). */
+  private void connectRestoring(Client client, Namespace ns, Handshake handshake,
+      CompletableFuture<Optional<RestoredSession>> restoring, Consumer<ConnectResult> done) {
+    Optional<RestoredSession> restored;
+    try {
+      restored = restoring.join();
+    } catch (RuntimeException e) {
+      // Node logs and gives the client a fresh session; so do we (at FINE: a client may send anything).
+      LOG.log(Level.FINE, "restoring a session failed; the client gets a new one", e);
+      restored = Optional.empty();
+    }
+    if (restored.isEmpty()) {
+      connectFresh(client, ns, handshake, done);
+      return;
+    }
+    PersistedSession session = restored.get().session();
+    List<SocketIoPacket> missed = new ArrayList<>(restored.get().missedPackets().size());
+    for (ArrayNode data : restored.get().missedPackets()) {
+      missed.add(new SocketIoPacket(SocketIoPacketType.EVENT, ns.name(), data, -1));
+    }
+    Socket socket = new Socket(session.id(), ns, client, handshake, session.pid(), session.data());
+    Set<String> rooms = session.rooms();
+    if (recovery.skipMiddlewares()) {
+      done.accept(new ConnectResult(socket, null, rooms, missed));
+    } else {
+      runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, rooms, missed)));
+    }
+  }
+
+  private void connectFresh(Client client, Namespace ns, Handshake handshake, Consumer<ConnectResult> done) {
     String pid = recovery != null ? ids.next() + ids.next() : null;
     Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
     runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, null, List.of())));
@@ -398,21 +469,29 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
         scheduler.currentTimeMillis(), session.handshakeTarget(), auth);
   }
 
-  /** Executor: a socket is disconnecting; keep its state if the client may come back. */
+  /**
+   * Executor: a socket is disconnecting, still in its rooms; its adapter keeps its state if the
+   * client may come back (Node's {@code persistSession} in {@code Socket._onclose}).
+   */
   void onSocketClosing(Socket socket, DisconnectReason reason) {
     if (recovery != null && socket.pid() != null && reason.isRecoverable()) {
-      recovery.persist(socket, socket.rooms());
+      socket.namespace().adapter().persistSession(
+          new PersistedSession(socket.id(), socket.pid(), socket.rooms(), socket.data()));
     }
   }
 
   // ------------------------------------------------------------------ closing
 
-  /** Disconnects every client ("server shutting down") and stops listening. */
+  /**
+   * Disconnects every client ("server shutting down"), stops listening and closes every
+   * namespace's adapter (a cluster adapter unsubscribes and fails what it still waits for).
+   */
   @Override
   public void close() {
     EngineIoHost h = host;
     host = null;
     if (h != null) h.close();
+    for (Namespace ns : namespaces.values()) ns.closeAdapter();
     ExecutorService completions = ownedCompletions;
     if (completions != null) completions.shutdown();
     if (ownedScheduler != null) ownedScheduler.close();

@@ -1,8 +1,10 @@
 /**
  * The Socket.IO v5 server (socket.io-protocol revision 5 over Engine.IO v4) with the API of Node's
  * {@code socket.io} 4.x in Java form: namespaces, sockets, events and acknowledgements, rooms and
- * broadcasting, handshake and per-packet middlewares, connection state recovery. How the protocol
- * works and where we follow Node: {@code spec-notes/socket-io.md}.
+ * broadcasting, handshake and per-packet middlewares, connection state recovery, and what spans
+ * the servers of a cluster through the adapter ({@code fetchSockets}, server-side events). How the
+ * protocol works and where we follow Node: {@code spec-notes/socket-io.md}; the adapter API:
+ * {@code spec-notes/cluster.md}.
  *
  * <pre>{@code
  * SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().ackTimeout(Duration.ofSeconds(10)).build());
@@ -30,7 +32,12 @@
  *   <li>{@link dev.switchboard.socketio.Socket} — one client in one namespace: events, acks,
  *       rooms, listeners, disconnection ({@link dev.switchboard.socketio.DisconnectReason}).</li>
  *   <li>{@link dev.switchboard.socketio.Broadcaster} — the one broadcast API of the server,
- *       namespaces and {@link dev.switchboard.socketio.BroadcastOperator}s.</li>
+ *       namespaces and {@link dev.switchboard.socketio.BroadcastOperator}s; across a cluster
+ *       through the namespace's adapter, {@code fetchSockets()} asynchronous and giving
+ *       {@link dev.switchboard.socketio.RemoteSocket}s (this server's are the {@code Socket}s).</li>
+ *   <li>Server-side events between the servers of a cluster: {@code serverSideEmit},
+ *       {@code serverSideEmitWithAck}, {@code onServerSideEmit} on the server and on a
+ *       {@code Namespace}; {@code Namespace.allRooms()}.</li>
  *   <li>{@link dev.switchboard.socketio.Middleware} and
  *       {@link dev.switchboard.socketio.PacketMiddleware} — the two chains, run by one runner with
  *       the same rules (each step answers once, a throw is a refusal, everything on the socket's
@@ -42,7 +49,9 @@
  * </ul>
  * Package-private: {@code Client} (one Engine.IO connection, multiplexing namespaces; it sees the
  * session only through {@link dev.switchboard.engineio.EngineIoConnection}), {@code MiddlewareChain},
- * {@code SocketListeners}, {@code RecoveryStore}, {@code Json}.
+ * {@code SocketListeners}, {@code Json}, {@code OtherServerSocket} (another server's socket as
+ * {@code fetchSockets} returns it), {@code LocalSocketDetails} (this server's socket as its adapter
+ * reports it).
  *
  * <h2>Threading</h2>
  * Nothing here runs on an I/O thread. Everything one client causes — its CONNECTs, events, acks,
@@ -50,7 +59,10 @@
  * executor ({@link dev.switchboard.socketio.Socket#executor()}), one task at a time, in arrival
  * order. Emitting, joining, leaving, disconnecting and broadcasting may be called from any thread.
  * A socket's own {@code emitWithAck} future completes on its executor; a broadcast's on the worker
- * pool, never on the timer thread. Configuration ({@code use}, {@code onConnection}, {@code route},
+ * pool, never on the timer thread. What another server causes — its broadcasts, joins, requests —
+ * reaches this one through the adapter on the worker pool; {@code onServerSideEmit} handlers run
+ * on their namespace's own serial executor there, one event at a time; a cluster adapter's
+ * futures ({@code fetchSockets}, {@code serverSideEmitWithAck}, {@code allRooms}) complete there. Configuration ({@code use}, {@code onConnection}, {@code route},
  * {@code adapter}) belongs before {@code listen}. The whole picture: {@code spec-notes/threading.md}.
  *
  * <h2>Where each part of the API is specified</h2>
@@ -85,17 +97,28 @@
  *       {@code socketsLeave}, {@code disconnectSockets}</td>
  *       <td>{@code BroadcasterTest}, {@code ServerBroadcastTest}</td></tr>
  *   <tr><td>broadcast {@code emitWithAck}: answers, {@code AckTimeoutException},
- *       {@code AckDisconnectedException}, the thread futures complete on</td>
+ *       {@code AckDisconnectedException}, {@code missingCount}, the thread futures complete on,
+ *       the servers of a cluster counted</td>
  *       <td>{@code BroadcastAckTest}, {@code ServerBroadcastTest}</td></tr>
+ *   <tr><td>{@code fetchSockets} and {@code RemoteSocket}, {@code allRooms}</td>
+ *       <td>{@code ServerBroadcastTest}, {@code BroadcasterTest}; across servers
+ *       {@code cluster/LoopbackAdapterContractTest}</td></tr>
+ *   <tr><td>{@code serverSideEmit}, {@code serverSideEmitWithAck}, {@code onServerSideEmit}</td>
+ *       <td>{@code ServerSideEmitTest}; across servers {@code cluster/LoopbackAdapterContractTest}</td></tr>
+ *   <tr><td>every adapter's contract: the scenarios of Node's Redis adapter suite on three
+ *       servers (and on one)</td><td>{@code cluster/AdapterContractTest} ({@code LoopbackAdapterContractTest},
+ *       {@code InMemoryAdapterContractTest}, {@code LoopbackClusterAdapterTest})</td></tr>
  *   <tr><td>{@code of(Pattern)}, {@code of(Predicate)}, {@code ParentNamespace}, children,
  *       {@code cleanupEmptyChildNamespaces}, {@code Namespace.sockets()}, {@code parent()}</td>
  *       <td>{@code NamespaceTest}</td></tr>
  *   <tr><td>{@code SocketIoOptions} and {@code Recovery}: builders, defaults, no nulls, their
  *       effect</td><td>{@code SocketIoOptionsTest}</td></tr>
- *   <tr><td>{@code adapter(factory)} and the {@code adapter} option</td>
+ *   <tr><td>{@code adapter(factory)} and the {@code adapter} option, adapters closed</td>
  *       <td>{@code AdapterFactoryTest}</td></tr>
  *   <tr><td>connection state recovery ({@code isRecovered}, {@code pid}/offsets, missed
- *       packets)</td><td>{@code RecoveryStoreTest}, {@code DisconnectReasonTest}</td></tr>
+ *       packets, an adapter that restores later)</td><td>{@code ConnectionRecoveryTest},
+ *       {@code DisconnectReasonTest}, {@code adapter/SessionStoreTest}</td></tr>
+ *   <tr><td>{@code Handshake}, its JSON for other servers</td><td>{@code HandshakeTest}</td></tr>
  *   <tr><td>{@code Args}</td><td>{@code ArgsTest}</td></tr>
  *   <tr><td>{@code listen}, {@code port}, {@code route}, {@code close} (over the network)</td>
  *       <td>{@code SocketIoServerTest}</td></tr>

@@ -46,6 +46,11 @@ class AdapterFactoryTest {
       broadcasts.add(label + " " + ns.name() + " " + packet.data().get(0).asText());
       super.broadcast(packet, options);
     }
+
+    @Override
+    public void close() {
+      broadcasts.add(label + " " + ns.name() + " closed");
+    }
   }
 
   private static AdapterFactory recording(String label, List<String> broadcasts) {
@@ -104,7 +109,7 @@ class AdapterFactoryTest {
       assertTrue(e.getMessage().startsWith("cannot replace the adapter: namespace / has 1 connected socket(s)"),
           e.getMessage());
       assertSame(before, io.sockets().adapter());
-      assertEquals(1, io.to("room").fetchSockets().size(), "the rooms are where they were");
+      assertEquals(1, io.to("room").fetchSockets().join().size(), "the rooms are where they were");
       assertThrows(NullPointerException.class, () -> io.adapter(null));
     }
   }
@@ -139,6 +144,41 @@ class AdapterFactoryTest {
       sockets.get(0).emitWithAck("q");
       assertEquals(2, view.nextAckId());
       assertEquals("21[\"q\"]", c.sent().get(1));
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  @Test
+  void closingTheServerClosesEveryNamespacesAdapter() {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(recording("a", seen)).build());
+    sio.io().of("/admin");
+    sio.io().of(Pattern.compile("^/team-\\d+$"));
+    sio.connect().receive("0/team-1,");
+    sio.close();
+    assertEquals(java.util.Set.of("a / closed", "a /admin closed", "a /team-1 closed"), new java.util.HashSet<>(seen));
+  }
+
+  @Test
+  void aReplacedAdapterIsClosed() {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    try (InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(recording("old", seen)).build())) {
+      sio.io().adapter(recording("new", seen));
+      assertEquals(List.of("old / closed"), seen);
+    }
+  }
+
+  @Test
+  void anEmptyChildThatIsRemovedHasItsAdapterClosed() {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    SocketIoOptions options = SocketIoOptions.builder().adapter(recording("a", seen)).cleanupEmptyChildNamespaces(true).build();
+    try (InMemorySocketIo sio = new InMemorySocketIo(options)) {
+      sio.io().of(Pattern.compile("^/team-\\d+$"));
+      FakeEngineIoConnection c = sio.connect();
+      c.receive("0/team-1,");
+      c.receive("1/team-1,");
+      assertEquals(List.of("a /team-1 closed"), seen);
     }
   }
 }

@@ -10,7 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.engineio.CloseReason;
-import dev.switchboard.socketio.adapter.AdapterSocket;
+import dev.switchboard.scheduling.Cancellable;
+import dev.switchboard.socketio.adapter.AckSink;
+import dev.switchboard.socketio.adapter.AdapterNamespace;
+import dev.switchboard.socketio.adapter.BroadcastOptions;
+import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.testing.FakeEngineIoConnection;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.Await;
@@ -21,14 +26,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Acknowledgements of broadcasts ({@code io.emitWithAck}, {@code to(...).timeout(...).emitWithAck})
  * and of a socket's own emits, in memory: how they end (every answer, a timeout, targets that
- * disconnect), on which thread their futures complete, and that nothing is kept once they ended.
+ * disconnect), on which thread their futures complete, and that nothing is kept once they ended;
+ * and how a broadcast's collection counts the servers of a cluster, with an adapter that plays a
+ * second server (the whole cluster: {@code cluster/LoopbackAdapterContractTest}).
  */
 class BroadcastAckTest {
   private static final class Clients implements AutoCloseable {
@@ -203,7 +212,7 @@ class BroadcastAckTest {
       Socket gone = cs.sockets.get(0);
       cs.c(0).receive("1");
       List<String> heard = new ArrayList<>();
-      gone.expectAck(7, new AdapterSocket.AckListener() {
+      gone.expectAck(7, new AckSink() {
         @Override
         public void onAck(String socketId, ArrayNode args) {
           heard.add("ack " + socketId);
@@ -219,6 +228,106 @@ class BroadcastAckTest {
     }
   }
 
+  // ------------------------------------------------------------------ across servers (Node's checkCompleteness)
+
+  /**
+   * The in-memory adapter plus a second server the test speaks for: it says there are two servers
+   * once the test completes {@link #servers}, and hands the test the callbacks the other server's
+   * adapter would call.
+   */
+  private static final class TwoServers extends InMemoryAdapter {
+    final CompletableFuture<Integer> servers = new CompletableFuture<>();
+    volatile IntConsumer clientCount;
+    volatile AckSink acks;
+    final AtomicInteger forgotten = new AtomicInteger();
+
+    TwoServers(AdapterNamespace ns) {
+      super(ns);
+    }
+
+    @Override
+    public Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, IntConsumer count, AckSink sink) {
+      clientCount = count;
+      acks = sink;
+      super.broadcastWithAck(packet, options, count, sink);
+      return forgotten::incrementAndGet;
+    }
+
+    @Override
+    public CompletableFuture<Integer> serverCount() {
+      return servers;
+    }
+  }
+
+  private static ArrayNode answer(Object value) {
+    return Json.array(null, new Object[] {value});
+  }
+
+  @Test
+  void aClusterBroadcastWaitsForEveryServersCountAndEveryAnswer() throws Exception {
+    try (InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(TwoServers::new).build())) {
+      FakeEngineIoConnection c = sio.client();
+      TwoServers adapter = (TwoServers) sio.io().sockets().adapter();
+      CompletableFuture<List<Args>> f = sio.io().emitWithAck("q");
+      c.receive("30[\"local\"]");
+      assertFalse(f.isDone(), "how many servers there are is not known yet");
+      adapter.servers.complete(2);
+      assertFalse(f.isDone(), "the other server has not said how many clients it reached");
+      adapter.clientCount.accept(2);
+      adapter.acks.onAck(null, answer("remote-1"));
+      assertFalse(f.isDone(), "one remote answer is still missing");
+      assertEquals(0, adapter.forgotten.get());
+      adapter.acks.onAck(null, answer("remote-2"));
+      List<Args> answers = f.get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("local", "remote-1", "remote-2"), answers.stream().map(a -> a.getString(0)).toList());
+      assertEquals(1, adapter.forgotten.get(), "the adapter was told to forget the request");
+    }
+  }
+
+  @Test
+  void aClusterTimeoutNamesTheLocalSilentAndCountsEveryMissingAnswer() throws Exception {
+    try (InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(TwoServers::new).build())) {
+      FakeEngineIoConnection a = sio.client();
+      FakeEngineIoConnection b = sio.client();
+      TwoServers adapter = (TwoServers) sio.io().sockets().adapter();
+      CompletableFuture<List<Args>> f = sio.io().timeout(Duration.ofSeconds(1)).emitWithAck("q");
+      a.receive("30[1]");
+      adapter.servers.complete(2);
+      adapter.clientCount.accept(3);
+      adapter.acks.onAck(null, answer(2));
+      sio.clock.advanceBy(Duration.ofSeconds(1));
+      AckTimeoutException e = assertInstanceOf(AckTimeoutException.class, failure(f));
+      assertEquals(2, e.responses().size());
+      assertEquals(Set.of(b.sid()), e.missingSocketIds(), "the ids of other servers' clients are not known");
+      assertEquals(3, e.missingCount(), "b, and two clients of the other server");
+      Await.until("the adapter forgot the request", () -> adapter.forgotten.get() == 1);
+    }
+  }
+
+  @Test
+  void aLocalBroadcastWithAckCountsThisServerOnly() throws Exception {
+    try (InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(TwoServers::new).build())) {
+      FakeEngineIoConnection c = sio.client();
+      CompletableFuture<List<Args>> f = sio.io().local().emitWithAck("q");
+      c.receive("30[\"here\"]");
+      assertEquals(1, f.get(10, TimeUnit.SECONDS).size(), "the adapter's serverCount was never asked");
+    }
+  }
+
+  @Test
+  void anAdapterThatCannotCountItsServersFailsTheBroadcast() {
+    try (InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(TwoServers::new).build())) {
+      sio.client();
+      TwoServers adapter = (TwoServers) sio.io().sockets().adapter();
+      CompletableFuture<List<Args>> f = sio.io().emitWithAck("q");
+      IllegalStateException down = new IllegalStateException("transport down");
+      adapter.servers.completeExceptionally(down);
+      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+      assertEquals(down, e.getCause());
+      assertEquals(1, adapter.forgotten.get());
+    }
+  }
+
   @Test
   void ackExceptionsShareTheirShape() {
     AckException t = new AckTimeoutException(List.of(Args.of(1)), Set.of("x"));
@@ -227,5 +336,8 @@ class BroadcastAckTest {
     assertEquals(1, t.responses().size());
     assertEquals(Set.of("y"), d.missingSocketIds());
     assertNotNull(d.responses());
+    assertEquals(1, t.missingCount());
+    assertEquals(1, d.missingCount());
+    assertEquals(5, new AckTimeoutException(List.of(), Set.of("x"), 5).missingCount());
   }
 }

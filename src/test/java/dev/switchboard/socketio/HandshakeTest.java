@@ -88,4 +88,51 @@ class HandshakeTest {
       assertNotEquals(sio.socket(c).handshake(), sio.socket(other).handshake());
     }
   }
+
+  // ------------------------------------------------------------------ as JSON, for other servers
+
+  @Test
+  void toJsonHasNodesShape() throws Exception {
+    Handshake h = new Handshake(HttpHeaders.of("Host", "example", "Accept", "a", "accept", "b", "Set-Cookie", "x=1",
+        "Set-Cookie", "y=2"), "then", "10.0.0.1", true, false, 1234L, "/socket.io/?EIO=4", Map.of("EIO", "4"), AUTH);
+    assertEquals(new ObjectMapper().readTree("""
+        {"headers":{"host":"example","accept":"a, b","set-cookie":["x=1","y=2"]},"time":"then","address":"10.0.0.1",
+         "xdomain":true,"secure":false,"issued":1234,"url":"/socket.io/?EIO=4","query":{"EIO":"4"},"auth":{"token":"t"}}
+        """).toString(), h.toJson().toString());
+    h.toJson().with("auth").put("token", "changed");
+    assertEquals(AUTH, h.auth(), "a new tree each call: the socket's auth is not changed through it");
+  }
+
+  @Test
+  void fromJsonGivesBackWhatToJsonWrote() {
+    Handshake h = new Handshake(HttpHeaders.of("Host", "example", "Set-Cookie", "x=1", "Set-Cookie", "y=2"), "then",
+        "10.0.0.1", true, true, 1234L, "/socket.io/?EIO=4&t=x", Map.of("EIO", "4", "t", "x"), AUTH);
+    Handshake back = Handshake.fromJson(h.toJson());
+    assertEquals(h.toJson(), back.toJson());
+    assertEquals("example", back.headers().first("Host"));
+    assertEquals(java.util.List.of("x=1", "y=2"), back.headers().all("set-cookie"));
+    assertEquals(1234L, back.issued());
+    assertEquals(Map.of("EIO", "4", "t", "x"), back.query());
+  }
+
+  @Test
+  void fromJsonTurnsWhatAPeerGotWrongIntoEmptyValues() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Handshake h = Handshake.fromJson(json.readTree("""
+        {"headers":{"a":{"nested":1},"b":[1,"two"],"c":7},"time":{"x":1},"address":null,"xdomain":"yes",
+         "issued":"soon","url":[1],"query":{"q":["first","second"],"o":{}},"auth":"not an object"}
+        """));
+    assertEquals(java.util.List.of("1", "two"), h.headers().all("b"));
+    assertEquals("7", h.headers().first("c"));
+    assertEquals(null, h.headers().first("a"));
+    assertEquals("", h.time());
+    assertEquals("", h.url());
+    assertFalse(h.xdomain());
+    assertEquals(0L, h.issued());
+    assertEquals(Map.of("q", "first"), h.query());
+    assertEquals(json.createObjectNode(), h.auth());
+    Handshake empty = Handshake.fromJson(json.readTree("42"));
+    assertEquals("", empty.address());
+    assertEquals(0, empty.headers().size());
+  }
 }

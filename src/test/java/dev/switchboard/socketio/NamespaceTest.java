@@ -231,7 +231,7 @@ class NamespaceTest {
   void fetchSocketsOnTheParentListsTheSocketsOfEveryChild() {
     Teams t = new Teams();
     Set<String> ids = new java.util.HashSet<>();
-    for (Socket s : t.parent.fetchSockets()) ids.add(s.id());
+    for (RemoteSocket s : t.parent.fetchSockets().join()) ids.add(s.id());
     assertEquals(Set.of(t.one.sid("/team-1"), t.two.sid("/team-2")), ids);
   }
 
@@ -276,7 +276,7 @@ class NamespaceTest {
     ParentNamespace teams = sio.io().of(Pattern.compile("^/team-\\d+$"));
     teams.emit("x");
     teams.disconnectSockets(true);
-    assertEquals(List.of(), teams.fetchSockets());
+    assertEquals(List.of(), teams.fetchSockets().join());
     assertEquals(List.of(), teams.emitWithAck("x").get());
     assertEquals(List.of(), teams.timeout(Duration.ofSeconds(1)).emitWithAck("x").get());
   }
@@ -325,9 +325,9 @@ class NamespaceTest {
     assertFalse(admin.sockets().containsKey(c.sid("/admin")));
   }
 
-  private static dev.switchboard.socketio.adapter.AdapterSocket.AckListener ackListener(
+  private static dev.switchboard.socketio.adapter.AckSink ackListener(
       java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.node.ArrayNode> onAck) {
-    return new dev.switchboard.socketio.adapter.AdapterSocket.AckListener() {
+    return new dev.switchboard.socketio.adapter.AckSink() {
       @Override
       public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) {
         onAck.accept(socketId, args);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,8 +41,8 @@ class ServerBroadcastTest {
     sio.close();
   }
 
-  private static Set<String> ids(List<Socket> sockets) {
-    return sockets.stream().map(Socket::id).collect(Collectors.toSet());
+  private static Set<String> ids(CompletableFuture<List<RemoteSocket>> sockets) {
+    return sockets.join().stream().map(RemoteSocket::id).collect(Collectors.toSet());
   }
 
   private static List<String> strings(List<Args> answers) {
@@ -156,6 +157,36 @@ class ServerBroadcastTest {
     assertEquals(0, sio.clock.pendingTasks());
   }
 
+  /** An adapter that remembers the options each broadcast with ack was handed. */
+  static final class AckOptionsRecorder extends InMemoryAdapter {
+    final List<BroadcastOptions> seen = new CopyOnWriteArrayList<>();
+
+    AckOptionsRecorder(AdapterNamespace namespace) {
+      super(namespace);
+    }
+
+    @Override
+    public dev.switchboard.scheduling.Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options,
+        java.util.function.IntConsumer clientCount, dev.switchboard.socketio.adapter.AckSink acks) {
+      seen.add(options);
+      return super.broadcastWithAck(packet, options, clientCount, acks);
+    }
+  }
+
+  @Test
+  void theAdapterIsToldTheTimeoutABroadcastWithAckWaits() {
+    sio = new InMemorySocketIo(SocketIoOptions.builder().ackTimeout(Duration.ofSeconds(2))
+        .adapter(AckOptionsRecorder::new).build());
+    sio.io().emitWithAck("a");
+    sio.io().timeout(Duration.ofSeconds(7)).emitWithAck("b");
+    sio.io().to("r").local().emitWithAck("c");
+    List<BroadcastOptions> seen = ((AckOptionsRecorder) sio.io().sockets().adapter()).seen;
+    assertEquals(List.of(Optional.of(Duration.ofSeconds(2)), Optional.of(Duration.ofSeconds(7)),
+        Optional.of(Duration.ofSeconds(2))), seen.stream().map(o -> o.flags().timeout()).toList());
+    assertEquals(new BroadcastOptions(Set.of("r"), Set.of(), BroadcastFlags.NONE.withLocal().withTimeout(Duration.ofSeconds(2))),
+        seen.get(2));
+  }
+
   @Test
   void theServersAckTimeoutAppliesToBroadcastsToo() {
     sio = new InMemorySocketIo(SocketIoOptions.builder().ackTimeout(Duration.ofSeconds(2)).build());
@@ -223,8 +254,30 @@ class ServerBroadcastTest {
     assertEquals(Set.of(a.sid(), b.sid()), ids(sio.io().fetchSockets()));
     assertEquals(Set.of(a.sid()), ids(sio.io().in("r").fetchSockets()));
     assertEquals(Set.of(b.sid()), ids(sio.io().except("r").fetchSockets()));
-    assertEquals(List.of(sio.socket(a)), sio.io().to("r").fetchSockets(), "the live sockets themselves");
-    assertEquals(1, sio.io().of("/admin").fetchSockets().size());
+    assertEquals(List.of(sio.socket(a)), sio.io().to("r").fetchSockets().join(), "the live sockets themselves");
+    assertEquals(1, sio.io().of("/admin").fetchSockets().join().size());
+  }
+
+  @Test
+  void fetchSocketsInMemoryCompletesAtOnceWithLiveSocketsThatAreRemoteSockets() {
+    FakeEngineIoConnection a = sio.client();
+    CompletableFuture<List<RemoteSocket>> f = sio.io().fetchSockets();
+    assertTrue(f.isDone());
+    RemoteSocket s = f.join().get(0);
+    assertTrue(s == sio.socket(a), "this server's socket is the Socket itself, as in Node");
+    s.join("x", "y", "x").leave("y").emit("hi");
+    assertEquals(Set.of(a.sid(), "x"), s.rooms());
+    assertEquals(List.of("2[\"hi\"]"), a.sent());
+    s.disconnect();
+    assertEquals(List.of("2[\"hi\"]", "1"), a.sent());
+  }
+
+  @Test
+  void allRoomsOfANamespaceInMemoryAreItsRooms() {
+    FakeEngineIoConnection a = sio.client();
+    sio.socket(a).join("r");
+    assertEquals(Set.of(a.sid(), "r"), sio.io().sockets().allRooms().join());
+    assertEquals(Set.of(), sio.io().of("/empty").allRooms().join());
   }
 
   @Test

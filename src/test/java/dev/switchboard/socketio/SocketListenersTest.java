@@ -257,7 +257,7 @@ class SocketListenersTest {
     s.join("lobby");
     s.onDisconnecting(reason -> ran.add("disconnecting " + reason + " rooms=" + s.rooms().equals(Set.of(id, "lobby"))
         + " inNamespace=" + sio.io().sockets().sockets().containsKey(id)
-        + " inLobby=" + sio.io().in("lobby").fetchSockets().contains(s)));
+        + " inLobby=" + sio.io().in("lobby").fetchSockets().join().contains(s)));
     s.onDisconnect(reason -> ran.add("disconnect " + reason + " rooms=" + s.rooms()
         + " inNamespace=" + sio.io().sockets().sockets().containsKey(id) + " connected=" + s.isConnected()));
     c.receive("1");

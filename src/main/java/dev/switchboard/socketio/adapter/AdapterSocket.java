@@ -1,7 +1,5 @@
 package dev.switchboard.socketio.adapter;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
 /**
  * What an adapter needs of a connected socket: implemented by the Socket.IO {@code Socket}, whose
  * {@code deliver} and {@code expectAck} are therefore public, for adapters only (applications
@@ -15,20 +13,9 @@ public interface AdapterSocket {
   void deliver(Outgoing packet, BroadcastFlags flags);
 
   /**
-   * Registers the listener of the ack with {@code ackId} that this socket's client will send. Any
-   * thread. If the socket has already disconnected, the listener hears so at once.
+   * Registers who hears the ack with {@code ackId} that this socket's client will send: exactly
+   * one of {@link AckSink#onAck} or {@link AckSink#onDisconnect}, once, on the socket's serial
+   * executor. Any thread. If the socket has already disconnected, the sink hears so at once.
    */
-  void expectAck(long ackId, AckListener listener);
-
-  /**
-   * Hears how one acknowledgement ends, for one socket: exactly one of the two methods is called,
-   * once, on the socket's serial executor.
-   */
-  interface AckListener {
-    /** The client answered with these arguments (a JSON array, socket.io-protocol §Acknowledgement). */
-    void onAck(String socketId, ArrayNode args);
-
-    /** The socket disconnected before answering: no answer will come. */
-    void onDisconnect(String socketId);
-  }
+  void expectAck(long ackId, AckSink sink);
 }

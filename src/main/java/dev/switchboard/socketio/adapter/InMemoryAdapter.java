@@ -1,25 +1,42 @@
 package dev.switchboard.socketio.adapter;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.protocol.SocketIoEncoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * Rooms kept both ways — room → sockets and socket → rooms — and cleaned eagerly: an empty room
  * is removed at once, so memory follows the live membership (socket.io-adapter {@code _del}).
  * A broadcast is encoded once and the same bytes go to every recipient.
  *
+ * <p>With connection state recovery on ({@link AdapterNamespace#maxDisconnectionDuration()}) it is
+ * also Node's {@code SessionAwareAdapter}: kept broadcasts get an offset and are remembered, with
+ * the sessions of dropped sockets, for that long (and at most {@link #MAX_KEPT_PACKETS} packets).
+ *
+ * <p>A cluster adapter may extend it, as Node's cluster adapters extend the in-memory one: the
+ * membership and {@link #broadcastLocally} are what every node does with its own sockets.
+ *
  * <p>Threading: membership is guarded by this; deliveries happen outside the lock.
  */
 public class InMemoryAdapter implements Adapter {
+  /** The most packets kept for connection state recovery, whatever their age. */
+  public static final int MAX_KEPT_PACKETS = 10_000;
+
   protected final AdapterNamespace namespace;
+  /** Recovery's packets and sessions; null when recovery is off. */
+  private final SessionStore sessions;
   /** Guarded by this. */
   private final Map<String, Set<String>> rooms = new HashMap<>();
   /** Guarded by this. */
@@ -28,6 +45,8 @@ public class InMemoryAdapter implements Adapter {
   /** The adapter of {@code namespace}; {@code InMemoryAdapter::new} is an {@link AdapterFactory}. */
   public InMemoryAdapter(AdapterNamespace namespace) {
     this.namespace = namespace;
+    this.sessions = namespace.maxDisconnectionDuration()
+        .map(d -> new SessionStore(namespace.scheduler(), d)).orElse(null);
   }
 
   @Override
@@ -132,23 +151,115 @@ public class InMemoryAdapter implements Adapter {
     return out;
   }
 
+  /**
+   * Delivers to the selected sockets of this process; with recovery on, a kept packet
+   * ({@link Offsets#isKept}) gets its offset first and is remembered.
+   */
   @Override
   public void broadcast(SocketIoPacket packet, BroadcastOptions options) {
+    broadcastLocally(sessions == null ? packet : sessions.keep(packet, options), options);
+  }
+
+  /**
+   * Encodes {@code packet} once and delivers it to the selected sockets of this process, as it is:
+   * what a cluster adapter does with a broadcast from another node (which carries its offset
+   * already, if any).
+   */
+  protected void broadcastLocally(SocketIoPacket packet, BroadcastOptions options) {
     List<AdapterSocket> targets = select(options);
     Outgoing encoded = new Outgoing(SocketIoEncoder.encode(packet), targets.size() > 1);
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
   }
 
   @Override
-  public void broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, Consumer<Integer> recipientCount,
-      AdapterSocket.AckListener listener) {
+  public Cancellable broadcastWithAck(SocketIoPacket packet, BroadcastOptions options, IntConsumer clientCount,
+      AckSink acks) {
     // One id serves every recipient: the namespace counter never repeats it (socket.io-adapter).
     long ackId = namespace.nextAckId();
     SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
     List<AdapterSocket> targets = select(options);
     Outgoing encoded = new Outgoing(SocketIoEncoder.encode(withId), targets.size() > 1);
-    for (AdapterSocket s : targets) s.expectAck(ackId, listener);
-    recipientCount.accept(targets.size());
+    for (AdapterSocket s : targets) s.expectAck(ackId, acks);
+    clientCount.accept(targets.size());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
+    return Cancellable.NONE;
+  }
+
+  /** The selected sockets of this process, at once. */
+  @Override
+  public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions options) {
+    List<AdapterSocket> targets = select(options);
+    List<SocketDetails> out = new ArrayList<>(targets.size());
+    for (AdapterSocket s : targets) {
+      SocketDetails d = namespace.details(s.id());
+      if (d != null) out.add(d);
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  /** Each selected socket of this process joins {@code rooms}. */
+  @Override
+  public void addSockets(BroadcastOptions options, Set<String> rooms) {
+    for (AdapterSocket s : select(options)) namespace.join(s.id(), rooms);
+  }
+
+  /** Each selected socket of this process leaves {@code rooms}. */
+  @Override
+  public void delSockets(BroadcastOptions options, Set<String> rooms) {
+    for (AdapterSocket s : select(options)) namespace.leave(s.id(), rooms);
+  }
+
+  /** Each selected socket of this process disconnects. */
+  @Override
+  public void disconnectSockets(BroadcastOptions options, boolean close) {
+    for (AdapterSocket s : select(options)) namespace.disconnect(s.id(), close);
+  }
+
+  /** {@link #rooms()}, at once: there is no other node. */
+  @Override
+  public CompletableFuture<Set<String>> allRooms() {
+    return CompletableFuture.completedFuture(rooms());
+  }
+
+  /** Nothing: there is no other server. */
+  @Override
+  public void serverSideEmit(ArrayNode packet) {}
+
+  /** No answer, at once: there is no other server. */
+  @Override
+  public CompletableFuture<List<ArrayNode>> serverSideEmitWithAck(ArrayNode packet, Duration timeout) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /** Nothing to release in memory. */
+  @Override
+  public void close() {}
+
+  /** Keeps the session for {@code maxDisconnectionDuration}; nothing when recovery is off. */
+  @Override
+  public void persistSession(PersistedSession session) {
+    if (sessions != null) sessions.persist(session);
+  }
+
+  /**
+   * The session of {@code pid} and the kept packets after {@code offset} that would have reached
+   * it, at once; empty when recovery is off, the session expired or was restored already, or the
+   * offset is no longer (or never was) among the kept packets. A session is restored once.
+   */
+  @Override
+  public CompletableFuture<Optional<RestoredSession>> restoreSession(String pid, String offset) {
+    return CompletableFuture.completedFuture(
+        sessions == null ? Optional.empty() : Optional.ofNullable(sessions.restore(pid, offset)));
+  }
+
+  /** How many sessions are kept for recovery now (for monitoring and tests). */
+  public int keptSessions() {
+    return sessions == null ? 0 : sessions.sessionCount();
+  }
+
+  /** One server: this one. */
+  @Override
+  public CompletableFuture<Integer> serverCount() {
+    return CompletableFuture.completedFuture(1);
   }
 }

@@ -37,7 +37,7 @@ class InMemoryAdapterTest {
     final String id;
     final List<Outgoing> delivered = new ArrayList<>();
     final List<BroadcastFlags> flags = new ArrayList<>();
-    final Map<Long, AckListener> acks = new LinkedHashMap<>();
+    final Map<Long, AckSink> acks = new LinkedHashMap<>();
 
     FakeSocket(String id) {
       this.id = id;
@@ -56,7 +56,7 @@ class InMemoryAdapterTest {
     }
 
     @Override
-    public void expectAck(long ackId, AckListener listener) {
+    public void expectAck(long ackId, AckSink listener) {
       log.add("expectAck " + id + " " + ackId);
       acks.put(ackId, listener);
     }
@@ -64,6 +64,8 @@ class InMemoryAdapterTest {
 
   private final class FakeNamespace implements AdapterNamespace {
     final Map<String, FakeSocket> sockets = new LinkedHashMap<>();
+    /** What the adapter had the namespace do to its sockets: joins, leaves, disconnections. */
+    final List<String> joined = new ArrayList<>();
     final AtomicLong ackIds = new AtomicLong(5);
 
     @Override
@@ -77,8 +79,49 @@ class InMemoryAdapterTest {
     }
 
     @Override
+    public SocketDetails details(String socketId) {
+      return socket(socketId) == null ? null
+          : SocketDetails.of(socketId, NODES.objectNode(), Set.of(socketId), NODES.objectNode());
+    }
+
+    @Override
+    public void join(String socketId, Set<String> rooms) {
+      joined.add(socketId + " +" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void leave(String socketId, Set<String> rooms) {
+      joined.add(socketId + " -" + new java.util.TreeSet<>(rooms));
+    }
+
+    @Override
+    public void disconnect(String socketId, boolean close) {
+      joined.add(socketId + " disconnect close=" + close);
+    }
+
+    @Override
+    public void dispatchServerSideEmit(ArrayNode packet, java.util.function.Consumer<ArrayNode> ack) {
+      joined.add("server-side " + packet);
+    }
+
+    @Override
     public long nextAckId() {
       return ackIds.getAndIncrement();
+    }
+
+    @Override
+    public java.util.Optional<java.time.Duration> maxDisconnectionDuration() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public dev.switchboard.scheduling.Scheduler scheduler() {
+      return new dev.switchboard.testing.FakeScheduler();
+    }
+
+    @Override
+    public java.util.concurrent.Executor completions() {
+      return Runnable::run;
     }
 
     FakeSocket add(String id) {
@@ -233,7 +276,7 @@ class InMemoryAdapterTest {
     adapter.addAll("s1", Set.of("s1"));
     adapter.addAll("s2", Set.of("s2"));
     List<Integer> counts = new ArrayList<>();
-    AdapterSocket.AckListener listener = new AdapterSocket.AckListener() {
+    AckSink listener = new AckSink() {
       @Override public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) { }
       @Override public void onDisconnect(String socketId) { }
     };
@@ -251,12 +294,46 @@ class InMemoryAdapterTest {
   @Test
   void broadcastWithAckToNobodyCountsZero() {
     List<Integer> counts = new ArrayList<>();
-    adapter.broadcastWithAck(event("q"), select(Set.of("empty"), Set.of()), counts::add, new AdapterSocket.AckListener() {
+    adapter.broadcastWithAck(event("q"), select(Set.of("empty"), Set.of()), counts::add, new AckSink() {
       @Override public void onAck(String socketId, com.fasterxml.jackson.databind.node.ArrayNode args) { }
       @Override public void onDisconnect(String socketId) { }
     });
     assertEquals(List.of(0), counts);
     assertEquals(List.of(), log);
+  }
+
+  // ------------------------------------------------------------------ what spans a cluster, on one node
+
+  @Test
+  void fetchSocketsReportsTheSelectedSocketsOfTheNamespaceAtOnce() {
+    ns.add("s1");
+    ns.add("s2");
+    adapter.addAll("s1", Set.of("s1", "r"));
+    adapter.addAll("s2", Set.of("s2"));
+    adapter.addAll("gone", Set.of("gone", "r"));
+    java.util.concurrent.CompletableFuture<List<SocketDetails>> f = adapter.fetchSockets(select(Set.of("r"), Set.of()));
+    assertTrue(f.isDone());
+    assertEquals(List.of("s1"), f.join().stream().map(SocketDetails::id).toList(), "a member no longer connected is left out");
+    assertEquals(Set.of("s1", "s2"),
+        new HashSet<>(adapter.fetchSockets(BroadcastOptions.all()).join().stream().map(SocketDetails::id).toList()));
+  }
+
+  @Test
+  void addSocketsDelSocketsAndDisconnectSocketsAskTheNamespaceForEachSelectedSocket() {
+    ns.add("s1");
+    ns.add("s2");
+    adapter.addAll("s1", Set.of("s1", "r"));
+    adapter.addAll("s2", Set.of("s2"));
+    adapter.addSockets(select(Set.of("r"), Set.of()), Set.of("a", "b"));
+    adapter.delSockets(select(Set.of(), Set.of("r")), Set.of("c"));
+    adapter.disconnectSockets(BroadcastOptions.all(), true);
+    assertEquals(List.of("s1 +[a, b]", "s2 -[c]", "s1 disconnect close=true", "s2 disconnect close=true"), ns.joined);
+  }
+
+  @Test
+  void allRoomsIsThisNodesRooms() {
+    adapter.addAll("s1", Set.of("s1", "r"));
+    assertEquals(Set.of("s1", "r"), adapter.allRooms().join());
   }
 
   @Test
@@ -290,6 +367,30 @@ class InMemoryAdapterTest {
     assertEquals(new BroadcastFlags(false, true, true), BroadcastFlags.NONE.withLocal());
     assertEquals(new BroadcastFlags(true, false, true),
         BroadcastFlags.NONE.withLocal().withCompress(false).withVolatile());
+    assertEquals(java.util.Optional.empty(), BroadcastFlags.NONE.timeout());
+    BroadcastFlags timed = BroadcastFlags.NONE.withVolatile().withTimeout(java.time.Duration.ofSeconds(2));
+    assertEquals(new BroadcastFlags(true, true, false, java.util.Optional.of(java.time.Duration.ofSeconds(2))), timed);
+    assertEquals(timed.timeout(), timed.withLocal().withCompress(false).timeout(), "the others keep the timeout");
+  }
+
+  @Test
+  void aBroadcastTimeoutMustBePositive() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BroadcastFlags.NONE.withTimeout(java.time.Duration.ZERO));
+    assertEquals("timeout must be positive, got PT0S", e.getMessage());
+    assertThrows(NullPointerException.class, () -> new BroadcastFlags(false, true, false, null));
+  }
+
+  @Test
+  void theInMemoryAdapterIsOneServerAndKeepsNothingForABroadcastWithAck() {
+    assertEquals(1, adapter.serverCount().join());
+    ns.add("s1");
+    adapter.addAll("s1", Set.of("s1"));
+    assertSame(dev.switchboard.scheduling.Cancellable.NONE, adapter.broadcastWithAck(event("q"), BroadcastOptions.all(),
+        n -> { }, new AckSink() {
+          @Override public void onAck(String socketId, ArrayNode args) { }
+          @Override public void onDisconnect(String socketId) { }
+        }));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * An Engine.IO session in memory: what the layer above sends is recorded as wire text, and a
@@ -53,6 +54,8 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
   private volatile boolean closedByServer;
   private volatile CloseReason closeReason;
   private volatile boolean dropVolatile;
+  /** Told of each message sent (with its attachments), after it was recorded; null: nobody. */
+  private volatile Consumer<List<String>> onSend;
   /** Socket ids by namespace, as the CONNECT answers read by {@link #connectTo} gave them. */
   private final Map<String, String> sids = new ConcurrentHashMap<>();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,9 +139,13 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
     for (EngineIoPacket p : message.packets()) {
       wire.add(p.isBinary() ? "<binary:" + HexFormat.of().formatHex(p.binary()) + ">" : p.text());
     }
+    boolean recorded;
     synchronized (sent) {
+      recorded = open;
       if (open) sent.addAll(wire); // the packet and its attachments leave together
     }
+    Consumer<List<String>> listener = onSend;
+    if (recorded && listener != null) listener.accept(wire);
   }
 
   @Override
@@ -147,9 +154,23 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
   }
 
   private void record(String wire) {
+    boolean recorded;
     synchronized (sent) {
+      recorded = open;
       if (open) sent.add(wire);
     }
+    Consumer<List<String>> listener = onSend;
+    if (recorded && listener != null) listener.accept(List.of(wire));
+  }
+
+  /**
+   * Plays a client that reacts to what it is sent: {@code listener} is told of every message the
+   * server sends from now on — a packet with its binary attachments, in the notation of
+   * {@link #sent()} — on the sending thread, after it was recorded. (A client answering acks
+   * calls {@link #receive} from it.)
+   */
+  public void onSend(Consumer<List<String>> listener) {
+    this.onSend = listener;
   }
 
   // ------------------------------------------------------------------ the test plays the client

@@ -31,7 +31,15 @@ public final class InMemorySocketIo implements AutoCloseable {
   }
 
   public InMemorySocketIo(SocketIoOptions options) {
-    this.io = new SocketIoServer(options, clock, () -> "id" + ids.incrementAndGet());
+    this(options, "");
+  }
+
+  /**
+   * A server whose ids start with {@code idPrefix} ({@code b-id1}, …): several in-memory servers of
+   * one cluster need distinct socket ids, as random ids are in production.
+   */
+  public InMemorySocketIo(SocketIoOptions options, String idPrefix) {
+    this.io = new SocketIoServer(options, clock, () -> idPrefix + "id" + ids.incrementAndGet());
   }
 
   public SocketIoServer io() {

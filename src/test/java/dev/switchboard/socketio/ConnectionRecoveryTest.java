@@ -3,15 +3,15 @@ package dev.switchboard.socketio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.engineio.CloseReason;
-import dev.switchboard.socketio.adapter.BroadcastFlags;
-import dev.switchboard.socketio.adapter.BroadcastOptions;
-import dev.switchboard.socketio.protocol.SocketIoPacket;
+import dev.switchboard.socketio.adapter.AdapterNamespace;
+import dev.switchboard.socketio.adapter.InMemoryAdapter;
+import dev.switchboard.socketio.adapter.PersistedSession;
+import dev.switchboard.socketio.adapter.RestoredSession;
 import dev.switchboard.socketio.testing.FakeEngineIoConnection;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import java.io.IOException;
@@ -19,23 +19,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Connection state recovery (Node's session-aware adapter, socket.io 4.6+): {@link RecoveryStore}
- * on its own with the fake clock, then end to end in memory — offsets appended to events, state
- * kept on recoverable disconnects only, restored with {@code {pid, offset}} together with the
- * packets missed, expiry after {@code maxDisconnectionDuration}, the {@link RecoveryStore#MAX_PACKETS}
- * bound, {@code isRecovered} and {@code skipMiddlewares}.
+ * Connection state recovery (socket.io 4.6+) end to end in memory, with the default adapter
+ * (Node's session-aware in-memory adapter; the adapter on its own: {@code adapter/SessionStoreTest})
+ * — offsets appended to events, state kept on recoverable disconnects only and in the socket's
+ * namespace's adapter, restored with {@code {pid, offset}} together with the packets missed,
+ * expiry after {@code maxDisconnectionDuration}, the {@link InMemoryAdapter#MAX_KEPT_PACKETS}
+ * bound, {@code isRecovered} and {@code skipMiddlewares}; and an adapter that answers a restore
+ * later, or fails.
  *
  * <p>Ids: with recovery each new socket draws its pid first, from two ids, then its socket id —
  * the first socket is {@code pid id1id2, sid id3}.
  */
-class RecoveryStoreTest {
+class ConnectionRecoveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SocketIoOptions RECOVERY =
       SocketIoOptions.builder().recovery(SocketIoOptions.Recovery.DEFAULTS).build();
@@ -81,7 +85,11 @@ class RecoveryStoreTest {
     return offset(c.next());
   }
 
-  // ------------------------------------------------------------------ the store on its own
+  // ------------------------------------------------------------------ the adapter keeps the state
+
+  private InMemoryAdapter adapter() {
+    return (InMemoryAdapter) sio.io().sockets().adapter();
+  }
 
   @Test
   void theRecoverableReasonsAreNodes() {
@@ -92,91 +100,23 @@ class RecoveryStoreTest {
   }
 
   @Test
-  void aPersistedSessionIsRestoredOnceWithThePacketsThatReachItsRooms() {
-    RecoveryStore store = sio.io().recovery();
-    FakeEngineIoConnection c = sio.client();
-    Socket socket = sio.socket(c);
-    socket.data().put("k", "v");
-    Namespace ns = sio.io().sockets();
-    SocketIoPacket first = SocketIoPacket.event("/", JSON.createArrayNode().add("first"));
-    store.broadcast(ns, first, BroadcastOptions.all());
+  void aDroppedSocketsStateGoesToItsNamespacesAdapter() {
+    sio.io().of("/admin");
+    FakeEngineIoConnection c = sio.connect();
+    c.receive("0/admin,");
+    assertEquals("0/admin,{\"sid\":\"id3\",\"pid\":\"id1id2\"}", c.next());
+    Socket s = sio.io().of("/admin").sockets().get("id3");
+    s.join("r");
+    s.data().put("k", "v");
+    sio.io().of("/admin").emit("x");
     String from = offset(c.next());
-    assertEquals(1, first.data().size(), "the caller's packet is not changed");
-
-    store.persist(socket, Set.of(socket.id(), "r"));
-    assertEquals(1, store.sessionCount());
-    store.broadcast(ns, event("to-r"), new BroadcastOptions(Set.of("r"), Set.of(), BroadcastFlags.NONE));
-    store.broadcast(ns, event("to-other"), new BroadcastOptions(Set.of("other"), Set.of(), BroadcastFlags.NONE));
-    store.broadcast(ns, event("all-but-r"), new BroadcastOptions(Set.of(), Set.of("r"), BroadcastFlags.NONE));
-    store.broadcast(ns, event("all"), BroadcastOptions.all());
-    store.emitToSocket(ns, socket, event("mine"));
-
-    RecoveryStore.Restored restored = store.restore("id1id2", from, "/");
-    assertEquals(socket.id(), restored.session().id());
-    assertEquals(Set.of(socket.id(), "r"), restored.session().rooms());
-    assertEquals(Map.of("k", "v"), restored.session().data());
-    List<String> missed = new ArrayList<>();
-    for (SocketIoPacket p : restored.missed()) missed.add(p.data().get(0).textValue());
-    assertEquals(List.of("to-r", "all", "mine"), missed);
-    assertEquals(0, store.sessionCount());
-    assertNull(store.restore("id1id2", from, "/"), "a session is restored once");
-  }
-
-  private static SocketIoPacket event(String name) {
-    return SocketIoPacket.event("/", JSON.createArrayNode().add(name));
-  }
-
-  @Test
-  void offsetsAreDistinctAndAppendedToACopy() {
-    RecoveryStore store = sio.io().recovery();
-    FakeEngineIoConnection c = sio.client();
-    store.broadcast(sio.io().sockets(), event("a"), BroadcastOptions.all());
-    store.broadcast(sio.io().sockets(), event("b"), BroadcastOptions.all());
-    List<String> sent = c.sent();
-    assertEquals("2[\"a\"]", withoutOffset(sent.get(0)));
-    assertEquals("2[\"b\"]", withoutOffset(sent.get(1)));
-    assertNotEquals(offset(sent.get(0)), offset(sent.get(1)));
-  }
-
-  @Test
-  void anUnknownPidAnUnknownOffsetOrAnotherNamespaceRestoreNothing() {
-    RecoveryStore store = sio.io().recovery();
-    FakeEngineIoConnection c = sio.client();
-    Socket socket = sio.socket(c);
-    store.broadcast(sio.io().sockets(), event("a"), BroadcastOptions.all());
-    String from = offset(c.next());
-    assertNull(store.restore("nobody", from, "/"));
-    store.persist(socket, socket.rooms());
-    assertNull(store.restore("id1id2", from, "/admin"));
-    store.persist(socket, socket.rooms());
-    assertNull(store.restore("id1id2", "no-such-offset", "/"));
-  }
-
-  @Test
-  void sessionsAndPacketsExpireAfterMaxDisconnectionDuration() {
-    RecoveryStore store = sio.io().recovery();
-    FakeEngineIoConnection c = sio.client();
-    Socket socket = sio.socket(c);
-    store.broadcast(sio.io().sockets(), event("a"), BroadcastOptions.all());
-    String from = offset(c.next());
-    store.persist(socket, socket.rooms());
-    sio.clock.advanceBy(Duration.ofMinutes(2));
-    assertEquals(1, store.sessionCount(), "kept for the whole window");
-    sio.clock.advanceBy(Duration.ofMillis(1));
-    assertNull(store.restore("id1id2", from, "/"));
-    assertEquals(0, store.sessionCount());
-  }
-
-  @Test
-  void anOffsetOutOfTheWindowOfPacketsCannotBeRestored() {
-    RecoveryStore store = sio.io().recovery();
-    FakeEngineIoConnection c = sio.client();
-    Socket socket = sio.socket(c);
-    store.broadcast(sio.io().sockets(), event("a"), BroadcastOptions.all());
-    String from = offset(c.next());
-    sio.clock.advanceBy(Duration.ofMinutes(2).plusMillis(1));
-    store.persist(socket, socket.rooms()); // the session is fresh, its offset is not
-    assertNull(store.restore("id1id2", from, "/"));
+    c.drop(CloseReason.TRANSPORT_CLOSE);
+    InMemoryAdapter admin = (InMemoryAdapter) sio.io().of("/admin").adapter();
+    assertEquals(1, admin.keptSessions());
+    assertEquals(0, adapter().keptSessions(), "each namespace's adapter keeps its own sessions");
+    RestoredSession restored = admin.restoreSession("id1id2", from).join().orElseThrow();
+    assertEquals(new PersistedSession("id3", "id1id2", Set.of("id3", "r"), Map.of("k", "v")), restored.session());
+    assertEquals(List.of(), restored.missedPackets());
   }
 
   // ------------------------------------------------------------------ end to end: offsets
@@ -218,17 +158,17 @@ class RecoveryStoreTest {
   void aDroppedConnectionIsKeptForRecoveryUnlessItWasAParseError(CloseReason why) {
     FakeEngineIoConnection c = sio.client();
     c.drop(why);
-    assertEquals(why == CloseReason.PARSE_ERROR ? 0 : 1, sio.io().recovery().sessionCount());
+    assertEquals(why == CloseReason.PARSE_ERROR ? 0 : 1, adapter().keptSessions());
   }
 
   @Test
   void aProtocolErrorIsRecoverableButADeliberateDisconnectIsNot() {
     sio.client().receive("0"); // second CONNECT: forced server close
-    assertEquals(1, sio.io().recovery().sessionCount());
+    assertEquals(1, adapter().keptSessions());
     sio.client().receive("1"); // client namespace disconnect
     FakeEngineIoConnection c = sio.client();
     sio.socket(c).disconnect(false); // server namespace disconnect
-    assertEquals(1, sio.io().recovery().sessionCount());
+    assertEquals(1, adapter().keptSessions());
   }
 
   // ------------------------------------------------------------------ end to end: restore
@@ -271,7 +211,7 @@ class RecoveryStoreTest {
     assertEquals(Set.of("id3", "r"), s.rooms());
     assertEquals(Map.of("user", "ada"), s.data());
     assertEquals(List.of("id3 recovered=false", "id3 recovered=true"), connections);
-    assertEquals(0, sio.io().recovery().sessionCount());
+    assertEquals(0, adapter().keptSessions());
   }
 
   @Test
@@ -331,7 +271,7 @@ class RecoveryStoreTest {
     FakeEngineIoConnection back = sio.connect();
     back.receive("0{\"pid\":12,\"offset\":\"" + from + "\"}");
     assertEquals(List.of("0{\"sid\":\"id6\",\"pid\":\"id4id5\"}"), back.sent());
-    assertEquals(1, sio.io().recovery().sessionCount(), "the kept session is untouched");
+    assertEquals(1, adapter().keptSessions(), "the kept session is untouched");
   }
 
   @Test
@@ -340,13 +280,13 @@ class RecoveryStoreTest {
     String from = joinAndReceiveOne(c);
     c.drop(CloseReason.TRANSPORT_CLOSE);
     // From the offset on, the store holds MAX_PACKETS packets: one more pushes it out.
-    for (int i = 0; i < RecoveryStore.MAX_PACKETS - 1; i++) sio.io().to("nobody").emit("filler");
+    for (int i = 0; i < InMemoryAdapter.MAX_KEPT_PACKETS - 1; i++) sio.io().to("nobody").emit("filler");
     FakeEngineIoConnection back = sio.connect();
     back.receive(reconnect("id1id2", from));
     assertEquals(List.of("0{\"sid\":\"id3\",\"pid\":\"id1id2\"}"), back.sent(), "still in the window");
     String again = offset(emitTo(back, "id3"));
     back.drop(CloseReason.TRANSPORT_CLOSE);
-    for (int i = 0; i < RecoveryStore.MAX_PACKETS; i++) sio.io().to("nobody").emit("filler");
+    for (int i = 0; i < InMemoryAdapter.MAX_KEPT_PACKETS; i++) sio.io().to("nobody").emit("filler");
     FakeEngineIoConnection third = sio.connect();
     third.receive(reconnect("id1id2", again));
     assertEquals(List.of("0{\"sid\":\"id6\",\"pid\":\"id4id5\"}"), third.sent(), "the offset was pushed out");
@@ -414,5 +354,73 @@ class RecoveryStoreTest {
     assertEquals(List.of("0{\"sid\":\"id3\",\"pid\":\"id1id2\"}"), back.sent());
     assertEquals(List.of("middleware id3", "middleware id3"), ran);
     assertTrue(sio.io().sockets().sockets().get("id3").isRecovered());
+  }
+
+  // ------------------------------------------------------------------ an adapter that answers later
+
+  /** An in-memory adapter whose restores the test answers, later and from another thread. */
+  private static final class LaterRestore extends InMemoryAdapter {
+    final CompletableFuture<Optional<RestoredSession>> answer = new CompletableFuture<>();
+    volatile String asked;
+
+    LaterRestore(AdapterNamespace ns) {
+      super(ns);
+    }
+
+    @Override
+    public CompletableFuture<Optional<RestoredSession>> restoreSession(String pid, String offset) {
+      asked = pid + " " + offset;
+      return answer;
+    }
+  }
+
+  private LaterRestore laterRestore() {
+    sio = new InMemorySocketIo(RECOVERY.toBuilder().adapter(LaterRestore::new).build());
+    return (LaterRestore) sio.io().sockets().adapter();
+  }
+
+  private static void completeOnAnotherThread(Runnable completion) throws InterruptedException {
+    Thread t = new Thread(completion, "adapter-thread");
+    t.start();
+    t.join(10_000);
+  }
+
+  @Test
+  void aRestoreAnsweredLaterConnectsTheRecoveredSocketThen() throws Exception {
+    LaterRestore adapter = laterRestore();
+    List<String> connected = new ArrayList<>();
+    sio.io().onConnection(s -> connected.add(s.id() + " recovered=" + s.isRecovered() + " " + new java.util.TreeSet<>(s.rooms())
+        + " " + s.data()));
+    FakeEngineIoConnection c = sio.connect();
+    c.receive(reconnect("p1", "o1"));
+    assertEquals("p1 o1", adapter.asked);
+    assertEquals(List.of(), c.sent(), "nothing is answered before the adapter is");
+    ArrayNode missed = JSON.createArrayNode().add("missed").add("o2");
+    completeOnAnotherThread(() -> adapter.answer.complete(Optional.of(new RestoredSession(
+        new PersistedSession("old", "p1", Set.of("old", "r"), Map.of("k", 1)), List.of(missed)))));
+    assertEquals(List.of("0{\"sid\":\"old\",\"pid\":\"p1\"}", "2[\"missed\",\"o2\"]"), c.sent());
+    assertEquals(List.of("old recovered=true [old, r] {k=1}"), connected);
+  }
+
+  @Test
+  void aRestoreThatFailsGivesAFreshSession() throws Exception {
+    LaterRestore adapter = laterRestore();
+    FakeEngineIoConnection c = sio.connect();
+    c.receive(reconnect("p1", "o1"));
+    completeOnAnotherThread(() -> adapter.answer.completeExceptionally(new IllegalStateException("store down")));
+    assertEquals(List.of("0{\"sid\":\"id3\",\"pid\":\"id1id2\"}"), c.sent());
+    assertFalse(sio.io().sockets().sockets().get("id3").isRecovered());
+  }
+
+  @Test
+  void aClientGoneBeforeTheRestoreAnswersGetsNoSocket() throws Exception {
+    LaterRestore adapter = laterRestore();
+    FakeEngineIoConnection c = sio.connect();
+    c.receive(reconnect("p1", "o1"));
+    c.drop(CloseReason.TRANSPORT_CLOSE);
+    completeOnAnotherThread(() -> adapter.answer.complete(Optional.of(new RestoredSession(
+        new PersistedSession("old", "p1", Set.of("old"), Map.of()), List.of()))));
+    assertEquals(List.of(), c.sent());
+    assertTrue(sio.io().sockets().sockets().isEmpty());
   }
 }
