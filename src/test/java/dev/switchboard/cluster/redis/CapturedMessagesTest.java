@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.cluster.ClusterMessage;
+import dev.switchboard.cluster.ClusterMessageException;
 import dev.switchboard.cluster.WireFields;
 import dev.switchboard.cluster.WireVectors;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,83 @@ class CapturedMessagesTest {
       checked++;
     }
     assertTrue(checked >= 20, "rows: " + checked);
+  }
+
+  /**
+   * Hostile peers, at random: every captured message with bytes replaced, cut, or repeated, fed to
+   * the decoder of its adapter. Whatever comes out of a decoder is a record or a
+   * ClusterMessageException — never another exception.
+   */
+  @Test
+  void mutatedCapturesNeverThrowAnythingButClusterMessageException() throws Exception {
+    JsonNode file = WireVectors.load("captured-messages.json");
+    java.util.Random random = new java.util.Random(15);
+    ClassicRequestType[] types = ClassicRequestType.values();
+    int decoded = 0;
+    int refused = 0;
+    for (JsonNode variant : file.get("variants")) {
+      String name = variant.get("name").asText();
+      for (JsonNode scenario : variant.get("scenarios")) {
+        for (JsonNode command : scenario.get("commands")) {
+          String c = command.get("command").asText();
+          if (!List.of("PUBLISH", "SPUBLISH", "XADD", "SET").contains(c)) continue;
+          List<byte[]> args = args(command);
+          for (int i = 0; i < 300; i++) {
+            byte[] payload = mutate(c.equals("XADD") ? args.get(args.size() - 1) : args.get(1), random);
+            try {
+              if (name.startsWith("redis-streams")) {
+                switch (c) {
+                  case "XADD" -> {
+                    Map<String, byte[]> fields = new LinkedHashMap<>();
+                    for (int f = 5; f < args.size() - 1; f += 2) fields.put(text(args.get(f)), args.get(f + 1));
+                    fields.put("data", payload);
+                    streams.decodeEntry(fields);
+                  }
+                  case "SET" -> streams.decodeSession(payload);
+                  default -> streams.decodePubSub(payload);
+                }
+              } else if (name.startsWith("redis-sharded")) {
+                sharded.decode(payload);
+              } else if (text(args.get(0)).startsWith("socket.io#")) {
+                classic.decodeBroadcast(payload);
+              } else if (text(args.get(0)).startsWith("socket.io-request#")) {
+                classic.decodeRequest(payload);
+              } else {
+                ClassicRequestType pending = types[random.nextInt(8)];
+                classic.decodeResponse(payload, id -> pending);
+              }
+              decoded++;
+            } catch (ClusterMessageException expected) {
+              refused++;
+            }
+          }
+        }
+      }
+    }
+    assertTrue(decoded > 1000 && refused > 10_000, "decoded " + decoded + ", refused " + refused);
+  }
+
+  private static byte[] mutate(byte[] original, java.util.Random random) {
+    byte[] b = original.clone();
+    switch (random.nextInt(4)) {
+      case 0 -> {
+        for (int m = random.nextInt(3); m >= 0; m--) b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+      }
+      case 1 -> b = java.util.Arrays.copyOf(b, random.nextInt(b.length));
+      case 2 -> {
+        int at = random.nextInt(b.length);
+        b[at] = (byte) (b[at] ^ (1 << random.nextInt(8)));
+      }
+      default -> {
+        int from = random.nextInt(b.length);
+        int to = from + random.nextInt(b.length - from);
+        byte[] longer = new byte[b.length + (to - from)];
+        System.arraycopy(b, 0, longer, 0, to);
+        System.arraycopy(b, from, longer, to, b.length - from);
+        b = longer;
+      }
+    }
+    return b;
   }
 
   // ---------------------------------------------------------------------------------- the adapters
