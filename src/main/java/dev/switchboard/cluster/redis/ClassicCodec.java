@@ -17,7 +17,7 @@ import java.util.function.Function;
  * The messages of the classic {@code @socket.io/redis-adapter} 8.3 between bytes and records:
  * broadcasts ({@link ClassicBroadcast}, always notepack), requests ({@link ClassicRequest}) and
  * answers ({@link ClassicResponse}), JSON but for the broadcast with ack and the client acks,
- * which are notepack. Decoding tells the two apart as Node does, by the first byte: {@code {}
+ * which are notepack. Decoding tells the two apart as Node does, by the first byte: <code>&#123;</code>
  * (0x7b) is JSON, anything else notepack (lib/index.ts 255–265, 496–506; a notepack map never
  * starts with 0x7b, which is the fixint 123). Pure and thread-safe.
  *
@@ -57,7 +57,7 @@ public final class ClassicCodec {
     this.json = ClusterJson.withLimitsOf(notepack);
   }
 
-  /** Whether {@code message} is JSON by the adapter's rule: it starts with {@code {}. */
+  /** Whether {@code message} is JSON by the adapter's rule: it starts with <code>&#123;</code>. */
   public static boolean isJson(byte[] message) {
     return message.length > 0 && message[0] == JSON_FIRST_BYTE;
   }

@@ -12,7 +12,7 @@ import dev.switchboard.cluster.WireFields;
  * ClusterMessage}s (lib/sharded-adapter.ts 177–211): {@code {type, data, uid, nsp}} as JSON text,
  * unless the type may carry binary ({@link
  * dev.switchboard.cluster.ClusterMessageType#mayCarryBinary}) and its data does, then as notepack.
- * The receiver tells them apart by the first byte, {@code {} for JSON. Pure and thread-safe.
+ * The receiver tells them apart by the first byte, <code>&#123;</code> for JSON. Pure and thread-safe.
  *
  * <pre>{@code
  * ShardedCodec codec = new ShardedCodec();

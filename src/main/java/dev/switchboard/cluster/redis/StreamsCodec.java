@@ -97,7 +97,7 @@ public final class StreamsCodec {
 
   /**
    * The message of a stream entry (RedisStreamsAdapter.decode): {@code uid}, {@code nsp}, {@code
-   * type} as decimal digits, and {@code data} read as JSON when it starts with {@code {}, as
+   * type} as decimal digits, and {@code data} read as JSON when it starts with <code>&#123;</code>, as
    * base64 MessagePack otherwise; other fields are ignored. The reader skips entries without
    * {@code nsp} (lib/adapter.ts 151–153): here they fail.
    *
