@@ -97,6 +97,11 @@ public final class NotepackCodec {
   public static final int DEFAULT_MAX_ELEMENTS = 1_000_000;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /**
+   * A first buffer of 512 bytes instead of msgpack-core's 8 KiB: a broadcast is encoded once per
+   * publish and is usually a few hundred bytes; a larger message grows the buffer in chunks.
+   */
+  private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(512);
   /** What decoding JavaScript's undefined yields before its container decides what it means. */
   private static final JsonNode UNDEFINED = MissingNode.getInstance();
   private static final double TWO_32 = 0x1p32;
@@ -230,7 +235,7 @@ public final class NotepackCodec {
    *     holds a value with no wire form (a {@link POJONode} other than {@code byte[]})
    */
   public byte[] encode(JsonNode value) {
-    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    MessageBufferPacker packer = PACKER.newBufferPacker();
     int[] elements = {0};
     try {
       write(packer, value, 1, elements);
