@@ -73,6 +73,14 @@ import org.msgpack.core.MessageUnpacker;
  *       range. A tree has no dates, so none is ever written.
  * </ul>
  *
+ * <p><b>Dialects.</b> {@link Dialect#NOTEPACK} (the default) is the above. {@link
+ * Dialect#MSGPACK_JS} is {@code @msgpack/msgpack} 2.8, the codec of {@code
+ * @socket.io/redis-streams-adapter} 0.3 ({@link #msgpackJs()}); it differs in four places only:
+ * an integral number beyond 2^53−1 (not a safe integer) is float 64 instead of uint 64 / int 64;
+ * an object property holding {@link MissingNode} (undefined) is written as nil instead of left
+ * out, and decoded as {@code null}; notepack's old ext type 0 encodings are unknown ext types; and
+ * the map key {@code __proto__} is refused, as that library refuses it.
+ *
  * <p>Hostile input (another node on the same Redis may be broken or malicious): every problem is
  * a {@link ClusterMessageException} saying what and at which byte — truncation, trailing bytes,
  * the reserved byte 0xc1, an ext type other than those above, a non-string map key, and the
@@ -89,26 +97,51 @@ public final class NotepackCodec {
   public static final int DEFAULT_MAX_ELEMENTS = 1_000_000;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /**
+   * A first buffer of 512 bytes instead of msgpack-core's 8 KiB: a broadcast is encoded once per
+   * publish and is usually a few hundred bytes; a larger message grows the buffer in chunks.
+   */
+  private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(512);
   /** What decoding JavaScript's undefined yields before its container decides what it means. */
   private static final JsonNode UNDEFINED = MissingNode.getInstance();
   private static final double TWO_32 = 0x1p32;
+  /** Number.MAX_SAFE_INTEGER, 2^53 − 1. */
+  private static final double MAX_SAFE_INTEGER = 0x1p53 - 1;
   private static final BigInteger LOW_32_BITS = BigInteger.valueOf(0xffff_ffffL);
   /** ECMAScript TimeClip: a Date beyond ±8.64e15 ms is invalid, and toJSON gives null. */
   private static final double MAX_DATE_MS = 8.64e15;
 
+  /**
+   * Which JavaScript MessagePack library the bytes must match (spec-notes/cluster.md §MessagePack
+   * has the differences, each checked against the library's own output).
+   */
+  public enum Dialect {
+    /** {@code notepack.io} 3.0.x: the classic and the sharded Redis adapter. */
+    NOTEPACK,
+    /** {@code @msgpack/msgpack} 2.8 with its default options: the Redis streams adapter. */
+    MSGPACK_JS
+  }
+
+  private final Dialect dialect;
   private final int maxBytes;
   private final int maxDepth;
   private final int maxElements;
 
-  /** A codec with the default limits. */
+  /** A notepack.io codec with the default limits. */
   public NotepackCodec() {
-    this(DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS);
+    this(Dialect.NOTEPACK, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS);
   }
 
-  private NotepackCodec(int maxBytes, int maxDepth, int maxElements) {
+  private NotepackCodec(Dialect dialect, int maxBytes, int maxDepth, int maxElements) {
+    this.dialect = dialect;
     this.maxBytes = maxBytes;
     this.maxDepth = maxDepth;
     this.maxElements = maxElements;
+  }
+
+  /** An {@code @msgpack/msgpack} codec ({@link Dialect#MSGPACK_JS}) with the default limits. */
+  public static NotepackCodec msgpackJs() {
+    return builder().dialect(Dialect.MSGPACK_JS).build();
   }
 
   /** A builder starting from the default limits. */
@@ -116,13 +149,20 @@ public final class NotepackCodec {
     return new Builder();
   }
 
-  /** Limits of one codec; each must be at least 1. */
+  /** Dialect and limits of one codec; each limit must be at least 1. */
   public static final class Builder {
+    private Dialect dialect = Dialect.NOTEPACK;
     private int maxBytes = DEFAULT_MAX_BYTES;
     private int maxDepth = DEFAULT_MAX_DEPTH;
     private int maxElements = DEFAULT_MAX_ELEMENTS;
 
     private Builder() {}
+
+    /** The library whose bytes to match; default {@link Dialect#NOTEPACK}. */
+    public Builder dialect(Dialect dialect) {
+      this.dialect = java.util.Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
 
     /**
      * Bytes of one encoded message, decoded or produced. Default 16 MiB: a broadcast carries one
@@ -156,13 +196,18 @@ public final class NotepackCodec {
 
     /** The codec. */
     public NotepackCodec build() {
-      return new NotepackCodec(maxBytes, maxDepth, maxElements);
+      return new NotepackCodec(dialect, maxBytes, maxDepth, maxElements);
     }
 
     private static int atLeastOne(String name, int value) {
       if (value < 1) throw new IllegalArgumentException(name + " must be at least 1, was " + value);
       return value;
     }
+  }
+
+  /** The library whose bytes this codec matches. */
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** Limit on the bytes of one message. */
@@ -190,7 +235,7 @@ public final class NotepackCodec {
    *     holds a value with no wire form (a {@link POJONode} other than {@code byte[]})
    */
   public byte[] encode(JsonNode value) {
-    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    MessageBufferPacker packer = PACKER.newBufferPacker();
     int[] elements = {0};
     try {
       write(packer, value, 1, elements);
@@ -209,7 +254,7 @@ public final class NotepackCodec {
     switch (node.getNodeType()) {
       case NULL, MISSING -> p.packNil();
       case BOOLEAN -> p.packBoolean(node.booleanValue());
-      case NUMBER -> writeNumber(p, node.doubleValue());
+      case NUMBER -> writeNumber(p, node.doubleValue(), dialect);
       case STRING -> writeString(p, node.textValue());
       case BINARY -> writeBinary(p, node.binaryValue());
       case ARRAY -> {
@@ -218,13 +263,15 @@ public final class NotepackCodec {
         for (JsonNode element : node) write(p, element, depth + 1, elements);
       }
       case OBJECT -> {
-        // notepack skips properties holding undefined; a tree's nearest equivalent is MissingNode.
+        // notepack skips properties holding undefined, @msgpack/msgpack writes them as nil
+        // (ignoreUndefined is off by default); a tree's nearest equivalent is MissingNode.
+        boolean skipUndefined = dialect == Dialect.NOTEPACK;
         int present = 0;
-        for (JsonNode v : node) if (!v.isMissingNode()) present++;
+        for (JsonNode v : node) if (!(skipUndefined && v.isMissingNode())) present++;
         enter(depth, elements, present);
         p.packMapHeader(present);
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-          if (e.getValue().isMissingNode()) continue;
+          if (skipUndefined && e.getValue().isMissingNode()) continue;
           writeString(p, e.getKey());
           write(p, e.getValue(), depth + 1, elements);
         }
@@ -252,12 +299,15 @@ public final class NotepackCodec {
 
   /**
    * notepack's number rule (lib/encode.js, case 'number'): a value that is not integral or not
-   * finite is float 64; otherwise the smallest integer format for its sign. Every tree number is
-   * first the double JavaScript would hold for it.
+   * finite is float 64; otherwise the smallest integer format for its sign. @msgpack/msgpack's
+   * (Encoder.encodeNumber) is the same for safe integers, and float 64 for every other number.
+   * Every tree number is first the double JavaScript would hold for it.
    */
-  private static void writeNumber(MessagePacker p, double d) throws IOException {
+  private static void writeNumber(MessagePacker p, double d, Dialect dialect) throws IOException {
     if (d != Math.floor(d) || Double.isInfinite(d)) { // NaN fails the first test
       p.packDouble(d);
+    } else if (dialect == Dialect.MSGPACK_JS && Math.abs(d) > MAX_SAFE_INTEGER) {
+      p.packDouble(d); // Number.isSafeInteger is false: float 64
     } else if (d >= 0 ? d < TWO_32 : d >= -0x1p31) {
       p.packLong((long) d); // the smallest of fixint, uint 8/16/32, int 8/16/32 (-0.0 is fixint 0)
     } else {
@@ -470,6 +520,10 @@ public final class NotepackCodec {
                   + keyFormat.getValueType().name().toLowerCase() + ", not a string");
             }
             String key = string();
+            if (dialect == Dialect.MSGPACK_JS && key.equals("__proto__")) {
+              // @msgpack/msgpack's Decoder refuses it (it would reach the object's prototype).
+              throw new ClusterMessageException("map key __proto__ at byte " + valueStart + " is refused");
+            }
             JsonNode value = read(depth + 1);
             if (value == UNDEFINED) map.remove(key); // JSON.stringify leaves the property out
             else map.set(key, value);
@@ -498,14 +552,15 @@ public final class NotepackCodec {
      * The ext values notepack.io reads (lib/decode.js): type 0 as undefined (fixext 1), a date in
      * milliseconds (fixext 8) or an ArrayBuffer (ext 8/16/32); type −1 as a timestamp (fixext 4,
      * fixext 8, ext 8 of 12 bytes). It turns any other into a [type, Buffer] pair no JSON
-     * producer meant; we refuse them.
+     * producer meant; we refuse them. @msgpack/msgpack reads only the timestamps (any other type
+     * is an ExtData object), so in that dialect type 0 is refused too.
      */
     JsonNode extension(MessageFormat format) throws IOException {
       ExtensionTypeHeader h = in.unpackExtensionTypeHeader();
       int n = h.getLength();
       requirePayload("ext", n);
       int type = h.getType();
-      if (type == 0) {
+      if (type == 0 && dialect == Dialect.NOTEPACK) {
         switch (format) {
           case FIXEXT1:
             in.readPayloadAsReference(1);

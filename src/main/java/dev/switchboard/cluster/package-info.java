@@ -1,18 +1,43 @@
 /**
- * What every cluster adapter shares: the wire codecs of the Node adapters we interoperate with and
- * the error type of a message from another node that cannot be read. Depends on {@code socketio}
- * and below, never on {@code storage}, {@code auth}, {@code chat} or {@code cli}.
+ * What every cluster adapter shares: the wire codecs of the Node adapters we interoperate with, the
+ * messages of socket.io-adapter's {@code ClusterAdapter} as records, and the error type of a
+ * message from another node that cannot be read. Pure: no Redis, no threads. Depends on {@code
+ * socketio} and below (the packet model of {@code socketio.protocol}), never on {@code storage},
+ * {@code auth}, {@code chat} or {@code cli}.
  *
  * <ul>
- *   <li>{@link dev.switchboard.cluster.NotepackCodec}: MessagePack exactly as {@code notepack.io}
- *       3.0.x writes and reads it ({@code @socket.io/redis-adapter} 8.3's codec), between Jackson
- *       trees and bytes, with limits for hostile peers.
+ *   <li>{@link dev.switchboard.cluster.NotepackCodec}: MessagePack between Jackson trees and bytes
+ *       exactly as {@code notepack.io} 3.0.x (the classic and sharded Redis adapters) or, in its
+ *       {@code MSGPACK_JS} dialect, {@code @msgpack/msgpack} 2.8 (the streams adapter) writes and
+ *       reads it, with limits for hostile peers.
+ *   <li>{@link dev.switchboard.cluster.ClusterJson}: JSON as {@code JSON.stringify} writes it and
+ *       {@code JSON.parse} reads it, with the same limits: the adapters' other encoding.
+ *   <li>{@link dev.switchboard.cluster.ClusterMessage} and {@link
+ *       dev.switchboard.cluster.ClusterMessageType}: the ClusterAdapter messages (types 1–13) of
+ *       the sharded and streams adapters, one record per shape.
+ *   <li>What the adapters' messages share: {@link dev.switchboard.cluster.WireOptions} (rooms,
+ *       except, {@link dev.switchboard.cluster.WireFlags}), {@link
+ *       dev.switchboard.cluster.SocketDetails} and {@link dev.switchboard.cluster.WireHandshake}
+ *       (a remote socket in a fetchSockets answer); the Socket.IO packet inside a broadcast is a
+ *       {@link dev.switchboard.socketio.protocol.SocketIoPacket}.
+ *   <li>{@link dev.switchboard.cluster.WireFields}: reading a decoded tree field by field with its
+ *       type checked, for every codec.
  *   <li>{@link dev.switchboard.cluster.ClusterMessageException}: every message that cannot be
- *       read or written; the adapters drop and count it.
+ *       read or written, with what was wrong and where; the adapters drop and count it.
  * </ul>
  *
+ * <pre>{@code
+ * ClusterMessage m = new ShardedCodec().decode(bytes);       // dev.switchboard.cluster.redis
+ * if (m instanceof ClusterMessage.Broadcast b && !b.uid().equals(myUid)) deliver(b.packet(), b.opts());
+ * }</pre>
+ *
+ * <p>Records are immutable except the Jackson trees they hold (event arguments, ack values,
+ * socket data): a decoded message's trees are its own, built for it and shared with nothing else;
+ * read them, and copy one before changing it.
+ *
  * <p>The message formats of {@code @socket.io/redis-adapter}, its sharded variant and
- * {@code @socket.io/redis-streams-adapter}, and the notepack mapping table, are in
- * spec-notes/cluster.md. Redis itself is reached through {@link dev.switchboard.cluster.redis}.
+ * {@code @socket.io/redis-streams-adapter}, the MessagePack mapping tables and what decoding
+ * checks are in spec-notes/cluster.md. Redis itself, and each adapter's codec and channel names,
+ * are in {@link dev.switchboard.cluster.redis}.
  */
 package dev.switchboard.cluster;

@@ -153,7 +153,7 @@ class NotepackCodecTest {
 
   @Test
   void everyTruncationOfARealMessageIsRefusedAsTruncated() throws Exception {
-    byte[] full = HEX.parseHex(NotepackCodecVectorsTest.load().get("messages").get(1).get("hex").asText());
+    byte[] full = HEX.parseHex(NotepackCodecVectorsTest.load("notepack-vectors.json").get("messages").get(1).get("hex").asText());
     assertEquals(7, codec.decode(full).get("type").asInt());
     for (int n = 0; n < full.length; n++) {
       int length = n;
@@ -251,7 +251,7 @@ class NotepackCodecTest {
   @Test
   void randomBytesAndMutatedMessagesNeverThrowAnythingElse() throws Exception {
     Random random = new Random(20261204);
-    byte[] real = HEX.parseHex(NotepackCodecVectorsTest.load().get("messages").get(0).get("hex").asText());
+    byte[] real = HEX.parseHex(NotepackCodecVectorsTest.load("notepack-vectors.json").get("messages").get(0).get("hex").asText());
     int refused = 0;
     for (int i = 0; i < 20_000; i++) {
       byte[] input;

@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -32,15 +28,29 @@ import org.junit.jupiter.api.TestFactory;
  * text above 2^53 is the shortest form of a double, and we decode the exact integer).
  */
 class NotepackCodecVectorsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final HexFormat HEX = HexFormat.of();
   private final NotepackCodec codec = new NotepackCodec();
 
   @TestFactory
   Stream<DynamicTest> vectors() throws Exception {
-    JsonNode file = load();
+    JsonNode file = load("notepack-vectors.json");
     assertEquals("3.0.1", file.get("notepack").asText(), "vectors of the notepack.io the redis adapter pins");
+    List<DynamicTest> tests = vectorTests(codec, file);
+    for (JsonNode m : file.get("messages")) {
+      JsonNode value = untag(m.get("json"));
+      byte[] bytes = HEX.parseHex(m.get("hex").asText());
+      tests.add(DynamicTest.dynamicTest("message " + m.get("name").asText(), () -> {
+        assertArrayEquals(bytes, codec.encode(value), "Java writes the adapter's message byte for byte");
+        assertJsEquals(value, codec.decode(bytes));
+      }));
+    }
+    assertTrue(tests.size() > 150, "the table is all there: " + tests.size());
+    return tests.stream();
+  }
+
+  /** One test per direction of each vector of {@code file} ("vectors": name, direction, json or gen, hex). */
+  static List<DynamicTest> vectorTests(NotepackCodec codec, JsonNode file) {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode v : file.get("vectors")) {
       String name = v.get("name").asText();
@@ -64,43 +74,19 @@ class NotepackCodecVectorsTest {
         }));
       }
     }
-    for (JsonNode m : file.get("messages")) {
-      JsonNode value = untag(m.get("json"));
-      byte[] bytes = HEX.parseHex(m.get("hex").asText());
-      tests.add(DynamicTest.dynamicTest("message " + m.get("name").asText(), () -> {
-        assertArrayEquals(bytes, codec.encode(value), "Java writes the adapter's message byte for byte");
-        assertJsEquals(value, codec.decode(bytes));
-      }));
-    }
-    assertTrue(tests.size() > 150, "the table is all there: " + tests.size());
-    return tests.stream();
+    return tests;
   }
 
-  static JsonNode load() throws Exception {
-    try (InputStream in = NotepackCodecVectorsTest.class.getResourceAsStream("notepack-vectors.json")) {
-      return JSON.readTree(in);
-    }
+  static JsonNode load(String resource) throws Exception {
+    return WireVectors.load(resource);
   }
 
-  /** {"$binary": hex} → binary, {"$double": "NaN"} → the double; everything else as it is. */
   static JsonNode untag(JsonNode node) {
-    if (node.isObject() && node.size() == 1 && node.has("$binary")) {
-      return BinaryNode.valueOf(HEX.parseHex(node.get("$binary").asText()));
-    }
-    if (node.isObject() && node.size() == 1 && node.has("$double")) {
-      return DoubleNode.valueOf(Double.parseDouble(node.get("$double").asText()));
-    }
-    if (node.isObject()) {
-      ObjectNode copy = NODES.objectNode();
-      for (Map.Entry<String, JsonNode> e : node.properties()) copy.set(e.getKey(), untag(e.getValue()));
-      return copy;
-    }
-    if (node.isArray()) {
-      ArrayNode copy = NODES.arrayNode();
-      for (JsonNode element : node) copy.add(untag(element));
-      return copy;
-    }
-    return node;
+    return WireVectors.untag(node);
+  }
+
+  static void assertJsEquals(JsonNode expected, JsonNode actual) {
+    WireVectors.assertJsEquals(expected, actual);
   }
 
   /** The large values, built as the script's generate() builds them. */
@@ -127,20 +113,6 @@ class NotepackCodecVectorsTest {
       default:
         throw new AssertionError("unknown gen " + gen);
     }
-  }
-
-  static void assertJsEquals(JsonNode expected, JsonNode actual) {
-    boolean equal = expected.equals((a, b) -> {
-      if (a.equals(b)) return 0;
-      if (a.isNumber() && b.isNumber()) return Double.compare(a.doubleValue(), b.doubleValue());
-      return 1;
-    }, actual);
-    assertTrue(equal, () -> "expected " + abbreviate(expected) + " but decoded " + abbreviate(actual));
-  }
-
-  private static String abbreviate(JsonNode node) {
-    String s = node.toString();
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
   private static String sha256(byte[] bytes) throws Exception {
