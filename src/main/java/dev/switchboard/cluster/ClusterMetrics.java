@@ -62,6 +62,7 @@ public final class ClusterMetrics {
   private final LongAdder requestsTimedOut = new LongAdder();
   private final LongAdder requestsRefused = new LongAdder();
   private final AtomicLong backlog = new AtomicLong();
+  private final LongAdder outages = new LongAdder();
   private final EnumMap<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   /** All counters at zero. */
@@ -99,6 +100,11 @@ public final class ClusterMetrics {
   /** One request was refused because too many were waiting already. */
   public void recordRequestRefused() {
     requestsRefused.increment();
+  }
+
+  /** The transport lost its backend (once per outage, by the transport: {@code RedisLink}). */
+  public void recordOutage() {
+    outages.increment();
   }
 
   /** {@code delta} received messages started (+) or finished (−) waiting to be handled. */
@@ -145,6 +151,11 @@ public final class ClusterMetrics {
     return requestsRefused.sum();
   }
 
+  /** Outages of the transport so far. */
+  public long outages() {
+    return outages.sum();
+  }
+
   /** Received messages waiting to be handled now (a gauge). */
   public long backlog() {
     return backlog.get();
@@ -153,8 +164,8 @@ public final class ClusterMetrics {
   /**
    * Every value under a metric-style name, in a stable order: {@code messages_received},
    * {@code messages_published}, {@code publish_failures}, {@code requests_timed_out},
-   * {@code requests_refused}, {@code backlog}, then {@code dropped_<reason>} for each
-   * {@link Drop}.
+   * {@code requests_refused}, {@code backlog}, {@code outages}, then {@code dropped_<reason>} for
+   * each {@link Drop}.
    */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -164,6 +175,7 @@ public final class ClusterMetrics {
     out.put("requests_timed_out", requestsTimedOut());
     out.put("requests_refused", requestsRefused());
     out.put("backlog", backlog());
+    out.put("outages", outages());
     for (Drop d : Drop.values()) out.put("dropped_" + d.metricName(), dropped(d));
     return out;
   }

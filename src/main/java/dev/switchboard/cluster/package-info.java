@@ -31,7 +31,7 @@
  *       that speak its protocol (sharded Redis, Redis streams), which only move bytes. Not pure:
  *       it is an adapter, and hands every message to the namespace's worker pool.
  *   <li>{@link dev.switchboard.cluster.ClusterMetrics}: what the cluster adapters of a server
- *       published, received, dropped (and why), and which requests timed out.
+ *       published, received, dropped (and why), which requests timed out, and the transport's outages.
  * </ul>
  *
  * <pre>{@code
