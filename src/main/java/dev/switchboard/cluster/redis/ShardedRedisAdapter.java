@@ -94,7 +94,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   }
 
   private ShardedRedisAdapter(AdapterNamespace namespace, Factory factory) {
-    super(namespace, factory.options.requestsTimeout, factory.metrics);
+    super(namespace, factory.options.requestsTimeout, factory.link.metrics());
     this.link = factory.link;
     this.factory = factory;
     this.mode = factory.options.subscriptionMode;
@@ -381,14 +381,13 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   }
 
   /**
-   * Makes the adapter of each namespace of a server on one {@link RedisLink}, all counting into one
-   * {@link ClusterMetrics}. One link serves one server: two servers sharing a link would share its
+   * Makes the adapter of each namespace of a server on one {@link RedisLink}, all counting into the
+   * link's {@link ClusterMetrics}. One link serves one server: two servers sharing a link would share its
    * subscriptions and count as one node. Any thread; never blocks.
    */
   public static final class Factory implements AdapterFactory {
     private final RedisLink link;
     private final Options options;
-    private final ClusterMetrics metrics = new ClusterMetrics();
     /** For the tests' settling: commands sent and not yet answered, and receivers SPUBLISH reported. */
     final AtomicInteger commandsInFlight = new AtomicInteger();
     final AtomicLong deliveries = new AtomicLong();
@@ -404,9 +403,12 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
       return new ShardedRedisAdapter(namespace, this);
     }
 
-    /** The counters of every adapter this factory made. */
+    /**
+     * The counters of every adapter this factory made: the link's ({@link RedisLink#metrics()}),
+     * where the link also counts its outages.
+     */
     public ClusterMetrics metrics() {
-      return metrics;
+      return link.metrics();
     }
 
     /** The options of its adapters. */
