@@ -160,7 +160,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
 
   // ------------------------------------------------------------------ rooms (dynamic modes)
 
-  /** <i>SA</i> 98–104: a room's channel when it appears here, if the mode wants one for it. */
+  /** <i>SA</i> 100–104: a room's channel when it appears here, if the mode wants one for it. */
   @Override
   protected void roomCreated(String room, boolean isSocketId) {
     if (mode.subscribesToRoom(isSocketId)) subscriptions.add(channels.room(room));

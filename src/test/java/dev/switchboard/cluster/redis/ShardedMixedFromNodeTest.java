@@ -18,19 +18,18 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The other direction of a mixed cluster: a Node server ({@code createShardedAdapter}, static mode)
- * broadcasts, collects acks, fetches sockets, joins/leaves/disconnects them and emits server-side
- * events, and the Switchboard servers' official clients and handlers receive and answer — the
- * messages of Node's sharded adapter as Node builds them, read by ours. Two Switchboard servers
- * and one Node server on one Redis, started once; a client of each. Skipped with
- * {@code -Dconformance.skip=true}.
+ * The other direction of a mixed cluster: a Node server ({@code createShardedAdapter}) broadcasts,
+ * collects acks, fetches sockets, joins/leaves/disconnects them and emits server-side events, and
+ * the Switchboard servers' official clients and handlers receive and answer — the messages of
+ * Node's sharded adapter as Node builds them (and on the channels it picks in each subscription
+ * mode, one subclass per mode), read by ours. Two Switchboard servers and one Node server on one
+ * Redis, started once per class; a client of each. Skipped with {@code -Dconformance.skip=true}.
  */
-class ShardedMixedFromNodeTest {
+abstract class ShardedMixedFromNodeTest {
   private static RedisServer redis;
   private static MixedCluster mixed;
 
@@ -38,14 +37,14 @@ class ShardedMixedFromNodeTest {
   private MixedCluster.OfficialClient java1;
   private MixedCluster.OfficialClient onNode;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** Two Switchboard servers and one Node server in {@code mode}, on a fresh Redis. */
+  static void startMixed(SubscriptionMode mode) throws Exception {
     assumeFalse(Boolean.getBoolean("conformance.skip"), "Node scenarios skipped (-Dconformance.skip=true)");
     redis = RedisServer.start();
-    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode("static").build();
+    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode(mode.optionValue()).build();
     mixed = MixedCluster.builder(redis)
         .javaNodes(2, link -> ShardedRedisAdapter.createShardedAdapter(link, options))
-        .nodeNodes(1, "--adapter", "redis-sharded", "--subscription-mode", "static")
+        .nodeNodes(1, "--adapter", "redis-sharded", "--subscription-mode", mode.optionValue())
         .pendingRequests(a -> ((ClusterAdapterBase) a).pendingRequests())
         .start();
   }
@@ -54,6 +53,8 @@ class ShardedMixedFromNodeTest {
   static void stop() {
     if (mixed != null) mixed.close();
     if (redis != null) redis.close();
+    mixed = null;
+    redis = null;
   }
 
   @BeforeEach
