@@ -14,8 +14,10 @@
  *       dev.switchboard.cluster.redis.ClassicRequestType}) and {@link
  *       dev.switchboard.cluster.redis.ClassicResponse}; {@link
  *       dev.switchboard.cluster.redis.ClassicChannels}.
- *   <li>Its sharded variant: {@link dev.switchboard.cluster.redis.ShardedCodec} between bytes and
- *       {@link dev.switchboard.cluster.ClusterMessage}s; {@link
+ *   <li>Its sharded variant: {@link dev.switchboard.cluster.redis.ShardedRedisAdapter} (the adapter,
+ *       {@code createShardedAdapter(link, options)}, on {@link
+ *       dev.switchboard.cluster.ClusterAdapterBase}); {@link dev.switchboard.cluster.redis.ShardedCodec}
+ *       between bytes and {@link dev.switchboard.cluster.ClusterMessage}s; {@link
  *       dev.switchboard.cluster.redis.ShardedChannels} and {@link
  *       dev.switchboard.cluster.redis.SubscriptionMode}.
  *   <li>{@code @socket.io/redis-streams-adapter} 0.3.1: {@link

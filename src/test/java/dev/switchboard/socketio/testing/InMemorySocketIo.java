@@ -1,5 +1,6 @@
 package dev.switchboard.socketio.testing;
 
+import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.socketio.Socket;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
@@ -40,6 +41,15 @@ public final class InMemorySocketIo implements AutoCloseable {
    */
   public InMemorySocketIo(SocketIoOptions options, String idPrefix) {
     this.io = new SocketIoServer(options, clock, () -> idPrefix + "id" + ids.incrementAndGet());
+  }
+
+  /**
+   * A server whose socket ids come from {@code ids}: {@code SessionIdGenerator.secureRandom()} gives
+   * Node's 20-character ids, which the sharded Redis adapter's {@code dynamic} mode relies on to
+   * tell a socket's own room from a public one.
+   */
+  public InMemorySocketIo(SocketIoOptions options, SessionIdGenerator ids) {
+    this.io = new SocketIoServer(options, clock, ids);
   }
 
   public SocketIoServer io() {
