@@ -740,10 +740,11 @@ public final class RedisAdapter extends InMemoryAdapter {
     return a;
   }
 
+  /** 6 characters, as Node's {@code uid2(6)} (lib/index.ts 652, 699, 743, 861); never one still pending here. */
   private String newRequestId() {
     String id;
     do {
-      id = randomId(10);
+      id = randomId(6);
     } while (requests.containsKey(id) || ackRequests.containsKey(id));
     return id;
   }

@@ -95,6 +95,28 @@ class RedisAdapterOutageTest {
     }
   }
 
+  @Test
+  void aNamespaceMadeWhileRedisIsAwaySubscribesOnceRedisIsBack() throws Exception {
+    Capture log = Capture.of(RedisLink.class.getName(), RedisAdapter.class.getName(), "io.lettuce", "io.netty");
+    try (RedisServer redis = RedisServer.start();
+        RedisLink link = RedisLink.connect(redis.url());
+        InMemorySocketIo a = server(link, "a-")) {
+      redis.stop();
+      Await.until("the link lost Redis", WAIT, () -> link.metrics().outages() == 1);
+      RedisAdapter late = (RedisAdapter) a.io().of("/late").adapter();
+      a.clock.advanceBy(Duration.ofSeconds(1)); // a retry while Redis is still away fails too
+      assertFalse(late.subscribed().isDone());
+      redis.restart();
+      Await.until("the namespace subscribed, retrying on its own", WAIT, () -> {
+        a.clock.advanceBy(Duration.ofSeconds(1));
+        return late.subscribed().isDone();
+      });
+      assertEquals(1L, link.numsub(new ClassicChannels("outage", "/late").request()).get(5, TimeUnit.SECONDS));
+    } finally {
+      log.close();
+    }
+  }
+
   private static InMemorySocketIo server(RedisLink link, String prefix) {
     RedisAdapterOptions options = RedisAdapterOptions.builder().key("outage").build();
     InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder().adapter(RedisAdapter.factory(link, options)).build(), prefix);
