@@ -20,8 +20,10 @@ import dev.switchboard.socketio.adapter.ClusterRequestTimeoutException;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
 import dev.switchboard.socketio.adapter.SocketDetails;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,6 +124,13 @@ public final class RedisAdapter extends InMemoryAdapter {
   private final String requestChannel;
   private final String responseChannel;
   private final String ownResponseChannel;
+  /**
+   * How this adapter's own broadcasts, JSON requests and notepack requests begin (Redis echoes them
+   * back): recognised before decoding, so that a node does not decode every broadcast it sends.
+   */
+  private final byte[] ownBroadcastPrefix;
+  private final byte[] ownJsonRequestPrefix;
+  private final byte[] ownNotepackRequestPrefix;
   private final Executor completions;
   /** Messages from Redis, one at a time, in Redis's order, off Lettuce's threads. */
   private final SerialExecutor incoming;
@@ -174,6 +183,10 @@ public final class RedisAdapter extends InMemoryAdapter {
     this.requestChannel = channels.request();
     this.responseChannel = channels.response();
     this.ownResponseChannel = channels.response(uid);
+    byte[] id = uid.getBytes(StandardCharsets.US_ASCII);
+    this.ownBroadcastPrefix = concat(new byte[] {(byte) 0x93, (byte) 0xa6}, id); // [uid, …: fixarray 3, fixstr 6
+    this.ownJsonRequestPrefix = concat("{\"uid\":\"".getBytes(StandardCharsets.US_ASCII), id, new byte[] {'"'});
+    this.ownNotepackRequestPrefix = concat(new byte[] {(byte) 0x85, (byte) 0xa3, 'u', 'i', 'd', (byte) 0xa6}, id);
     this.completions = namespace.completions();
     this.incoming = new SerialExecutor(completions);
     ClusterMetrics m = metrics;
@@ -291,6 +304,7 @@ public final class RedisAdapter extends InMemoryAdapter {
     }
     String r = room.get();
     if (!r.isEmpty() && !hasRoom(r)) return; // no local member: not even decoded
+    if (startsWith(message, ownBroadcastPrefix)) return; // our own, delivered here already
     ClassicBroadcast b = CODEC.decodeBroadcast(message);
     if (b.uid().equals(uid)) return; // our own, delivered here already
     if (!b.packet().namespace().equals(namespace.name())) {
@@ -302,6 +316,7 @@ public final class RedisAdapter extends InMemoryAdapter {
 
   /** Incoming executor: a request (lib/index.ts 244–471). */
   private void handleRequest(byte[] message) {
+    if (startsWith(message, ownJsonRequestPrefix) || startsWith(message, ownNotepackRequestPrefix)) return; // our own
     ClassicRequest request = CODEC.decodeRequest(message);
     if (request.uid().equals(uid)) return; // our own, done here already (or waiting for the others)
     if (request instanceof ClassicRequest.BroadcastWithAck b) {
@@ -747,6 +762,22 @@ public final class RedisAdapter extends InMemoryAdapter {
       id = randomId(6);
     } while (requests.containsKey(id) || ackRequests.containsKey(id));
     return id;
+  }
+
+  private static boolean startsWith(byte[] message, byte[] prefix) {
+    return message.length >= prefix.length && Arrays.equals(message, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) n += p.length;
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
 
   /** {@code n} characters of [A-Za-z0-9], as uid2 draws them. */
