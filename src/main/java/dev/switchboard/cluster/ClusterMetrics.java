@@ -35,6 +35,8 @@ public final class ClusterMetrics {
     MALFORMED("malformed"),
     /** A message about another namespace on this namespace's channel. */
     OTHER_NAMESPACE("other_namespace"),
+    /** A request or message type this node does not know (a newer or broken peer; the classic adapter tells these apart). */
+    UNKNOWN_TYPE("unknown_type"),
     /** A message type the adapter does not act on (the heartbeats of socket.io-adapter's ClusterAdapterWithHeartbeat). */
     UNSUPPORTED("unsupported"),
     /** An answer to a request this node is not (or no longer) waiting for, or of another type than the request. */
@@ -132,6 +134,13 @@ public final class ClusterMetrics {
   /** Messages dropped for {@code reason}. */
   public long dropped(Drop reason) {
     return dropped.get(reason).sum();
+  }
+
+  /** Messages dropped, for each reason (every reason present, in declaration order). */
+  public Map<Drop, Long> droppedByReason() {
+    Map<Drop, Long> out = new EnumMap<>(Drop.class);
+    for (Drop d : Drop.values()) out.put(d, dropped(d));
+    return out;
   }
 
   /** Messages dropped for any reason. */

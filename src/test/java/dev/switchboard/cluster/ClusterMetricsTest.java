@@ -44,7 +44,7 @@ class ClusterMetricsTest {
     ClusterMetrics m = new ClusterMetrics();
     m.recordDropped(Drop.OVERLOADED);
     assertEquals(List.of("messages_received", "messages_published", "publish_failures", "requests_timed_out",
-        "requests_refused", "backlog", "outages", "dropped_malformed", "dropped_other_namespace", "dropped_unsupported",
+        "requests_refused", "backlog", "outages", "dropped_malformed", "dropped_other_namespace", "dropped_unknown_type", "dropped_unsupported",
         "dropped_unknown_request", "dropped_duplicate_answer", "dropped_overloaded"),
         new ArrayList<>(m.snapshot().keySet()));
     assertEquals(1L, m.snapshot().get("dropped_overloaded"));

@@ -7,7 +7,12 @@
  *       and sharded channels, {@code PUBSUB NUMSUB}/{@code SHARDNUMSUB}, the stream and key
  *       commands of the streams adapter), which fails commands at once while Redis is away,
  *       reconnects and re-subscribes by itself, and logs one line per outage.
- *   <li>The classic {@code @socket.io/redis-adapter} 8.3: {@link
+ *   <li>{@link dev.switchboard.cluster.redis.RedisAdapter}: the classic adapter, wire-compatible
+ *       with {@code @socket.io/redis-adapter} 8.3, and its {@link
+ *       dev.switchboard.cluster.redis.RedisAdapterOptions} ({@code key}, {@code requestsTimeout},
+ *       {@code publishOnSpecificResponseChannel}, bounds); {@code RedisAdapter.factory(link)} is
+ *       the {@code AdapterFactory} a server takes.
+ *   <li>The classic {@code @socket.io/redis-adapter} 8.3's messages: {@link
  *       dev.switchboard.cluster.redis.ClassicCodec} between bytes and {@link
  *       dev.switchboard.cluster.redis.ClassicBroadcast}, {@link
  *       dev.switchboard.cluster.redis.ClassicRequest} (types 0–7, {@link
@@ -27,6 +32,12 @@
  * </ul>
  *
  * <pre>{@code
+ * RedisLink link = RedisLink.connect("redis://127.0.0.1:6379");          // one per server
+ * SocketIoServer io = new SocketIoServer(SocketIoOptions.builder()
+ *     .adapter(RedisAdapter.factory(link)).build());                      // every namespace on Redis
+ * // ... io.close(); link.close();
+ *
+ * // What the adapter does with the codecs, in short:
  * ClassicChannels channels = new ClassicChannels("socket.io", "/");
  * ClassicCodec codec = new ClassicCodec();
  * link.publish(channels.broadcastChannel(opts.rooms()), codec.encode(new ClassicBroadcast(uid, packet, opts)));

@@ -120,6 +120,15 @@ public class InMemoryAdapter implements Adapter {
     return Set.copyOf(rooms.keySet());
   }
 
+  /**
+   * Whether {@code room} has a member on this node, without a copy of anything: what a cluster
+   * adapter asks before it decodes a message published for one room (the classic Redis adapter
+   * drops the rooms it has no member in, lib/index.ts 210-213).
+   */
+  protected synchronized boolean hasRoom(String room) {
+    return rooms.containsKey(room);
+  }
+
   @Override
   public synchronized Set<String> sockets(BroadcastOptions options) {
     Set<String> out = new LinkedHashSet<>();
