@@ -7,8 +7,10 @@ import dev.switchboard.scheduling.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,10 +21,10 @@ import java.util.logging.Logger;
  * read on — and then after the last entry it read, so that nothing is skipped between two reads
  * (startPolling, {@code @socket.io/redis-streams-adapter} 0.3.1 lib/adapter.ts 127–170).
  *
- * <p>Each batch goes to the sink on the executor, and the next read is sent only once the sink
- * has returned: a node reads as fast as it handles what it reads, so a flood on the stream waits
- * in Redis (trimmed by {@code maxLen}) rather than in this process's memory — at most {@code
- * readCount} entries are in hand per stream.
+ * <p>Each batch goes to the sink on the executor, and the next read is sent only once the stage
+ * the sink returns has completed — once the batch is handled: a node reads as fast as it handles
+ * what it reads, so a flood on the stream waits in Redis (trimmed by {@code maxLen}) rather than
+ * in this process's memory — at most {@code readCount} entries are in hand per stream.
  *
  * <p>When a read fails (Redis away: the link fails commands at once; a command timeout; the
  * connection could not be opened) the reader waits before it tries again — 50 ms, doubling up to
@@ -57,7 +59,7 @@ final class StreamReader implements AutoCloseable {
   private final Duration block;
   private final Scheduler scheduler;
   private final Executor executor;
-  private final Consumer<List<StreamEntry>> sink;
+  private final Function<List<StreamEntry>, CompletionStage<?>> sink;
 
   // guarded by this
   private State state = State.NEW;
@@ -69,10 +71,11 @@ final class StreamReader implements AutoCloseable {
   /**
    * A reader of {@code stream}, not started.
    *
-   * @param sink called on {@code executor} with each non-empty batch, in stream order, one at a time
+   * @param sink called on {@code executor} with each non-empty batch, in stream order, one at a
+   *     time; the next read waits for the stage it returns (its outcome does not matter)
    */
   StreamReader(RedisLink link, String stream, int readCount, Duration block, Scheduler scheduler, Executor executor,
-      Consumer<List<StreamEntry>> sink) {
+      Function<List<StreamEntry>, CompletionStage<?>> sink) {
     this.link = Objects.requireNonNull(link, "link");
     this.stream = Objects.requireNonNull(stream, "stream");
     this.readCount = readCount;
@@ -152,14 +155,18 @@ final class StreamReader implements AutoCloseable {
       retryDelay = FIRST_RETRY;
       if (!entries.isEmpty()) lastId = entries.get(entries.size() - 1).id();
     }
-    if (!entries.isEmpty()) {
-      try {
-        sink.accept(entries);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "stream " + stream + ": handling a batch failed", e); // a bug; the loop goes on
-      }
+    if (entries.isEmpty()) {
+      read();
+      return;
     }
-    read();
+    CompletionStage<?> handled;
+    try {
+      handled = sink.apply(entries);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "stream " + stream + ": handling a batch failed", e); // a bug; the loop goes on
+      handled = CompletableFuture.completedFuture(null);
+    }
+    handled.whenComplete((x, e) -> executor.execute(this::read));
   }
 
   /** Under the monitor: WAITING, then {@code next} on the executor after the current delay (doubled for next time). */

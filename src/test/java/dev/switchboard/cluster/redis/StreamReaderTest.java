@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +68,7 @@ class StreamReaderTest {
     return new StreamReader(on, stream, readCount, Duration.ofSeconds(2), clock, pool, batch -> {
       threads.add(Thread.currentThread().getName());
       batches.add(batch);
+      return CompletableFuture.completedFuture(null);
     });
   }
 
@@ -103,18 +104,13 @@ class StreamReaderTest {
 
   @Test
   void handsOverAtMostReadCountEntriesAndReadsOnOnlyOnceABatchIsHandled() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> firstHandled = new CompletableFuture<>();
     AtomicReference<String> readerThread = new AtomicReference<>();
     StreamReader r = new StreamReader(link, "s:batches", 3, Duration.ofSeconds(2), clock, pool, batch -> {
       batches.add(batch);
-      if (batches.size() == 1) {
-        readerThread.set(Thread.currentThread().getName());
-        try {
-          release.await(10, TimeUnit.SECONDS); // the node is busy with the first batch
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      if (batches.size() > 1) return CompletableFuture.completedFuture(null);
+      readerThread.set(Thread.currentThread().getName());
+      return firstHandled; // the node is still busy with the first batch
     });
     try (r) {
       r.start();
@@ -124,7 +120,7 @@ class StreamReaderTest {
       for (int i = 2; i <= 8; i++) add(link, "s:batches", i);
       assertEquals(0, probe.blockedClients(), "no read is pending while the sink holds a batch");
       assertEquals(1, batches.size(), "what was added meanwhile waits in Redis, not here");
-      release.countDown();
+      firstHandled.complete(null);
       Await.until("everything read", () -> readNumbers().size() == 8);
       assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), readNumbers());
       assertTrue(batches.stream().allMatch(b -> b.size() <= 3), "batches of at most readCount: " + batches.stream().map(List::size).toList());
