@@ -12,7 +12,9 @@
 // closes or on SIGTERM, closing the server and its Redis clients.
 //
 // Namespaces "/" and "/custom" exist from the start. On connection, socket.data is
-// {node: <id>, ...handshake.auth.data}. Server-side events (io.serverSideEmit from other nodes):
+// handshake.auth.data (or {}), and the socket answers the client event `__settle` with an empty
+// ack (the harness's way to know that what the server wrote before has reached the client).
+// Server-side events (io.serverSideEmit from other nodes):
 //   whoami (ack)   answered with {kind: "node", id}
 //   hello (...args[, ack])   recorded (op "serverSideEvents"); an ack is answered with the reply
 //                            set by op "helloReply" (default: the node id), or never if "silent"
@@ -29,6 +31,8 @@
 //   sockets {nsp}          → local socket ids          rooms {nsp, sid} → that socket's rooms
 //   join / leave {nsp, sid, room}  → null             allRooms {nsp} → the adapter's rooms, all nodes
 //   serverCount {nsp}      → the adapter's count of nodes
+//   putData {nsp, sid, key, value} → null (socket.data[key] = value)
+//   handshake {nsp, sid}   → that socket's handshake as the adapters send it (without sessionStore)
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -56,7 +60,8 @@ let helloReply = { value: id };
 
 for (const nsp of [io.of('/'), io.of('/custom')]) {
   nsp.on('connection', (socket) => {
-    socket.data = { node: id, ...(socket.handshake.auth?.data ?? {}) };
+    socket.data = { ...(socket.handshake.auth?.data ?? {}) };
+    socket.on('__settle', (ack) => typeof ack === 'function' && ack());
   });
 }
 io.on('whoami', (ack) => ack({ kind: 'node', id }));
@@ -165,6 +170,18 @@ async function run(c) {
       return [...(await nsp.adapter.allRooms())];
     case 'serverCount':
       return nsp.adapter.serverCount();
+    case 'putData': {
+      const socket = nsp.sockets.get(c.sid);
+      if (!socket) throw new Error('no socket ' + c.sid + ' in ' + nsp.name);
+      socket.data[c.key] = toBinary([c.value])[0];
+      return null;
+    }
+    case 'handshake': {
+      const socket = nsp.sockets.get(c.sid);
+      if (!socket) throw new Error('no socket ' + c.sid + ' in ' + nsp.name);
+      const { sessionStore, ...handshake } = socket.handshake;
+      return JSON.parse(JSON.stringify(handshake));
+    }
     default:
       throw new Error('unknown op ' + c.op);
   }

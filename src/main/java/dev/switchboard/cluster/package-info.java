@@ -24,6 +24,8 @@
  *       type checked, for every codec.
  *   <li>{@link dev.switchboard.cluster.ClusterMessageException}: every message that cannot be
  *       read or written, with what was wrong and where; the adapters drop and count it.
+ *   <li>{@link dev.switchboard.cluster.ClusterMetrics}: the counters of a server's cluster traffic
+ *       (published, received, dropped by reason, requests timed out, outages) for monitoring.
  * </ul>
  *
  * <pre>{@code

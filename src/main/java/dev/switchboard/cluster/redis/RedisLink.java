@@ -1,5 +1,6 @@
 package dev.switchboard.cluster.redis;
 
+import dev.switchboard.cluster.ClusterMetrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.Limit;
@@ -141,6 +142,7 @@ public final class RedisLink implements AutoCloseable {
   private final Map<String, MessageHandler> patternHandlers = new ConcurrentHashMap<>();
   private final Map<String, MessageHandler> shardHandlers = new ConcurrentHashMap<>();
   private final Outages outages = new Outages();
+  private final ClusterMetrics metrics = new ClusterMetrics();
   private volatile boolean closed;
 
   /**
@@ -264,6 +266,15 @@ public final class RedisLink implements AutoCloseable {
   /** The URL with its password replaced by {@code ***}, as it appears in logs and exceptions. */
   public String maskedUrl() {
     return maskedUrl;
+  }
+
+  /**
+   * The counters of this link's cluster traffic: the link counts its outages, the adapters that
+   * use it count what they publish, receive and drop (one set per server, as a server has one
+   * link).
+   */
+  public ClusterMetrics metrics() {
+    return metrics;
   }
 
   // ----------------------------------------------------------------------------------------- pub/sub
@@ -606,6 +617,7 @@ public final class RedisLink implements AutoCloseable {
         inOutage = true;
         outageStartNanos = System.nanoTime();
       }
+      metrics.recordOutage();
       LOG.warning("Redis at " + maskedUrl + " lost: cluster commands fail until it is back; reconnecting");
     }
 

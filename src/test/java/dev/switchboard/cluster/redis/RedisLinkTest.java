@@ -223,6 +223,8 @@ class RedisLinkTest {
 
       assertEquals(2, log.count(Level.WARNING, "lost"), "one line per link per outage: " + log.lines());
       assertEquals(4, log.lines().size(), "nothing else, from us, Lettuce or netty: " + log.lines());
+      assertEquals(1, link.metrics().outages(), "one outage counted per link");
+      assertEquals(1, publisher.metrics().outages());
     } finally {
       log.close();
     }

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class AdapterContractTest {
   /** The servers of one test cluster. */
-  protected interface Cluster extends AutoCloseable {
+  public interface Cluster extends AutoCloseable {
     /** Server 0, the Switchboard server every scenario acts from. */
     SocketIoServer server();
 
@@ -85,7 +85,7 @@ public abstract class AdapterContractTest {
   }
 
   /** One server, as the scenarios use it. */
-  protected interface Node {
+  public interface Node {
     /** A new client of this server, connected to namespace {@code nsp} (created on the server first). */
     Client connect(String nsp);
 
@@ -101,7 +101,7 @@ public abstract class AdapterContractTest {
   }
 
   /** One client, with its socket on its server. */
-  protected interface Client {
+  public interface Client {
     /** Its socket's id. */
     String id();
 

@@ -1,0 +1,144 @@
+package dev.switchboard.cluster.redis.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Official {@code socket.io-client}s for the mixed-cluster tests, all in one Node process
+ * ({@code conformance/cluster/client-host.mjs}): a client of any node, Java or Node, connected over
+ * WebSocket, recording what it receives, answering acks as told, never reconnecting by itself.
+ *
+ * <pre>{@code
+ * try (ClientHost host = ClientHost.start()) {
+ *   ClientHost.Handle c = host.connect("http://127.0.0.1:" + port, "/", Map.of());
+ *   host.answer(c, "test", 1);                     // acks "test" with 1 from now on
+ *   List<ArrayNode> got = host.received(c, "test");
+ * }
+ * }</pre>
+ *
+ * <p>Binary travels as {@code {"$binary": "<hex>"}} in the JSON lines: {@link #toWire} and
+ * {@link #fromWire} convert to and from {@code byte[]} / {@link BinaryNode}.
+ *
+ * <p>Threading: any thread.
+ */
+public final class ClientHost extends JsonLineProcess {
+  /** One hosted client: its handle in the host and its socket id. */
+  public record Handle(int handle, String id) {}
+
+  private ClientHost() throws Exception {
+    super("client-host", "cluster/client-host.mjs", List.of(), "ready");
+  }
+
+  /** Starts the host process. */
+  public static ClientHost start() throws Exception {
+    return new ClientHost();
+  }
+
+  /** A new client connected to {@code url} + {@code nsp} with {@code auth} as its CONNECT payload. */
+  public Handle connect(String url, String nsp, Map<String, ?> auth) {
+    JsonNode v = call("connect", "url", url, "nsp", nsp, "auth", auth);
+    return new Handle(v.path("client").asInt(), v.path("id").asText());
+  }
+
+  /** The arguments of every {@code event} the client received, in order; binary as {@link BinaryNode}. */
+  public List<ArrayNode> received(Handle c, String event) {
+    List<ArrayNode> out = new ArrayList<>();
+    for (JsonNode args : call("received", "client", c.handle(), "event", event)) out.add((ArrayNode) fromWire(args));
+    return out;
+  }
+
+  /** From now on the client acks {@code event} with {@code value} ({@code byte[]} for binary). */
+  public void answer(Handle c, String event, Object value) {
+    call("answer", "client", c.handle(), "event", event, "value", toWire(value));
+  }
+
+  /** The client emits {@code event} with {@code args}. */
+  public void emit(Handle c, String event, Object... args) {
+    call("emit", "client", c.handle(), "event", event, "args", toWire(List.of(args)));
+  }
+
+  /** Why the client was disconnected (socket.io-client's reason), or null while connected. */
+  public String disconnectReason(Handle c) {
+    JsonNode reason = call("state", "client", c.handle()).path("disconnectReason");
+    return reason.isTextual() ? reason.textValue() : null;
+  }
+
+  /** Whether the client is connected. */
+  public boolean connected(Handle c) {
+    return call("state", "client", c.handle()).path("connected").asBoolean();
+  }
+
+  /**
+   * Each connected client does a round trip to its server ({@code __settle}, which every server
+   * of the harness answers): whatever its server wrote to it before has then arrived.
+   */
+  public void settle() {
+    call("settle");
+  }
+
+  /** Every client leaves; their handles are forgotten. */
+  public void closeAll() {
+    call("closeAll");
+  }
+
+  /** {@code byte[]} anywhere in {@code value} (a value, a list, a map) as {@code {"$binary": hex}}. */
+  public static JsonNode toWire(Object value) {
+    if (value instanceof byte[] b) return binary(b);
+    if (value instanceof JsonNode n) return toWireTree(n);
+    if (value instanceof List<?> l) {
+      ArrayNode a = JsonNodeFactory.instance.arrayNode();
+      for (Object o : l) a.add(toWire(o));
+      return a;
+    }
+    if (value instanceof Map<?, ?> m) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      m.forEach((k, v) -> o.set(String.valueOf(k), toWire(v)));
+      return o;
+    }
+    return JSON.valueToTree(value);
+  }
+
+  private static JsonNode toWireTree(JsonNode n) {
+    if (n.isBinary()) return binary(((BinaryNode) n).binaryValue());
+    if (n.isArray()) {
+      ArrayNode a = JsonNodeFactory.instance.arrayNode();
+      for (JsonNode e : n) a.add(toWireTree(e));
+      return a;
+    }
+    if (n.isObject()) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      n.properties().forEach(e -> o.set(e.getKey(), toWireTree(e.getValue())));
+      return o;
+    }
+    return n;
+  }
+
+  private static ObjectNode binary(byte[] b) {
+    return JsonNodeFactory.instance.objectNode().put("$binary", HexFormat.of().formatHex(b));
+  }
+
+  /** {@code {"$binary": hex}} anywhere in {@code node} as a {@link BinaryNode}. */
+  public static JsonNode fromWire(JsonNode node) {
+    if (node.isObject() && node.size() == 1 && node.path("$binary").isTextual()) {
+      return BinaryNode.valueOf(HexFormat.of().parseHex(node.get("$binary").textValue()));
+    }
+    if (node.isArray()) {
+      ArrayNode a = JsonNodeFactory.instance.arrayNode();
+      for (JsonNode e : node) a.add(fromWire(e));
+      return a;
+    }
+    if (node.isObject()) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      node.properties().forEach(e -> o.set(e.getKey(), fromWire(e.getValue())));
+      return o;
+    }
+    return node;
+  }
+}
