@@ -1,146 +1,154 @@
 package dev.switchboard.cluster;
 
 import java.util.EnumMap;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of one server's cluster traffic, for monitoring ({@code /metrics}) and for tests: what
- * its adapters published and received, what they dropped and why, the requests to other nodes
- * that timed out, and the outages of the transport (issue #10: "each ignored with a debug log and
- * a counter"). One instance per connection to the cluster's backend — {@code RedisLink.metrics()}
- * — shared by the adapters of every namespace that use it, so the numbers are per server.
+ * What the cluster adapters of one server did with the other servers' traffic, for monitoring
+ * (the command line's {@code /metrics} will show them): messages published and received,
+ * publications that failed, messages dropped and why, requests that timed out or were refused,
+ * and how many received messages wait to be handled now. One instance is shared by every
+ * namespace's adapter made by one adapter factory.
  *
  * <pre>{@code
- * ClusterMetrics m = link.metrics();
- * m.published();                                  // messages handed to Redis
- * m.dropped(ClusterMetrics.DropReason.MALFORMED); // messages from other nodes that could not be read
- * m.snapshot().forEach((name, value) -> out.println("switchboard_cluster_" + name + " " + value));
+ * ShardedRedisAdapter.Factory factory = ShardedRedisAdapter.createShardedAdapter(link);
+ * SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().adapter(factory).build());
+ * ClusterMetrics m = factory.metrics();
+ * m.dropped(ClusterMetrics.Drop.MALFORMED);   // messages another node published that we could not read
+ * m.snapshot();                              // {"messages_received": 42, …}, names for a Prometheus exporter
  * }</pre>
  *
- * <p>What each adapter counts, so that the three Redis adapters report alike:
- * <ul>
- *   <li>{@link #recordPublished()}: each message handed to the transport (a publish, a stream
- *       entry), when it is handed over; {@link #recordPublishFailure()} when the transport then
- *       reports that it failed (Redis away: the message is lost for the other nodes);</li>
- *   <li>{@link #recordReceived()}: each message that arrived on the adapter's subscriptions or
- *       streams, before any filtering (its own echoes and rooms it has no member in included);</li>
- *   <li>{@link #recordDropped}: each arrived message that was not acted on because of what it is
- *       (one {@link DropReason}), never for normal filtering (own echo, a room without local
- *       member, another namespace's stream entry);</li>
- *   <li>{@link #recordRequestTimedOut()}: each request to the other nodes ({@code fetchSockets},
- *       {@code allRooms}, {@code serverSideEmitWithAck}) that ended by its timeout;</li>
- *   <li>{@link #recordOutage()}: each time the transport lost its backend (once per outage, by the
- *       transport itself, not by the adapters).</li>
- * </ul>
+ * <p>Why a message is dropped ({@link Drop}) follows spec-notes/cluster.md ("What decoding
+ * checks", and each adapter's section): a node never crashes, blocks or grows because of what
+ * another publishes; it drops the message with a FINE log line and counts it here.
  *
- * <p>Threading: every method may be called from any thread (Lettuce's event loops included:
- * recording is a {@link LongAdder} increment, which never blocks).
+ * <p>Threading: every method may be called from any thread; counters are {@link LongAdder}s
+ * (a broadcast counts without contention).
  */
 public final class ClusterMetrics {
-  /** Why a message from another node was dropped (the {@code reason} label in {@code /metrics}). */
-  public enum DropReason {
-    /**
-     * It is not a message of the adapter's protocol: truncated or invalid MessagePack or JSON, a
-     * field of the wrong type, a limit of the codec exceeded, a packet no client could be sent, a
-     * namespace that contradicts its channel.
-     */
-    MALFORMED,
-    /** A request or message type this node does not know (a newer or broken peer). */
-    UNKNOWN_TYPE,
-    /**
-     * An answer to no request this node waits for: one that timed out or was cancelled, a forged
-     * one, and — on a shared response channel, where every node hears every answer — the answers
-     * to the other nodes' requests.
-     */
-    UNKNOWN_REQUEST,
-    /**
-     * The node's queue of messages still to handle was full (a flood faster than it can handle):
-     * dropped on arrival, so memory stays bounded.
-     */
-    OVERLOAD;
+  /** Why a message from another node was dropped. */
+  public enum Drop {
+    /** Not a message of the adapter's protocol: bad encoding, a wrong type, a missing field, an unknown type. */
+    MALFORMED("malformed"),
+    /** A message about another namespace on this namespace's channel. */
+    OTHER_NAMESPACE("other_namespace"),
+    /** A message type the adapter does not act on (the heartbeats of socket.io-adapter's ClusterAdapterWithHeartbeat). */
+    UNSUPPORTED("unsupported"),
+    /** An answer to a request this node is not (or no longer) waiting for, or of another type than the request. */
+    UNKNOWN_REQUEST("unknown_request"),
+    /** A second answer from the same node to one request. */
+    DUPLICATE_ANSWER("duplicate_answer"),
+    /** More messages were waiting to be handled than the adapter keeps ({@code ClusterAdapterBase.MAX_QUEUED_MESSAGES}). */
+    OVERLOADED("overloaded");
 
-    /** The label value, lower case ({@code malformed}, {@code unknown_type}, …). */
-    public String label() {
-      return name().toLowerCase(Locale.ROOT);
+    private final String metricName;
+
+    Drop(String metricName) {
+      this.metricName = metricName;
+    }
+
+    /** The reason as a metric label, e.g. {@code unknown_request}. */
+    public String metricName() {
+      return metricName;
     }
   }
 
-  private static final DropReason[] REASONS = DropReason.values();
-
+  private final LongAdder received = new LongAdder();
   private final LongAdder published = new LongAdder();
   private final LongAdder publishFailures = new LongAdder();
-  private final LongAdder received = new LongAdder();
-  private final LongAdder[] dropped = new LongAdder[REASONS.length];
   private final LongAdder requestsTimedOut = new LongAdder();
+  private final LongAdder requestsRefused = new LongAdder();
+  private final AtomicLong backlog = new AtomicLong();
   private final LongAdder outages = new LongAdder();
+  private final EnumMap<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   /** All counters at zero. */
   public ClusterMetrics() {
-    for (int i = 0; i < dropped.length; i++) dropped[i] = new LongAdder();
+    for (Drop d : Drop.values()) dropped.put(d, new LongAdder());
   }
 
-  /** One message handed to the transport. */
-  public void recordPublished() {
-    published.increment();
-  }
+  // ------------------------------------------------------------------ recording (the adapters)
 
-  /** One message the transport failed to deliver to Redis (it is lost for the other nodes). */
-  public void recordPublishFailure() {
-    publishFailures.increment();
-  }
-
-  /** One message arrived from the transport. */
+  /** One message arrived from the transport (the node's own echoes included). */
   public void recordReceived() {
     received.increment();
   }
 
-  /** One arrived message dropped, for {@code reason}. */
-  public void recordDropped(DropReason reason) {
-    dropped[reason.ordinal()].increment();
+  /** One message or answer was handed to the transport. */
+  public void recordPublished() {
+    published.increment();
   }
 
-  /** One request to the other nodes ended by its timeout. */
+  /** The transport refused or failed one publication (Redis away, a message too large to encode). */
+  public void recordPublishFailure() {
+    publishFailures.increment();
+  }
+
+  /** One received message was dropped for {@code reason}. */
+  public void recordDropped(Drop reason) {
+    dropped.get(reason).increment();
+  }
+
+  /** One request ended by its timeout before every node answered. */
   public void recordRequestTimedOut() {
     requestsTimedOut.increment();
   }
 
-  /** The transport lost its backend (once per outage). */
+  /** One request was refused because too many were waiting already. */
+  public void recordRequestRefused() {
+    requestsRefused.increment();
+  }
+
+  /** The transport lost its backend (once per outage, by the transport: {@code RedisLink}). */
   public void recordOutage() {
     outages.increment();
   }
 
-  /** Messages handed to the transport so far. */
-  public long published() {
+  /** {@code delta} received messages started (+) or finished (−) waiting to be handled. */
+  public void addBacklog(long delta) {
+    backlog.addAndGet(delta);
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** Messages that arrived from the transport, including this node's own echoes and the dropped ones. */
+  public long messagesReceived() {
+    return received.sum();
+  }
+
+  /** Messages and answers handed to the transport. */
+  public long messagesPublished() {
     return published.sum();
   }
 
-  /** Messages the transport failed to deliver so far. */
+  /** Publications the transport refused or failed. */
   public long publishFailures() {
     return publishFailures.sum();
   }
 
-  /** Messages arrived so far. */
-  public long received() {
-    return received.sum();
+  /** Messages dropped for {@code reason}. */
+  public long dropped(Drop reason) {
+    return dropped.get(reason).sum();
   }
 
-  /** Arrived messages dropped for {@code reason} so far. */
-  public long dropped(DropReason reason) {
-    return dropped[reason.ordinal()].sum();
-  }
-
-  /** Arrived messages dropped so far, whatever the reason. */
-  public long dropped() {
+  /** Messages dropped for any reason. */
+  public long droppedTotal() {
     long n = 0;
-    for (LongAdder d : dropped) n += d.sum();
+    for (LongAdder a : dropped.values()) n += a.sum();
     return n;
   }
 
-  /** Requests to the other nodes that ended by their timeout so far. */
+  /** Requests ({@code fetchSockets}, {@code serverSideEmitWithAck}, {@code allRooms}) that timed out. */
   public long requestsTimedOut() {
     return requestsTimedOut.sum();
+  }
+
+  /** Requests refused because too many were waiting. */
+  public long requestsRefused() {
+    return requestsRefused.sum();
   }
 
   /** Outages of the transport so far. */
@@ -148,27 +156,27 @@ public final class ClusterMetrics {
     return outages.sum();
   }
 
-  /**
-   * Every counter by a stable name, in a stable order: {@code messages_published},
-   * {@code publish_failures}, {@code messages_received}, {@code dropped_<reason label>} for each
-   * {@link DropReason}, {@code requests_timed_out}, {@code outages}. Each value is read on its own
-   * (the map is not an atomic cut across counters).
-   */
-  public Map<String, Long> snapshot() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
-    out.put("messages_published", published());
-    out.put("publish_failures", publishFailures());
-    out.put("messages_received", received());
-    for (DropReason r : REASONS) out.put("dropped_" + r.label(), dropped(r));
-    out.put("requests_timed_out", requestsTimedOut());
-    out.put("outages", outages());
-    return out;
+  /** Received messages waiting to be handled now (a gauge). */
+  public long backlog() {
+    return backlog.get();
   }
 
-  /** The dropped counts by reason (a copy). */
-  public Map<DropReason, Long> droppedByReason() {
-    Map<DropReason, Long> out = new EnumMap<>(DropReason.class);
-    for (DropReason r : REASONS) out.put(r, dropped(r));
+  /**
+   * Every value under a metric-style name, in a stable order: {@code messages_received},
+   * {@code messages_published}, {@code publish_failures}, {@code requests_timed_out},
+   * {@code requests_refused}, {@code backlog}, {@code outages}, then {@code dropped_<reason>} for
+   * each {@link Drop}.
+   */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("messages_received", messagesReceived());
+    out.put("messages_published", messagesPublished());
+    out.put("publish_failures", publishFailures());
+    out.put("requests_timed_out", requestsTimedOut());
+    out.put("requests_refused", requestsRefused());
+    out.put("backlog", backlog());
+    out.put("outages", outages());
+    for (Drop d : Drop.values()) out.put("dropped_" + d.metricName(), dropped(d));
     return out;
   }
 

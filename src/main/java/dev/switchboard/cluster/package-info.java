@@ -1,7 +1,8 @@
 /**
  * What every cluster adapter shares: the wire codecs of the Node adapters we interoperate with, the
- * messages of socket.io-adapter's {@code ClusterAdapter} as records, and the error type of a
- * message from another node that cannot be read. Pure: no Redis, no threads. Depends on {@code
+ * messages of socket.io-adapter's {@code ClusterAdapter} as records, the error type of a
+ * message from another node that cannot be read, and the {@code ClusterAdapter} logic built on
+ * them. The codecs and records are pure: no Redis, no threads. Depends on {@code
  * socketio} and below (the packet model of {@code socketio.protocol}), never on {@code storage},
  * {@code auth}, {@code chat} or {@code cli}.
  *
@@ -24,8 +25,13 @@
  *       type checked, for every codec.
  *   <li>{@link dev.switchboard.cluster.ClusterMessageException}: every message that cannot be
  *       read or written, with what was wrong and where; the adapters drop and count it.
- *   <li>{@link dev.switchboard.cluster.ClusterMetrics}: the counters of a server's cluster traffic
- *       (published, received, dropped by reason, requests timed out, outages) for monitoring.
+ *   <li>{@link dev.switchboard.cluster.ClusterAdapterBase}: socket.io-adapter's {@code
+ *       ClusterAdapter} logic over the records — what each operation publishes, what each
+ *       received message does, requests and their answers, timeouts and limits — for the adapters
+ *       that speak its protocol (sharded Redis, Redis streams), which only move bytes. Not pure:
+ *       it is an adapter, and hands every message to the namespace's worker pool.
+ *   <li>{@link dev.switchboard.cluster.ClusterMetrics}: what the cluster adapters of a server
+ *       published, received, dropped (and why), which requests timed out, and the transport's outages.
  * </ul>
  *
  * <pre>{@code

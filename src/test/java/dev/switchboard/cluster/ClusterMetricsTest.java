@@ -2,10 +2,9 @@ package dev.switchboard.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.cluster.ClusterMetrics.DropReason;
+import dev.switchboard.cluster.ClusterMetrics.Drop;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The cluster counters: each counts on its own, drops by reason, a snapshot with stable names. */
@@ -19,32 +18,36 @@ class ClusterMetricsTest {
     m.recordReceived();
     m.recordReceived();
     m.recordReceived();
-    m.recordDropped(DropReason.MALFORMED);
-    m.recordDropped(DropReason.UNKNOWN_REQUEST);
-    m.recordDropped(DropReason.UNKNOWN_REQUEST);
+    m.recordDropped(Drop.MALFORMED);
+    m.recordDropped(Drop.UNKNOWN_REQUEST);
+    m.recordDropped(Drop.UNKNOWN_REQUEST);
     m.recordRequestTimedOut();
+    m.recordRequestRefused();
     m.recordOutage();
-    assertEquals(2, m.published());
+    m.addBacklog(3);
+    m.addBacklog(-1);
+    assertEquals(2, m.messagesPublished());
     assertEquals(1, m.publishFailures());
-    assertEquals(3, m.received());
-    assertEquals(1, m.dropped(DropReason.MALFORMED));
-    assertEquals(2, m.dropped(DropReason.UNKNOWN_REQUEST));
-    assertEquals(0, m.dropped(DropReason.OVERLOAD));
-    assertEquals(3, m.dropped());
+    assertEquals(3, m.messagesReceived());
+    assertEquals(1, m.dropped(Drop.MALFORMED));
+    assertEquals(2, m.dropped(Drop.UNKNOWN_REQUEST));
+    assertEquals(0, m.dropped(Drop.OVERLOADED));
+    assertEquals(3, m.droppedTotal());
     assertEquals(1, m.requestsTimedOut());
+    assertEquals(1, m.requestsRefused());
     assertEquals(1, m.outages());
-    assertEquals(Map.of(DropReason.MALFORMED, 1L, DropReason.UNKNOWN_TYPE, 0L, DropReason.UNKNOWN_REQUEST, 2L,
-        DropReason.OVERLOAD, 0L), m.droppedByReason());
+    assertEquals(2, m.backlog());
   }
 
   @Test
   void theSnapshotNamesEveryCounterInAStableOrder() {
     ClusterMetrics m = new ClusterMetrics();
-    m.recordDropped(DropReason.OVERLOAD);
-    assertEquals(List.of("messages_published", "publish_failures", "messages_received", "dropped_malformed",
-        "dropped_unknown_type", "dropped_unknown_request", "dropped_overload", "requests_timed_out", "outages"),
+    m.recordDropped(Drop.OVERLOADED);
+    assertEquals(List.of("messages_received", "messages_published", "publish_failures", "requests_timed_out",
+        "requests_refused", "backlog", "outages", "dropped_malformed", "dropped_other_namespace", "dropped_unsupported",
+        "dropped_unknown_request", "dropped_duplicate_answer", "dropped_overloaded"),
         new ArrayList<>(m.snapshot().keySet()));
-    assertEquals(1L, m.snapshot().get("dropped_overload"));
+    assertEquals(1L, m.snapshot().get("dropped_overloaded"));
     assertEquals(0L, m.snapshot().get("outages"));
   }
 
@@ -60,6 +63,6 @@ class ClusterMetricsTest {
       th.start();
     }
     for (Thread th : threads) th.join();
-    assertEquals(40_000, m.received());
+    assertEquals(40_000, m.messagesReceived());
   }
 }

@@ -54,7 +54,13 @@ public class InMemoryAdapter implements Adapter {
     Set<String> mine = roomsOfSocket.computeIfAbsent(socketId, k -> new HashSet<>(4));
     for (String room : toJoin) {
       mine.add(room);
-      rooms.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(socketId);
+      Set<String> members = rooms.get(room);
+      if (members == null) {
+        members = new LinkedHashSet<>();
+        rooms.put(room, members);
+        roomCreated(room, roomsOfSocket.containsKey(room));
+      }
+      members.add(socketId);
     }
   }
 
@@ -79,8 +85,29 @@ public class InMemoryAdapter implements Adapter {
     Set<String> members = rooms.get(room);
     if (members == null) return;
     members.remove(socketId);
-    if (members.isEmpty()) rooms.remove(room);
+    if (members.isEmpty()) {
+      rooms.remove(room);
+      roomDeleted(room);
+    }
   }
+
+  /**
+   * A room got its first member on this node (socket.io-adapter's {@code "create-room"} event):
+   * nothing here; a cluster adapter that keeps a channel per room (the sharded Redis adapter's
+   * dynamic modes) subscribes to it. {@code isSocketId}: the room is the id of a socket of this
+   * node (its own room, which every socket joins first).
+   *
+   * <p>Called with this adapter's monitor held, in the order membership changes, so an override
+   * must be quick and must not block (queue a command, do not wait for it) nor call back into
+   * anything that takes another lock.
+   */
+  protected void roomCreated(String room, boolean isSocketId) {}
+
+  /**
+   * A room lost its last member on this node (socket.io-adapter's {@code "delete-room"}): nothing
+   * here. Same rules as {@link #roomCreated}.
+   */
+  protected void roomDeleted(String room) {}
 
   @Override
   public synchronized Set<String> socketRooms(String socketId) {

@@ -184,6 +184,34 @@ class InMemoryAdapterTest {
   }
 
   @Test
+  void roomCreationAndRemovalAreReportedInOrderToASubclass() {
+    List<String> events = new ArrayList<>();
+    InMemoryAdapter hooked = new InMemoryAdapter(ns) {
+      @Override
+      protected void roomCreated(String room, boolean isSocketId) {
+        assertTrue(Thread.holdsLock(this), "under the adapter's monitor, in membership order");
+        events.add("+" + room + (isSocketId ? " (socket id)" : ""));
+      }
+
+      @Override
+      protected void roomDeleted(String room) {
+        assertTrue(Thread.holdsLock(this));
+        events.add("-" + room);
+      }
+    };
+    hooked.addAll("s1", new java.util.LinkedHashSet<>(List.of("s1", "a")));
+    hooked.addAll("s2", new java.util.LinkedHashSet<>(List.of("s2", "a", "s1")));
+    assertEquals(List.of("+s1 (socket id)", "+a", "+s2 (socket id)"), events, "a room is created once, by its first member");
+    hooked.del("s1", "a");
+    assertEquals(List.of("+s1 (socket id)", "+a", "+s2 (socket id)"), events, "a still has s2");
+    hooked.delAll("s2");
+    assertEquals(Set.of("-a", "-s2"), Set.copyOf(events.subList(3, events.size())), "s1 keeps s1's own room");
+    hooked.delAll("s1");
+    assertEquals("-s1", events.get(events.size() - 1));
+    assertEquals(Set.of(), hooked.rooms());
+  }
+
+  @Test
   void socketRoomsAndRoomsAreUnmodifiableSnapshots() {
     adapter.addAll("s1", Set.of("s1", "a"));
     Set<String> mine = adapter.socketRooms("s1");
