@@ -51,9 +51,10 @@ import java.util.logging.Logger;
  * gives up after 100 reads with what it has; we read pages of {@value #PAGE} entries, and when
  * 100 pages do not reach the end of the stream, or more than {@link
  * InMemoryAdapter#MAX_KEPT_PACKETS} packets were missed, the recovery fails and the client gets a
- * fresh session — it would otherwise believe it had everything. Volatile broadcasts are not
- * replayed (they never carry an offset when delivered live either, {@code Offsets.isKept}).
- * An entry that cannot be decoded is skipped and counted.
+ * fresh session — it would otherwise believe it had everything. As upstream, a volatile broadcast
+ * in the stream is replayed too (with an offset, which it does not carry when delivered live), so
+ * that a client gets the same packets whichever node, Node or Switchboard, it comes back to. An
+ * entry that cannot be decoded is skipped and counted.
  *
  * <p>Threading: any thread; the futures complete on {@code completions} (never on Lettuce's
  * threads). Stateless between calls.
@@ -197,7 +198,7 @@ final class StreamsSessions {
       return null;
     }
     if (!(m instanceof ClusterMessage.Broadcast b)) return null; // a broadcast with ack never belongs in the stream
-    if (b.packet().type() != SocketIoPacketType.EVENT || b.packet().ackId() >= 0 || b.opts().flags().isVolatile()) return null;
+    if (b.packet().type() != SocketIoPacketType.EVENT || b.packet().ackId() >= 0) return null;
     if (!StreamsNames.reaches(b.opts(), rooms)) return null;
     ArrayNode data = (ArrayNode) b.packet().data(); // the decoded entry's own tree
     data.add(TextNode.valueOf(entry.id()));
