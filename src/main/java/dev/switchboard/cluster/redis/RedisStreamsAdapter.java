@@ -100,6 +100,8 @@ public final class RedisStreamsAdapter extends ClusterAdapterBase {
   private final StreamsSessions sessions;
   private final RedisLink.MessageHandler onPubSub;
   private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+  /** The last count Redis gave, assumed while it cannot be asked (0: none yet). */
+  private volatile int lastServerCount;
   private Cancellable retry = Cancellable.NONE; // guarded by this
   private Duration retryDelay = FIRST_RETRY; // guarded by this
 
@@ -175,14 +177,27 @@ public final class RedisStreamsAdapter extends ClusterAdapterBase {
     return options.useShardedPubSub() ? link.spublish(channel, message) : link.publish(channel, message);
   }
 
-  /** {@code PUBSUB NUMSUB} (or {@code SHARDNUMSUB}) of the public channel, on the worker pool. */
+  /**
+   * {@code PUBSUB NUMSUB} (or {@code SHARDNUMSUB}) of the public channel, at least 1 (this node),
+   * on the worker pool. While Redis cannot be asked, the last count it gave (2 before any): a
+   * request to the other nodes then waits for them and fails with its timeout ({@link
+   * dev.switchboard.socketio.adapter.ClusterRequestTimeoutException}), as it would when a node
+   * does not answer, rather than with the link's error.
+   */
   @Override
   public CompletableFuture<Integer> serverCount() {
     CompletableFuture<Long> counted = options.useShardedPubSub() ? link.shardnumsub(publicChannel) : link.numsub(publicChannel);
     CompletableFuture<Integer> out = new CompletableFuture<>();
     counted.whenComplete((n, e) -> completions.execute(() -> {
-      if (e != null) out.completeExceptionally(e);
-      else out.complete((int) Math.min(n, Integer.MAX_VALUE));
+      if (e == null) {
+        int count = (int) Math.max(1, Math.min(n, Integer.MAX_VALUE));
+        lastServerCount = count;
+        out.complete(count);
+      } else {
+        LOG.log(Level.FINE, () -> namespace.name() + ": cannot count the servers (" + e.getMessage() + "); assuming the last count");
+        int last = lastServerCount;
+        out.complete(last > 0 ? last : 2);
+      }
     }));
     return out;
   }
