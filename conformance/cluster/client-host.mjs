@@ -24,6 +24,11 @@
 //   settle {timeout}                       → null   each connected client sends __settle and waits
 //       for its ack (or its disconnection): everything its server wrote to it before has arrived
 //   disconnect {client}                    → null   the client leaves
+//   drop {client}                          → reason  its connection is cut under it: the engine
+//       closes (the client's reason: "forced close"; the server's: "transport close", one it may
+//       recover from); the socket keeps its pid and last offset (connection state recovery)
+//   reconnect {client, url}                → {id, recovered}   the dropped socket connects again,
+//       to url (any node), presenting its pid and last offset; recovered: socket.recovered
 //   closeAll {}                            → null   every client leaves; the handles are forgotten
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -147,6 +152,31 @@ async function run(c) {
     case 'disconnect':
       client(c.client).socket.disconnect();
       return null;
+    case 'drop': {
+      const e = client(c.client);
+      if (!e.socket.connected) throw new Error('client ' + c.client + ' is not connected');
+      const gone = new Promise((resolve) => e.socket.once('disconnect', resolve));
+      e.socket.io.engine.close();
+      return await gone;
+    }
+    case 'reconnect': {
+      const e = client(c.client);
+      if (e.socket.connected) throw new Error('client ' + c.client + ' is still connected');
+      e.disconnectReason = null;
+      e.socket.io.uri = c.url; // the Manager opens its next engine there
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no reconnection to ' + c.url + ' within 10 s')), 10_000);
+        e.socket.once('connect', () => {
+          clearTimeout(timer);
+          resolve({ id: e.socket.id, recovered: e.socket.recovered });
+        });
+        e.socket.once('connect_error', (err) => {
+          clearTimeout(timer);
+          reject(new Error('connect_error: ' + err.message));
+        });
+        e.socket.connect();
+      });
+    }
     case 'closeAll':
       for (const e of clients.values()) e.socket.disconnect();
       clients.clear();

@@ -12,7 +12,7 @@
 // closes or on SIGTERM, closing the server and its Redis clients.
 //
 // Namespaces "/" and "/custom" exist from the start. On connection, socket.data is
-// handshake.auth.data (or {}), and the socket answers the client event `__settle` with an empty
+// handshake.auth.data (or {}) unless the socket was recovered, and the socket answers the client event `__settle` with an empty
 // ack (the harness's way to know that what the server wrote before has reached the client).
 // Server-side events (io.serverSideEmit from other nodes):
 //   whoami (ack)   answered with {kind: "node", id}
@@ -60,7 +60,7 @@ let helloReply = { value: id };
 
 for (const nsp of [io.of('/'), io.of('/custom')]) {
   nsp.on('connection', (socket) => {
-    socket.data = { ...(socket.handshake.auth?.data ?? {}) };
+    if (!socket.recovered) socket.data = { ...(socket.handshake.auth?.data ?? {}) }; // a recovered socket has its own back
     socket.on('__settle', (ack) => typeof ack === 'function' && ack());
   });
 }

@@ -2,6 +2,7 @@ package dev.switchboard.cluster.redis;
 
 import dev.switchboard.cluster.ClusterMetrics;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisChannelHandler;
@@ -37,6 +38,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +49,9 @@ import java.util.logging.Logger;
 
 /**
  * The cluster adapters' connection to Redis: one connection for commands and publishing, one for
- * subscriptions, and a third, opened on first use, for blocking stream reads. Binary-safe: channel
+ * subscriptions, and a third, opened on first use, for blocking stream reads ({@link #xread}) —
+ * plus one per reader that asks for a connection of its own ({@link #openBlockingConnection}: the
+ * streams adapter's, one per stream). Binary-safe: channel
  * names and keys are UTF-8 strings, messages and values are {@code byte[]} as they are on the wire.
  *
  * <pre>{@code
@@ -127,11 +131,13 @@ public final class RedisLink implements AutoCloseable {
   private final String password; // only to keep it out of messages; null when the URL has none
   private final Duration commandTimeout;
   private final ClientResources resources;
+  private final RedisURI uri;
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> commands;
   private final StatefulRedisPubSubConnection<String, byte[]> subscriptions;
   private final Object blockingLock = new Object();
   private StatefulRedisConnection<String, byte[]> blocking; // guarded by blockingLock
+  private final Set<BlockingConnection> blockingConnections = ConcurrentHashMap.newKeySet();
   private final Map<String, MessageHandler> channelHandlers = new ConcurrentHashMap<>();
   private final Map<String, MessageHandler> patternHandlers = new ConcurrentHashMap<>();
   private final Map<String, MessageHandler> shardHandlers = new ConcurrentHashMap<>();
@@ -224,6 +230,7 @@ public final class RedisLink implements AutoCloseable {
     this.commandTimeout = b.commandTimeout;
     RedisURI uri = RedisURI.create(b.url);
     uri.setTimeout(b.commandTimeout);
+    this.uri = uri;
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(b.ioThreads)
         .computationThreadPoolSize(2) // Lettuce's minimum
@@ -374,6 +381,84 @@ public final class RedisLink implements AutoCloseable {
     return call("GETDEL", () -> commands.async().getdel(key));
   }
 
+  /**
+   * Opens one more connection, for one blocking reader of its own ({@code XREAD BLOCK} in a loop):
+   * the streams adapter reads each stream on its own connection so that the readers never wait
+   * behind each other, nor behind {@link #xread}'s shared one. Asynchronous — it never waits; the
+   * future completes on a Lettuce thread, or fails with a {@link RedisLinkException} when Redis
+   * cannot be reached now (the caller tries again later). Once open, the connection reconnects
+   * by itself like the others and counts in the link's outages; closing it (or the link) is not
+   * an outage.
+   */
+  public CompletableFuture<BlockingConnection> openBlockingConnection() {
+    if (closed) return CompletableFuture.failedFuture(new RedisLinkException("connect on " + maskedUrl + " failed: the link is closed"));
+    ConnectionFuture<StatefulRedisConnection<String, byte[]>> connecting;
+    try {
+      connecting = client.connectAsync(CODEC, uri);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure("connect", e));
+    }
+    CompletableFuture<BlockingConnection> out = new CompletableFuture<>();
+    connecting.whenComplete((conn, e) -> {
+      if (e != null) {
+        out.completeExceptionally(failure("connect", e));
+        return;
+      }
+      BlockingConnection b = new BlockingConnection(conn);
+      blockingConnections.add(b);
+      if (closed) { // the link closed while this one was connecting
+        b.close();
+        out.completeExceptionally(new RedisLinkException("connect on " + maskedUrl + " failed: the link is closed"));
+      } else {
+        out.complete(b);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * A connection of the link for one blocking reader ({@link #openBlockingConnection}). Its
+   * futures complete on Lettuce's threads, as the link's do; one read at a time.
+   */
+  public final class BlockingConnection implements AutoCloseable {
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private volatile boolean connectionClosed;
+
+    private BlockingConnection(StatefulRedisConnection<String, byte[]> connection) {
+      this.connection = connection;
+    }
+
+    /**
+     * XREAD BLOCK {@code block} COUNT {@code count} STREAMS {@code key afterId}, as {@link
+     * RedisLink#xread}, on this connection: the entries after {@code afterId} ({@code "$"}: only
+     * new ones), or an empty list when none came within {@code block}. Fails once the connection
+     * is closed (a read in progress fails then too).
+     */
+    @SuppressWarnings("unchecked") // Lettuce's StreamOffset varargs; one offset, no heap pollution
+    public CompletableFuture<List<StreamEntry>> xread(String key, String afterId, long count, Duration block) {
+      if (connectionClosed) return CompletableFuture.failedFuture(new RedisLinkException("XREAD on " + maskedUrl + " failed: the connection is closed"));
+      connection.setTimeout(commandTimeout.plus(block));
+      return call("XREAD", () -> connection.async().xread(XReadArgs.Builder.block(block).count(count), XReadArgs.StreamOffset.from(key, afterId)))
+          .thenApply(list -> list == null ? List.of() : entries(list));
+    }
+
+    /** Closes the connection without waiting (a blocked read fails); not reported as an outage. Idempotent. */
+    @Override
+    public void close() {
+      close(false);
+    }
+
+    /** {@code wait}: the link is closing, and Lettuce's shutdown must find it closed. */
+    private void close(boolean wait) {
+      if (connectionClosed) return;
+      connectionClosed = true;
+      blockingConnections.remove(this);
+      outages.retire(connection);
+      if (wait) connection.close();
+      else connection.closeAsync();
+    }
+  }
+
   // ----------------------------------------------------------------------------------------- close
 
   /**
@@ -389,6 +474,7 @@ public final class RedisLink implements AutoCloseable {
     synchronized (blockingLock) {
       if (blocking != null) blocking.close();
     }
+    for (BlockingConnection b : List.copyOf(blockingConnections)) b.close(true);
     shutdown();
   }
 
@@ -504,13 +590,28 @@ public final class RedisLink implements AutoCloseable {
    */
   private final class Outages implements RedisConnectionStateListener {
     private final Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
+    /** Connections closed on purpose (a reader's): their going down is no outage. Weak: bounded by the live ones. */
+    private final Set<Object> retired = Collections.newSetFromMap(new WeakHashMap<>()); // guarded by this
     private long outageStartNanos; // guarded by this; 0 when up
     private boolean inOutage; // guarded by this
+
+    /** A connection about to be closed on purpose: ignored from now on; an outage waiting for it no longer does. */
+    void retire(Object connection) { // the connection is Lettuce's RedisChannelHandler
+      long millis;
+      synchronized (this) {
+        retired.add(connection);
+        if (!down.remove(connection) || !inOutage || !down.isEmpty() || closed) return;
+        inOutage = false;
+        millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
+      }
+      LOG.info("Redis at " + maskedUrl + " back after " + millis + " ms; subscriptions restored");
+    }
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
       if (closed) return;
       synchronized (this) {
+        if (retired.contains(connection)) return;
         down.add(connection);
         if (inOutage) return;
         inOutage = true;
@@ -524,6 +625,7 @@ public final class RedisLink implements AutoCloseable {
     public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
       long millis;
       synchronized (this) {
+        if (retired.contains(connection)) return;
         down.remove(connection);
         if (!inOutage || !down.isEmpty() || closed) return;
         inOutage = false;

@@ -161,6 +161,34 @@ class RedisLinkTest {
   }
 
   @Test
+  void blockingConnectionsReadOnTheirOwnAndClosingOneIsNoOutage() throws Exception {
+    LogCapture log = LogCapture.of(RedisLink.class.getName());
+    try (RedisLink link = RedisLink.connect(redis.url()); RedisProbe probe = new RedisProbe(redis.url())) {
+      RedisLink.BlockingConnection a = await(link.openBlockingConnection());
+      RedisLink.BlockingConnection b = await(link.openBlockingConnection());
+      Map<String, byte[]> fields = Map.of("k", new byte[] {1});
+      // two reads blocked at once, each on its own connection: neither waits behind the other
+      CompletableFuture<List<StreamEntry>> onA = a.xread("stream:a", "$", 10, Duration.ofSeconds(10));
+      CompletableFuture<List<StreamEntry>> onB = b.xread("stream:b", "$", 10, Duration.ofSeconds(10));
+      Await.until("both reads blocked in Redis", () -> probe.blockedClients() == 2);
+      String second = await(link.xadd("stream:b", 100, fields));
+      assertEquals(List.of(second), await(onB).stream().map(StreamEntry::id).toList());
+      assertFalse(onA.isDone(), "the other read still waits for its own stream");
+
+      a.close();
+      a.close(); // idempotent
+      assertInstanceOf(RedisLinkException.class, assertThrows(ExecutionException.class, () -> onA.get(10, TimeUnit.SECONDS)).getCause(),
+          "a read in progress fails when its connection closes");
+      assertInstanceOf(RedisLinkException.class,
+          assertThrows(ExecutionException.class, () -> a.xread("stream:a", "$", 1, Duration.ofMillis(10)).get(10, TimeUnit.SECONDS)).getCause());
+      assertEquals(List.of(), await(b.xread("stream:b", second, 10, Duration.ofMillis(20))), "the other one goes on");
+      assertEquals(0, log.count(Level.WARNING, "lost"), "closing a reader's connection is not an outage: " + log.lines());
+    } finally {
+      log.close();
+    }
+  }
+
+  @Test
   void anOutageFailsCommandsFastLogsOnceEachWayAndRestoresEverySubscription() throws Exception {
     LogCapture log = LogCapture.of(RedisLink.class.getName(), "io.lettuce", "io.netty");
     try (RedisServer own = RedisServer.start();

@@ -75,6 +75,26 @@ public final class ClientHost extends JsonLineProcess {
     return call("state", "client", c.handle()).path("connected").asBoolean();
   }
 
+  /** What a reconnection gave: the socket id, and whether the server recovered the session (socket.recovered). */
+  public record Reconnected(String id, boolean recovered) {}
+
+  /**
+   * Cuts the client's connection under it (its engine closes): the server sees "transport close",
+   * a reason it may recover from. Returns the client's disconnect reason ("forced close").
+   */
+  public String drop(Handle c) {
+    return call("drop", "client", c.handle()).asText();
+  }
+
+  /**
+   * The dropped client connects again, to {@code url} (any node of the cluster), presenting its
+   * pid and last offset as the official client does (connection state recovery).
+   */
+  public Reconnected reconnect(Handle c, String url) {
+    JsonNode v = call("reconnect", "client", c.handle(), "url", url);
+    return new Reconnected(v.path("id").asText(), v.path("recovered").asBoolean());
+  }
+
   /**
    * Each connected client does a round trip to its server ({@code __settle}, which every server
    * of the harness answers): whatever its server wrote to it before has then arrived.
