@@ -1,11 +1,10 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.socketio.SocketIoOptions;
-import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.socketio.cluster.AdapterContractTest;
+import dev.switchboard.socketio.cluster.InMemoryCluster;
 import dev.switchboard.socketio.cluster.InMemoryNode;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +21,8 @@ class ClusterAdapterBaseContractTest extends AdapterContractTest {
   }
 
   /** {@code n} in-memory servers on one bus; server {@code i}'s socket ids start with a letter of its own. */
-  static final class BusCluster implements Cluster {
+  static final class BusCluster extends InMemoryCluster {
     final ClusterBus bus = new ClusterBus();
-    final List<InMemoryNode> nodes = new ArrayList<>();
     final List<ClusterMetrics> metrics = new ArrayList<>();
 
     BusCluster(int n, boolean numbered, SocketIoOptions options) {
@@ -38,28 +36,8 @@ class ClusterAdapterBaseContractTest extends AdapterContractTest {
     }
 
     @Override
-    public SocketIoServer server() {
-      return nodes.get(0).sio().io();
-    }
-
-    @Override
-    public InMemoryNode node(int i) {
-      return nodes.get(i);
-    }
-
-    @Override
-    public int size() {
-      return nodes.size();
-    }
-
-    @Override
     public void settle() {
       bus.awaitIdle();
-    }
-
-    @Override
-    public void elapse(Duration d) {
-      for (InMemoryNode n : nodes) n.sio().clock.advanceBy(d);
     }
 
     @Override
@@ -69,7 +47,7 @@ class ClusterAdapterBaseContractTest extends AdapterContractTest {
 
     @Override
     public void close() {
-      for (InMemoryNode n : nodes) n.sio().close();
+      super.close();
       bus.close();
     }
   }

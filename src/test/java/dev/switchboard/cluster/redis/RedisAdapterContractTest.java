@@ -1,9 +1,9 @@
 package dev.switchboard.cluster.redis;
 
 import dev.switchboard.socketio.SocketIoOptions;
-import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.cluster.AdapterContractTest;
+import dev.switchboard.socketio.cluster.InMemoryCluster;
 import dev.switchboard.socketio.cluster.InMemoryNode;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.RedisServer;
@@ -46,8 +46,7 @@ class RedisAdapterContractTest extends AdapterContractTest {
   }
 
   /** {@code n} in-memory servers, server {@code i} on link {@code i}, ids starting with a letter of its own. */
-  static final class RedisCluster implements Cluster {
-    final List<InMemoryNode> nodes = new ArrayList<>();
+  static final class RedisCluster extends InMemoryCluster {
 
     RedisCluster(int n, String key) {
       RedisAdapterOptions options = RedisAdapterOptions.builder().key(key).build();
@@ -66,21 +65,6 @@ class RedisAdapterContractTest extends AdapterContractTest {
       }
     }
 
-    @Override
-    public SocketIoServer server() {
-      return nodes.get(0).sio().io();
-    }
-
-    @Override
-    public InMemoryNode node(int i) {
-      return nodes.get(i);
-    }
-
-    @Override
-    public int size() {
-      return nodes.size();
-    }
-
     /**
      * A {@code whoami} round trip from each server in turn: each other server answers after it has
      * handled what was published before; the in-memory clients see a delivery at once.
@@ -97,11 +81,6 @@ class RedisAdapterContractTest extends AdapterContractTest {
     }
 
     @Override
-    public void elapse(Duration d) {
-      for (InMemoryNode n : nodes) n.sio().clock.advanceBy(d);
-    }
-
-    @Override
     public int pendingRequests() {
       return ((RedisAdapter) server().sockets().adapter()).pendingRequests();
     }
@@ -110,9 +89,5 @@ class RedisAdapterContractTest extends AdapterContractTest {
       return nodes.get(node).sio().io().of(nsp).adapter();
     }
 
-    @Override
-    public void close() {
-      for (InMemoryNode n : nodes) n.sio().close();
-    }
   }
 }

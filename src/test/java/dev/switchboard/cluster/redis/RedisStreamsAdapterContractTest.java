@@ -1,13 +1,12 @@
 package dev.switchboard.cluster.redis;
 
 import dev.switchboard.socketio.SocketIoOptions;
-import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.socketio.cluster.AdapterContractTest;
+import dev.switchboard.socketio.cluster.InMemoryCluster;
 import dev.switchboard.socketio.cluster.InMemoryNode;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.RedisServer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +55,7 @@ class RedisStreamsAdapterContractTest extends AdapterContractTest {
    * handled everywhere), then waiting until every stream reader is blocked in Redis again (it has
    * read, and its node handled, every entry written before).
    */
-  static final class StreamsCluster implements Cluster {
-    final List<InMemoryNode> nodes = new ArrayList<>();
+  static final class StreamsCluster extends InMemoryCluster {
 
     StreamsCluster(int n, RedisStreamsAdapterOptions adapterOptions, SocketIoOptions options) {
       for (int i = 0; i < n; i++) {
@@ -87,29 +85,9 @@ class RedisStreamsAdapterContractTest extends AdapterContractTest {
     }
 
     @Override
-    public SocketIoServer server() {
-      return nodes.get(0).sio().io();
-    }
-
-    @Override
-    public InMemoryNode node(int i) {
-      return nodes.get(i);
-    }
-
-    @Override
-    public int size() {
-      return nodes.size();
-    }
-
-    @Override
     public void settle() {
       if (nodes.size() > 1) for (InMemoryNode n : nodes) await(n.sio().io().serverSideEmitWithAck("__settle"));
       awaitReadersBlocked();
-    }
-
-    @Override
-    public void elapse(Duration d) {
-      for (InMemoryNode n : nodes) n.sio().clock.advanceBy(d);
     }
 
     @Override
@@ -120,7 +98,7 @@ class RedisStreamsAdapterContractTest extends AdapterContractTest {
     /** Closes the servers (their adapters unsubscribe, their readers stop) and waits until no reader is left in Redis. */
     @Override
     public void close() {
-      for (InMemoryNode n : nodes) n.sio().close();
+      super.close();
       Await.until("the readers gone", () -> probe.blockedClients() == 0);
     }
   }

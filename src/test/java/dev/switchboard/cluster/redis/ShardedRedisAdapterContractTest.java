@@ -3,8 +3,8 @@ package dev.switchboard.cluster.redis;
 import dev.switchboard.cluster.ClusterAdapterBase;
 import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.socketio.SocketIoOptions;
-import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.socketio.cluster.AdapterContractTest;
+import dev.switchboard.socketio.cluster.InMemoryCluster;
 import dev.switchboard.socketio.cluster.InMemoryNode;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.Await;
@@ -53,8 +53,7 @@ abstract class ShardedRedisAdapterContractTest extends AdapterContractTest {
   }
 
   /** Switchboard servers in memory, one link each, over one Redis. */
-  static final class JavaCluster implements Cluster {
-    final List<InMemoryNode> nodes = new ArrayList<>();
+  static final class JavaCluster extends InMemoryCluster {
     final List<ShardedRedisAdapter.Factory> factories = new ArrayList<>();
     /** What the links had received before this cluster: they outlive it. */
     final long receivedBefore;
@@ -79,21 +78,6 @@ abstract class ShardedRedisAdapterContractTest extends AdapterContractTest {
       receivedBefore = before;
     }
 
-    @Override
-    public SocketIoServer server() {
-      return nodes.get(0).sio().io();
-    }
-
-    @Override
-    public InMemoryNode node(int i) {
-      return nodes.get(i);
-    }
-
-    @Override
-    public int size() {
-      return nodes.size();
-    }
-
     /**
      * Every command answered, and every message SPUBLISH said it reached received and handled
      * (read in this order: received, then waiting, then commands, then deliveries — see
@@ -115,18 +99,9 @@ abstract class ShardedRedisAdapterContractTest extends AdapterContractTest {
     }
 
     @Override
-    public void elapse(Duration d) {
-      for (InMemoryNode n : nodes) n.sio().clock.advanceBy(d);
-    }
-
-    @Override
     public int pendingRequests() {
       return ((ClusterAdapterBase) server().sockets().adapter()).pendingRequests();
     }
 
-    @Override
-    public void close() {
-      for (InMemoryNode n : nodes) n.sio().close();
-    }
   }
 }

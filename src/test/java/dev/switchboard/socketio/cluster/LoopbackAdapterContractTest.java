@@ -1,11 +1,8 @@
 package dev.switchboard.socketio.cluster;
 
 import dev.switchboard.socketio.SocketIoOptions;
-import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The adapter contract on three in-memory servers sharing a {@link LoopbackBus}, each with the
@@ -20,9 +17,8 @@ class LoopbackAdapterContractTest extends AdapterContractTest {
   }
 
   /** {@code n} in-memory servers on one bus; server {@code i}'s ids start with a letter of its own. */
-  static final class LoopbackCluster implements Cluster {
+  static final class LoopbackCluster extends InMemoryCluster {
     final LoopbackBus bus = new LoopbackBus();
-    final List<InMemoryNode> nodes = new ArrayList<>();
 
     LoopbackCluster(int n) {
       this(n, LoopbackClusterAdapter.DEFAULT_REQUESTS_TIMEOUT, SocketIoOptions.DEFAULTS);
@@ -36,28 +32,8 @@ class LoopbackAdapterContractTest extends AdapterContractTest {
     }
 
     @Override
-    public SocketIoServer server() {
-      return nodes.get(0).sio().io();
-    }
-
-    @Override
-    public InMemoryNode node(int i) {
-      return nodes.get(i);
-    }
-
-    @Override
-    public int size() {
-      return nodes.size();
-    }
-
-    @Override
     public void settle() {
       bus.awaitIdle();
-    }
-
-    @Override
-    public void elapse(Duration d) {
-      for (InMemoryNode n : nodes) n.sio().clock.advanceBy(d);
     }
 
     @Override
@@ -67,7 +43,7 @@ class LoopbackAdapterContractTest extends AdapterContractTest {
 
     @Override
     public void close() {
-      for (InMemoryNode n : nodes) n.sio().close();
+      super.close();
       bus.close();
     }
   }
