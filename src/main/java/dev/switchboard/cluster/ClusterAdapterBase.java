@@ -630,7 +630,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
     List<SocketDetails> sockets = new ArrayList<>(local.size());
     for (dev.switchboard.socketio.adapter.SocketDetails d : local) {
       try {
-        sockets.add(wireSocket(d));
+        sockets.add(SocketDetails.ofLocal(d));
       } catch (ClusterMessageException e) {
         LOG.log(Level.FINE, () -> nsp + ": socket " + d.id() + " left out of a fetchSockets answer: " + e.getMessage());
       }
@@ -725,14 +725,6 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
     WireFlags f = wire.flags();
     BroadcastFlags flags = f.isEmpty() ? BroadcastFlags.NONE : new BroadcastFlags(f.isVolatile(), f.compress(), false);
     return new BroadcastOptions(Set.copyOf(wire.rooms()), Set.copyOf(wire.except()), flags);
-  }
-
-  /** A socket of this node as the wire describes it: {@code {id, handshake, rooms, data}}, its own room first. */
-  private static SocketDetails wireSocket(dev.switchboard.socketio.adapter.SocketDetails d) {
-    List<String> rooms = new ArrayList<>(d.rooms().size());
-    if (d.rooms().contains(d.id())) rooms.add(d.id());
-    for (String r : d.rooms()) if (!r.equals(d.id())) rooms.add(r);
-    return new SocketDetails(d.id(), WireHandshake.fromTree(d.handshake(), "socket " + d.id()), rooms, d.data());
   }
 
   /** A socket of another node as {@code fetchSockets} reports it. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +36,22 @@ public record SocketDetails(String id, WireHandshake handshake, List<String> roo
     Objects.requireNonNull(handshake, "handshake");
     rooms = List.copyOf(rooms);
     Objects.requireNonNull(data, "data");
+  }
+
+  /**
+   * A socket of this node as a {@code fetchSockets} answer carries it: its own room first, then
+   * the others, as Node lists {@code [...socket.rooms]} (a socket joins its own room first, and a
+   * JS Set iterates in insertion order). Every adapter answers through this, so Node callers see
+   * the same shape from any Switchboard node.
+   *
+   * @throws ClusterMessageException if the socket's handshake cannot travel
+   */
+  public static SocketDetails ofLocal(dev.switchboard.socketio.adapter.SocketDetails local) {
+    String id = local.id();
+    List<String> rooms = new ArrayList<>(local.rooms().size());
+    if (local.rooms().contains(id)) rooms.add(id);
+    for (String r : local.rooms()) if (!r.equals(id)) rooms.add(r);
+    return new SocketDetails(id, WireHandshake.fromTree(local.handshake(), "socket " + id), rooms, local.data());
   }
 
   /**

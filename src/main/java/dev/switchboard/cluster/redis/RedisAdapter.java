@@ -729,13 +729,12 @@ public final class RedisAdapter extends InMemoryAdapter {
     return w;
   }
 
-  /** This node's sockets as a REMOTE_FETCH answer carries them; a socket whose handshake cannot travel is left out. */
+  /** This node's sockets as a REMOTE_FETCH answer carries them (lib/index.ts 372–394); a socket whose handshake cannot travel is left out. */
   private List<dev.switchboard.cluster.SocketDetails> wireSockets(List<SocketDetails> local) {
     List<dev.switchboard.cluster.SocketDetails> out = new ArrayList<>(local.size());
     for (SocketDetails d : local) {
       try {
-        out.add(new dev.switchboard.cluster.SocketDetails(d.id(), WireHandshake.fromTree(d.handshake(), "socket " + d.id()),
-            List.copyOf(d.rooms()), d.data()));
+        out.add(dev.switchboard.cluster.SocketDetails.ofLocal(d)); // its own room first, as Node lists them
       } catch (ClusterMessageException e) {
         LOG.log(Level.FINE, "socket {0} left out of a fetchSockets answer: {1}", new Object[] {d.id(), e.getMessage()});
       }

@@ -1,48 +1,26 @@
 package dev.switchboard.cluster.redis;
 
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-
 import dev.switchboard.cluster.ClusterAdapterBase;
 import dev.switchboard.cluster.redis.testing.MixedCluster;
-import dev.switchboard.socketio.cluster.AdapterContractTest;
-import dev.switchboard.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 
 /**
- * The adapter contract on mixed clusters: Switchboard servers with the {@link ShardedRedisAdapter}
- * and Node socket.io 4.8 servers with {@code createShardedAdapter} of
- * {@code @socket.io/redis-adapter} 8.3 ({@code node-node.mjs --adapter redis-sharded
- * --subscription-mode …}) on one real Redis, official {@code socket.io-client}s spread over
- * them; every scenario acts from server 0, a Switchboard server. Each subclass starts its mix once
- * ({@code @BeforeAll}, through {@link #startMixed}); each test gets the cluster without clients.
- * Skipped with {@code -Dconformance.skip=true}, like every test that runs Node.
+ * The adapter contract on mixed clusters, both directions ({@link MixedClusterContractTest}):
+ * Switchboard servers with the {@link ShardedRedisAdapter} and Node socket.io 4.8 servers with
+ * {@code createShardedAdapter} of {@code @socket.io/redis-adapter} 8.3
+ * ({@code node-node.mjs --adapter redis-sharded --subscription-mode …}) on one real Redis — so
+ * the messages of Node's sharded adapter, on the channels it picks in each subscription mode, are
+ * read by ours and ours by it. One subclass per mode and mix.
  */
-abstract class ShardedMixedContractTest extends AdapterContractTest {
-  private static RedisServer redis;
-  private static MixedCluster mixed;
-
-  /** {@code java} Switchboard and {@code node} Node servers in {@code mode}, on a fresh Redis. */
-  static void startMixed(int java, int node, SubscriptionMode mode) throws Exception {
-    assumeFalse(Boolean.getBoolean("conformance.skip"), "Node scenarios skipped (-Dconformance.skip=true)");
-    redis = RedisServer.start();
-    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode(mode).build();
-    mixed = MixedCluster.builder(redis)
-        .javaNodes(java, link -> ShardedRedisAdapter.createShardedAdapter(link, options))
-        .nodeNodes(node, "--adapter", "redis-sharded", "--subscription-mode", mode.optionValue())
-        .pendingRequests(a -> ((ClusterAdapterBase) a).pendingRequests())
-        .start();
-  }
-
-  @AfterAll
-  static void stopMixed() {
-    if (mixed != null) mixed.close();
-    if (redis != null) redis.close();
-    mixed = null;
-    redis = null;
-  }
+abstract class ShardedMixedContractTest extends MixedClusterContractTest {
+  /** The subscription mode of every server, Switchboard's and Node's. */
+  abstract SubscriptionMode mode();
 
   @Override
-  protected Cluster startCluster(int nodes) {
-    return mixed.contract();
+  MixedCluster.Builder mix(MixedCluster.Builder builder) {
+    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode(mode()).build();
+    return builder
+        .javaNodes(javaNodes(), link -> ShardedRedisAdapter.createShardedAdapter(link, options))
+        .nodeNodes(3 - javaNodes(), "--adapter", "redis-sharded", "--subscription-mode", mode().optionValue())
+        .pendingRequests(a -> ((ClusterAdapterBase) a).pendingRequests());
   }
 }

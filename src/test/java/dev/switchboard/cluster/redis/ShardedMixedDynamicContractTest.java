@@ -1,11 +1,14 @@
 package dev.switchboard.cluster.redis;
 
-import org.junit.jupiter.api.BeforeAll;
-
-/** The adapter contract on two Switchboard servers and one Node server, dynamic mode (the default). */
+/** The sharded adapter on two Switchboard servers and one Node server, dynamic mode (the default). */
 class ShardedMixedDynamicContractTest extends ShardedMixedContractTest {
-  @BeforeAll
-  static void start() throws Exception {
-    startMixed(2, 1, SubscriptionMode.DYNAMIC);
+  @Override
+  int javaNodes() {
+    return 2;
+  }
+
+  @Override
+  SubscriptionMode mode() {
+    return SubscriptionMode.DYNAMIC;
   }
 }
