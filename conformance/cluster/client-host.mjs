@@ -22,8 +22,9 @@
 //   answer {client, event, value}          → null   from now on it acks event with value
 //   emit {client, event, args}             → null
 //   emitWithAck {client, event, args, timeout}  → {error, value}   the server's first ack argument
-//   state {client}                         → {id, connected, disconnectReason, transport}
-//       transport: the engine's current transport ("polling" or "websocket")
+//   state {client}                         → {id, connected, disconnectReason, transport, pings}
+//       transport: the engine's current transport ("polling" or "websocket"); pings: how many
+//       heartbeats (server pings) the client has answered
 //   upgraded {client, timeout}             → transport   waits until the engine runs on WebSocket
 //       (at once if it already does); fails on timeout (default 5000 ms) or a failed upgrade
 //   settle {timeout}                       → null   each connected client sends __settle and waits
@@ -124,7 +125,10 @@ function connect(c) {
     forceNew: true,
     auth: c.auth ?? {},
   });
-  const entry = { socket, events: new Map(), answers: new Map(), disconnectReason: null };
+  const entry = { socket, events: new Map(), answers: new Map(), disconnectReason: null, pings: 0 };
+  socket.io.on('ping', () => {
+    entry.pings++;
+  });
   socket.onAny((event, ...args) => {
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
     if (!entry.events.has(event)) entry.events.set(event, []);
@@ -175,7 +179,7 @@ async function run(c) {
     case 'state': {
       const e = client(c.client);
       return { id: e.socket.id ?? null, connected: e.socket.connected, disconnectReason: e.disconnectReason,
-        transport: transportOf(e.socket) };
+        transport: transportOf(e.socket), pings: e.pings };
     }
     case 'upgraded':
       return await upgraded(client(c.client), c.timeout ?? 5000);

@@ -84,6 +84,14 @@ public final class ClientHost extends JsonLineProcess {
   }
 
   /**
+   * How many heartbeats (engine.io-protocol §Heartbeat: server pings) the client has answered so
+   * far. On polling each one ends the pending GET and is answered by a POST: new HTTP requests.
+   */
+  public int pings(Handle c) {
+    return call("state", "client", c.handle()).path("pings").asInt();
+  }
+
+  /**
    * Waits (up to 5 s) until the client's engine has upgraded to WebSocket and returns the
    * transport it then runs on ("websocket"); fails when the upgrade fails or does not happen.
    */
