@@ -92,7 +92,6 @@ class ClusterBehindProxyTest {
     nodePorts = List.of(freePort(), freePort());
     clients = ClientHost.start();
     // HAProxy starts with the first variant's nodes (see startNodes).
-
   }
 
   @AfterAll
