@@ -14,13 +14,19 @@
 // server did. Every server the harness starts answers the event `__settle` with an empty ack.
 //
 // Operations:
-//   connect {url, nsp, auth, transports}   → {client, id}   a new client connected to url + nsp
-//       (auth: the CONNECT payload; transports default ["websocket"]); fails on connect_error
+//   connect {url, nsp, auth, transports, withCredentials}   → {client, id, transport}   a new client
+//       connected to url + nsp (auth: the CONNECT payload; transports default ["websocket"];
+//       withCredentials default false: true makes the Node.js client keep cookies, such as a load
+//       balancer's sticky-session cookie, as a browser does); fails on connect_error
 //   received {client, event}               → [[...args], ...] what it received of event, in order
 //   answer {client, event, value}          → null   from now on it acks event with value
 //   emit {client, event, args}             → null
 //   emitWithAck {client, event, args, timeout}  → {error, value}   the server's first ack argument
-//   state {client}                         → {id, connected, disconnectReason}
+//   state {client}                         → {id, connected, disconnectReason, transport, pings}
+//       transport: the engine's current transport ("polling" or "websocket"); pings: how many
+//       heartbeats (server pings) the client has answered
+//   upgraded {client, timeout}             → transport   waits until the engine runs on WebSocket
+//       (at once if it already does); fails on timeout (default 5000 ms) or a failed upgrade
 //   settle {timeout}                       → null   each connected client sends __settle and waits
 //       for its ack (or its disconnection): everything its server wrote to it before has arrived
 //   disconnect {client}                    → null   the client leaves
@@ -80,6 +86,31 @@ function fromBinary(value) {
   return walk(value);
 }
 
+function transportOf(socket) {
+  const engine = socket.io.engine;
+  return engine && engine.transport ? engine.transport.name : null;
+}
+
+/** Resolves with "websocket" once the client's engine has upgraded (engine.io-protocol §Upgrade). */
+function upgraded(e, ms) {
+  const engine = e.socket.io.engine;
+  if (transportOf(e.socket) === 'websocket') return Promise.resolve('websocket');
+  return new Promise((resolve, reject) => {
+    const done = (f) => {
+      clearTimeout(timer);
+      engine.off('upgrade', onUpgrade);
+      engine.off('upgradeError', onError);
+      f();
+    };
+    const onUpgrade = () => done(() => resolve(transportOf(e.socket)));
+    const onError = (err) => done(() => reject(new Error('upgrade failed: ' + (err && err.message))));
+    const timer = setTimeout(() => done(() => reject(new Error('no upgrade within ' + ms + ' ms (transport '
+      + transportOf(e.socket) + ')'))), ms);
+    engine.on('upgrade', onUpgrade);
+    engine.on('upgradeError', onError);
+  });
+}
+
 function client(handle) {
   const c = clients.get(handle);
   if (!c) throw new Error('no client ' + handle);
@@ -89,11 +120,15 @@ function client(handle) {
 function connect(c) {
   const socket = io(c.url + (c.nsp && c.nsp !== '/' ? c.nsp : ''), {
     transports: c.transports ?? ['websocket'],
+    withCredentials: c.withCredentials ?? false,
     reconnection: false,
     forceNew: true,
     auth: c.auth ?? {},
   });
-  const entry = { socket, events: new Map(), answers: new Map(), disconnectReason: null };
+  const entry = { socket, events: new Map(), answers: new Map(), disconnectReason: null, pings: 0 };
+  socket.io.on('ping', () => {
+    entry.pings++;
+  });
   socket.onAny((event, ...args) => {
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
     if (!entry.events.has(event)) entry.events.set(event, []);
@@ -112,7 +147,7 @@ function connect(c) {
       clearTimeout(timer);
       const handle = nextHandle++;
       clients.set(handle, entry);
-      resolve({ client: handle, id: socket.id });
+      resolve({ client: handle, id: socket.id, transport: transportOf(socket) });
     });
     socket.once('connect_error', (e) => {
       clearTimeout(timer);
@@ -143,8 +178,11 @@ async function run(c) {
       }
     case 'state': {
       const e = client(c.client);
-      return { id: e.socket.id ?? null, connected: e.socket.connected, disconnectReason: e.disconnectReason };
+      return { id: e.socket.id ?? null, connected: e.socket.connected, disconnectReason: e.disconnectReason,
+        transport: transportOf(e.socket), pings: e.pings };
     }
+    case 'upgraded':
+      return await upgraded(client(c.client), c.timeout ?? 5000);
     case 'settle':
       await Promise.all([...clients.values()].filter((e) => e.socket.connected).map((e) =>
         e.socket.timeout(c.timeout ?? 5000).emitWithAck('__settle').catch(() => null)));

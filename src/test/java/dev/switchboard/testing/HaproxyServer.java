@@ -63,6 +63,12 @@ public final class HaproxyServer implements AutoCloseable {
   /**
    * {@code deploy/haproxy.cfg} rewritten for {@code nodePorts} and {@code stickiness}, started with
    * {@code haproxy -f <config> -db} on a free port; returns once the port accepts connections.
+   *
+   * <p>Start it once the nodes listen: HAProxy 2.6 starts each server UP but at the edge, so the
+   * first health check that fails (a node not listening yet) marks it DOWN at once, and it takes
+   * {@code rise} good checks, 2 s apart, to bring it back — meanwhile clients get 503. (HAProxy
+   * 3.1's {@code init-state} would choose that start state.) Once a node has passed its checks,
+   * {@code fall 3} lets it miss two in a row, e.g. while a test restarts it on the same port.
    */
   public static HaproxyServer start(List<Integer> nodePorts, Stickiness stickiness) throws IOException {
     String template = Files.readString(shippedConfig(), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,6 +46,70 @@ public final class ClientHost extends JsonLineProcess {
   public Handle connect(String url, String nsp, Map<String, ?> auth) {
     JsonNode v = call("connect", "url", url, "nsp", nsp, "auth", auth);
     return new Handle(v.path("client").asInt(), v.path("id").asText());
+  }
+
+  /**
+   * How a client connects: its {@code transports}, in the order it tries them ({@code ["polling"]}
+   * for polling only, {@code ["polling", "websocket"]} for the official client's default — open
+   * on polling, then upgrade), and whether it keeps cookies ({@code withCredentials}: the Node.js
+   * client stores a load balancer's sticky-session cookie and sends it back only then).
+   */
+  public record Transports(List<String> transports, boolean withCredentials) {
+    /** WebSocket only, no cookies: what {@link #connect(String, String, Map)} uses. */
+    public static final Transports WEBSOCKET = new Transports(List.of("websocket"), false);
+    /** Polling only, keeping cookies (behind a sticky load balancer). */
+    public static final Transports POLLING_WITH_COOKIES = new Transports(List.of("polling"), true);
+    /** The official client's default (polling, then upgrade to WebSocket), keeping cookies. */
+    public static final Transports UPGRADE_WITH_COOKIES = new Transports(List.of("polling", "websocket"), true);
+
+    /** Copies {@code transports}. */
+    public Transports {
+      transports = List.copyOf(transports);
+    }
+  }
+
+  /**
+   * A new client connected to {@code url} + {@code nsp} with {@code auth} as its CONNECT payload,
+   * over {@code transports}.
+   */
+  public Handle connect(String url, String nsp, Map<String, ?> auth, Transports transports) {
+    JsonNode v = call("connect", "url", url, "nsp", nsp, "auth", auth, "transports", transports.transports(),
+        "withCredentials", transports.withCredentials());
+    return new Handle(v.path("client").asInt(), v.path("id").asText());
+  }
+
+  /** The transport the client's engine runs on now: "polling" or "websocket". */
+  public String transport(Handle c) {
+    return call("state", "client", c.handle()).path("transport").asText();
+  }
+
+  /**
+   * How many heartbeats (engine.io-protocol §Heartbeat: server pings) the client has answered so
+   * far. On polling each one ends the pending GET and is answered by a POST: new HTTP requests.
+   */
+  public int pings(Handle c) {
+    return call("state", "client", c.handle()).path("pings").asInt();
+  }
+
+  /**
+   * Waits (up to 5 s) until the client's engine has upgraded to WebSocket and returns the
+   * transport it then runs on ("websocket"); fails when the upgrade fails or does not happen.
+   */
+  public String awaitUpgrade(Handle c) {
+    return call("upgraded", "client", c.handle()).asText();
+  }
+
+  /** What {@link #emitWithAck} got: the server's first ack argument, or the client's error (a timeout). */
+  public record AckReply(String error, JsonNode value) {}
+
+  /**
+   * The client emits {@code event} with {@code args} and an ack callback
+   * ({@code socket.timeout(timeout).emitWithAck(...)}) and returns the server's answer.
+   */
+  public AckReply emitWithAck(Handle c, Duration timeout, String event, Object... args) {
+    JsonNode v = call("emitWithAck", "client", c.handle(), "event", event, "args", toWire(List.of(args)),
+        "timeout", timeout.toMillis());
+    return new AckReply(v.path("error").isTextual() ? v.path("error").textValue() : null, fromWire(v.path("value")));
   }
 
   /** The arguments of every {@code event} the client received, in order; binary as {@link BinaryNode}. */
@@ -101,6 +166,11 @@ public final class ClientHost extends JsonLineProcess {
    */
   public void settle() {
     call("settle");
+  }
+
+  /** The client leaves (socket.io-client's {@code socket.disconnect()}); its handle stays known. */
+  public void disconnect(Handle c) {
+    call("disconnect", "client", c.handle());
   }
 
   /** Every client leaves; their handles are forgotten. */
