@@ -16,8 +16,7 @@ import java.util.List;
  * StoredMessage m = messages.append(Conversation.room("general"), userId, "Alice", "hello", now);
  * List<StoredMessage> last = messages.latest(Conversation.room("general"), 50);     // oldest first
  * List<StoredMessage> older = messages.before(Conversation.room("general"), last.get(0).id(), 50);
- * messages.deleteBeyond(10_000);                     // retention: the newest 10 000 per conversation
- * messages.deleteOlderThan(now - Duration.ofDays(30).toMillis());
+ * messages.applyRetention(Retention.DEFAULT, now);  // 10 000 per conversation, 30 days
  * }</pre>
  *
  * <p>Threading: thread-safe; blocking JDBC — a worker, never an I/O thread or a session's serial
@@ -28,6 +27,15 @@ public final class MessageRepository {
   public static final int MAX_PAGE = 1000;
 
   private static final String COLUMNS = "id, room, pair_low, pair_high, sender_id, sender_name, body, sent_at";
+
+  /**
+   * Ranks each conversation's messages newest first and deletes those ranked beyond the bound.
+   * PARTITION BY treats the NULL columns of the other kind as equal, so each room and each pair
+   * is one partition.
+   */
+  private static final String DELETE_BEYOND = "DELETE FROM messages WHERE id IN (SELECT id FROM ("
+      + "SELECT id, ROW_NUMBER() OVER (PARTITION BY room, pair_low, pair_high ORDER BY id DESC) AS newer"
+      + " FROM messages) ranked WHERE newer > ?)";
 
   private final Database db;
 
@@ -110,9 +118,7 @@ public final class MessageRepository {
   public int deleteBeyond(int keep) {
     if (keep < 0) throw new IllegalArgumentException("keep must not be negative");
     return db.read("apply message retention", c -> {
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM messages WHERE id IN (SELECT id FROM ("
-          + "SELECT id, ROW_NUMBER() OVER (PARTITION BY room, pair_low, pair_high ORDER BY id DESC) AS newer"
-          + " FROM messages) ranked WHERE newer > ?)")) {
+      try (PreparedStatement st = c.prepareStatement(DELETE_BEYOND)) {
         st.setInt(1, keep);
         return st.executeUpdate();
       }
@@ -126,6 +132,28 @@ public final class MessageRepository {
         st.setLong(1, cutoffMillis);
         return st.executeUpdate();
       }
+    });
+  }
+
+  /**
+   * Both retention rules in one transaction: messages older than {@code retention.maxAge()} at
+   * {@code nowMillis}, then all but the newest {@code keepPerConversation} of each conversation.
+   * Returns how many were deleted. Meant for a periodic job on a worker (the chat's slice decides
+   * how often), not for the send path.
+   */
+  public int applyRetention(Retention retention, long nowMillis) {
+    long cutoff = nowMillis - retention.maxAge().toMillis();
+    return db.transaction("apply message retention", c -> {
+      int deleted;
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM messages WHERE sent_at < ?")) {
+        st.setLong(1, cutoff);
+        deleted = st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement(DELETE_BEYOND)) {
+        st.setInt(1, retention.keepPerConversation());
+        deleted += st.executeUpdate();
+      }
+      return deleted;
     });
   }
 

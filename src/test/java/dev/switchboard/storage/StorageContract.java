@@ -245,6 +245,24 @@ abstract class StorageContract {
   }
 
   @Test
+  void retentionAppliesBothRulesAtOnce() {
+    Conversation a = Conversation.room("a");
+    Conversation dm = Conversation.between("u1", "u2");
+    long day = Duration.ofDays(1).toMillis();
+    long now = 100 * day;
+    for (int i = 1; i <= 4; i++) {
+      db.messages().append(a, "u1", "Alice", "old a" + i, now - 40 * day + i);
+      db.messages().append(a, "u1", "Alice", "new a" + i, now - day + i);
+      db.messages().append(dm, "u1", "Alice", "new d" + i, now - day + i);
+    }
+    assertEquals(4 + 1 + 1, db.messages().applyRetention(new Retention(3, Duration.ofDays(30)), now));
+    assertEquals(List.of("new a2", "new a3", "new a4"), texts(db.messages().latest(a, 10)));
+    assertEquals(List.of("new d2", "new d3", "new d4"), texts(db.messages().latest(dm, 10)));
+    assertThrows(IllegalArgumentException.class, () -> new Retention(0, Duration.ofDays(1)));
+    assertEquals(new Retention(10_000, Duration.ofDays(30)), Retention.DEFAULT);
+  }
+
+  @Test
   void messageIdsAreNeverReusedAcrossRetentionAndRestarts() {
     Conversation a = Conversation.room("a");
     long first = db.messages().append(a, "u1", "Alice", "one", 1).id();
