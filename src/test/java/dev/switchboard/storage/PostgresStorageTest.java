@@ -83,6 +83,13 @@ class PostgresStorageTest extends StorageContract {
       try (Database first = a.get(30, TimeUnit.SECONDS); Database second = b.get(30, TimeUnit.SECONDS)) {
         assertEquals(Migrations.LATEST, first.schemaVersion());
         assertEquals(Migrations.LATEST, second.schemaVersion());
+        int rows = first.read("count steps", c -> {
+          try (var st = c.prepareStatement("SELECT COUNT(*) FROM schema_version"); var rs = st.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+        assertEquals(Migrations.STEPS.size(), rows, "each step applied once");
       }
     } finally {
       threads.shutdownNow();
