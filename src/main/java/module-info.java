@@ -61,6 +61,11 @@ module dev.switchboard {
   requires lettuce.core;
   requires io.netty.common;
   requires msgpack.core;
+  // Storage: JDBC, the pool, and the two drivers (loaded by DriverManager, never named in code).
+  requires java.sql;
+  requires com.zaxxer.hikari;
+  requires org.postgresql.jdbc;
+  requires org.xerial.sqlitejdbc;
 
   exports dev.switchboard.scheduling;
   exports dev.switchboard.http;

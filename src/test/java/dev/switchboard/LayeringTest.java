@@ -27,8 +27,8 @@ class LayeringTest {
    * The layers, lowest first: each depends only on those before it (DEVELOPERS.md §Architecture,
    * the package order quoted in issue #15; README.md §Layout lists the same packages). A name
    * ending in {@code .*} is every package under that prefix, all at one rank: the cluster adapters
-   * live in their own packages and may use nothing above {@code socketio}. {@code storage} has
-   * no package yet; its rank is reserved.
+   * live in their own packages and may use nothing above {@code socketio}. {@code storage} sits
+   * under {@code auth}: it stores plain records and knows nothing of users' rules or chat.
    */
   static final List<String> ORDER = List.of(
       "dev.switchboard.scheduling",
