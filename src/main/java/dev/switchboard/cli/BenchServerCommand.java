@@ -17,6 +17,9 @@ import java.util.Map;
 /**
  * {@code bench-server}: the benchmark application, the same as {@code bench/node-server.js} does on
  * Node's socket.io, so both are measured doing the same work. Binds 127.0.0.1:{@code PORT}.
+ * With {@code --redis-url} (and {@code --adapter}, {@code --redis-key}, {@code
+ * --subscription-mode}: {@link ClusterConfig}) it joins a cluster on Redis, as
+ * {@code bench/node-server.js} does with {@code REDIS_URL}.
  *
  * <ul>
  *   <li>Handshake: {@code auth.token} must equal {@code bench-secret} (env {@code TOKEN}), or with
@@ -31,21 +34,53 @@ import java.util.Map;
 final class BenchServerCommand {
   private BenchServerCommand() {}
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Options opts = new Options(args, System.getenv());
-    int port = opts.getInt("port", "PORT", 3000);
-    opts.rejectUnknown();
-    SocketIoServer io = start(port, System.getenv());
-    out.println("bench-server listening on http://127.0.0.1:" + io.port());
-    out.flush();
-    ConformanceCommand.awaitShutdown(io);
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Running server = start(args, env, out, err);
+    ConformanceCommand.awaitShutdown(server);
     return 0;
   }
 
-  static SocketIoServer start(int port, Map<String, String> env) throws Exception {
-    SocketIoOptions options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build();
-    SocketIoServer io = new SocketIoServer(options);
-    io.use(authMiddleware(env));
+  /**
+   * Parses the flags, joins the cluster if one is configured (waiting for Redis if it is
+   * unreachable, see {@link RedisCluster}), starts the server and prints its
+   * {@code bench-server listening on …} line.
+   *
+   * @throws IllegalArgumentException for a bad option or value (exit code 2)
+   */
+  static Running start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Options opts = new Options(args, env);
+    int port = opts.getInt("port", "PORT", 3000);
+    ClusterConfig clusterConfig = ClusterConfig.from(opts);
+    opts.rejectUnknown();
+    Middleware auth = authMiddleware(env); // a bad AUTH_MODE setting stops us before Redis is waited for
+    RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
+    SocketIoServer io;
+    try {
+      io = start(port, auth, cluster);
+    } catch (Exception | Error e) {
+      if (cluster != null) cluster.close();
+      throw e;
+    }
+    out.println("bench-server listening on http://127.0.0.1:" + io.port()
+        + (cluster == null ? "" : " (" + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl() + ")"));
+    out.flush();
+    return new Running(io, cluster);
+  }
+
+  /** A started bench-server; closing it closes the server, then its Redis link. */
+  record Running(SocketIoServer io, RedisCluster cluster) implements AutoCloseable {
+    @Override
+    public void close() {
+      io.close();
+      if (cluster != null) cluster.close();
+    }
+  }
+
+  private static SocketIoServer start(int port, Middleware auth, RedisCluster cluster) throws Exception {
+    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build());
+    if (cluster != null) options.adapter(cluster.adapterFactory());
+    SocketIoServer io = new SocketIoServer(options.build());
+    io.use(auth);
     io.onConnection(socket -> {
       socket.on("echo", (a, ack) -> ack.send(a.get(0)));
       socket.on("broadcast", (a, ack) -> {
@@ -63,7 +98,12 @@ final class BenchServerCommand {
         ack.send(room != null);
       });
     });
-    return io.listen(port);
+    try {
+      return io.listen(port);
+    } catch (Exception | Error e) {
+      io.close();
+      throw e;
+    }
   }
 
   private static Middleware authMiddleware(Map<String, String> env) throws Exception {

@@ -8,6 +8,7 @@ import dev.switchboard.socketio.SocketIoServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -34,12 +35,12 @@ final class ConformanceCommand {
         .build();
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
       err.println("Usage: conformance engine.io|socket.io [--port N]");
       return 2;
     }
-    Options opts = new Options(args.subList(1, args.size()), System.getenv());
+    Options opts = new Options(args.subList(1, args.size()), env);
     int port = opts.getInt("port", "PORT", 3000);
     String host = opts.get("host", "HOST", "localhost");
     opts.rejectUnknown();
