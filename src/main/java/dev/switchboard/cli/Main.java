@@ -75,13 +75,16 @@ public final class Main {
         "  user add NAME | list | remove NAME  manage users (password read from stdin; --data-dir D)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
         "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
-        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET)",
+        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET);",
+        "                                 --recovery (RECOVERY=on) connection state recovery, --node-id/NODE_ID ID its whoami",
+        "                                 answer (random when unset)",
         "  help                           this text",
         "",
-        "Cluster (bench-server; without --redis-url: one process, no Redis):",
+        "Cluster (the chat server, bench-server, conformance socket.io; without a Redis URL: one process, no Redis):",
         "  --redis-url/REDIS_URL U        join the nodes on this Redis: redis://[[user]:password@]host[:port][/db], rediss:// for TLS",
         "  --adapter/ADAPTER A            redis (the default with a URL) | redis-sharded | redis-streams, as Node's adapters",
         "  --redis-key/REDIS_KEY K        channel prefix (and stream name) shared with the other nodes (socket.io)",
-        "  --subscription-mode/SUBSCRIPTION_MODE M  redis-sharded only: dynamic (default) | static | dynamic-private");
+        "  --subscription-mode/SUBSCRIPTION_MODE M  redis-sharded only: dynamic (default) | static | dynamic-private",
+        "  The chat server, bench-server and conformance socket.io answer GET /healthz (200 ok); the first two GET /metrics.");
   }
 }

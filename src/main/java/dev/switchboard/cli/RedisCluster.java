@@ -8,9 +8,12 @@ import dev.switchboard.cluster.redis.RedisLinkException;
 import dev.switchboard.cluster.redis.RedisStreamsAdapter;
 import dev.switchboard.cluster.redis.RedisStreamsAdapterOptions;
 import dev.switchboard.cluster.redis.ShardedRedisAdapter;
+import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A server's membership of a cluster, made from a {@link ClusterConfig}: one {@link RedisLink}
@@ -48,6 +51,8 @@ final class RedisCluster implements AutoCloseable {
 
   private final RedisLink link;
   private final AdapterFactory factory;
+  /** The last number of nodes the main namespace's adapter counted; 0 before the first answer. */
+  private volatile long lastServerCount;
 
   private RedisCluster(RedisLink link, AdapterFactory factory) {
     this.link = link;
@@ -123,6 +128,58 @@ final class RedisCluster implements AutoCloseable {
   /** The link's counters (every adapter on it records into them). */
   ClusterMetrics metrics() {
     return link.metrics();
+  }
+
+  /**
+   * Adds this node's cluster numbers to {@code /metrics}: the link's {@link ClusterMetrics#snapshot()}
+   * as {@code switchboard_cluster_<name>} (counters, {@code backlog} a gauge), and
+   * {@code switchboard_cluster_server_count}, the number of nodes the main namespace's adapter
+   * counted last. That count is never waited for: each scrape shows the last answer and asks for
+   * the next one ({@code PUBSUB NUMSUB}, asynchronous: the worker that renders the page only
+   * queues the command), and the first is asked for here; it is left out until one arrived.
+   */
+  void addMetrics(Metrics metrics, Namespace main) {
+    refreshServerCount(main);
+    metrics.group("switchboard_cluster_", () -> {
+      Map<String, Long> values = new LinkedHashMap<>(link.metrics().snapshot());
+      long servers = lastServerCount;
+      if (servers > 0) values.put("server_count", servers);
+      refreshServerCount(main);
+      return values;
+    }, RedisCluster::help, name -> name.equals("backlog") || name.equals("server_count"));
+  }
+
+  private void refreshServerCount(Namespace main) {
+    main.adapter().serverCount().whenComplete((n, error) -> {
+      if (n != null) lastServerCount = n;
+    });
+  }
+
+  private static String help(String name) {
+    if (name.startsWith("dropped_")) {
+      return "Messages from other nodes dropped as " + name.substring("dropped_".length()).replace('_', ' ')
+          + " (ClusterMetrics.Drop).";
+    }
+    switch (name) {
+      case "messages_received":
+        return "Cluster messages received from Redis, this node's own echoes and the dropped ones included.";
+      case "messages_published":
+        return "Cluster messages and answers published to Redis.";
+      case "publish_failures":
+        return "Publications Redis refused or that failed (Redis away).";
+      case "requests_timed_out":
+        return "Cluster requests (fetchSockets, serverSideEmit with ack, allRooms) that timed out.";
+      case "requests_refused":
+        return "Cluster requests refused because too many were waiting.";
+      case "backlog":
+        return "Received cluster messages waiting to be handled.";
+      case "outages":
+        return "Times the link to Redis was lost.";
+      case "server_count":
+        return "Nodes in the cluster, this one included, as last counted (PUBSUB NUMSUB).";
+      default:
+        return "Cluster counter " + name + ".";
+    }
   }
 
   /** The server, with its password masked. */

@@ -13,7 +13,7 @@ final class ServeCommand {
     ChatServer server;
     try {
       config = ServerConfig.from(new Options(args, env), env);
-      server = ChatServer.start(config);
+      server = ChatServer.start(config, err);
     } catch (IllegalArgumentException | java.io.IOException e) {
       err.println("switchboard: " + e.getMessage());
       return 2;

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.cluster.ClusterMetrics;
+import dev.switchboard.socketio.Args;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.RawHttpClient;
 import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.SocketIoTestClient;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,11 +81,10 @@ class BenchServerClusterTest {
   @ValueSource(strings = {"redis", "redis-sharded", "redis-streams"})
   void aBroadcastFromOneNodeReachesTheClientsOfTheOther(String adapter) throws Exception {
     String key = "bench-" + adapter; // each case its own channels, on one Redis
-    BenchServerCommand.Running a = benchServer(Map.of("REDIS_URL", redis.url()), "--port", "0", "--adapter", adapter,
-        "--redis-key", key);
+    BenchServerCommand.Running a = benchServer(Map.of("REDIS_URL", redis.url(), "NODE_ID", "node-a"), "--port", "0",
+        "--adapter", adapter, "--redis-key", key);
     BenchServerCommand.Running b = benchServer(Map.of(), "--port", "0", "--redis-url", redis.url(),
         "--adapter", adapter, "--redis-key", key);
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("(" + adapter + " adapter on " + redis.url() + ")"), out.toString());
     SocketIoTestClient onA = client(a);
     SocketIoTestClient onB = client(b);
 
@@ -96,6 +100,16 @@ class BenchServerClusterTest {
       }
     });
     onA.takeEvents("bcast");
+
+    // whoami: each node answers the other's serverSideEmit with its kind and id.
+    String idOfB = b.nodeId();
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("(node " + idOfB + ", " + adapter + " adapter on "), out.toString());
+    List<Args> fromA = a.io().serverSideEmitWithAck(Duration.ofSeconds(5), "whoami").get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("{\"kind\":\"switchboard\",\"id\":\"" + idOfB + "\"}"), fromA.stream().map(x -> x.get(0).toString()).toList());
+    List<Args> fromB = b.io().serverSideEmitWithAck(Duration.ofSeconds(5), "whoami").get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("{\"kind\":\"switchboard\",\"id\":\"node-a\"}"), fromB.stream().map(x -> x.get(0).toString()).toList());
+    assertEquals("node-a", onA.emitWithAck("whoami").path("id").asText());
+
     assertTrue(onB.emitWithAck("broadcast", "hello from B").asBoolean());
     assertEquals("hello from B", onA.awaitEvent("bcast", v -> v.asText().startsWith("hello")).asText());
     assertEquals("hello from B", onB.awaitEvent("bcast", v -> v.asText().startsWith("hello")).asText());
@@ -104,6 +118,46 @@ class BenchServerClusterTest {
     onA.assertNoEvent("bcast" + "-none");
     List<String> seen = onA.takeEvents("bcast").stream().map(v -> v.asText()).filter(s -> s.startsWith("hello")).toList();
     assertEquals(List.of("hello from A"), seen, "each broadcast once");
+
+    // /metrics: the link's counters, and the number of nodes once counted.
+    Await.until("server_count 2 in /metrics", () -> metrics(a).contains("\nswitchboard_cluster_server_count 2\n"));
+    String page = metrics(a);
+    for (String name : new ClusterMetrics().snapshot().keySet()) {
+      assertTrue(page.contains("\n# TYPE switchboard_cluster_" + name + " " + (name.equals("backlog") ? "gauge" : "counter") + "\n"),
+          name + " in:\n" + page);
+    }
+    Matcher received = Pattern.compile("\nswitchboard_cluster_messages_received (\\d+)\n").matcher(page);
+    assertTrue(received.find() && Long.parseLong(received.group(1)) > 0, page);
+    assertTrue(page.contains("\nswitchboard_sockets_connected 1\n"), page);
+  }
+
+  private static String metrics(BenchServerCommand.Running server) {
+    try {
+      RawHttpClient.Response r = RawHttpClient.request(server.io().port(), "GET", "/metrics", null);
+      assertEquals(200, r.status());
+      return "\n" + r.bodyText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void healthzAnswersOkAndRecoveryIsASwitch() throws Exception {
+    BenchServerCommand.Running plain = benchServer(Map.of(), "--port", "0");
+    RawHttpClient.Response health = RawHttpClient.request(plain.io().port(), "GET", "/healthz", null);
+    assertEquals(200, health.status());
+    assertEquals("ok\n", health.bodyText());
+    assertTrue(String.valueOf(health.header("Content-Type")).startsWith("text/plain"), health.headers().toString());
+    assertTrue(plain.io().options().recovery().isEmpty());
+    assertFalse(metrics(plain).contains("switchboard_cluster_"), "no cluster lines without a cluster");
+    assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s)bench-server listening on http://127\\.0\\.0\\.1:\\d+ \\(node bench-[0-9a-f]{12}\\)\\R"),
+        out.toString());
+
+    BenchServerCommand.Running recovering = benchServer(Map.of("RECOVERY", "on"), "--port", "0");
+    assertEquals(Duration.ofMinutes(1), recovering.io().options().recovery().orElseThrow().maxDisconnectionDuration());
+    BenchServerCommand.Running byFlag = benchServer(Map.of(), "--port", "0", "--recovery");
+    assertTrue(byFlag.io().options().recovery().isPresent());
+    assertRefused(Map.of(), "--recovery must be on or off", "bench-server", "--recovery", "maybe");
   }
 
   @Test
