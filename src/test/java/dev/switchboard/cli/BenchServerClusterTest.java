@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.cluster.ClusterMetrics;
+import dev.switchboard.cluster.redis.testing.NodeNodeProcess;
 import dev.switchboard.socketio.Args;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
 import dev.switchboard.testing.Await;
@@ -34,7 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code bench-server} as a cluster node: two of them, started by the command's own code in this
- * JVM, on one real redis-server with each adapter name; the configuration errors of
+ * JVM, on one real redis-server with each adapter name; a Node socket.io server
+ * ({@code node-node.mjs}) and a bench-server on one Redis answering each other's {@code whoami}
+ * and sharing a broadcast; {@code /metrics}, {@code /healthz}, {@code --recovery}; a Redis
+ * unreachable at start; the configuration errors of
  * {@link ClusterConfig} through {@link Main} (message and exit code); without a Redis URL, one
  * process as before.
  */
@@ -129,6 +134,38 @@ class BenchServerClusterTest {
     Matcher received = Pattern.compile("\nswitchboard_cluster_messages_received (\\d+)\n").matcher(page);
     assertTrue(received.find() && Long.parseLong(received.group(1)) > 0, page);
     assertTrue(page.contains("\nswitchboard_sockets_connected 1\n"), page);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "redis-sharded", "redis-streams"})
+  void aNodeServerAndABenchServerShareTheClusterAndAnswerEachOthersWhoami(String adapter) throws Exception {
+    String key = "mixed-" + adapter;
+    NodeNodeProcess node = NodeNodeProcess.start("node-1", redis.url(), "--adapter", adapter, "--key", key,
+        "--requests-timeout", "1000");
+    open.add(node);
+    BenchServerCommand.Running bench = benchServer(Map.of(), "--port", "0", "--redis-url", redis.url(),
+        "--adapter", adapter, "--redis-key", key, "--node-id", "bench-1");
+    // Node asks: its serverSideEmit with an ack is answered by the Switchboard node. Until both
+    // have subscribed, the request times out (1 s) or is answered by no one; ask again.
+    Await.until("Node's whoami answered by bench-1", Duration.ofSeconds(15), () -> {
+      JsonNode r = node.call("serverSideEmit", "event", "whoami", "args", List.of(), "withAck", true);
+      return r.path("error").isNull() && r.path("responses").toString().equals("[{\"kind\":\"switchboard\",\"id\":\"bench-1\"}]");
+    });
+    List<Args> answers = bench.io().serverSideEmitWithAck(Duration.ofSeconds(5), "whoami").get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("{\"kind\":\"node\",\"id\":\"node-1\"}"), answers.stream().map(x -> x.get(0).toString()).toList());
+
+    // A broadcast emitted on the Node server reaches a client of the Switchboard node.
+    SocketIoTestClient onBench = client(bench);
+    onBench.sync();
+    AtomicInteger sent = new AtomicInteger();
+    Await.until("Node's broadcast reaches bench-1's client", Duration.ofSeconds(10), () -> {
+      node.call("emit", "event", "bcast", "args", List.of("from node " + sent.incrementAndGet()));
+      try {
+        return onBench.awaitPacket("bcast", Duration.ofMillis(200), p -> "bcast".equals(p.event())) != null;
+      } catch (AssertionError notYet) {
+        return false;
+      }
+    });
   }
 
   private static String metrics(BenchServerCommand.Running server) {
