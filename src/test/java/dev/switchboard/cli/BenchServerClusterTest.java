@@ -255,6 +255,8 @@ class BenchServerClusterTest {
         "--subscription-mode must be static, dynamic or dynamic-private, not \"sometimes\"",
         "bench-server", "--subscription-mode", "sometimes");
     assertRefused(Map.of(), "--redis-key needs --redis-url (or REDIS_URL)", "bench-server", "--redis-key", "app");
+    assertRefused(Map.of("REDIS_URL", redis.url()), "--redis-key must not contain spaces or control characters",
+        "bench-server", "--redis-key", "my app");
   }
 
   private void assertRefused(Map<String, String> env, String message, String... args) throws Exception {
