@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A Switchboard cluster on loopback, for a local try: redis-server, three chat-server nodes on it
-# (the Redis adapter, issue #10) and HAProxy in front of them with sticky sessions
-# (deploy/haproxy.cfg). Logs, and the nodes' shared data directory, go to a fresh temporary
-# directory; Ctrl-C stops everything this script started.
+# A Switchboard cluster on loopback, for a local try: redis-server, three chat-server nodes joined
+# on it by the Redis adapter (REDIS_URL, ADAPTER) and HAProxy in front of them with sticky sessions
+# (deploy/haproxy.cfg). A chat message sent on one node reaches the room's members on the others.
+# Logs, and the nodes' shared data directory (users, JWT key), go to a fresh temporary directory;
+# Ctrl-C stops everything this script started. See README.md, "Running several nodes".
 #
 #   mvn -q -B package -DskipTests     # builds target/switchboard.jar
 #   deploy/cluster.sh                 # then open http://127.0.0.1:3000/ in two browsers
@@ -175,12 +176,6 @@ wait_until 15 redis-server "$RUN_DIR/redis.log" "${pids[-1]}" redis_answers "$RE
 redis_url="redis://127.0.0.1:$REDIS_PORT"
 
 # ---------------------------------------------------------------- three nodes
-
-if ! "${node_cmd[@]}" --help 2>&1 | grep -q -- '--redis-url'; then
-  echo "cluster.sh: warning: this build has no Redis adapter yet (issue #10); the nodes" \
-    "ignore REDIS_URL and ADAPTER and run unclustered: sticky sessions work, but each broadcast" \
-    "reaches only its own node's clients." >&2
-fi
 
 node_addresses=()
 for i in 1 2 3; do

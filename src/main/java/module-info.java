@@ -28,6 +28,14 @@
  *       Engine.IO server of one's own, and the shared broadcast message.
  *   <li>{@code net}, {@code http}, {@code websocket}, {@code scheduling} — transport options and
  *       limits, extra HTTP routes on the same port, handshake headers, and the injectable clock.
+ *   <li>{@code cluster.redis} — running a server in a cluster on Redis: {@code RedisLink}, the
+ *       three adapters ({@code RedisAdapter}, {@code ShardedRedisAdapter}, {@code
+ *       RedisStreamsAdapter}) with their options; {@code cluster} — what they share and what an
+ *       adapter of one's own on another transport builds on: {@code ClusterMetrics}, the
+ *       MessagePack/JSON codecs of the Node adapters, the {@code ClusterAdapter} messages and
+ *       {@code ClusterAdapterBase}. Their signatures name no Lettuce, netty or msgpack-core type
+ *       (Lettuce stays behind {@code RedisLink}: futures, {@code byte[]}, our own records), so
+ *       those modules are required but not transitively.
  * </ul>
  *
  * <p>Not exported: {@code engineio.transport} (the transports are the sessions' business),
@@ -76,4 +84,6 @@ module dev.switchboard {
   exports dev.switchboard.socketio.protocol;
   exports dev.switchboard.socketio.adapter;
   exports dev.switchboard.socketio;
+  exports dev.switchboard.cluster;
+  exports dev.switchboard.cluster.redis;
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
@@ -10,13 +12,19 @@ import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code bench-server}: the benchmark application, the same as {@code bench/node-server.js} does on
  * Node's socket.io, so both are measured doing the same work. Binds 127.0.0.1:{@code PORT}.
+ * With {@code --redis-url} (and {@code --adapter}, {@code --redis-key}, {@code
+ * --subscription-mode}: {@link ClusterConfig}) it joins a cluster on Redis, as
+ * {@code bench/node-server.js} does with {@code REDIS_URL}.
  *
  * <ul>
  *   <li>Handshake: {@code auth.token} must equal {@code bench-secret} (env {@code TOKEN}), or with
@@ -25,27 +33,85 @@ import java.util.Map;
  *   <li>{@code echo(payload, ack)} acks the payload; {@code broadcast(payload, ack)} emits
  *       {@code bcast} to every socket, then acks {@code true}; {@code join(room, ack)} joins and acks
  *       {@code true}; {@code toRoom(room, payload, ack)} emits {@code roomMsg} to the room, then acks
- *       {@code true}.</li>
+ *       {@code true}; {@code whoami(ack)} acks {@code {kind: "switchboard", id}}.</li>
+ *   <li>Server-side event {@code whoami} (another node's {@code serverSideEmit("whoami", ack)}):
+ *       answered with the same {@code {kind: "switchboard", id}}, as
+ *       {@code conformance/cluster/node-node.mjs} answers {@code {kind: "node", id}}. The id is
+ *       {@code --node-id}/{@code NODE_ID}, or a random {@code bench-<12 hex>} printed at start.</li>
+ *   <li>{@code --recovery} ({@code RECOVERY=on}): connection state recovery, one minute.</li>
+ *   <li>{@code GET /healthz} ({@link HealthCheck}) and {@code GET /metrics} (sockets, JVM and,
+ *       clustered, {@code switchboard_cluster_*}).</li>
  * </ul>
  */
 final class BenchServerCommand {
   private BenchServerCommand() {}
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Options opts = new Options(args, System.getenv());
-    int port = opts.getInt("port", "PORT", 3000);
-    opts.rejectUnknown();
-    SocketIoServer io = start(port, System.getenv());
-    out.println("bench-server listening on http://127.0.0.1:" + io.port());
-    out.flush();
-    ConformanceCommand.awaitShutdown(io);
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Running server = start(args, env, out, err);
+    ConformanceCommand.awaitShutdown(server);
     return 0;
   }
 
-  static SocketIoServer start(int port, Map<String, String> env) throws Exception {
-    SocketIoOptions options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build();
-    SocketIoServer io = new SocketIoServer(options);
-    io.use(authMiddleware(env));
+  /**
+   * Parses the flags, joins the cluster if one is configured (waiting for Redis if it is
+   * unreachable, see {@link RedisCluster}), starts the server and prints its
+   * {@code bench-server listening on …} line.
+   *
+   * @throws IllegalArgumentException for a bad option or value (exit code 2)
+   */
+  static Running start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Options opts = new Options(args, env);
+    int port = opts.getInt("port", "PORT", 3000);
+    boolean recovery = ServerConfig.parseSwitch(opts.get("recovery", "RECOVERY", "off"), "--recovery");
+    String nodeId = opts.get("node-id", "NODE_ID", null);
+    if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
+    ClusterConfig clusterConfig = ClusterConfig.from(opts);
+    opts.rejectUnknown();
+    Middleware auth = authMiddleware(env); // a bad AUTH_MODE setting stops us before Redis is waited for
+    RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
+    SocketIoServer io;
+    try {
+      io = start(port, auth, recovery, nodeId.trim(), cluster);
+    } catch (Exception | Error e) {
+      if (cluster != null) cluster.close();
+      throw e;
+    }
+    out.println("bench-server listening on http://127.0.0.1:" + io.port() + " (node " + nodeId.trim()
+        + (recovery ? ", connection state recovery" : "")
+        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")");
+    out.flush();
+    return new Running(io, cluster, nodeId.trim());
+  }
+
+  /** A started bench-server; closing it closes the server, then its Redis link. */
+  record Running(SocketIoServer io, RedisCluster cluster, String nodeId) implements AutoCloseable {
+    @Override
+    public void close() {
+      io.close();
+      if (cluster != null) cluster.close();
+    }
+  }
+
+  /** Six random bytes in hex, as {@code bench-…}: a node without {@code --node-id} still has a name. */
+  private static String randomNodeId() {
+    byte[] b = new byte[6];
+    new SecureRandom().nextBytes(b);
+    return "bench-" + HexFormat.of().formatHex(b);
+  }
+
+  private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster)
+      throws Exception {
+    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build());
+    // As conformance/cluster/node-node.mjs --recovery: connectionStateRecovery with a one-minute
+    // maxDisconnectionDuration, middlewares skipped for a recovered socket (Node's default).
+    if (recovery) options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());
+    if (cluster != null) options.adapter(cluster.adapterFactory());
+    SocketIoServer io = new SocketIoServer(options.build());
+    ObjectNode identity = JsonNodeFactory.instance.objectNode().put("kind", "switchboard").put("id", nodeId);
+    // The node's identity for a cluster driven from outside: answered to another node's
+    // serverSideEmit("whoami", ack) (node-node.mjs answers {kind: "node", id}), and to a client.
+    io.onServerSideEmit("whoami", (a, ack) -> ack.send(identity.deepCopy()));
+    io.use(auth);
     io.onConnection(socket -> {
       socket.on("echo", (a, ack) -> ack.send(a.get(0)));
       socket.on("broadcast", (a, ack) -> {
@@ -62,8 +128,21 @@ final class BenchServerCommand {
         if (room != null) io.to(room).emit("roomMsg", a.get(1));
         ack.send(room != null);
       });
+      socket.on("whoami", (a, ack) -> ack.send(identity.deepCopy()));
     });
-    return io.listen(port);
+    io.route(HealthCheck.PATH, new HealthCheck());
+    Metrics metrics = new Metrics()
+        .gauge("switchboard_sockets_connected", "Connected Socket.IO sockets on the main namespace.",
+            () -> io.sockets().sockets().size())
+        .jvm();
+    if (cluster != null) cluster.addMetrics(metrics, io.sockets());
+    io.route("/metrics", metrics);
+    try {
+      return io.listen(port);
+    } catch (Exception | Error e) {
+      io.close();
+      throw e;
+    }
   }
 
   private static Middleware authMiddleware(Map<String, String> env) throws Exception {

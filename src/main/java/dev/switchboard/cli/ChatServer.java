@@ -14,14 +14,12 @@ import dev.switchboard.chat.ChatApplication;
 import dev.switchboard.chat.WebPage;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.engineio.SessionIdGenerator;
-import dev.switchboard.http.HttpResponse;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,11 @@ import java.util.function.DoubleSupplier;
  * The whole application {@code java -jar switchboard.jar} runs, wired from a {@link ServerConfig}:
  * users, bcrypt, tokens and sessions ({@code dev.switchboard.auth}), the Socket.IO server with the
  * JWT handshake middleware, the chat on the main namespace, the HTTP endpoints ({@code /auth/*},
- * the page, {@code /healthz}, {@code /metrics}).
+ * the page, {@code /healthz}, {@code /metrics}). With a Redis URL in its configuration
+ * ({@link ClusterConfig}) it joins a cluster: the Socket.IO server gets the configured adapter on
+ * one Redis link ({@link RedisCluster}), {@code /metrics} the {@code switchboard_cluster_*} lines,
+ * and closing the server closes the link. Users and the JWT key are shared through the data
+ * directory; login sessions, rate limits and the chat's history stay in each node's memory.
  *
  * <pre>{@code
  * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
@@ -49,9 +51,11 @@ public final class ChatServer implements AutoCloseable {
   private final SystemScheduler ownedClock;
   private final Cancellable purging;
   private final String scheme;
+  private final RedisCluster cluster; // null when not clustered
 
   private ChatServer(SocketIoServer io, Authenticator auth, PasswordHasher hasher, SystemScheduler ownedClock,
-      Cancellable purging, String scheme) {
+      Cancellable purging, String scheme, RedisCluster cluster) {
+    this.cluster = cluster;
     this.io = io;
     this.auth = auth;
     this.hasher = hasher;
@@ -61,9 +65,17 @@ public final class ChatServer implements AutoCloseable {
   }
 
   public static ChatServer start(ServerConfig config) throws Exception {
+    return start(config, System.err);
+  }
+
+  /**
+   * {@link #start(ServerConfig)}, with the two lines about a Redis unreachable at start
+   * ({@link RedisCluster}) written to {@code log}.
+   */
+  static ChatServer start(ServerConfig config, java.io.PrintStream log) throws Exception {
     SystemScheduler clock = new SystemScheduler();
     try {
-      return start(config, clock, clock);
+      return start(config, clock, clock, log);
     } catch (Exception | Error e) {
       clock.close();
       throw e;
@@ -72,10 +84,22 @@ public final class ChatServer implements AutoCloseable {
 
   /** With the application's clock given (tests); the caller owns it. */
   public static ChatServer start(ServerConfig config, Scheduler appClock) throws Exception {
-    return start(config, appClock, null);
+    return start(config, appClock, null, System.err);
   }
 
-  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned) throws Exception {
+  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned, java.io.PrintStream log)
+      throws Exception {
+    RedisCluster cluster = config.cluster().clustered() ? RedisCluster.open(config.cluster(), log) : null;
+    try {
+      return start(config, appClock, owned, cluster);
+    } catch (Exception | Error e) {
+      if (cluster != null) cluster.close();
+      throw e;
+    }
+  }
+
+  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned, RedisCluster cluster)
+      throws Exception {
     AuthOptions authOptions = AuthOptions.DEFAULTS.toBuilder()
         .tokenTtl(config.tokenTtl())
         .registration(config.registration())
@@ -93,7 +117,9 @@ public final class ChatServer implements AutoCloseable {
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
     EngineIoOptions engine = EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()).build();
-    SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().net(net).engine(engine).build());
+    SocketIoOptions.Builder options = SocketIoOptions.builder().net(net).engine(engine);
+    if (cluster != null) options.adapter(cluster.adapterFactory());
+    SocketIoServer io = new SocketIoServer(options.build());
     SessionSockets live = new SessionSockets(auth, appClock);
     JwtAuthMiddleware.install(io.sockets(), auth, live);
     ChatApplication chat = new ChatApplication(appClock);
@@ -102,12 +128,10 @@ public final class ChatServer implements AutoCloseable {
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
-    io.route("/healthz", ex -> ex.respond(HttpResponse.status(200)
-        .header("Content-Type", "text/plain; charset=UTF-8")
-        .header("Cache-Control", "no-store")
-        .body("ok\n".getBytes(StandardCharsets.UTF_8))
-        .build()));
-    io.route("/metrics", metrics(io, auth, sessions, live, chat));
+    io.route(HealthCheck.PATH, new HealthCheck());
+    Metrics metrics = metrics(io, auth, sessions, live, chat);
+    if (cluster != null) cluster.addMetrics(metrics, io.sockets());
+    io.route("/metrics", metrics);
     // Every 10 s: expired sessions go, and so do the sessions of users removed from the users
     // file (`user remove`, another process), whose sockets are then disconnected at once.
     Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), users::ids);
@@ -115,10 +139,11 @@ public final class ChatServer implements AutoCloseable {
       io.listen(config.port());
     } catch (Exception e) {
       purging.cancel();
+      io.close();
       hasher.close();
       throw e;
     }
-    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http");
+    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster);
   }
 
   private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live,
@@ -166,6 +191,7 @@ public final class ChatServer implements AutoCloseable {
   public void close() {
     purging.cancel();
     io.close();
+    if (cluster != null) cluster.close(); // after the server: its adapters no longer use the link
     hasher.close();
     if (ownedClock != null) ownedClock.close();
   }

@@ -8,6 +8,7 @@ import dev.switchboard.socketio.SocketIoServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code conformance socket.io}: path {@code /socket.io/}, the same heartbeat, connectTimeout
  *       1 s; on connection emit {@code auth} with the handshake's auth payload (on "/" and
  *       "/custom"); on "/" answer {@code message} with {@code message-back} and the same arguments,
- *       and ack {@code message-with-ack} with its arguments.</li>
+ *       and ack {@code message-with-ack} with its arguments; {@code GET /healthz}; with
+ *       {@code --redis-url} ({@link ClusterConfig}) on a Redis adapter.</li>
  * </ul>
  */
 final class ConformanceCommand {
@@ -34,14 +36,16 @@ final class ConformanceCommand {
         .build();
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
       err.println("Usage: conformance engine.io|socket.io [--port N]");
       return 2;
     }
-    Options opts = new Options(args.subList(1, args.size()), System.getenv());
+    Options opts = new Options(args.subList(1, args.size()), env);
     int port = opts.getInt("port", "PORT", 3000);
     String host = opts.get("host", "HOST", "localhost");
+    // Only the Socket.IO server can join a cluster; for engine.io the flags are unknown ones.
+    ClusterConfig clusterConfig = args.get(0).equals("socket.io") ? ClusterConfig.from(opts) : ClusterConfig.NONE;
     opts.rejectUnknown();
     switch (args.get(0)) {
       case "engine.io": {
@@ -53,10 +57,18 @@ final class ConformanceCommand {
         return 0;
       }
       case "socket.io": {
-        SocketIoServer io = socketIoServer(host, port);
-        out.println("Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/");
+        RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
+        SocketIoServer io;
+        try {
+          io = socketIoServer(host, port, cluster);
+        } catch (Exception | Error e) {
+          if (cluster != null) cluster.close();
+          throw e;
+        }
+        out.println("Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/"
+            + (cluster == null ? "" : " (" + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl() + ")"));
         out.flush();
-        awaitShutdown(io);
+        awaitShutdown(new Serving(io, cluster));
         return 0;
       }
       default:
@@ -65,22 +77,41 @@ final class ConformanceCommand {
     }
   }
 
-  /** The socket.io-protocol suite's reference application, started on {@code host:port}. */
-  static SocketIoServer socketIoServer(String host, int port) throws java.io.IOException {
-    SocketIoOptions options = SocketIoOptions.builder()
+  /**
+   * The socket.io-protocol suite's reference application, started on {@code host:port}, with
+   * {@code /healthz}; on {@code cluster}'s adapter when it is not null (the caller closes it after
+   * the server).
+   */
+  static SocketIoServer socketIoServer(String host, int port, RedisCluster cluster) throws java.io.IOException {
+    SocketIoOptions.Builder options = SocketIoOptions.builder()
         .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))
             .maxHttpBufferSize(1_000_000).build())
         .connectTimeout(Duration.ofMillis(1000))
-        .net(NetOptions.builder().host(host).build())
-        .build();
-    SocketIoServer io = new SocketIoServer(options);
+        .net(NetOptions.builder().host(host).build());
+    if (cluster != null) options.adapter(cluster.adapterFactory());
+    SocketIoServer io = new SocketIoServer(options.build());
+    io.route(HealthCheck.PATH, new HealthCheck());
     io.onConnection(socket -> {
       socket.emit("auth", socket.handshake().auth());
       socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
       socket.on("message-with-ack", (args, ack) -> ack.send(args.toArray()));
     });
     io.of("/custom").onConnection(socket -> socket.emit("auth", socket.handshake().auth()));
-    return io.listen(port);
+    try {
+      return io.listen(port);
+    } catch (java.io.IOException | RuntimeException e) {
+      io.close();
+      throw e;
+    }
+  }
+
+  /** A Socket.IO server and its Redis link (null when alone), closed in that order. */
+  private record Serving(SocketIoServer io, RedisCluster cluster) implements AutoCloseable {
+    @Override
+    public void close() {
+      io.close();
+      if (cluster != null) cluster.close();
+    }
   }
 
   static void awaitShutdown(AutoCloseable server) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code java -jar switchboard.jar [command] [options]}. Commands:
@@ -24,29 +25,35 @@ public final class Main {
 
   /** Runs a command; returns the exit code (0 while a server keeps running). */
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    return run(args, System.getenv(), out, err);
+  }
+
+  /** {@link #run(List, PrintStream, PrintStream)} with the environment given (tests). */
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     if (args.contains("--help") || args.contains("-h")) {
       out.println(usage());
       return 0;
     }
     if (args.isEmpty() || args.get(0).startsWith("--")) {
-      return ServeCommand.run(args, out, err);
+      return ServeCommand.run(args, env, out, err);
     }
     try {
-      return runCommand(args, out, err);
+      return runCommand(args, env, out, err);
     } catch (IllegalArgumentException e) { // a bad option or value: one line, no stack trace
       err.println("switchboard: " + e.getMessage());
       return 2;
     }
   }
 
-  private static int runCommand(List<String> args, PrintStream out, PrintStream err) throws Exception {
+  private static int runCommand(List<String> args, Map<String, String> env, PrintStream out, PrintStream err)
+      throws Exception {
     switch (args.get(0)) {
       case "user":
         return UserCommand.run(args.subList(1, args.size()), System.in, out, err);
       case "conformance":
-        return ConformanceCommand.run(args.subList(1, args.size()), out, err);
+        return ConformanceCommand.run(args.subList(1, args.size()), env, out, err);
       case "bench-server":
-        return BenchServerCommand.run(args.subList(1, args.size()), out, err);
+        return BenchServerCommand.run(args.subList(1, args.size()), env, out, err);
       case "help":
         out.println(usage());
         return 0;
@@ -68,7 +75,16 @@ public final class Main {
         "  user add NAME | list | remove NAME  manage users (password read from stdin; --data-dir D)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
         "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
-        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET)",
-        "  help                           this text");
+        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET);",
+        "                                 --recovery (RECOVERY=on) connection state recovery, --node-id/NODE_ID ID its whoami",
+        "                                 answer (random when unset)",
+        "  help                           this text",
+        "",
+        "Cluster (the chat server, bench-server, conformance socket.io; without a Redis URL: one process, no Redis):",
+        "  --redis-url/REDIS_URL U        join the nodes on this Redis: redis://[[user]:password@]host[:port][/db], rediss:// for TLS",
+        "  --adapter/ADAPTER A            redis (the default with a URL) | redis-sharded | redis-streams, as Node's adapters",
+        "  --redis-key/REDIS_KEY K        channel prefix (and stream name) shared with the other nodes (socket.io)",
+        "  --subscription-mode/SUBSCRIPTION_MODE M  redis-sharded only: dynamic (default) | static | dynamic-private",
+        "  The chat server, bench-server and conformance socket.io answer GET /healthz (200 ok); the first two GET /metrics.");
   }
 }

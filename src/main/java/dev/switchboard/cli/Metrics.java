@@ -5,7 +5,11 @@ import dev.switchboard.net.HttpHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} in the Prometheus text exposition format (version 0.0.4): every metric is
@@ -20,6 +24,15 @@ final class Metrics implements HttpHandler {
   private record Family(String name, String type, String help, List<Sample> samples) {}
 
   private final List<Family> families = new ArrayList<>();
+  /** Families whose samples are read together, from one snapshot per scrape (rendered after {@link #families}). */
+  private final List<Group> groups = new ArrayList<>();
+
+  /**
+   * Samples named {@code prefix + key} for each entry of one snapshot, e.g. a cluster link's
+   * counters ({@code ClusterMetrics.snapshot()}): the keys are the same at every scrape.
+   */
+  private record Group(String prefix, Supplier<Map<String, Long>> snapshot, Function<String, String> help,
+      Predicate<String> gauge) {}
 
   Metrics gauge(String name, String help, DoubleSupplier value) {
     families.add(new Family(name, "gauge", help, List.of(new Sample(name, "", value))));
@@ -38,6 +51,16 @@ final class Metrics implements HttpHandler {
       samples.add(new Sample(name, "{" + label + "=\"" + values.get(i) + "\"}", suppliers.get(i)));
     }
     families.add(new Family(name, "counter", help, samples));
+    return this;
+  }
+
+  /**
+   * A group of samples read from one snapshot at each scrape: each entry {@code name → value}
+   * becomes the family {@code prefix + name}, a gauge where {@code gauge} says so and a counter
+   * otherwise, with the help text {@code help} gives for the name.
+   */
+  Metrics group(String prefix, Supplier<Map<String, Long>> snapshot, Function<String, String> help, Predicate<String> gauge) {
+    groups.add(new Group(prefix, snapshot, help, gauge));
     return this;
   }
 
@@ -62,6 +85,14 @@ final class Metrics implements HttpHandler {
         if (v == Math.rint(v) && !Double.isInfinite(v)) sb.append((long) v);
         else sb.append(v);
         sb.append('\n');
+      }
+    }
+    for (Group g : groups) {
+      for (Map.Entry<String, Long> e : g.snapshot.get().entrySet()) {
+        String name = g.prefix + e.getKey();
+        sb.append("# HELP ").append(name).append(' ').append(g.help.apply(e.getKey())).append('\n');
+        sb.append("# TYPE ").append(name).append(' ').append(g.gauge.test(e.getKey()) ? "gauge" : "counter").append('\n');
+        sb.append(name).append(' ').append(e.getValue()).append('\n');
       }
     }
     return sb.toString();

@@ -2,17 +2,18 @@ package dev.switchboard.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /** The default command: the chat server ({@link ChatServer}) configured by {@link ServerConfig}. */
 final class ServeCommand {
   private ServeCommand() {}
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     ServerConfig config;
     ChatServer server;
     try {
-      config = ServerConfig.from(new Options(args, System.getenv()), System.getenv());
-      server = ChatServer.start(config);
+      config = ServerConfig.from(new Options(args, env), env);
+      server = ChatServer.start(config, err);
     } catch (IllegalArgumentException | java.io.IOException e) {
       err.println("switchboard: " + e.getMessage());
       return 2;

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
  * --registration B    REGISTRATION     on   (also ALLOW_REGISTRATION; --no-registration = off)
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
+ * --redis-url U, --adapter A, --redis-key K, --subscription-mode M: joining a cluster ({@link ClusterConfig})
  * </pre>
  * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
  * (they show in {@code ps} and shell history). At least 32 bytes; when unset, a key is generated
@@ -41,27 +42,33 @@ public record ServerConfig(
     boolean registration,
     String jwtSecret,
     int loginMaxFailures,
-    Duration loginWindow) {
+    Duration loginWindow,
+    ClusterConfig cluster) {
 
   /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
   public static ServerConfig forTests(Path dataDir) {
     return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
-        null, 5, Duration.ofMinutes(15));
+        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE);
   }
 
   public ServerConfig withTokenTtl(Duration ttl) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
-        loginMaxFailures, loginWindow);
+        loginMaxFailures, loginWindow, cluster);
   }
 
   public ServerConfig withRegistration(boolean on) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
-        loginMaxFailures, loginWindow);
+        loginMaxFailures, loginWindow, cluster);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> origins) {
     return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow);
+        loginMaxFailures, loginWindow, cluster);
+  }
+
+  public ServerConfig withCluster(ClusterConfig cluster) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow, cluster);
   }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
@@ -88,12 +95,7 @@ public record ServerConfig(
     String reg = o.get("registration", "REGISTRATION", null);
     if (reg == null) reg = env.getOrDefault("ALLOW_REGISTRATION", "on");
     if ("true".equals(o.get("no-registration", null, "false"))) reg = "off";
-    reg = reg.trim().toLowerCase(java.util.Locale.ROOT);
-    boolean registration = switch (reg) {
-      case "on", "true", "yes", "1" -> true;
-      case "off", "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException("--registration must be on or off");
-    };
+    boolean registration = parseSwitch(reg, "--registration");
     String secret = env.get("JWT_SECRET");
     if (secret != null && !secret.isEmpty()) {
       dev.switchboard.auth.JwtSecret.of(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)); // refuses a short one
@@ -102,9 +104,20 @@ public record ServerConfig(
     if (maxFailures < 1 || maxFailures > 1000) throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
     Duration window = parseDuration(o.get("login-window", "LOGIN_WINDOW", "15m"), "--login-window",
         Duration.ofSeconds(1), Duration.ofDays(1));
+    ClusterConfig cluster = ClusterConfig.from(o);
     o.rejectUnknown();
-    return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window);
+    return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window,
+        cluster);
   }
+  /** {@code on}/{@code off} (also true/false, yes/no, 1/0) for {@code flag}. */
+  static boolean parseSwitch(String value, String flag) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true", "yes", "1" -> true;
+      case "off", "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(flag + " must be on or off");
+    };
+  }
+
   /** {@code --bcrypt-cost} / {@code BCRYPT_COST}, 4 to 16, default 12 (the server and {@code user add}). */
   static int bcryptCost(Options o) {
     int cost = o.getInt("bcrypt-cost", "BCRYPT_COST", 12);

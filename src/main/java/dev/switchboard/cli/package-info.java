@@ -19,6 +19,11 @@
  *       {@code BenchServerCommand} — the benchmark application, the twin of
  *       {@code bench/node-server.js}; {@code Metrics} — {@code GET /metrics} in the Prometheus
  *       text format; {@code UserCommand} — user administration on the data directory.
+ *   <li>{@code ClusterConfig} — the cluster flags the three servers share ({@code --redis-url},
+ *       {@code --adapter}, {@code --redis-key}, {@code --subscription-mode}); {@code RedisCluster}
+ *       — the Redis link and adapter factory they make, the {@code switchboard_cluster_*} metrics,
+ *       and the wait for a Redis unreachable at start; {@code HealthCheck} — {@code GET /healthz}.
+ *       Without a Redis URL no Redis class is loaded.
  * </ul>
  *
  * <pre>{@code
@@ -37,6 +42,7 @@
  * {@code /metrics}.
  *
  * <p>Depends on: every other package — {@code scheduling}, {@code http}, {@code net},
- * {@code engineio}, {@code socketio}, {@code auth}, {@code chat}.
+ * {@code engineio}, {@code socketio}, {@code cluster}, {@code cluster.redis}, {@code auth},
+ * {@code chat}.
  */
 package dev.switchboard.cli;
