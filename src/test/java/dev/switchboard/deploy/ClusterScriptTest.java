@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code deploy/cluster.sh} for real: redis-server, three chat-server nodes (this build's classes,
  * through its {@code NODE_CMD} setting, since the jar is built after the tests) and HAProxy with
- * {@code deploy/haproxy.cfg}; then SIGTERM, as Ctrl-C would, stops every process it started. The
- * nodes are not clustered yet: the Redis adapter they are started for does not exist (issue #10).
+ * {@code deploy/haproxy.cfg}; the nodes are clustered on that Redis (each counts three servers);
+ * then SIGTERM, as Ctrl-C would, stops every process it started.
  */
 class ClusterScriptTest {
   private static final Pattern REDIS_URL = Pattern.compile("redis://127\\.0\\.0\\.1:(\\d+)");
@@ -71,6 +71,16 @@ class ClusterScriptTest {
       Matcher redis = REDIS_URL.matcher(output);
       assertTrue(redis.find(), output);
       assertTrue(answersPing(Integer.parseInt(redis.group(1))), "redis-server answers on the printed URL");
+      // Clustered: every node (round robin, no cookie) counts the three servers on Redis. The
+      // count is the last one seen, refreshed by each scrape: wait for it rather than expect it.
+      Await.until("each node counts three servers", Duration.ofSeconds(20), () -> {
+        int counting = 0; // three requests in a row: one per node
+        for (int i = 0; i < 3; i++) {
+          String metrics = RawHttpClient.request(proxyPort, "GET", "/metrics", null).bodyText();
+          if (metrics.contains("\nswitchboard_cluster_server_count 3\n")) counting++;
+        }
+        return counting == 3;
+      });
 
       script.destroy(); // SIGTERM: the same stop as Ctrl-C
       assertTrue(script.waitFor(30, TimeUnit.SECONDS), "cluster.sh did not stop:\n" + read(log));
