@@ -8,6 +8,7 @@ import dev.switchboard.cluster.redis.RedisLinkException;
 import dev.switchboard.cluster.redis.RedisStreamsAdapter;
 import dev.switchboard.cluster.redis.RedisStreamsAdapterOptions;
 import dev.switchboard.cluster.redis.ShardedRedisAdapter;
+import dev.switchboard.cluster.redis.ShardedRedisAdapterOptions;
 import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import java.io.PrintStream;
@@ -108,9 +109,9 @@ final class RedisCluster implements AutoCloseable {
       case REDIS:
         return RedisAdapter.factory(link, RedisAdapterOptions.builder().key(config.key()).build());
       case REDIS_SHARDED: {
-        ShardedRedisAdapter.Options.Builder b = ShardedRedisAdapter.Options.builder().channelPrefix(config.key());
+        ShardedRedisAdapterOptions.Builder b = ShardedRedisAdapterOptions.builder().channelPrefix(config.key());
         if (config.subscriptionMode() != null) b.subscriptionMode(config.subscriptionMode());
-        return ShardedRedisAdapter.createShardedAdapter(link, b.build());
+        return ShardedRedisAdapter.factory(link, b.build());
       }
       case REDIS_STREAMS:
         return RedisStreamsAdapter.factory(link,

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * namespace's adapter made by one adapter factory.
  *
  * <pre>{@code
- * ShardedRedisAdapter.Factory factory = ShardedRedisAdapter.createShardedAdapter(link);
+ * ShardedRedisAdapter.Factory factory = ShardedRedisAdapter.factory(link);
  * SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().adapter(factory).build());
  * ClusterMetrics m = factory.metrics();
  * m.dropped(ClusterMetrics.Drop.MALFORMED);   // messages another node published that we could not read

@@ -73,7 +73,7 @@ class ClusterBehindProxyTest {
   enum Variant {
     REDIS(RedisAdapter::factory, false),
     /** Sharded pub/sub in its default (dynamic) mode: a room with members here has its own channel. */
-    REDIS_SHARDED(link -> ShardedRedisAdapter.createShardedAdapter(link), true),
+    REDIS_SHARDED(link -> ShardedRedisAdapter.factory(link), true),
     REDIS_STREAMS(RedisStreamsAdapter::factory, false);
 
     final Function<RedisLink, AdapterFactory> adapter;

@@ -76,7 +76,12 @@ class ClusterScriptTest {
       Await.until("each node counts three servers", Duration.ofSeconds(20), () -> {
         int counting = 0; // three requests in a row: one per node
         for (int i = 0; i < 3; i++) {
-          String metrics = RawHttpClient.request(proxyPort, "GET", "/metrics", null).bodyText();
+          String metrics;
+          try {
+            metrics = RawHttpClient.request(proxyPort, "GET", "/metrics", null).bodyText();
+          } catch (IOException e) {
+            return false;
+          }
           if (metrics.contains("\nswitchboard_cluster_server_count 3\n")) counting++;
         }
         return counting == 3;

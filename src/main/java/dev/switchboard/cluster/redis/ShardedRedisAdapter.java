@@ -30,8 +30,8 @@ import java.util.logging.Logger;
  *
  * <pre>{@code
  * RedisLink link = RedisLink.connect("redis://127.0.0.1:6379");
- * ShardedRedisAdapter.Factory adapter = ShardedRedisAdapter.createShardedAdapter(link,
- *     ShardedRedisAdapter.Options.builder().subscriptionMode(SubscriptionMode.STATIC).build());
+ * ShardedRedisAdapter.Factory adapter = ShardedRedisAdapter.factory(link,
+ *     ShardedRedisAdapterOptions.builder().subscriptionMode(SubscriptionMode.STATIC).build());
  * SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().adapter(adapter).build());
  * // ... io.close() closes the adapters (they unsubscribe); the link's owner closes the link:
  * link.close();
@@ -81,24 +81,24 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   private volatile int lastServerCount = 1;
 
   /**
-   * An adapter factory on {@code link} with Node's defaults ({@link Options#DEFAULTS}):
+   * An adapter factory on {@code link} with Node's defaults ({@link ShardedRedisAdapterOptions#DEFAULTS}):
    * {@code createShardedAdapter(pubClient, subClient)}.
    */
-  public static Factory createShardedAdapter(RedisLink link) {
-    return createShardedAdapter(link, Options.DEFAULTS);
+  public static Factory factory(RedisLink link) {
+    return factory(link, ShardedRedisAdapterOptions.DEFAULTS);
   }
 
   /** An adapter factory on {@code link} with these options: {@code createShardedAdapter(pubClient, subClient, opts)}. */
-  public static Factory createShardedAdapter(RedisLink link, Options options) {
+  public static Factory factory(RedisLink link, ShardedRedisAdapterOptions options) {
     return new Factory(link, options);
   }
 
   private ShardedRedisAdapter(AdapterNamespace namespace, Factory factory) {
-    super(namespace, factory.options.requestsTimeout, factory.link.metrics());
+    super(namespace, factory.options.requestsTimeout(), factory.link.metrics());
     this.link = factory.link;
     this.factory = factory;
-    this.mode = factory.options.subscriptionMode;
-    this.channels = new ShardedChannels(factory.options.channelPrefix, namespace.name(), mode);
+    this.mode = factory.options.subscriptionMode();
+    this.channels = new ShardedChannels(factory.options.channelPrefix(), namespace.name(), mode);
     subscriptions.start(channels.main(), channels.response(uid()));
   }
 
@@ -283,116 +283,18 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   // ------------------------------------------------------------------ options and factory
 
   /**
-   * The adapter's options, with Node's names and defaults ({@code ShardedRedisAdapterOptions},
-   * <i>SA</i> 18–47), plus {@code requestsTimeout}, which Node's sharded adapter does not have
-   * (its requests wait {@code DEFAULT_TIMEOUT}, 5 s).
-   *
-   * <pre>{@code
-   * Options o = Options.builder().channelPrefix("app").subscriptionMode("dynamic-private").build();
-   * }</pre>
-   */
-  public static final class Options {
-    /** {@code channelPrefix} "socket.io", {@code subscriptionMode} dynamic, {@code requestsTimeout} 5 s. */
-    public static final Options DEFAULTS = builder().build();
-
-    private final String channelPrefix;
-    private final SubscriptionMode subscriptionMode;
-    private final Duration requestsTimeout;
-
-    private Options(Builder b) {
-      this.channelPrefix = b.channelPrefix;
-      this.subscriptionMode = b.subscriptionMode;
-      this.requestsTimeout = b.requestsTimeout;
-    }
-
-    /** A builder with every default. */
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    /** The prefix of every channel name. */
-    public String channelPrefix() {
-      return channelPrefix;
-    }
-
-    /** Which rooms get a channel of their own. */
-    public SubscriptionMode subscriptionMode() {
-      return subscriptionMode;
-    }
-
-    /** How long {@code fetchSockets} (without a timeout of its own) and {@code allRooms} wait for the other nodes. */
-    public Duration requestsTimeout() {
-      return requestsTimeout;
-    }
-
-    @Override
-    public String toString() {
-      return "ShardedRedisAdapter.Options{channelPrefix=" + channelPrefix + ", subscriptionMode="
-          + subscriptionMode.optionValue() + ", requestsTimeout=" + requestsTimeout + "}";
-    }
-
-    /** Options, one setter each; every value has a default. */
-    public static final class Builder {
-      private String channelPrefix = ShardedChannels.DEFAULT_PREFIX;
-      private SubscriptionMode subscriptionMode = SubscriptionMode.DYNAMIC;
-      private Duration requestsTimeout = ClusterAdapterBase.DEFAULT_TIMEOUT;
-
-      private Builder() {}
-
-      /** {@code channelPrefix}; default {@code "socket.io"}. Every node of the cluster uses the same. */
-      public Builder channelPrefix(String prefix) {
-        this.channelPrefix = Objects.requireNonNull(prefix, "channelPrefix");
-        return this;
-      }
-
-      /** {@code subscriptionMode}; default {@link SubscriptionMode#DYNAMIC}. Every node of the cluster uses the same. */
-      public Builder subscriptionMode(SubscriptionMode mode) {
-        this.subscriptionMode = Objects.requireNonNull(mode, "subscriptionMode");
-        return this;
-      }
-
-      /**
-       * {@code subscriptionMode} by Node's name: {@code "static"}, {@code "dynamic"} or
-       * {@code "dynamic-private"}.
-       *
-       * @throws IllegalArgumentException for any other name
-       */
-      public Builder subscriptionMode(String mode) {
-        Objects.requireNonNull(mode, "subscriptionMode");
-        for (SubscriptionMode m : SubscriptionMode.values()) {
-          if (m.optionValue().equals(mode)) return subscriptionMode(m);
-        }
-        throw new IllegalArgumentException("subscriptionMode must be static, dynamic or dynamic-private, not \"" + mode + "\"");
-      }
-
-      /** How long requests without a timeout of their own wait; positive; default 5 s. */
-      public Builder requestsTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "requestsTimeout");
-        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("requestsTimeout must be positive");
-        this.requestsTimeout = timeout;
-        return this;
-      }
-
-      /** The options. */
-      public Options build() {
-        return new Options(this);
-      }
-    }
-  }
-
-  /**
    * Makes the adapter of each namespace of a server on one {@link RedisLink}, all counting into the
    * link's {@link ClusterMetrics}. One link serves one server: two servers sharing a link would share its
    * subscriptions and count as one node. Any thread; never blocks.
    */
   public static final class Factory implements AdapterFactory {
     private final RedisLink link;
-    private final Options options;
+    private final ShardedRedisAdapterOptions options;
     /** For the tests' settling: commands sent and not yet answered, and receivers SPUBLISH reported. */
     final AtomicInteger commandsInFlight = new AtomicInteger();
     final AtomicLong deliveries = new AtomicLong();
 
-    private Factory(RedisLink link, Options options) {
+    private Factory(RedisLink link, ShardedRedisAdapterOptions options) {
       this.link = Objects.requireNonNull(link, "link");
       this.options = Objects.requireNonNull(options, "options");
     }
@@ -412,7 +314,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
     }
 
     /** The options of its adapters. */
-    public Options options() {
+    public ShardedRedisAdapterOptions options() {
       return options;
     }
   }

@@ -20,7 +20,7 @@
  *       dev.switchboard.cluster.redis.ClassicResponse}; {@link
  *       dev.switchboard.cluster.redis.ClassicChannels}.
  *   <li>Its sharded variant: {@link dev.switchboard.cluster.redis.ShardedRedisAdapter} (the adapter,
- *       {@code createShardedAdapter(link, options)}, on {@link
+ *       {@code factory(link, options)} with {@link dev.switchboard.cluster.redis.ShardedRedisAdapterOptions}, on {@link
  *       dev.switchboard.cluster.ClusterAdapterBase}); {@link dev.switchboard.cluster.redis.ShardedCodec}
  *       between bytes and {@link dev.switchboard.cluster.ClusterMessage}s; {@link
  *       dev.switchboard.cluster.redis.ShardedChannels} and {@link

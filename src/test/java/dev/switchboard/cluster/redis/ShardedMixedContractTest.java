@@ -17,9 +17,9 @@ abstract class ShardedMixedContractTest extends MixedClusterContractTest {
 
   @Override
   MixedCluster.Builder mix(MixedCluster.Builder builder) {
-    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode(mode()).build();
+    ShardedRedisAdapterOptions options = ShardedRedisAdapterOptions.builder().subscriptionMode(mode()).build();
     return builder
-        .javaNodes(javaNodes(), link -> ShardedRedisAdapter.createShardedAdapter(link, options))
+        .javaNodes(javaNodes(), link -> ShardedRedisAdapter.factory(link, options))
         .nodeNodes(3 - javaNodes(), "--adapter", "redis-sharded", "--subscription-mode", mode().optionValue())
         .pendingRequests(a -> ((ClusterAdapterBase) a).pendingRequests());
   }

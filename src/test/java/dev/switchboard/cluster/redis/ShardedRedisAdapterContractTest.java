@@ -47,7 +47,7 @@ abstract class ShardedRedisAdapterContractTest extends AdapterContractTest {
 
   @Override
   protected Cluster startCluster(int nodes) {
-    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().subscriptionMode(mode())
+    ShardedRedisAdapterOptions options = ShardedRedisAdapterOptions.builder().subscriptionMode(mode())
         .channelPrefix("contract-" + PREFIXES.incrementAndGet()).build();
     return new JavaCluster(LINKS.subList(0, nodes), options, SocketIoOptions.DEFAULTS);
   }
@@ -58,9 +58,9 @@ abstract class ShardedRedisAdapterContractTest extends AdapterContractTest {
     /** What the links had received before this cluster: they outlive it. */
     final long receivedBefore;
 
-    JavaCluster(List<RedisLink> links, ShardedRedisAdapter.Options options, SocketIoOptions serverOptions) {
+    JavaCluster(List<RedisLink> links, ShardedRedisAdapterOptions options, SocketIoOptions serverOptions) {
       for (RedisLink link : links) {
-        ShardedRedisAdapter.Factory factory = ShardedRedisAdapter.createShardedAdapter(link, options);
+        ShardedRedisAdapter.Factory factory = ShardedRedisAdapter.factory(link, options);
         factories.add(factory);
         InMemorySocketIo sio = new InMemorySocketIo(serverOptions.toBuilder().adapter(factory).build(),
             SessionIdGenerator.secureRandom());

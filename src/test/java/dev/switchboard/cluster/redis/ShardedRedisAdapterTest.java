@@ -80,9 +80,9 @@ class ShardedRedisAdapterTest {
   /** A server on {@code link}, sharded adapter in {@code mode} under this test's prefix, subscribed. */
   private InMemorySocketIo server(RedisLink link, SubscriptionMode mode) throws Exception {
     if (prefix == null) prefix = "t" + PREFIXES.incrementAndGet();
-    ShardedRedisAdapter.Options options = ShardedRedisAdapter.Options.builder().channelPrefix(prefix).subscriptionMode(mode).build();
+    ShardedRedisAdapterOptions options = ShardedRedisAdapterOptions.builder().channelPrefix(prefix).subscriptionMode(mode).build();
     InMemorySocketIo sio = new InMemorySocketIo(SocketIoOptions.builder()
-        .adapter(ShardedRedisAdapter.createShardedAdapter(link, options)).build(), SessionIdGenerator.secureRandom());
+        .adapter(ShardedRedisAdapter.factory(link, options)).build(), SessionIdGenerator.secureRandom());
     servers.add(sio);
     adapter(sio).subscribed().get(10, TimeUnit.SECONDS);
     return sio;
