@@ -2,6 +2,7 @@ package dev.switchboard.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bcrypt cost. Socket handlers answer {@code whoami} with the principal's name.
  */
 final class AuthTestServer implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
   final FakeScheduler clock = new FakeScheduler();
   final PasswordHasher hasher;
   final Authenticator auth;
