@@ -94,6 +94,30 @@ export const socketIoScenarios = {
     good.close();
   },
 
+  async "a namespace retried after refusals while another stays connected"(url) {
+    // The official client re-sends CONNECT on the same Engine.IO session only when another of
+    // the manager's sockets keeps it open and the app calls connect() after a connect_error.
+    // Node answers all eight CONNECTs on one session; Switchboard closes a session whose sixth
+    // CONNECT follows five refusals (SocketIoOptions.maxFailedConnects), the manager reconnects,
+    // and both sockets carry on: the retries are not lost, only moved to a new session.
+    const manager = new Manager(url, { reconnectionDelay: 20, reconnectionDelayMax: 50, randomizationFactor: 0 });
+    const main = manager.socket("/");
+    await once(main, "auth");
+    const locked = manager.socket("/private", { auth: { token: "nope" } });
+    const messages = [];
+    locked.on("connect_error", (err) => {
+      messages.push(err.message);
+      if (messages.length === 7) locked.auth = { token: "secret" };
+      locked.connect();
+    });
+    const [welcome] = await once(locked, "welcome", 10000);
+    assertEqual(welcome, "private", "accepted after seven refusals");
+    assertEqual(messages, Array(7).fill("unauthorized"), "the refusals the app saw");
+    assertEqual(await main.timeout(3000).emitWithAck("echo", "still"), "still", "the other socket works");
+    main.disconnect();
+    locked.disconnect();
+  },
+
   async "dynamic namespaces"(url) {
     const ok = io(url + "/dyn-42", { forceNew: true, reconnection: false });
     assertEqual(await once(ok, "hello"), ["/dyn-42"], "child namespace name");

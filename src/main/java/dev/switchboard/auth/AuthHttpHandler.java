@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Bodies are checked strictly before anything costs CPU: {@code Content-Type:
  * application/json} (415 otherwise — which also keeps cross-site HTML forms out, since they
  * cannot send it without a CORS preflight), at most {@code maxBodyBytes} (413), valid UTF-8
- * JSON, one object, no duplicate keys, no trailing data, no field but {@code username} and
+ * JSON without a byte-order mark (RFC 8259 §8.1; see {@link #startsWithByteOrderMark}), one
+ * object, no duplicate keys, no trailing data, no field but {@code username} and
  * {@code password}, both strings (400). A 400 never reaches the limiter or bcrypt, so malformed
  * requests neither cost a hash nor count as failed logins.
  *
@@ -137,6 +138,7 @@ public final class AuthHttpHandler implements HttpHandler {
 
   private void logout(HttpExchange exchange) {
     HttpRequest req = exchange.request();
+    if (refusedByteOrderMark(exchange)) return;
     try {
       auth.logout(bearer(req));
       exchange.respond(decorate(req, HttpResponse.status(204)).body(new byte[0]).build());
@@ -147,6 +149,7 @@ public final class AuthHttpHandler implements HttpHandler {
 
   private void refresh(HttpExchange exchange) {
     HttpRequest req = exchange.request();
+    if (refusedByteOrderMark(exchange)) return;
     try {
       Authenticator.Grant g = auth.refresh(bearer(req));
       exchange.respond(ok(req, 200, grantBody(g)));
@@ -172,6 +175,10 @@ public final class AuthHttpHandler implements HttpHandler {
     String type = req.header("Content-Type");
     if (type == null || !isJson(type)) throw new BadRequest(415, "Content-Type must be application/json");
     if (req.body().length > auth.options().maxBodyBytes()) throw new BadRequest(413, "Request body too large");
+    if (startsWithByteOrderMark(req.body())) throw new BadRequest(400, NO_BOM);
+    // Jackson would detect UTF-16 and UTF-32 by their NUL bytes and decode them; RFC 8259 §8.1
+    // wants UTF-8, where a raw NUL is never valid JSON.
+    if (containsNul(req.body())) throw new BadRequest(400, "Request body is not valid JSON");
     JsonNode root;
     try {
       root = json.readTree(req.body());
@@ -184,6 +191,35 @@ public final class AuthHttpHandler implements HttpHandler {
       if (!f.equals("username") && !f.equals("password")) throw new BadRequest(400, "Unexpected field in request body");
     }
     return new Credentials(field(root, "username"), field(root, "password"));
+  }
+
+  static final String NO_BOM = "Request body must not start with a byte-order mark";
+
+  /**
+   * RFC 8259 §8.1: a JSON text exchanged between systems is UTF-8, and implementations MUST NOT
+   * add a byte-order mark. A parser MAY ignore one — Jackson does, and decodes UTF-16 and UTF-32
+   * after theirs — but we refuse it: a body with a BOM was not made by a client that follows the
+   * spec, and taking it would give one login body two spellings. So a body starting with the
+   * UTF-8 BOM (EF BB BF) or a UTF-16 one (FE FF, FF FE; the UTF-32 ones begin with those or with
+   * NUL) is 400, before the body is parsed and long before bcrypt.
+   */
+  static boolean startsWithByteOrderMark(byte[] body) {
+    if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) return true;
+    return body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF) || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+  }
+
+  private static boolean containsNul(byte[] body) {
+    for (byte b : body) {
+      if (b == 0) return true;
+    }
+    return false;
+  }
+
+  /** Logout and refresh read no body, but one with a BOM is still malformed (400, see above). */
+  private boolean refusedByteOrderMark(HttpExchange exchange) {
+    if (!startsWithByteOrderMark(exchange.request().body())) return false;
+    exchange.respond(error(exchange.request(), 400, NO_BOM));
+    return true;
   }
 
   private static String field(JsonNode root, String name) throws BadRequest {

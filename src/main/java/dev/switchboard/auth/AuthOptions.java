@@ -24,7 +24,10 @@ import java.time.Duration;
  * @param registration whether {@code POST /auth/register} is open
  * @param registrationsPerAddress sign-ups per client address within {@code failureWindow} (100):
  *     each costs a bcrypt hash and a stored user
- * @param maxTokenChars longer tokens are refused before parsing (4096; ours are ~400)
+ * @param maxTokenChars longer tokens are refused before parsing (1024): ours are at most about
+ *     360 characters (a 32-character name and 20-character ids; {@code TokenServiceTest} measures
+ *     it), so the cap leaves room for longer ids while a refused token costs one length check
+ *     (RFC 8725 §3.3; CVE-2025-53864 was a nimbus stack overflow on a large nested payload)
  * @param maxBodyBytes request bodies of the auth endpoints (4096)
  */
 public record AuthOptions(
@@ -67,7 +70,7 @@ public record AuthOptions(
     private int throttleEntries = 10_000;
     private boolean registration = true;
     private int registrationsPerAddress = 100;
-    private int maxTokenChars = 4096;
+    private int maxTokenChars = 1024;
     private int maxBodyBytes = 4096;
 
     Builder() {}

@@ -39,10 +39,17 @@ public final class JwtAuthMiddleware implements Middleware {
   @Override
   public void handle(Socket socket, Next next) {
     JsonNode t = socket.handshake().auth().get("token");
-    String token = t != null && t.isTextual() ? t.textValue().strip() : "";
-    // Some clients send the HTTP form "Bearer <token>"; the prefix carries nothing.
-    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) token = token.substring(7).strip();
-    if (token.isEmpty()) {
+    String token = t != null && t.isTextual() ? t.textValue() : "";
+    // Some clients send the HTTP form "Bearer <token>" (RFC 6750 §2.1: the scheme, 1*SP); the
+    // prefix carries nothing. The token itself is not trimmed: a JSON string has no transport
+    // whitespace to forgive, and a token has one spelling (RFC 7515 §7.1), so " <token>\n" is
+    // refused like a TAB inside it (TokenService#isCanonicalCompactHs256).
+    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      int start = 7;
+      while (start < token.length() && token.charAt(start) == ' ') start++;
+      token = token.substring(start);
+    }
+    if (token.isBlank()) {
       next.fail(refusal(AuthFailure.TOKEN_REQUIRED));
       return;
     }

@@ -7,6 +7,8 @@ enum CloseCause {
   TIMEOUT("timed out"),
   SLOW_CONSUMER("slow consumer: outbound buffer full"),
   PROTOCOL_ERROR("protocol error"),
+  /** The TLS peer tried to renegotiate (TlsChannel refuses client-initiated renegotiation). */
+  RENEGOTIATION_REFUSED("TLS renegotiation refused"),
   DONE("closed"),
   SERVER_SHUTDOWN("server shutting down");
 

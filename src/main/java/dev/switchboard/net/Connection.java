@@ -165,6 +165,10 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       } catch (java.io.EOFException e) {
         onEof();
         return;
+      } catch (TlsChannel.RenegotiationRefused e) {
+        LOG.log(Level.FINE, "TLS renegotiation refused from {0}", remote);
+        closeNow(CloseCause.RENEGOTIATION_REFUSED);
+        return;
       } catch (IOException e) {
         LOG.log(Level.FINE, "TLS read failed: {0}", e.getMessage());
         closeNow(CloseCause.ERROR);

@@ -18,11 +18,41 @@ import javax.net.ssl.SSLException;
  * (the engine is the loop's), ciphertext the socket did not take is held and written first, and a
  * write that takes nothing while holding nothing means the handshake has not finished.
  *
+ * <p>One handshake per connection: a client that starts another one on a TLS 1.2 connection (a
+ * renegotiation, RFC 5246 §7.4.1.2; {@code openssl s_client -tls1_2} and {@code R}) is refused by
+ * closing the connection — see {@link #read()}. TLS 1.3 has no renegotiation (RFC 8446 §4.1.2:
+ * a ClientHello after the handshake is a protocol error, which the JDK answers itself).
+ *
  * <p>Threading: only the owning I/O loop's thread. Handshake tasks (key agreement, a millisecond or
  * two of CPU) run inline: they are computation, not blocking I/O.
  */
 final class TlsChannel implements OutboundChannel {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  /** Where the connection's TLS is; moves forward only. */
+  private enum Phase {
+    /** The first handshake has not finished. */
+    HANDSHAKING,
+    /** The first handshake finished; any later handshake on TLS 1.2 is a renegotiation. */
+    ESTABLISHED,
+    /** The peer sent close_notify. */
+    INBOUND_CLOSED
+  }
+
+  /**
+   * The peer tried to renegotiate (a handshake after the first one, on TLS 1.2): the connection
+   * is closed, with {@link CloseCause#RENEGOTIATION_REFUSED}.
+   */
+  static final class RenegotiationRefused extends IOException {
+    RenegotiationRefused() {
+      super("TLS renegotiation refused");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // an answer to the peer, not a bug: no stack to walk
+    }
+  }
 
   private final SSLEngine engine;
   private final SocketChannel channel;
@@ -32,7 +62,8 @@ final class TlsChannel implements OutboundChannel {
   private ByteBuffer netOut;
   /** Decrypted bytes handed to the caller. */
   private ByteBuffer appIn;
-  private boolean inboundClosed;
+  /** Replaces the former {@code boolean inboundClosed} (JOL: the object stays 40 bytes). */
+  private Phase phase = Phase.HANDSHAKING;
   /** {@link #write(ByteBuffer)}'s one-buffer array, so that it allocates nothing. */
   private final ByteBuffer[] single = new ByteBuffer[1];
 
@@ -49,17 +80,33 @@ final class TlsChannel implements OutboundChannel {
   /**
    * Reads from the socket and decrypts. Returns plaintext (possibly empty while the handshake
    * runs), or throws EOFException when the peer closed (TCP FIN or TLS close_notify).
+   *
+   * <p>Client-initiated renegotiation is refused: once the first handshake has finished, a record
+   * that makes the engine want to handshake again on a TLS 1.2 connection (the peer's new
+   * ClientHello) throws {@link RenegotiationRefused} before any of that handshake's work — no
+   * delegated task, no ServerHello. Each renegotiation is a full handshake's CPU on the server
+   * for a few bytes from the client (issue #14 measured 30 in 254 ms on one connection), and we
+   * have no use for it: no client certificates asked for mid-connection. The JDK's own switch,
+   * {@code jdk.tls.rejectClientInitiatedRenegotiation}, is no use to a library: JDK 17 reads it
+   * once, in {@code ServerHandshakeContext}'s static initialiser at the first server handshake of
+   * the process, so setting it from code works only if no TLS server in the JVM has handshaken
+   * yet, and it would change every other TLS server of the embedding application.
    */
   ByteBuffer read() throws IOException {
     int n = channel.read(netIn);
     if (n < 0 && netIn.position() == 0) throw new EOFException();
     netIn.flip();
     appIn.clear();
+    // The first handshake may have finished in a write (our last flight).
+    if (phase == Phase.HANDSHAKING) noteFirstHandshakeDone();
     try {
       unwrapping:
       while (netIn.hasRemaining()) {
         SSLEngineResult r = engine.unwrap(netIn, appIn);
-        runHandshake(r.getHandshakeStatus());
+        HandshakeStatus status = r.getHandshakeStatus();
+        if (phase == Phase.ESTABLISHED && startsAHandshake(status) && isTls12()) throw new RenegotiationRefused();
+        runHandshake(status);
+        if (phase == Phase.HANDSHAKING) noteFirstHandshakeDone();
         switch (r.getStatus()) {
           case BUFFER_UNDERFLOW -> {
             // A partial record: keep it and wait for the rest (growing only for an oversized one).
@@ -71,7 +118,7 @@ final class TlsChannel implements OutboundChannel {
           }
           case BUFFER_OVERFLOW -> appIn = growWriteMode(appIn, engine.getSession().getApplicationBufferSize());
           case CLOSED -> {
-            inboundClosed = true;
+            phase = Phase.INBOUND_CLOSED;
             netIn.clear();
             appIn.flip();
             return appIn;
@@ -91,8 +138,25 @@ final class TlsChannel implements OutboundChannel {
     return appIn;
   }
 
-  boolean isInboundClosed() {
-    return inboundClosed;
+  /** Moves to {@link Phase#ESTABLISHED} once the engine has a negotiated session and no handshake. */
+  private void noteFirstHandshakeDone() {
+    if (engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+        && !"NONE".equals(engine.getSession().getProtocol())) {
+      phase = Phase.ESTABLISHED;
+    }
+  }
+
+  private static boolean startsAHandshake(HandshakeStatus status) {
+    return status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP
+        || status == HandshakeStatus.NEED_UNWRAP || status == HandshakeStatus.NEED_UNWRAP_AGAIN;
+  }
+
+  /**
+   * Renegotiation exists up to TLS 1.2 only. On TLS 1.3 the engine may want to wrap after the
+   * handshake for a KeyUpdate (RFC 8446 §4.6.3), which is not a new handshake.
+   */
+  private boolean isTls12() {
+    return "TLSv1.2".equals(engine.getSession().getProtocol());
   }
 
   /** Encrypts as much of {@code src} as the socket takes; see {@link #write(ByteBuffer[], int, int)}. */

@@ -43,6 +43,12 @@ final class Client implements SessionHandler {
   /** Until a namespace is joined; then {@link Cancellable#NONE}, so the cancelled JDK task is not kept. */
   private Cancellable connectTimer;
   private boolean closed;
+  /**
+   * CONNECTs refused on this connection, by a middleware or for an unknown namespace; capped at
+   * {@link SocketIoOptions#maxFailedConnects()} (≤ 100). A byte: it fits beside {@link #closed} in
+   * the object's alignment padding, so the object stays 40 bytes.
+   */
+  private byte failedConnects;
 
   private static final Socket[] NO_SOCKETS = {};
 
@@ -53,10 +59,7 @@ final class Client implements SessionHandler {
     // socket.io-protocol §Connection to a namespace: a connection that never joins one is dropped.
     this.connectTimer = server.scheduler().schedule(server.options().connectTimeout(),
         () -> session.executor().execute(() -> {
-          if (sockets.length == 0 && !closed) {
-            LOG.log(Level.FINE, "no namespace joined within connectTimeout");
-            closeConnection();
-          }
+          if (sockets.length == 0 && !closed) closeConnection(ClientCloseCause.CONNECT_TIMEOUT);
         }));
   }
 
@@ -93,7 +96,7 @@ final class Client implements SessionHandler {
   private void onProtocolError(SocketIoProtocolException e) {
     // Node's socket.io closes the whole connection on a packet it cannot decode.
     LOG.log(Level.FINE, "protocol error from client: {0}", e.getMessage());
-    closeConnection();
+    closeConnection(ClientCloseCause.PROTOCOL_ERROR);
   }
 
   private void onPacket(SocketIoPacket packet) {
@@ -104,7 +107,7 @@ final class Client implements SessionHandler {
       case DISCONNECT -> {
         Socket s = socket(nsp);
         if (s == null) {
-          closeConnection(); // hostile-inputs.md#D98: not joined
+          closeConnection(ClientCloseCause.NOT_JOINED); // hostile-inputs.md#D98
           return;
         }
         s.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
@@ -112,7 +115,7 @@ final class Client implements SessionHandler {
       case EVENT, BINARY_EVENT -> {
         Socket s = socket(nsp);
         if (s == null) {
-          closeConnection(); // hostile-inputs.md#D96: traffic for a namespace not joined
+          closeConnection(ClientCloseCause.NOT_JOINED); // hostile-inputs.md#D96
           return;
         }
         s.onEvent(packet);
@@ -120,25 +123,32 @@ final class Client implements SessionHandler {
       case ACK, BINARY_ACK -> {
         Socket s = socket(nsp);
         if (s == null) {
-          closeConnection();
+          closeConnection(ClientCloseCause.NOT_JOINED);
           return;
         }
         s.onAck(packet);
       }
-      default -> closeConnection(); // CONNECT_ERROR is server → client only (hostile-inputs.md#D99)
+      // CONNECT_ERROR is server → client only (hostile-inputs.md#D99)
+      default -> closeConnection(ClientCloseCause.CLIENT_CONNECT_ERROR);
     }
   }
 
   private void onConnect(String name, JsonNode authNode) {
     if (socket(name) != null || (connecting != null && connecting.contains(name))) {
       // hostile-inputs.md#D97: never two sockets for one namespace on one connection.
-      closeConnection();
+      closeConnection(ClientCloseCause.DUPLICATE_CONNECT);
+      return;
+    }
+    if (failedConnects >= server.options().maxFailedConnects()) {
+      // hostile-inputs.md#D94: this connection had its refusals; a client that tries again gets
+      // a new Engine.IO session (the official client reconnects on its own) and a new count.
+      closeConnection(ClientCloseCause.TOO_MANY_FAILED_CONNECTS);
       return;
     }
     Namespace ns = server.lookupNamespace(name);
     if (ns == null) {
       // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs.md#D94).
-      sendConnectError(name, new ConnectError("Invalid namespace"));
+      refuseConnect(name, new ConnectError("Invalid namespace"));
       return;
     }
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
@@ -149,7 +159,7 @@ final class Client implements SessionHandler {
       if (connecting.isEmpty()) connecting = null;
       if (closed || !session.isOpen()) return;
       if (result.error() != null) {
-        sendConnectError(name, result.error());
+        refuseConnect(name, result.error());
         return;
       }
       addSocket(result.socket());
@@ -157,6 +167,18 @@ final class Client implements SessionHandler {
       connectTimer = Cancellable.NONE;
       server.completeConnect(this, ns, result);
     });
+  }
+
+  /**
+   * Executor: answers a refused CONNECT (socket.io-protocol §CONNECT_ERROR; the connection stays
+   * open, so the client may try again) and counts it. The CONNECT after
+   * {@code maxFailedConnects} refusals closes the connection (in {@link #onConnect}); refusals of
+   * CONNECTs that were already running their middlewares when the limit was reached close it here.
+   */
+  private void refuseConnect(String nsp, ConnectError error) {
+    sendConnectError(nsp, error);
+    if (failedConnects < Byte.MAX_VALUE) failedConnects++;
+    if (failedConnects > server.options().maxFailedConnects()) closeConnection(ClientCloseCause.TOO_MANY_FAILED_CONNECTS);
   }
 
   /** Executor: whether this connection is still open, so connecting a socket to it is worth it. */
@@ -209,9 +231,13 @@ final class Client implements SessionHandler {
     sockets = all;
   }
 
-  /** Closes the Engine.IO connection; every socket on it disconnects ("forced server close"). */
-  void closeConnection() {
+  /**
+   * Executor: the one way this layer closes the Engine.IO connection; every socket on it
+   * disconnects ("forced server close"). Idempotent.
+   */
+  void closeConnection(ClientCloseCause cause) {
     if (closed) return;
+    LOG.log(Level.FINE, "closing the connection: {0}", cause.description());
     for (Socket s : sockets) s.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     sockets = NO_SOCKETS;
     closed = true;

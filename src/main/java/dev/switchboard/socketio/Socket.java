@@ -458,7 +458,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
       if (!connected) return;
       client.send(new SocketIoPacket(SocketIoPacketType.DISCONNECT, namespace.name(), null, -1), BroadcastFlags.NONE);
       onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
-      if (close) client.closeConnection();
+      if (close) client.closeConnection(ClientCloseCause.SERVER_DISCONNECT);
     });
   }
 

@@ -32,6 +32,7 @@ public final class SocketIoOptions {
   private final NetOptions net;
   private final SocketIoLimits limits;
   private final Duration connectTimeout;
+  private final int maxFailedConnects;
   private final Optional<Duration> ackTimeout;
   private final Optional<Recovery> recovery;
   private final boolean cleanupEmptyChildNamespaces;
@@ -42,6 +43,7 @@ public final class SocketIoOptions {
     this.net = b.net;
     this.limits = b.limits;
     this.connectTimeout = b.connectTimeout;
+    this.maxFailedConnects = b.maxFailedConnects;
     this.ackTimeout = b.ackTimeout;
     this.recovery = b.recovery;
     this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
@@ -82,6 +84,19 @@ public final class SocketIoOptions {
   }
 
   /**
+   * How many CONNECTs one Engine.IO connection may have refused — by a middleware
+   * ({@code next.fail}) or for a namespace nobody serves — before the next CONNECT on it closes
+   * the connection (default 5; 1 to 100). Node has no such limit; ours bounds the middleware work
+   * one connection can ask for (spec-notes/socket-io.md, "Refused CONNECTs";
+   * hostile-inputs.md#D94). The official client sends CONNECT again on the same connection only
+   * when the application calls {@code socket.connect()} after a {@code connect_error}, and a
+   * client over the limit reconnects with a new Engine.IO session and a new count.
+   */
+  public int maxFailedConnects() {
+    return maxFailedConnects;
+  }
+
+  /**
    * How long {@code emitWithAck} waits when no {@code timeout(...)} is given; empty (the default):
    * until the answer or the target's disconnection.
    */
@@ -108,20 +123,21 @@ public final class SocketIoOptions {
   public boolean equals(Object o) {
     return o instanceof SocketIoOptions other
         && engine.equals(other.engine) && net.equals(other.net) && limits.equals(other.limits)
-        && connectTimeout.equals(other.connectTimeout) && ackTimeout.equals(other.ackTimeout)
+        && connectTimeout.equals(other.connectTimeout) && maxFailedConnects == other.maxFailedConnects
+        && ackTimeout.equals(other.ackTimeout)
         && recovery.equals(other.recovery) && cleanupEmptyChildNamespaces == other.cleanupEmptyChildNamespaces
         && adapter.equals(other.adapter);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(engine, net, limits, connectTimeout, ackTimeout, recovery, cleanupEmptyChildNamespaces,
-        adapter);
+    return Objects.hash(engine, net, limits, connectTimeout, maxFailedConnects, ackTimeout, recovery,
+        cleanupEmptyChildNamespaces, adapter);
   }
 
   @Override
   public String toString() {
-    return "SocketIoOptions{connectTimeout=" + connectTimeout + ", ackTimeout=" + ackTimeout + ", recovery="
+    return "SocketIoOptions{connectTimeout=" + connectTimeout + ", maxFailedConnects=" + maxFailedConnects + ", ackTimeout=" + ackTimeout + ", recovery="
         + recovery + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", limits=" + limits
         + ", engine=" + engine + ", net=" + net + "}";
   }
@@ -136,6 +152,7 @@ public final class SocketIoOptions {
     private NetOptions net = NetOptions.DEFAULTS;
     private SocketIoLimits limits = SocketIoLimits.DEFAULTS;
     private Duration connectTimeout = Duration.ofSeconds(45);
+    private int maxFailedConnects = 5;
     private Optional<Duration> ackTimeout = Optional.empty();
     private Optional<Recovery> recovery = Optional.empty();
     private boolean cleanupEmptyChildNamespaces;
@@ -148,6 +165,7 @@ public final class SocketIoOptions {
       net = o.net;
       limits = o.limits;
       connectTimeout = o.connectTimeout;
+      maxFailedConnects = o.maxFailedConnects;
       ackTimeout = o.ackTimeout;
       recovery = o.recovery;
       cleanupEmptyChildNamespaces = o.cleanupEmptyChildNamespaces;
@@ -175,6 +193,15 @@ public final class SocketIoOptions {
     /** See {@link SocketIoOptions#connectTimeout()}; must be positive. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** See {@link SocketIoOptions#maxFailedConnects()}; 1 to 100. */
+    public Builder maxFailedConnects(int maxFailedConnects) {
+      if (maxFailedConnects < 1 || maxFailedConnects > 100) {
+        throw new IllegalArgumentException("maxFailedConnects must be 1 to 100, got " + maxFailedConnects);
+      }
+      this.maxFailedConnects = maxFailedConnects;
       return this;
     }
 

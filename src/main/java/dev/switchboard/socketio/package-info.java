@@ -74,7 +74,8 @@
  *   <caption>Public API → the test that specifies it</caption>
  *   <tr><th>area</th><th>test class</th></tr>
  *   <tr><td>CONNECT, {@code of(name)}, {@code use}/{@code Middleware} accept and refuse,
- *       {@code ConnectError}, {@code handshake()}, {@code connectTimeout}, protocol violations,
+ *       {@code ConnectError}, {@code handshake()}, {@code connectTimeout},
+ *       {@code maxFailedConnects}, protocol violations,
  *       {@code isConnected}, {@code connectionId}, {@code transport}, {@code executor}</td>
  *       <td>{@code ConnectTest}, {@code HandshakeTest}</td></tr>
  *   <tr><td>the middleware chains' rules: double {@code proceed()}, throwing steps, {@code fail},

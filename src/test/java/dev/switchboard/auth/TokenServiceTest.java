@@ -2,19 +2,29 @@ package dev.switchboard.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.testing.FakeScheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -112,13 +122,182 @@ class TokenServiceTest {
         Arguments.of("lifetime longer than we issue", forge(JWSAlgorithm.HS256, KEY, ours,
             b -> b.expirationTime(new Date(now + Duration.ofDays(30).toMillis())), now)),
         Arguments.of("nbf in the future", forge(JWSAlgorithm.HS256, KEY, ours, b -> b.notBeforeTime(new Date(now + 60_000)), now)),
-        Arguments.of("longer than 4096 characters", good + "A".repeat(4096)));
+        Arguments.of("longer than 1024 characters", good + "A".repeat(1024)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("forgeries")
   void everythingButOurOwnTokensFailsTheSameWay(String what, String token) {
     assertEquals(AuthFailure.AUTH_FAILED, refusal(token));
+  }
+
+  // ------------------------------------------------------------------ one spelling per token
+  // RFC 7515 §2, §7.1 (base64url, no padding, no whitespace) and RFC 7519 §2 (NumericDate), as
+  // issue #14 found them: each spelling below of a token we issued carried a valid MAC.
+
+  /** A token we issued whose signature holds both '-' and '_', so the standard-base64 rows change something. */
+  static String issuedWithDashAndUnderscore(TokenService tokens, Session session) {
+    for (int i = 0; i < 1000; i++) {
+      String t = tokens.issue(session, tokens.expiryFromNow()).token();
+      String sig = t.substring(t.lastIndexOf('.') + 1);
+      if (sig.indexOf('-') >= 0 && sig.indexOf('_') >= 0) return t;
+    }
+    throw new AssertionError("no signature with both '-' and '_' in 1000 tokens");
+  }
+
+  /**
+   * Every other spelling of {@code token} (one we issued, valid now) that must be refused before
+   * its MAC is computed, by name. {@code inHeader} keeps only those an HTTP header can carry.
+   */
+  static List<Arguments> otherSpellings(String token, boolean inHeader) {
+    int lastDot = token.lastIndexOf('.');
+    String signed = token.substring(0, lastDot + 1);
+    String sig = token.substring(lastDot + 1);
+    String mid = signed + sig.substring(0, 20);
+    String rest = sig.substring(20);
+    char last = sig.charAt(sig.length() - 1);
+    // The same 6-bit value but for the 2 bits an HS256 signature does not use (RFC 4648 §3.5).
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char sameMac = alphabet.charAt(alphabet.indexOf(last) | 1);
+    List<Arguments> all = new ArrayList<>(List.of(
+        Arguments.of("'=' padding on the signature", token + "="),
+        Arguments.of("'==' padding on the signature", token + "=="),
+        Arguments.of("standard base64 '+' and '/' in the signature", signed + sig.replace('-', '+').replace('_', '/')),
+        Arguments.of("a TAB inside", mid + "\t" + rest),
+        Arguments.of("a space inside", mid + " " + rest),
+        Arguments.of("a newline inside", mid + "\n" + rest),
+        Arguments.of("CRLF inside", mid + "\r\n" + rest),
+        Arguments.of("a leading space", " " + token),
+        Arguments.of("a trailing newline", token + "\n"),
+        Arguments.of("a trailing dot", token + "."),
+        Arguments.of("a leading dot", "." + token),
+        Arguments.of("unused bits of the signature's last character set", token.substring(0, token.length() - 1) + sameMac),
+        Arguments.of("over 1024 characters", token + "A".repeat(1025 - token.length()))));
+    for (Arguments a : all) {
+      if (a.get()[1].equals(token)) throw new IllegalArgumentException("no other spelling for row " + a.get()[0]);
+    }
+    if (inHeader) all.removeIf(a -> ((String) a.get()[1]).matches("(?s).*[\\r\\n].*|^\\s.*|.*\\s$"));
+    return all;
+  }
+
+  /** A verifier that counts MAC checks. */
+  static final class CountingVerifier implements JWSVerifier {
+    final JWSVerifier inner;
+    final AtomicInteger calls = new AtomicInteger();
+
+    CountingVerifier(JWSVerifier inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+      calls.incrementAndGet();
+      return inner.verify(header, signingInput, signature);
+    }
+
+    @Override
+    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+      return inner.supportedJWSAlgorithms();
+    }
+
+    @Override
+    public JCAContext getJCAContext() {
+      return inner.getJCAContext();
+    }
+  }
+
+  private CountingVerifier macs;
+
+  private TokenService countingTokens() {
+    return new TokenService(JwtSecret.of(KEY), clock, AuthOptions.DEFAULTS, v -> macs = new CountingVerifier(v));
+  }
+
+  static Stream<Arguments> spellingsOfOneToken() {
+    FakeScheduler c = new FakeScheduler();
+    TokenService t = new TokenService(JwtSecret.of(KEY), c, AuthOptions.DEFAULTS);
+    String token = issuedWithDashAndUnderscore(t, new Session("s1", "u1", "alice", c.currentTimeMillis(), 0));
+    return Stream.concat(Stream.of(Arguments.of("as issued", token)), otherSpellings(token, false).stream());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("spellingsOfOneToken")
+  void aTokenHasOneSpellingAndTheOthersFailBeforeTheMac(String what, String spelling) throws Exception {
+    TokenService counted = countingTokens();
+    if (what.equals("as issued")) { // the control: the row's token is valid, so the others are refused for their spelling
+      counted.verify(spelling, false);
+      assertEquals(1, macs.calls.get());
+      return;
+    }
+    assertEquals(AuthFailure.AUTH_FAILED, assertThrows(AuthException.class, () -> counted.verify(spelling, false)).failure());
+    assertEquals(0, macs.calls.get(), "refused before any MAC was computed");
+    // Logout accepts expired tokens, not other spellings.
+    assertEquals(AuthFailure.AUTH_FAILED, assertThrows(AuthException.class, () -> counted.verify(spelling, true)).failure());
+  }
+
+  @Test
+  void anOverLongTokenWithOurMacIsRefusedUnread() throws Exception {
+    TokenService counted = countingTokens();
+    String big = forge(JWSAlgorithm.HS256, KEY, TokenService.TYPE, b -> b.claim("pad", "x".repeat(1024)), clock.currentTimeMillis());
+    assertEquals(AuthFailure.AUTH_FAILED, assertThrows(AuthException.class, () -> counted.verify(big, false)).failure());
+    assertEquals(0, macs.calls.get());
+  }
+
+  @Test
+  void ourLongestTokenIsWellUnderTheCap() throws Exception {
+    // The cap (AuthOptions.maxTokenChars, 1024) against the longest token we issue: a 32-character
+    // name, 20-character ids as SessionIdGenerator makes them.
+    Session longest = new Session("s".repeat(20), "u".repeat(20), "n".repeat(Usernames.MAX_LENGTH), clock.currentTimeMillis(), 0);
+    String t = tokens.issue(longest, tokens.expiryFromNow()).token();
+    assertTrue(t.length() <= 400, "our longest token has " + t.length() + " characters");
+    assertTrue(t.length() * 2 < AuthOptions.DEFAULTS.maxTokenChars());
+    tokens.verify(t, false);
+  }
+
+  /** A token signed with our key whose payload is {@code claimsJson} exactly as written. */
+  private static String signRaw(String claimsJson) throws Exception {
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenService.TYPE).build(),
+        new Payload(claimsJson));
+    jws.sign(new MACSigner(KEY));
+    return jws.serialize();
+  }
+
+  private static String claims(String iat, String exp, String extra) {
+    return "{\"iss\":\"switchboard\",\"aud\":\"switchboard-chat\",\"sub\":\"u1\",\"sid\":\"s1\",\"jti\":\"j\","
+        + "\"iat\":" + iat + ",\"exp\":" + exp + extra + "}";
+  }
+
+  static Stream<Arguments> numericDates() {
+    long now = new FakeScheduler().currentTimeMillis() / 1000;
+    String iat = Long.toString(now);
+    String exp = Long.toString(now + 600);
+    return Stream.of(
+        Arguments.of("exp with a fraction", claims(iat, exp + ".5", "")),
+        Arguments.of("exp as a float with .0", claims(iat, exp + ".0", "")),
+        Arguments.of("exp in exponent form", claims(iat, exp.charAt(0) + "." + exp.substring(1) + "e" + (exp.length() - 1), "")),
+        Arguments.of("exp as a string", claims(iat, "\"" + exp + "\"", "")),
+        Arguments.of("exp past year 9999", claims(iat, "253402300800", "")),
+        Arguments.of("exp beyond a long", claims(iat, "99999999999999999999", "")),
+        Arguments.of("iat as a float", claims(iat + ".0", exp, "")),
+        Arguments.of("iat as a string", claims("\"" + iat + "\"", exp, "")),
+        Arguments.of("nbf as a float", claims(iat, exp, ",\"nbf\":" + iat + ".0")),
+        Arguments.of("nbf as a string", claims(iat, exp, ",\"nbf\":\"" + iat + "\"")),
+        Arguments.of("a float exp that has passed (no TOKEN_EXPIRED for it)",
+            claims(Long.toString(now - 7200), (now - 3600) + ".0", "")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("numericDates")
+  void numericDatesAreIntegers(String what, String claimsJson) throws Exception {
+    String token = signRaw(claimsJson);
+    assertEquals(AuthFailure.AUTH_FAILED, refusal(token));
+    assertEquals(AuthFailure.AUTH_FAILED, assertThrows(AuthException.class, () -> tokens.verify(token, true)).failure());
+  }
+
+  @Test
+  void theSameClaimsWithIntegerDatesVerify() throws Exception {
+    // The control for numericDatesAreIntegers: its tokens differ from this one only in the dates' spelling.
+    long now = clock.currentTimeMillis() / 1000;
+    tokens.verify(signRaw(claims(Long.toString(now), Long.toString(now + 600), ",\"nbf\":" + now)), false);
   }
 
   @Test

@@ -293,6 +293,127 @@ class ConnectTest {
     assertEquals(List.of("0{\"sid\":\"id1\"}"), c.sent());
   }
 
+  // ------------------------------------------------------------------ refused CONNECTs per connection
+
+  /** A handshake middleware that lets in only {@code {"token":"good"}}, counting its runs. */
+  private List<String> onlyGoodTokens() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    sio.io().use((socket, next) -> {
+      String token = socket.handshake().auth().path("token").asText();
+      ran.add(token);
+      if (token.equals("good")) next.proceed();
+      else next.fail(new ConnectError("unauthorized"));
+    });
+    return ran;
+  }
+
+  @Test
+  void theIssuesAttackOf200RefusedConnectsOnOneConnectionEndsAfterFive() {
+    // Issue #14: 200 failed CONNECTs in 1.1 s on one connection, which stayed open.
+    List<String> ran = onlyGoodTokens();
+    sio.io().onConnection(s -> s.on("ping", (args, ack) -> ack.send("pong")));
+    FakeEngineIoConnection bystander = sio.connect();
+    bystander.receive("0{\"token\":\"good\"}");
+    bystander.takeSent();
+    FakeEngineIoConnection attacker = sio.connect();
+    for (int i = 0; i < 200; i++) {
+      attacker.receive("0{\"token\":\"bad" + i + "\"}");
+      // The bystander is served between the attacker's packets.
+      bystander.receive("2" + (i + 1) + "[\"ping\"]");
+    }
+    List<String> refusals = attacker.sent();
+    assertEquals(5, refusals.size(), refusals.toString());
+    assertTrue(refusals.stream().allMatch(p -> p.equals("4{\"message\":\"unauthorized\"}")));
+    assertEquals(5, ran.stream().filter(t -> t.startsWith("bad")).count(), "the sixth CONNECT ran no middleware");
+    assertTrue(attacker.closedByServer());
+    assertEquals(CloseReason.FORCED_CLOSE, attacker.closeReason());
+    assertEquals(200, bystander.sent().size());
+    assertEquals("3200[\"pong\"]", bystander.sent().get(199));
+    // A newcomer after the attack connects at once.
+    FakeEngineIoConnection newcomer = sio.connect();
+    newcomer.receive("0{\"token\":\"good\"}");
+    assertTrue(newcomer.sent().get(0).startsWith("0{\"sid\":"), newcomer.sent().toString());
+  }
+
+  @Test
+  void fiveRefusalsKeepTheConnectionAndTheSixthConnectClosesIt() {
+    // The official client sends CONNECT again only when the application calls socket.connect()
+    // after a connect_error (a token refreshed, a new login). Five refusals keep the connection
+    // open; the CONNECT after them closes it, whatever it carries, and the official client goes
+    // on with a new Engine.IO session (SocketIoServerHostileTest#theOfficialClientGetsPastTheLimit…).
+    onlyGoodTokens();
+    FakeEngineIoConnection c = sio.connect();
+    for (int i = 0; i < 4; i++) c.receive("0{\"token\":\"expired\"}");
+    c.receive("0{\"token\":\"good\"}");
+    assertEquals(5, c.sent().size());
+    assertTrue(c.sent().get(4).startsWith("0{\"sid\":"), c.sent().toString());
+
+    FakeEngineIoConnection d = sio.connect();
+    for (int i = 0; i < 5; i++) d.receive("0{\"token\":\"expired\"}");
+    assertTrue(d.isOpen());
+    d.receive("0{\"token\":\"good\"}");
+    assertTrue(d.closedByServer());
+    assertEquals(5, d.sent().size());
+  }
+
+  @Test
+  void unknownNamespacesAndMiddlewareRefusalsShareTheCount() {
+    onlyGoodTokens();
+    FakeEngineIoConnection c = sio.connect();
+    c.receive("0/nope,").receive("0{\"token\":\"bad\"}").receive("0/nope2,").receive("0/nope3,")
+        .receive("0{\"token\":\"bad\"}");
+    assertEquals(5, c.sent().size());
+    assertTrue(c.isOpen());
+    c.receive("0/nope4,");
+    assertTrue(c.closedByServer());
+    assertEquals(5, c.sent().size(), "the CONNECT over the limit gets no answer: the connection closes");
+  }
+
+  @Test
+  void aSuccessfulConnectDoesNotResetTheCount() {
+    // Otherwise joining and leaving a namespace would buy five more refusals each time.
+    onlyGoodTokens();
+    sio.io().of("/admin").use((socket, next) -> next.fail(new ConnectError("forbidden")));
+    FakeEngineIoConnection c = sio.connect();
+    for (int i = 0; i < 3; i++) c.receive("0/admin,");
+    c.receive("0{\"token\":\"good\"}");
+    c.receive("1");
+    c.receive("0/admin,").receive("0/admin,");
+    assertTrue(c.isOpen());
+    c.receive("0/admin,");
+    assertTrue(c.closedByServer());
+  }
+
+  @Test
+  void theLimitIsAnOption() {
+    sio = new InMemorySocketIo(SocketIoOptions.builder().maxFailedConnects(1).build());
+    onlyGoodTokens();
+    FakeEngineIoConnection c = sio.connect();
+    c.receive("0{\"token\":\"bad\"}");
+    assertTrue(c.isOpen());
+    c.receive("0{\"token\":\"good\"}");
+    assertTrue(c.closedByServer());
+    assertEquals(List.of("4{\"message\":\"unauthorized\"}"), c.sent());
+  }
+
+  @Test
+  void refusalsOfConnectsAlreadyRunningWhenTheLimitWasReachedCloseTheConnection() {
+    // A dynamic namespace and a middleware that answers later: the client can have many CONNECTs
+    // in flight before the first refusal is counted; the refusal past the limit closes.
+    sio = new InMemorySocketIo(SocketIoOptions.builder().maxFailedConnects(2).build());
+    List<Middleware.Next> held = new CopyOnWriteArrayList<>();
+    sio.io().of(java.util.regex.Pattern.compile("/room-\\d+")).use((socket, next) -> held.add(next));
+    FakeEngineIoConnection c = sio.connect();
+    for (int i = 0; i < 4; i++) c.receive("0/room-" + i + ",");
+    assertEquals(4, held.size());
+    for (int i = 0; i < 2; i++) held.get(i).fail(new ConnectError("no"));
+    assertTrue(c.isOpen());
+    held.get(2).fail(new ConnectError("no"));
+    assertTrue(c.closedByServer());
+    held.get(3).fail(new ConnectError("no")); // after the close: nothing more is sent
+    assertEquals(3, c.sent().size(), c.sent().toString());
+  }
+
   // ------------------------------------------------------------------ connectTimeout
 
   @Test

@@ -24,6 +24,7 @@ class SocketIoOptionsTest {
   void defaultsAreNodes() {
     SocketIoOptions o = SocketIoOptions.DEFAULTS;
     assertEquals(Duration.ofSeconds(45), o.connectTimeout());
+    assertEquals(5, o.maxFailedConnects());
     assertEquals(Optional.empty(), o.ackTimeout());
     assertEquals(Optional.empty(), o.recovery());
     assertFalse(o.cleanupEmptyChildNamespaces());
@@ -40,12 +41,14 @@ class SocketIoOptionsTest {
         .maxDisconnectionDuration(Duration.ofMinutes(5)).skipMiddlewares(false).build();
     SocketIoOptions o = SocketIoOptions.builder()
         .connectTimeout(Duration.ofSeconds(3))
+        .maxFailedConnects(9)
         .ackTimeout(Duration.ofSeconds(7))
         .recovery(recovery)
         .cleanupEmptyChildNamespaces(true)
         .adapter(factory)
         .build();
     assertEquals(Duration.ofSeconds(3), o.connectTimeout());
+    assertEquals(9, o.maxFailedConnects());
     assertEquals(Optional.of(Duration.ofSeconds(7)), o.ackTimeout());
     assertEquals(Optional.of(recovery), o.recovery());
     assertEquals(Duration.ofMinutes(5), o.recovery().orElseThrow().maxDisconnectionDuration());
@@ -56,6 +59,8 @@ class SocketIoOptionsTest {
     SocketIoOptions changed = o.toBuilder().connectTimeout(Duration.ofSeconds(9)).build();
     assertEquals(Duration.ofSeconds(9), changed.connectTimeout());
     assertEquals(o.ackTimeout(), changed.ackTimeout());
+    assertEquals(9, changed.maxFailedConnects());
+    assertNotEquals(o, o.toBuilder().maxFailedConnects(5).build());
     assertEquals(o.recovery(), changed.recovery());
     assertTrue(changed.cleanupEmptyChildNamespaces());
     assertNotEquals(o, changed);
@@ -83,6 +88,9 @@ class SocketIoOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> b.ackTimeout(Duration.ofSeconds(-1))).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ZERO));
+    assertEquals("maxFailedConnects must be 1 to 100, got 0",
+        assertThrows(IllegalArgumentException.class, () -> b.maxFailedConnects(0)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> b.maxFailedConnects(101));
   }
 
   @Test

@@ -180,6 +180,43 @@ class SocketIoServerHostileTest {
   }
 
   @Test
+  void refusedConnectsPastTheLimitCloseTheConnection() throws Exception {
+    // D94, issue #14: 200 refused CONNECTs on one connection, which used to stay open.
+    io.of("/locked").use((socket, next) -> next.fail(new ConnectError("unauthorized")));
+    try (RawWebSocketClient bystander = connected(); RawWebSocketClient attacker = connected()) {
+      int refusals = 0;
+      int attempts = 0;
+      attack:
+      while (attempts < 200) {
+        attempts++;
+        try {
+          attacker.sendText("40/locked,{\"token\":\"guess" + attempts + "\"}");
+          while (true) {
+            RawWebSocketClient.Frame f = attacker.read();
+            if (f.opcode() == 0x8) break attack;
+            if (f.opcode() != 0x1) continue;
+            if (f.text().equals("1")) continue; // the Engine.IO close packet before the WebSocket close
+            assertEquals("44/locked,{\"message\":\"unauthorized\"}", f.text());
+            refusals++;
+            break;
+          }
+        } catch (java.io.IOException closed) {
+          break;
+        }
+        assertEcho(bystander, "during " + attempts);
+      }
+      assertEquals(SocketIoOptions.DEFAULTS.maxFailedConnects(), refusals);
+      assertEquals(SocketIoOptions.DEFAULTS.maxFailedConnects() + 1, attempts, "the CONNECT after the limit closed it");
+      attacker.readUntilClose();
+      assertTrue(attacker.isClosedByServer());
+      assertEcho(bystander, "after");
+    }
+    try (RawWebSocketClient fresh = connected()) {
+      assertEcho(fresh, "up");
+    }
+  }
+
+  @Test
   void disconnectOfOneNamespaceLeavesTheOthers() throws Exception {
     // D98
     try (RawWebSocketClient ws = connected()) {
