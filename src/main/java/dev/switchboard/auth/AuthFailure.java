@@ -13,7 +13,12 @@ public enum AuthFailure {
   /** The signature is ours and valid, but the token's {@code exp} has passed. */
   TOKEN_EXPIRED("Token expired"),
   /** The signature is ours and valid, but its session was revoked (logout) or is unknown. */
-  SESSION_EXPIRED("Session expired");
+  SESSION_EXPIRED("Session expired"),
+  /**
+   * The token could not be checked: its session is not in this node's memory and the database
+   * is away. Nothing is wrong with the token; try again later.
+   */
+  UNAVAILABLE("Service temporarily unavailable, try again later");
 
   private final String message;
 

@@ -1,8 +1,8 @@
 package dev.switchboard.auth;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.net.HttpExchange;
 import dev.switchboard.net.HttpHandler;
+import dev.switchboard.storage.DatabaseUnavailableException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -144,6 +145,8 @@ public final class AuthHttpHandler implements HttpHandler {
       exchange.respond(decorate(req, HttpResponse.status(204)).body(new byte[0]).build());
     } catch (AuthException e) {
       exchange.respond(unauthorized(req, e.failure()));
+    } catch (DatabaseUnavailableException e) { // nothing was revoked: the client may try again
+      exchange.respond(unavailable(req, e));
     }
   }
 
@@ -155,6 +158,8 @@ public final class AuthHttpHandler implements HttpHandler {
       exchange.respond(ok(req, 200, grantBody(g)));
     } catch (AuthException e) {
       exchange.respond(unauthorized(req, e.failure()));
+    } catch (DatabaseUnavailableException e) {
+      exchange.respond(unavailable(req, e));
     }
   }
 
@@ -291,6 +296,8 @@ public final class AuthHttpHandler implements HttpHandler {
       case THROTTLED -> errorBuilder(req, 429, r.message())
           .header("Retry-After", Long.toString(r.retryAfter().toSeconds())).build();
       case BUSY -> errorBuilder(req, 503, r.message()).header("Retry-After", "1").build();
+      case UNAVAILABLE -> errorBuilder(req, 503, r.message())
+          .header("Retry-After", Long.toString(r.retryAfter().toSeconds())).build();
       case MALFORMED -> error(req, 400, r.message());
     };
   }
@@ -316,6 +323,13 @@ public final class AuthHttpHandler implements HttpHandler {
 
   private HttpResponse ok(HttpRequest req, int status, ObjectNode body) {
     return decorate(req, HttpResponse.status(status)).body(body(body), "application/json; charset=utf-8").build();
+  }
+
+  /** 503 with {@code Retry-After}: the database is away (RFC 9110 §15.6.4, §10.2.3). */
+  private HttpResponse unavailable(HttpRequest req, DatabaseUnavailableException e) {
+    java.util.logging.Logger.getLogger(AuthHttpHandler.class.getName()).warning(e.getMessage());
+    return errorBuilder(req, 503, AuthFailure.UNAVAILABLE.message())
+        .header("Retry-After", Long.toString(Authenticator.UNAVAILABLE_RETRY_AFTER.toSeconds())).build();
   }
 
   private HttpResponse error(HttpRequest req, int status, String message) {

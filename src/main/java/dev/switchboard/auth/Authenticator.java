@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.storage.DatabaseUnavailableException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,6 +22,12 @@ import java.util.logging.Logger;
  */
 public final class Authenticator {
   private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
+  /**
+   * The {@code Retry-After} of a 503 while the database is away: about the pool's reconnection
+   * backoff (up to 5 s, spec-notes/storage.md §Faults).
+   */
+  public static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+  private static final String UNAVAILABLE_MESSAGE = "Service temporarily unavailable, try again later";
 
   private final UserStore users;
   private final PasswordHasher hasher;
@@ -98,6 +105,9 @@ public final class Authenticator {
     } catch (RejectedExecutionException e) {
       attempt.cancelled();
       return done(logins, Result.of(LoginOutcome.BUSY, "Server busy, try again"));
+    } catch (DatabaseUnavailableException e) {
+      attempt.cancelled();
+      return done(logins, unavailable(e));
     }
     return check.thenApply(ok -> {
       if (!ok) {
@@ -105,7 +115,11 @@ public final class Authenticator {
         return count(logins, Result.of(LoginOutcome.INVALID_CREDENTIALS, "Invalid credentials"));
       }
       attempt.succeeded();
-      return count(logins, new Result(LoginOutcome.SUCCESS, grant(user.get()), null, null));
+      try {
+        return count(logins, new Result(LoginOutcome.SUCCESS, grant(user.get()), null, null));
+      } catch (DatabaseUnavailableException e) { // the session could not be written
+        return count(logins, unavailable(e));
+      }
     });
   }
 
@@ -139,8 +153,13 @@ public final class Authenticator {
       return done(signups, new Result(LoginOutcome.THROTTLED, null, signupThrottle.retryAfter(address, null),
           "Too many sign-ups, try again later"));
     }
-    if (users.findByName(Usernames.canonical(name)).isPresent()) {
-      return done(signups, Result.of(LoginOutcome.TAKEN, UserStore.NAME_TAKEN));
+    try {
+      if (users.findByName(Usernames.canonical(name)).isPresent()) {
+        return done(signups, Result.of(LoginOutcome.TAKEN, UserStore.NAME_TAKEN));
+      }
+    } catch (DatabaseUnavailableException e) {
+      attempt.cancelled();
+      return done(signups, unavailable(e));
     }
     CompletableFuture<String> hash;
     try {
@@ -156,15 +175,46 @@ public final class Authenticator {
       } catch (IllegalStateException e) { // taken meanwhile, or the user limit
         LoginOutcome o = UserStore.NAME_TAKEN.equals(e.getMessage()) ? LoginOutcome.TAKEN : LoginOutcome.BUSY;
         return count(signups, Result.of(o, e.getMessage()));
+      } catch (DatabaseUnavailableException e) {
+        return count(signups, unavailable(e));
       }
       LOG.info("new user signed up: " + user.username());
-      return count(signups, new Result(LoginOutcome.SUCCESS, grant(user), null, null));
+      try {
+        return count(signups, new Result(LoginOutcome.SUCCESS, grant(user), null, null));
+      } catch (DatabaseUnavailableException e) { // the user exists; logging in will work later
+        return count(signups, unavailable(e));
+      }
     });
   }
 
   // ------------------------------------------------------------------ tokens
 
-  /** The principal a token stands for: signature, claims, then a live session. */
+  /**
+   * {@link #authenticate} from memory only, for the handshake on a session's executor: the
+   * principal, an {@link AuthException}, or null when the answer needs the database (a session or
+   * user not cached, e.g. the first connection after a restart) — then ask {@link #authenticate}
+   * from a worker.
+   */
+  public Principal authenticateCached(String token) throws AuthException {
+    TokenService.Claims claims = tokens.verify(token, false);
+    Session s = sessions.findCached(claims.sessionId()).orElse(null);
+    if (s == null) {
+      if (sessions.persistent()) return null;
+      throw new AuthException(AuthFailure.SESSION_EXPIRED);
+    }
+    if (!s.userId().equals(claims.userId())) throw new AuthException(AuthFailure.AUTH_FAILED);
+    if (users.findCachedById(s.userId()).isEmpty()) {
+      if (!users.answersFromMemory() || sessions.persistent()) return null; // the worker decides, and revokes
+      sessions.revokeUser(s.userId());
+      throw new AuthException(AuthFailure.SESSION_EXPIRED);
+    }
+    return s.principal();
+  }
+
+  /**
+   * The principal a token stands for: signature, claims, then a live session. May read the
+   * database (a worker's call); {@link DatabaseUnavailableException} when it is away.
+   */
   public Principal authenticate(String token) throws AuthException {
     TokenService.Claims claims = tokens.verify(token, false);
     Session s = sessions.find(claims.sessionId()).orElseThrow(() -> new AuthException(AuthFailure.SESSION_EXPIRED));
@@ -205,6 +255,11 @@ public final class Authenticator {
     long exp = tokens.expiryFromNow();
     Session s = sessions.create(user, exp);
     return new Grant(user, tokens.issue(s, exp));
+  }
+
+  private static Result unavailable(DatabaseUnavailableException e) {
+    LOG.warning(e.getMessage());
+    return new Result(LoginOutcome.UNAVAILABLE, null, UNAVAILABLE_RETRY_AFTER, UNAVAILABLE_MESSAGE);
   }
 
   private static Result count(Map<LoginOutcome, LongAdder> counters, Result r) {

@@ -5,7 +5,11 @@ import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.Middleware;
 import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.Socket;
+import dev.switchboard.storage.DatabaseUnavailableException;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Logger;
 
 /**
  * The Socket.IO handshake check: the token travels in the CONNECT packet's auth payload
@@ -20,19 +24,40 @@ import java.util.Map;
  * JwtAuthMiddleware.install(io.sockets(), auth, live);   // before the application's handlers
  * }</pre>
  *
- * <p>Threading: runs on the connecting socket's serial executor; the check is an HMAC and a map
- * lookup, so it answers at once.
+ * <p>Threading: runs on the connecting socket's serial executor. The check is an HMAC and two
+ * map lookups ({@link Authenticator#authenticateCached}), so it answers at once. When the session
+ * or its user is not in memory and the sessions live in a database (the first connection after a
+ * restart, or on another node), the database is read on {@code blocking} — never on the
+ * executor, which a stalled database would stall — and the answer comes from there
+ * ({@link Middleware.Next} may be called from any thread). The database away → refused with
+ * {@link AuthFailure#UNAVAILABLE}; sockets already connected are not touched.
  */
 public final class JwtAuthMiddleware implements Middleware {
-  private final Authenticator auth;
+  private static final Logger LOG = Logger.getLogger(JwtAuthMiddleware.class.getName());
 
+  private final Authenticator auth;
+  /** Where a database read for a cache miss runs; null: on the caller (in-memory stores only). */
+  private final Executor blocking;
+
+  /** For in-memory stores: every answer is made on the socket's executor. */
   public JwtAuthMiddleware(Authenticator auth) {
+    this(auth, null);
+  }
+
+  /** {@code blocking} runs the database reads of a cache miss (a worker pool, not an I/O thread). */
+  public JwtAuthMiddleware(Authenticator auth, Executor blocking) {
     this.auth = auth;
+    this.blocking = blocking;
   }
 
   /** Checks every CONNECT to {@code ns}, and hands accepted sockets to {@code live}. */
   public static void install(Namespace ns, Authenticator auth, SessionSockets live) {
-    ns.use(new JwtAuthMiddleware(auth));
+    install(ns, auth, live, null);
+  }
+
+  /** {@link #install(Namespace, Authenticator, SessionSockets)}, cache misses read on {@code blocking}. */
+  public static void install(Namespace ns, Authenticator auth, SessionSockets live, Executor blocking) {
+    ns.use(new JwtAuthMiddleware(auth, blocking));
     ns.onConnection(live::add);
   }
 
@@ -53,12 +78,41 @@ public final class JwtAuthMiddleware implements Middleware {
       next.fail(refusal(AuthFailure.TOKEN_REQUIRED));
       return;
     }
+    Principal p;
+    try {
+      p = auth.authenticateCached(token);
+    } catch (AuthException e) {
+      next.fail(refusal(e.failure()));
+      return;
+    }
+    if (p != null) {
+      socket.data().put(Principal.DATA_KEY, p);
+      next.proceed();
+      return;
+    }
+    String checked = token;
+    if (blocking == null) {
+      check(socket, checked, next);
+      return;
+    }
+    try {
+      blocking.execute(() -> check(socket, checked, next));
+    } catch (RejectedExecutionException e) {
+      next.fail(refusal(AuthFailure.UNAVAILABLE));
+    }
+  }
+
+  /** The full check, which may read the database. */
+  private void check(Socket socket, String token, Next next) {
     try {
       Principal p = auth.authenticate(token);
       socket.data().put(Principal.DATA_KEY, p);
       next.proceed();
     } catch (AuthException e) {
       next.fail(refusal(e.failure()));
+    } catch (DatabaseUnavailableException e) {
+      LOG.warning(e.getMessage());
+      next.fail(refusal(AuthFailure.UNAVAILABLE));
     }
   }
 

@@ -14,7 +14,9 @@ public enum LoginOutcome {
   /** The bcrypt pool's queue was full, or the user store is full (503). */
   BUSY,
   /** Sign-up is switched off (403). */
-  DISABLED;
+  DISABLED,
+  /** The database could not be reached (503 with {@code Retry-After}); nothing was changed. */
+  UNAVAILABLE;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -3,6 +3,8 @@ package dev.switchboard.auth;
 import dev.switchboard.engineio.SessionIdGenerator;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.storage.SessionRecord;
+import dev.switchboard.storage.SessionRepository;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,14 +19,36 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The live sessions, in memory (a restart ends every session: clients log in again). A JWT alone
- * cannot be revoked (auth-pitfalls §2, "Revocation"); every token names a session here, and a
- * token whose session is gone is refused. Bounded: at most {@code maxSessions} in all and
- * {@code maxSessionsPerUser} per user — the oldest one ends to make room — and expired sessions
- * are swept by {@link #purgeExpired}, so the table cannot grow without limit.
+ * The live login sessions. A JWT alone cannot be revoked (auth-pitfalls §2, "Revocation"); every
+ * token names a session here, and a token whose session is gone is refused.
+ *
+ * <p>Two forms. <b>Persistent</b> (the chat server's, with a {@link SessionRepository}): every
+ * change is written through to the database's {@code sessions} table first (create, refresh,
+ * revoke, revoke all of a user, purge), and the in-memory map is a <em>cache</em> in front of it:
+ * {@link #find} reads the cache, then the database on a miss — so after a restart a valid token
+ * still connects (spec-notes/storage.md). <b>In memory</b> (no repository: tests, embedders): the
+ * map is the whole truth and a restart ends every session.
+ *
+ * <pre>{@code
+ * SessionStore sessions = new SessionStore(clock, options, ids, db.sessions(), users);
+ * Session s = sessions.create(user, expiresAt);   // a row, then the cache
+ * sessions.find(s.id());                          // the cache; the database on a miss
+ * }</pre>
+ *
+ * <p>Bounded: at most {@code maxSessionsPerUser} live sessions per user — the oldest one is
+ * revoked to make room (counted in the database when persistent, so across restarts and nodes) —
+ * and at most {@code maxSessions} in the map: in memory the oldest session ends, when persistent
+ * the oldest is only dropped from the cache (it stays valid and is read back on its next use).
+ * Expired sessions are swept by {@link #purgeExpired}.
  *
  * <p>Threading: thread-safe. Changes are made under this object's lock; listeners are called
- * after it is released (style-examples §13).
+ * after it is released (style-examples §13). When persistent, every method except
+ * {@link #findCached} and {@link #size} may block on JDBC (up to the pool's timeout) and throws
+ * {@code DatabaseUnavailableException} when the database is away, having changed nothing: the
+ * callers are the HTTP workers (refresh, logout), the bcrypt pool (login, sign-up create a
+ * session), a worker on the handshake's cache miss ({@link JwtAuthMiddleware}) and the
+ * application clock's thread (the 10-second sweep) — never an I/O thread, and a session's serial
+ * executor only through {@link #findCached} (spec-notes/threading.md).
  */
 public final class SessionStore {
   private static final Logger LOG = Logger.getLogger(SessionStore.class.getName());
@@ -37,11 +61,34 @@ public final class SessionStore {
   /** User id → that user's session ids, oldest first. Guarded by this. */
   private final Map<String, Deque<String>> byUser = new HashMap<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+  /** The sessions table; null when the sessions live in memory only. */
+  private final SessionRepository repository;
+  /** Names the user of a session read back from the database; null with no repository. */
+  private final UserStore users;
 
+  /** Sessions in memory only: a restart ends them all. */
   public SessionStore(Scheduler clock, AuthOptions options, SessionIdGenerator ids) {
+    this(clock, options, ids, null, null);
+  }
+
+  /**
+   * Sessions written through to {@code repository}, this map caching them; {@code users} names
+   * the user of a session read back from the database (a removed or disabled user's session is
+   * not live).
+   */
+  public SessionStore(Scheduler clock, AuthOptions options, SessionIdGenerator ids, SessionRepository repository,
+      UserStore users) {
+    if ((repository == null) != (users == null)) throw new IllegalArgumentException("a repository needs a user store");
     this.clock = clock;
     this.options = options;
     this.ids = ids;
+    this.repository = repository;
+    this.users = users;
+  }
+
+  /** Whether sessions are written to a database (and a cache miss is not yet a refusal). */
+  public boolean persistent() {
+    return repository != null;
   }
 
   public void addListener(SessionListener listener) {
@@ -50,17 +97,52 @@ public final class SessionStore {
 
   /** Starts a session for {@code user} whose first token expires at {@code expiresAtMillis}. */
   public Session create(User user, long expiresAtMillis) {
-    Session s = new Session(ids.next(), user.id(), user.username(), clock.currentTimeMillis(), expiresAtMillis);
+    long now = clock.currentTimeMillis();
+    Session s = new Session(ids.next(), user.id(), user.username(), now, expiresAtMillis);
+    List<String> revokedInDatabase = new ArrayList<>();
+    if (repository != null) {
+      // The per-user bound counts the user's live rows: sessions from before a restart, or made
+      // on another node, count too. The oldest go first, before the new row is written.
+      List<SessionRecord> live = new ArrayList<>();
+      for (SessionRecord r : repository.listOfUser(user.id())) {
+        if (r.revokedAtMillis().isEmpty() && !isExpired(r.expiresAtMillis())) live.add(r);
+      }
+      for (int i = 0; i <= live.size() - options.maxSessionsPerUser(); i++) {
+        repository.revoke(live.get(i).id(), now);
+        revokedInDatabase.add(live.get(i).id());
+      }
+      repository.create(new SessionRecord(s.id(), user.id(), now, expiresAtMillis));
+    }
     List<Session> pushedOut = new ArrayList<>();
+    List<Session> revokedInCache = new ArrayList<>();
     synchronized (this) {
+      for (String id : revokedInDatabase) {
+        Session old = removeLocked(id);
+        if (old != null) pushedOut.add(old);
+      }
       Deque<String> mine = byUser.computeIfAbsent(user.id(), k -> new ArrayDeque<>());
-      while (mine.size() >= options.maxSessionsPerUser()) pushedOut.add(removeLocked(mine.peekFirst()));
-      while (sessions.size() >= options.maxSessions()) pushedOut.add(removeLocked(sessions.keySet().iterator().next()));
+      while (mine.size() >= options.maxSessionsPerUser()) revokedInCache.add(removeLocked(mine.peekFirst()));
+      evictForRoomLocked(pushedOut);
       sessions.put(s.id(), s);
       byUser.computeIfAbsent(user.id(), k -> new ArrayDeque<>()).addLast(s.id());
     }
+    if (repository != null) {
+      for (Session old : revokedInCache) repository.revoke(old.id(), now);
+    }
+    pushedOut.addAll(revokedInCache);
     for (Session old : pushedOut) fireEnded(old, SessionEnd.REVOKED);
     return s;
+  }
+
+  /**
+   * Makes room for one more entry under {@code maxSessions}: in memory the oldest session ends
+   * (added to {@code ended}); when persistent it only leaves the cache and stays valid.
+   */
+  private void evictForRoomLocked(List<Session> ended) {
+    while (sessions.size() >= options.maxSessions()) {
+      Session oldest = removeLocked(sessions.keySet().iterator().next());
+      if (repository == null) ended.add(oldest);
+    }
   }
 
   /**
@@ -72,16 +154,59 @@ public final class SessionStore {
     synchronized (this) {
       s = sessions.get(id);
     }
+    if (s == null) return repository == null ? Optional.empty() : load(id);
+    if (isExpired(s)) return Optional.empty();
+    return Optional.of(s);
+  }
+
+  /**
+   * The session if the cache holds it live, without I/O (the handshake's executor may call it).
+   * Empty means "not live" in memory, and "ask {@link #find} on a worker" when {@link #persistent}.
+   */
+  public Optional<Session> findCached(String id) {
+    Session s;
+    synchronized (this) {
+      s = sessions.get(id);
+    }
     if (s == null || isExpired(s)) return Optional.empty();
     return Optional.of(s);
   }
 
+  /** Reads a session the cache does not hold; caches it if it is live and its user exists. */
+  private Optional<Session> load(String id) {
+    SessionRecord r = repository.find(id).orElse(null);
+    if (r == null || r.revokedAtMillis().isPresent() || isExpired(r.expiresAtMillis())) return Optional.empty();
+    User user = users.findById(r.userId()).orElse(null);
+    if (user == null) return Optional.empty();
+    Session s = new Session(r.id(), r.userId(), user.username(), r.createdAtMillis(), r.expiresAtMillis());
+    synchronized (this) {
+      Session cached = sessions.get(id);
+      if (cached != null) return Optional.of(cached); // another thread read it meanwhile
+      evictForRoomLocked(new ArrayList<>()); // persistent: nothing ends
+      sessions.put(id, s);
+      byUser.computeIfAbsent(s.userId(), k -> new ArrayDeque<>()).addLast(id);
+    }
+    return Optional.of(s);
+  }
+
   boolean isExpired(Session s) {
-    return clock.currentTimeMillis() >= s.expiresAtMillis() + options.clockSkew().toMillis();
+    return isExpired(s.expiresAtMillis());
+  }
+
+  private boolean isExpired(long expiresAtMillis) {
+    return clock.currentTimeMillis() >= expiresAtMillis + options.clockSkew().toMillis();
   }
 
   /** Moves a live session's expiry (a refresh); empty when it is no longer live. */
   public Optional<Session> extend(String id, long expiresAtMillis) {
+    if (repository != null) {
+      Session known = find(id).orElse(null); // reads it back after a restart
+      if (known == null) return Optional.empty();
+      if (!repository.extend(id, Math.max(known.expiresAtMillis(), expiresAtMillis))) {
+        dropCached(id, SessionEnd.REVOKED); // revoked elsewhere meanwhile
+        return Optional.empty();
+      }
+    }
     Session updated;
     synchronized (this) {
       Session s = sessions.get(id);
@@ -101,6 +226,12 @@ public final class SessionStore {
 
   /** Ends a session (logout). Returns false if it was already gone. */
   public boolean revoke(String id, SessionEnd reason) {
+    boolean inDatabase = repository != null && repository.revoke(id, clock.currentTimeMillis());
+    return dropCached(id, reason) || inDatabase;
+  }
+
+  /** Removes a session from the map and tells the listeners; false when the map did not hold it. */
+  private boolean dropCached(String id, SessionEnd reason) {
     Session s;
     synchronized (this) {
       s = removeLocked(id);
@@ -110,16 +241,17 @@ public final class SessionStore {
     return true;
   }
 
-  /** Ends every session of a user (the user was removed). */
+  /** Ends every session of a user (the user was removed); returns how many were live. */
   public int revokeUser(String userId) {
+    java.util.Set<String> ended = new java.util.HashSet<>();
+    if (repository != null) ended.addAll(repository.revokeAllOf(userId, clock.currentTimeMillis()));
     List<String> mine;
     synchronized (this) {
       Deque<String> d = byUser.get(userId);
       mine = d == null ? List.of() : new ArrayList<>(d);
     }
-    int n = 0;
-    for (String id : mine) if (revoke(id, SessionEnd.REVOKED)) n++;
-    return n;
+    for (String id : mine) if (dropCached(id, SessionEnd.REVOKED)) ended.add(id);
+    return ended.size();
   }
 
   /**
@@ -139,7 +271,11 @@ public final class SessionStore {
     return n;
   }
 
-  /** Removes sessions past their expiry; returns how many. The chat server runs it every 10 seconds. */
+  /**
+   * Removes sessions past their expiry from the map; returns how many. When persistent, also
+   * deletes the rows that can no longer be used (expired beyond the clock skew, or revoked). The
+   * chat server runs it every 10 seconds.
+   */
   public int purgeExpired() {
     List<Session> expired = new ArrayList<>();
     synchronized (this) {
@@ -148,6 +284,7 @@ public final class SessionStore {
       }
     }
     for (Session s : expired) fireEnded(s, SessionEnd.EXPIRED);
+    if (repository != null) repository.deleteExpired(clock.currentTimeMillis() - options.clockSkew().toMillis());
     return expired.size();
   }
 
@@ -181,13 +318,11 @@ public final class SessionStore {
     @Override
     public void run() {
       if (stopped) return;
-      purgeExpired();
-      if (userIds != null && size() > 0) {
-        try {
-          revokeOrphans(userIds.get()::contains);
-        } catch (RuntimeException e) { // an unreadable users file: keep the sessions, try again next time
-          LOG.warning("could not check the sessions' users: " + e.getMessage());
-        }
+      try {
+        purgeExpired();
+        if (userIds != null && size() > 0) revokeOrphans(userIds.get()::contains);
+      } catch (RuntimeException e) { // an unreadable users file, the database away: keep the sessions, try again next time
+        LOG.warning("could not sweep the sessions: " + e.getMessage());
       }
       next = clock.schedule(interval, this);
     }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where users live. The embedded implementation is {@link FileUserStore}; a database-backed one
- * implements the same four operations. Names are looked up by {@link Usernames#canonical} form.
+ * Where users live: {@link DatabaseUserStore} (the server's, SQLite or PostgreSQL) or
+ * {@link FileUserStore} (the old {@code users.json}, kept for tests and embedders). Names are looked up by {@link Usernames#canonical} form.
  *
  * <p>Threading: implementations are thread-safe; calls may block on I/O, so the server makes
  * them from the bcrypt pool or a worker, never from an I/O thread.
@@ -28,4 +28,18 @@ public interface UserStore {
   List<User> list();
 
   int count();
+
+  /**
+   * The user with that id if the store can tell without I/O (the handshake's check runs on a
+   * session's executor); empty when it cannot, and then {@link #findById} must be asked from a
+   * worker. Stores that hold their users in memory answer like {@link #findById}.
+   */
+  default Optional<User> findCachedById(String id) {
+    return findById(id);
+  }
+
+  /** True when {@link #findCachedById} is the whole answer (empty means "no such user"). */
+  default boolean answersFromMemory() {
+    return true;
+  }
 }

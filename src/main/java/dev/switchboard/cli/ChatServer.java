@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.auth.AuthHttpHandler;
 import dev.switchboard.auth.AuthOptions;
 import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.DatabaseUserStore;
 import dev.switchboard.auth.FileUserStore;
 import dev.switchboard.auth.JwtAuthMiddleware;
 import dev.switchboard.auth.JwtSecret;
@@ -10,6 +11,7 @@ import dev.switchboard.auth.LoginOutcome;
 import dev.switchboard.auth.PasswordHasher;
 import dev.switchboard.auth.SessionSockets;
 import dev.switchboard.auth.SessionStore;
+import dev.switchboard.auth.Usernames;
 import dev.switchboard.chat.ChatApplication;
 import dev.switchboard.chat.WebPage;
 import dev.switchboard.engineio.EngineIoOptions;
@@ -20,9 +22,17 @@ import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
+import dev.switchboard.storage.Database;
+import dev.switchboard.storage.DatabaseOpenException;
+import dev.switchboard.storage.UsersFileImport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -32,8 +42,15 @@ import java.util.function.DoubleSupplier;
  * the page, {@code /healthz}, {@code /metrics}). With a Redis URL in its configuration
  * ({@link ClusterConfig}) it joins a cluster: the Socket.IO server gets the configured adapter on
  * one Redis link ({@link RedisCluster}), {@code /metrics} the {@code switchboard_cluster_*} lines,
- * and closing the server closes the link. Users and the JWT key are shared through the data
- * directory; login sessions, rate limits and the chat's history stay in each node's memory.
+ * and closing the server closes the link.
+ *
+ * <p>Storage ({@link ServerConfig#databaseUrl}): users and login sessions live in a database —
+ * SQLite in {@code DATA_DIR/switchboard.db} by default, PostgreSQL with {@code DATABASE_URL} —
+ * opened at start ({@link Database#open}: unreachable → {@link DatabaseOpenException}, which the
+ * command prints and exits 2 on). An old {@code DATA_DIR/users.json} is imported once
+ * ({@link UsersFileImport}; a corrupt one stops the start, left untouched). So a restart logs
+ * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}); rate
+ * limits and the chat's history stay in each node's memory. Closing the server closes the database.
  *
  * <pre>{@code
  * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
@@ -52,10 +69,14 @@ public final class ChatServer implements AutoCloseable {
   private final Cancellable purging;
   private final String scheme;
   private final RedisCluster cluster; // null when not clustered
+  private final Database database;
+  private final ExecutorService storageReads;
 
   private ChatServer(SocketIoServer io, Authenticator auth, PasswordHasher hasher, SystemScheduler ownedClock,
-      Cancellable purging, String scheme, RedisCluster cluster) {
+      Cancellable purging, String scheme, RedisCluster cluster, Database database, ExecutorService storageReads) {
     this.cluster = cluster;
+    this.database = database;
+    this.storageReads = storageReads;
     this.io = io;
     this.auth = auth;
     this.hasher = hasher;
@@ -70,7 +91,10 @@ public final class ChatServer implements AutoCloseable {
 
   /**
    * {@link #start(ServerConfig)}, with the two lines about a Redis unreachable at start
-   * ({@link RedisCluster}) written to {@code log}.
+   * ({@link RedisCluster}) and the users file's import written to {@code log}.
+   *
+   * @throws DatabaseOpenException the database cannot be opened (its message names it, masked)
+   * @throws UsersFileImport.CorruptUsersFileException {@code users.json} cannot be imported
    */
   static ChatServer start(ServerConfig config, java.io.PrintStream log) throws Exception {
     SystemScheduler clock = new SystemScheduler();
@@ -89,27 +113,50 @@ public final class ChatServer implements AutoCloseable {
 
   private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned, java.io.PrintStream log)
       throws Exception {
-    RedisCluster cluster = config.cluster().clustered() ? RedisCluster.open(config.cluster(), log) : null;
+    Database db = openDatabase(config, appClock.currentTimeMillis(), log);
+    RedisCluster cluster = null;
     try {
-      return start(config, appClock, owned, cluster);
+      cluster = config.cluster().clustered() ? RedisCluster.open(config.cluster(), log) : null;
+      return start(config, appClock, owned, cluster, db);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
+      db.close();
       throw e;
     }
   }
 
-  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned, RedisCluster cluster)
-      throws Exception {
+  /**
+   * Opens the configured database and imports {@code DATA_DIR/users.json} into it if that was
+   * never done (one line on {@code log} when it did something). The same for the server and the
+   * {@code user} command.
+   */
+  static Database openDatabase(ServerConfig config, long nowMillis, java.io.PrintStream log) {
+    Database db = Database.open(config.databaseUrl());
+    try {
+      UsersFileImport.Result r = UsersFileImport.run(db, config.dataDir().resolve(FileUserStore.FILE_NAME),
+          Usernames::canonical, nowMillis);
+      if (r.outcome() == UsersFileImport.Outcome.IMPORTED || r.outcome() == UsersFileImport.Outcome.SKIPPED_NOT_EMPTY) {
+        log.println("switchboard: " + r.message());
+      }
+      return db;
+    } catch (RuntimeException | Error e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static ChatServer start(ServerConfig config, Scheduler appClock, SystemScheduler owned, RedisCluster cluster,
+      Database db) throws Exception {
     AuthOptions authOptions = AuthOptions.DEFAULTS.toBuilder()
         .tokenTtl(config.tokenTtl())
         .registration(config.registration())
         .loginLimits(config.loginMaxFailures(), config.loginMaxFailures(), config.loginWindow())
         .build();
-    FileUserStore users = new FileUserStore(config.dataDir());
+    DatabaseUserStore users = new DatabaseUserStore(db);
     JwtSecret secret = JwtSecret.load(config.jwtSecret(), config.dataDir());
     PasswordHasher hasher = PasswordHasher.withDefaultPool(config.bcryptCost());
     SessionIdGenerator ids = SessionIdGenerator.secureRandom();
-    SessionStore sessions = new SessionStore(appClock, authOptions, ids);
+    SessionStore sessions = new SessionStore(appClock, authOptions, ids, db.sessions(), users);
     Authenticator auth = new Authenticator(users, hasher,
         new dev.switchboard.auth.TokenService(secret, appClock, authOptions), sessions, authOptions, appClock, ids::next);
 
@@ -121,7 +168,8 @@ public final class ChatServer implements AutoCloseable {
     if (cluster != null) options.adapter(cluster.adapterFactory());
     SocketIoServer io = new SocketIoServer(options.build());
     SessionSockets live = new SessionSockets(auth, appClock);
-    JwtAuthMiddleware.install(io.sockets(), auth, live);
+    ExecutorService storageReads = storageReads();
+    JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
     ChatApplication chat = new ChatApplication(appClock);
     chat.install(io.sockets());
 
@@ -132,18 +180,36 @@ public final class ChatServer implements AutoCloseable {
     Metrics metrics = metrics(io, auth, sessions, live, chat);
     if (cluster != null) cluster.addMetrics(metrics, io.sockets());
     io.route("/metrics", metrics);
-    // Every 10 s: expired sessions go, and so do the sessions of users removed from the users
-    // file (`user remove`, another process), whose sockets are then disconnected at once.
+    // Every 10 s: expired sessions go, and so do the sessions of users removed from the database
+    // (`user remove`, another process), whose sockets are then disconnected at once.
     Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), users::ids);
     try {
       io.listen(config.port());
     } catch (Exception e) {
       purging.cancel();
       io.close();
+      storageReads.shutdown();
       hasher.close();
       throw e;
     }
-    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster);
+    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster, db,
+        storageReads);
+  }
+
+  /**
+   * The handshake's database reads (a session or user not cached): a few threads of their own, so
+   * a slow database delays only handshakes that need it, never a session's executor or the
+   * workers. Bounded queue: beyond it a handshake is refused as unavailable.
+   */
+  private static ExecutorService storageReads() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+      Thread t = new Thread(r, "switchboard-auth-db-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static Metrics metrics(SocketIoServer io, Authenticator auth, SessionStore sessions, SessionSockets live,
@@ -192,7 +258,9 @@ public final class ChatServer implements AutoCloseable {
     purging.cancel();
     io.close();
     if (cluster != null) cluster.close(); // after the server: its adapters no longer use the link
+    storageReads.shutdown();
     hasher.close();
+    database.close(); // last: the pools above may still be finishing a login
     if (ownedClock != null) ownedClock.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.net.TlsContexts;
+import dev.switchboard.storage.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import javax.net.ssl.SSLContext;
  * --registration B    REGISTRATION     on   (also ALLOW_REGISTRATION; --no-registration = off)
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
+ * --database-url U      DATABASE_URL  (none: SQLite in DATA_DIR/switchboard.db) PostgreSQL for several nodes
  * --redis-url U, --adapter A, --redis-key K, --subscription-mode M: joining a cluster ({@link ClusterConfig})
  * </pre>
  * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
@@ -43,32 +45,50 @@ public record ServerConfig(
     String jwtSecret,
     int loginMaxFailures,
     Duration loginWindow,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    DatabaseUrl database) {
+
+  /** The embedded default database: one SQLite file in the data directory. */
+  public static final String SQLITE_FILE = "switchboard.db";
+
+  /**
+   * The database the server uses: {@link #database} when one was configured
+   * ({@code --database-url} / {@code DATABASE_URL}), else SQLite in {@code DATA_DIR/switchboard.db}.
+   */
+  public DatabaseUrl databaseUrl() {
+    return database != null ? database : DatabaseUrl.sqlite(dataDir.resolve(SQLITE_FILE));
+  }
 
   /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
   public static ServerConfig forTests(Path dataDir) {
     return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
-        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE);
+        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null);
   }
 
   public ServerConfig withTokenTtl(Duration ttl) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster);
+        loginMaxFailures, loginWindow, cluster, database);
   }
 
   public ServerConfig withRegistration(boolean on) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
-        loginMaxFailures, loginWindow, cluster);
+        loginMaxFailures, loginWindow, cluster, database);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> origins) {
     return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster);
+        loginMaxFailures, loginWindow, cluster, database);
+  }
+
+  /** The same configuration on {@code database} (null: the SQLite default in the data directory). */
+  public ServerConfig withDatabase(DatabaseUrl database) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow, cluster, database);
   }
 
   public ServerConfig withCluster(ClusterConfig cluster) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster);
+        loginMaxFailures, loginWindow, cluster, database);
   }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
@@ -105,9 +125,20 @@ public record ServerConfig(
     Duration window = parseDuration(o.get("login-window", "LOGIN_WINDOW", "15m"), "--login-window",
         Duration.ofSeconds(1), Duration.ofDays(1));
     ClusterConfig cluster = ClusterConfig.from(o);
+    DatabaseUrl database = databaseUrl(o);
     o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window,
-        cluster);
+        cluster, database);
+  }
+
+  /**
+   * {@code --database-url} / {@code DATABASE_URL} (the server and {@code user}), null when unset;
+   * IllegalArgumentException with the URL masked when it is not one {@link DatabaseUrl} reads.
+   */
+  static DatabaseUrl databaseUrl(Options o) {
+    String url = o.get("database-url", "DATABASE_URL", null);
+    if (url == null || url.isBlank()) return null;
+    return DatabaseUrl.parse(url);
   }
   /** {@code on}/{@code off} (also true/false, yes/no, 1/0) for {@code flag}. */
   static boolean parseSwitch(String value, String flag) {

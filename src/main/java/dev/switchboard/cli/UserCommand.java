@@ -1,12 +1,16 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.auth.FileUserStore;
+import dev.switchboard.auth.DatabaseUserStore;
 import dev.switchboard.auth.PasswordHasher;
 import dev.switchboard.auth.Passwords;
 import dev.switchboard.auth.User;
 import dev.switchboard.auth.UserStore;
 import dev.switchboard.auth.Usernames;
 import dev.switchboard.engineio.SessionIdGenerator;
+import dev.switchboard.storage.Database;
+import dev.switchboard.storage.DatabaseOpenException;
+import dev.switchboard.storage.StorageException;
+import dev.switchboard.storage.UsersFileImport;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -19,18 +23,23 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code user add NAME | user list | user remove NAME} on the data directory's user file
- * ({@code --data-dir} / {@code DATA_DIR}, default {@code ./data}). The password of {@code add}
- * is read from the terminal without echo, or as the first line of standard input when piped —
- * never from an argument, which would show in {@code ps} and the shell's history. The running
- * server sees added and removed users without a restart (the file is re-read when it changes):
- * a removed user's tokens are refused at once and its live sessions end within 10 seconds.
+ * {@code user add NAME | user list | user remove NAME} on the database the server uses, chosen
+ * by the same rules ({@link ServerConfig#databaseUrl}): {@code --database-url} /
+ * {@code DATABASE_URL} (PostgreSQL), else SQLite in the data directory ({@code --data-dir} /
+ * {@code DATA_DIR}, default {@code ./data}). An old {@code users.json} there is imported first,
+ * as the server would. The password of {@code add} is read from the terminal without echo, or as
+ * the first line of standard input when piped — never from an argument, which would show in
+ * {@code ps} and the shell's history. The running server sees added users at once; {@code remove}
+ * deletes the user and its sessions, so its tokens are refused by any node that has not cached
+ * the session, and a running server ends the cached ones within 10 seconds (its sweep).
+ *
+ * <p>Threading: the CLI's main thread; every call blocks on JDBC.
  */
 final class UserCommand {
   private UserCommand() {}
 
   static String usage() {
-    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--bcrypt-cost N]";
+    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--database-url U] [--bcrypt-cost N]";
   }
 
   static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -57,7 +66,30 @@ final class UserCommand {
       return 2;
     }
     Path dataDir = Path.of(opts.get("data-dir", "DATA_DIR", "./data"));
-    UserStore store = new FileUserStore(dataDir);
+    ServerConfig config;
+    try {
+      config = ServerConfig.forTests(dataDir).withDatabase(ServerConfig.databaseUrl(opts));
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
+    Database db;
+    try {
+      db = ChatServer.openDatabase(config, System.currentTimeMillis(), err);
+    } catch (DatabaseOpenException | UsersFileImport.CorruptUsersFileException e) {
+      err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
+    try (db) {
+      return run(verb, args, opts, new DatabaseUserStore(db), db.url().masked(), stdin, out, err);
+    } catch (StorageException e) { // the database lost meanwhile: one sentence, masked
+      err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int run(String verb, List<String> args, Options opts, UserStore store, String where,
+      InputStream stdin, PrintStream out, PrintStream err) {
     switch (verb) {
       case "add" -> {
         return add(store, args.get(1), opts, stdin, out, err);
@@ -67,7 +99,7 @@ final class UserCommand {
         for (User u : users) {
           out.println(u.username() + "\t" + u.id() + "\t" + Instant.ofEpochMilli(u.createdAtMillis()));
         }
-        if (users.isEmpty()) err.println("no users in " + dataDir);
+        if (users.isEmpty()) err.println("no users in " + where);
         return 0;
       }
       case "remove" -> {

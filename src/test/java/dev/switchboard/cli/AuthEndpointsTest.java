@@ -192,8 +192,12 @@ class AuthEndpointsTest {
     String token = register("alice");
     String bobs = register("bob");
     assertTrue(send("GET", "/metrics", null).body().contains("switchboard_sessions_active 2"));
-    // `user remove alice` is another process: it has its own view of the same users file.
-    assertTrue(new dev.switchboard.auth.FileUserStore(dir).remove("alice"));
+    // `user remove alice` is another process: its own connection to the same database, which
+    // deletes the user and (ON DELETE CASCADE) its sessions.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    assertEquals(0, UserCommand.run(java.util.List.of("remove", "alice", "--data-dir", dir.toString()),
+        java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true), new java.io.PrintStream(out, true)),
+        out.toString());
     assertThrows(dev.switchboard.auth.AuthException.class, () -> server.auth().authenticate(token),
         "a removed user's token still opens a socket");
     clock.advanceBy(java.time.Duration.ofSeconds(10));

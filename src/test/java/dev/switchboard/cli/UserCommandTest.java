@@ -3,8 +3,11 @@ package dev.switchboard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.auth.FileUserStore;
+import dev.switchboard.auth.DatabaseUserStore;
+import dev.switchboard.auth.UserStore;
 import dev.switchboard.auth.PasswordHasher;
+import dev.switchboard.storage.Database;
+import dev.switchboard.storage.DatabaseUrl;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +35,18 @@ class UserCommandTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  /** The users as the server sees them: the SQLite database in the data directory. */
+  private <T> T users(Function<UserStore, T> read) {
+    try (Database db = Database.open(DatabaseUrl.sqlite(dir.resolve(ServerConfig.SQLITE_FILE)))) {
+      return read.apply(new DatabaseUserStore(db));
+    }
+  }
+
   @Test
   void addReadsThePasswordFromStandardInputAndItVerifies() throws Exception {
     assertEquals(0, run("correct horse battery\n", "add", "Alice"));
     assertTrue(out.toString().startsWith("added Alice ("), out.toString());
-    String hash = new FileUserStore(dir).findByName("alice").orElseThrow().passwordHash();
+    String hash = users(u -> u.findByName("alice")).orElseThrow().passwordHash();
     try (PasswordHasher h = new PasswordHasher(4, 1, 1)) {
       assertTrue(h.verify("correct horse battery", hash).get(10, TimeUnit.SECONDS));
     }
@@ -54,7 +65,7 @@ class UserCommandTest {
     assertEquals(0, run("", "remove", "ALICE"));
     assertEquals(1, run("", "remove", "alice"));
     assertTrue(err.toString().contains("no such user: alice"), err.toString());
-    assertEquals(1, new FileUserStore(dir).count());
+    assertEquals(1, (int) users(UserStore::count));
   }
 
   @Test
