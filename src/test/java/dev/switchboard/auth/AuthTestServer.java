@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
+import dev.switchboard.storage.Database;
+import dev.switchboard.storage.DatabaseUrl;
 import dev.switchboard.testing.FakeScheduler;
 import java.io.IOException;
 import java.net.URI;
@@ -15,13 +17,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The authentication layer as the chat server wires it, on a real port: {@code /auth/*} and the
- * handshake middleware on one {@link SocketIoServer}, with a fake application clock and a cheap
- * bcrypt cost. Socket handlers answer {@code whoami} with the principal's name.
+ * handshake middleware on one {@link SocketIoServer}, users and sessions in a SQLite database in
+ * {@code dir} (the server's default), with a fake application clock and a cheap bcrypt cost.
+ * Socket handlers answer {@code whoami} with the principal's name.
  */
 final class AuthTestServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -29,17 +34,21 @@ final class AuthTestServer implements AutoCloseable {
   final PasswordHasher hasher;
   final Authenticator auth;
   final SocketIoServer io;
+  final Database db;
+  private final ExecutorService storageReads = Executors.newSingleThreadExecutor();
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicInteger ids = new AtomicInteger();
 
   AuthTestServer(Path dir) throws IOException {
     hasher = new PasswordHasher(4, 1, 8);
     AuthOptions options = AuthOptions.DEFAULTS;
-    SessionStore sessions = new SessionStore(clock, options, () -> "s" + ids.incrementAndGet());
-    auth = new Authenticator(new FileUserStore(dir), hasher, new TokenService(JwtSecret.random(), clock, options),
+    db = Database.open(DatabaseUrl.sqlite(dir.resolve("switchboard.db")));
+    DatabaseUserStore users = new DatabaseUserStore(db);
+    SessionStore sessions = new SessionStore(clock, options, () -> "s" + ids.incrementAndGet(), db.sessions(), users);
+    auth = new Authenticator(users, hasher, new TokenService(JwtSecret.random(), clock, options),
         sessions, options, clock, () -> "u" + ids.incrementAndGet());
     io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
-    JwtAuthMiddleware.install(io.sockets(), auth, new SessionSockets(auth, clock));
+    JwtAuthMiddleware.install(io.sockets(), auth, new SessionSockets(auth, clock), storageReads);
     io.onConnection(s -> s.on("whoami", (args, ack) -> ack.send(Principal.of(s).username())));
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, Set.of()));
     io.listen(0);
@@ -66,6 +75,8 @@ final class AuthTestServer implements AutoCloseable {
   @Override
   public void close() {
     io.close();
+    storageReads.shutdown();
     hasher.close();
+    db.close();
   }
 }

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
+import dev.switchboard.storage.Database;
+import dev.switchboard.storage.DatabaseUrl;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.FakeScheduler;
 import dev.switchboard.testing.SocketIoTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -28,17 +32,22 @@ class SocketAuthenticationTest {
   private Authenticator auth;
   private SessionSockets live;
   private SocketIoServer io;
+  private Database db;
+  private final ExecutorService storageReads = Executors.newSingleThreadExecutor();
 
   @BeforeEach
   void start() throws Exception {
     hasher = new PasswordHasher(4, 1, 8);
     AuthOptions options = AuthOptions.DEFAULTS;
-    SessionStore sessions = new SessionStore(clock, options, () -> "s" + ids.incrementAndGet());
-    auth = new Authenticator(new FileUserStore(dir), hasher, new TokenService(JwtSecret.random(), clock, options),
+    // Users and sessions in SQLite, as the chat server keeps them by default.
+    db = Database.open(DatabaseUrl.sqlite(dir.resolve("switchboard.db")));
+    DatabaseUserStore users = new DatabaseUserStore(db);
+    SessionStore sessions = new SessionStore(clock, options, () -> "s" + ids.incrementAndGet(), db.sessions(), users);
+    auth = new Authenticator(users, hasher, new TokenService(JwtSecret.random(), clock, options),
         sessions, options, clock, () -> "u" + ids.incrementAndGet());
     live = new SessionSockets(auth, clock);
     io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
-    JwtAuthMiddleware.install(io.sockets(), auth, live);
+    JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
     io.onConnection(s -> s.on("whoami", (args, ack) -> ack.send(Principal.of(s).username())));
     io.listen(0);
   }
@@ -46,7 +55,9 @@ class SocketAuthenticationTest {
   @AfterEach
   void stop() {
     io.close();
+    storageReads.shutdown();
     hasher.close();
+    db.close();
   }
 
   private String token(String name) throws Exception {
