@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Where users live: {@link DatabaseUserStore} (the server's, SQLite or PostgreSQL) or
- * {@link FileUserStore} (the old {@code users.json}, kept for tests and embedders). Names are looked up by {@link Usernames#canonical} form.
+ * {@link FileUserStore} (the old {@code users.json}, kept for tests and embedders). Names are
+ * looked up by {@link Usernames#canonical} form.
  *
  * <p>Threading: implementations are thread-safe; calls may block on I/O, so the server makes
  * them from the bcrypt pool or a worker, never from an I/O thread.

@@ -8,10 +8,11 @@
  * <ul>
  *   <li>{@link dev.switchboard.auth.Authenticator} — the flow in one place: sign-up, login
  *       (limiter then bcrypt), token → principal, logout, refresh. Built from a
- *       {@link dev.switchboard.auth.UserStore} ({@link dev.switchboard.auth.FileUserStore}), a
+ *       {@link dev.switchboard.auth.UserStore} ({@link dev.switchboard.auth.DatabaseUserStore}
+ *       over {@code dev.switchboard.storage}, or {@link dev.switchboard.auth.FileUserStore}), a
  *       {@link dev.switchboard.auth.PasswordHasher}, a {@link dev.switchboard.auth.TokenService}
- *       and a {@link dev.switchboard.auth.SessionStore}, limits in
- *       {@link dev.switchboard.auth.AuthOptions}.
+ *       and a {@link dev.switchboard.auth.SessionStore} (written through to the database's
+ *       sessions, its map a cache), limits in {@link dev.switchboard.auth.AuthOptions}.
  *   <li>{@link dev.switchboard.auth.JwtAuthMiddleware} — the Socket.IO handshake middleware: the
  *       token from the CONNECT auth payload, never the URL; a refusal is {@code connect_error}
  *       with an {@link dev.switchboard.auth.AuthFailure} message and code.

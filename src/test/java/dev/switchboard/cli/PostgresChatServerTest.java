@@ -82,9 +82,11 @@ class PostgresChatServerTest {
   @Test
   void whileTheDatabaseIsDownLoginAnswers503AndSocketsKeepChatting() throws Exception {
     String url = pg.createDatabase();
-    try (ChatServer server = ChatServer.start(config(url), clock)) {
+    try (ChatServer server = ChatServer.start(config(url), clock);
+        ChatServer other = ChatServer.start(config(url), clock)) { // another node: an empty cache
       String alicesToken = register(server, "alice");
-      try (SocketIoTestClient alice = SocketIoTestClient.connect(server.port(), auth(alicesToken));
+      try (SocketIoTestClient carol = SocketIoTestClient.open(other.port());
+          SocketIoTestClient alice = SocketIoTestClient.connect(server.port(), auth(alicesToken));
           SocketIoTestClient bob = SocketIoTestClient.connect(server.port(), auth(register(server, "bob")))) {
         alice.emitWithAck("join", Map.of("room", "lobby"));
         bob.emitWithAck("join", Map.of("room", "lobby"));
@@ -99,6 +101,10 @@ class PostgresChatServerTest {
           assertTrue(alice.emitWithAck("chat-message", Map.of("room", "lobby", "message", "still here")).path("ok")
               .asBoolean());
           assertEquals("still here", bob.awaitEvent("new-message").path("message").asText());
+          // The other node has never seen alice's session: it cannot check it, and says so.
+          SocketIoTestClient.Packet refused = carol.sendConnect(auth(alicesToken));
+          assertEquals(SocketIoTestClient.CONNECT_ERROR, refused.type());
+          assertEquals("UNAVAILABLE", refused.data().path("data").path("code").asText(), refused.data().toString());
         } finally {
           pg.start();
         }
