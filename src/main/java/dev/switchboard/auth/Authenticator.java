@@ -228,9 +228,12 @@ public final class Authenticator {
     return s.principal();
   }
 
-  /** The live session a token names (for expiry timers). */
+  /**
+   * The live session a token names, from memory only (no I/O: {@link SessionSockets} asks on a
+   * socket's executor, just after the handshake cached it).
+   */
   public Optional<Session> session(String sessionId) {
-    return sessions.find(sessionId);
+    return sessions.findCached(sessionId);
   }
 
   /** Ends the token's session (even if the token has just expired). False if it was gone already. */
