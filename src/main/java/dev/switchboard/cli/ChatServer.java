@@ -24,6 +24,7 @@ import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.storage.Database;
 import dev.switchboard.storage.DatabaseOpenException;
+import dev.switchboard.storage.DatabaseUnavailableException;
 import dev.switchboard.storage.UsersFileImport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,13 +230,22 @@ public final class ChatServer implements AutoCloseable {
         .counter("switchboard_messages_total", "Chat messages relayed (room and private).", chat::messagesRelayed)
         .gauge("switchboard_sessions_active", "Live login sessions.", sessions::size)
         .gauge("switchboard_sessions_connected", "Sessions with at least one connected socket.", live::sessionsWithSockets)
-        .gauge("switchboard_users_registered", "Registered users.", () -> auth.users().count())
+        .gauge("switchboard_users_registered", "Registered users.", () -> registeredUsers(auth))
         .labelledCounter("switchboard_logins_total", "Login attempts by outcome.", "outcome", outcomes, loginCounts)
         .labelledCounter("switchboard_signups_total", "Sign-up attempts by outcome.", "outcome", outcomes, signupCounts)
         .jvm();
   }
 
-  public SocketIoServer io() {
+  /** A query at each scrape; NaN (Prometheus' "no value") while the database is away, so /metrics still answers. */
+  private static double registeredUsers(Authenticator auth) {
+    try {
+      return auth.users().count();
+    } catch (DatabaseUnavailableException e) {
+      return Double.NaN;
+    }
+  }
+
+    public SocketIoServer io() {
     return io;
   }
 

@@ -101,6 +101,11 @@ class PostgresChatServerTest {
           assertTrue(alice.emitWithAck("chat-message", Map.of("room", "lobby", "message", "still here")).path("ok")
               .asBoolean());
           assertEquals("still here", bob.awaitEvent("new-message").path("message").asText());
+          HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/metrics"))
+                  .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, metrics.statusCode(), "/metrics answers while the database is away");
+          assertTrue(metrics.body().contains("\nswitchboard_users_registered NaN\n"), metrics.body());
           // The other node has never seen alice's session: it cannot check it, and says so.
           SocketIoTestClient.Packet refused = carol.sendConnect(auth(alicesToken));
           assertEquals(SocketIoTestClient.CONNECT_ERROR, refused.type());
