@@ -41,8 +41,12 @@ final class ChatApp implements TestApps.Running {
     }
     if (command.startsWith("remove-user ")) {
       String name = command.substring("remove-user ".length()).trim();
-      if (!new dev.switchboard.auth.FileUserStore(dataDir).remove(name)) {
-        throw new AssertionError("no user " + name + " to remove");
+      // As `user remove` in another process: its own connection to the server's SQLite file.
+      try (dev.switchboard.storage.Database db = dev.switchboard.storage.Database.open(
+          dev.switchboard.storage.DatabaseUrl.sqlite(dataDir.resolve(ServerConfig.SQLITE_FILE)))) {
+        if (!new dev.switchboard.auth.DatabaseUserStore(db).remove(name)) {
+          throw new AssertionError("no user " + name + " to remove");
+        }
       }
       return;
     }
