@@ -5,11 +5,14 @@
 //                                 see bench/jfr-top.mjs)
 //                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
+// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server) run only when
+// named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10 (BENCHMARKS.md).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,7 +117,7 @@ function serverCommand(kind, logName) {
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
 
-const selected = SCENARIOS.filter((s) => !opts.scenarios || opts.scenarios.includes(s.name));
+const selected = SCENARIOS.filter((s) => (opts.scenarios ? opts.scenarios.includes(s.name) : !s.optIn));
 if (opts.scenarios) {
   for (const n of opts.scenarios) if (!SCENARIOS.some((s) => s.name === n)) throw new Error(`unknown scenario ${n}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
 }
@@ -154,6 +157,11 @@ const meta = {
     ws: pkgVersion("ws"),
     socketIoClient: pkgVersion("socket.io-client"),
     switchboardCommit: versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
+    ...(selected.some((s) => s.cluster) ? {
+      redisServer: versionOf("redis-server", ["--version"]),
+      redisAdapter: pkgVersion("@socket.io/redis-adapter"),
+      redisClient: pkgVersion("redis"),
+    } : {}),
   },
   jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
@@ -203,7 +211,7 @@ function startServer(kind, env, logName) {
   const argv = pinned(0, serverCommand(kind, logName));
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: "0" },
+    env: { ...withoutCluster(process.env), ...env, PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
@@ -234,6 +242,12 @@ function startServer(kind, env, logName) {
   });
 }
 
+/** The caller's environment without the cluster settings: only a cluster scenario sets them. */
+function withoutCluster(env) {
+  const { REDIS_URL, ADAPTER, NODE_ID, ...rest } = env;
+  return rest;
+}
+
 function stopServer(server) {
   return new Promise((resolve) => {
     if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
@@ -246,6 +260,103 @@ function stopServer(server) {
   });
 }
 
+/** A free TCP port on 127.0.0.1 (for redis-server, which cannot report the port it picked itself). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts redis-server on a free loopback port, pinned with the servers (CPU 0), nothing persisted
+ * (`--save "" --appendonly no`); resolves {child, pid, url, dir} once it accepts connections.
+ */
+async function startRedis(logName) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-redis-"));
+  const argv = pinned(0, ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    "--dir", dir, "--logfile", ""]);
+  const child = spawn(argv[0], argv.slice(1), { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`redis-server did not accept connections within 15 s; see logs/${logName}.log`));
+    }, 15_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(e.code === "ENOENT"
+        ? "the cluster scenarios need redis-server (Redis 7) on the PATH: apt-get install -y redis-server"
+        : `redis-server: ${e.message}`));
+    });
+    child.on("exit", (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code ?? sig}) before it was ready; see logs/${logName}.log`));
+    });
+    child.stdout.on("data", (d) => {
+      buf += d;
+      log.write(d);
+      if (/Ready to accept connections/.test(buf)) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        child.stdout.removeAllListeners("data");
+        child.stdout.on("data", (x) => log.write(x));
+        resolve({ child, pid: child.pid, url: `redis://127.0.0.1:${port}`, dir, log });
+      }
+    });
+  });
+}
+
+/**
+ * A cluster scenario's processes: redis-server, then `scenario.cluster.nodes` servers of `kind`
+ * on it (each on its own free port, with REDIS_URL and ADAPTER as both servers read them), all
+ * pinned to CPU 0. Resolves a server-like object: url/pid of the first node (where the sender
+ * connects), plus urls, the processes whose CPU is summed, and everything to stop.
+ */
+async function startCluster(kind, scenario, logName) {
+  const started = [];
+  try {
+    const redis = await startRedis(`${logName}-redis`);
+    started.push(redis);
+    const env = { ...(scenario.env ?? {}), REDIS_URL: redis.url, ADAPTER: scenario.cluster.adapter };
+    const nodes = [];
+    for (let n = 0; n < scenario.cluster.nodes; n++) {
+      const name = String.fromCharCode(65 + n);
+      const node = await startServer(kind, { ...env, NODE_ID: `bench-${name}` }, `${logName}-${name}`);
+      started.push(node);
+      nodes.push({ ...node, name });
+    }
+    return {
+      child: nodes[0].child,
+      pid: nodes[0].pid,
+      url: nodes[0].url,
+      urls: nodes.map((x) => x.url),
+      nodes,
+      redis,
+      processes: [...nodes.map((x) => ({ name: `node ${x.name}`, pid: x.pid })), { name: "redis", pid: redis.pid }],
+      env,
+    };
+  } catch (e) {
+    for (const x of started.reverse()) await stopServer(x);
+    throw e;
+  }
+}
+
+async function stopCluster(cluster) {
+  for (const node of cluster.nodes) await stopServer(node);
+  await stopServer(cluster.redis);
+  rmSync(cluster.redis.dir, { recursive: true, force: true });
+}
+
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
 function cpusAllowed(pid) {
   try {
     return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? null;
@@ -257,7 +368,12 @@ function cpusAllowed(pid) {
 /** Runs the scenario in a fresh generator process; resolves {ok, result | error}. */
 function runGenerator(scenario, params, server, kind, env, logName) {
   const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
-  if (opts.jfr && kind === "java") ctx.jfr = { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
+  if (server.urls) Object.assign(ctx, { urls: server.urls, processes: server.processes });
+  if (opts.jfr && kind === "java") {
+    ctx.jfr = server.nodes
+      ? { settings: jfrSettings(), recordings: server.nodes.map((x) => ({ pid: x.pid, file: path.join(outDir, "jfr", `${logName}-${x.name}.jfr`) })) }
+      : { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
+  }
   const argv = pinned(1, ["node", path.join(BENCH, "loadgen", "main.mjs"), JSON.stringify(ctx)]);
   return new Promise((resolve) => {
     const env = { ...process.env };
@@ -293,23 +409,30 @@ for (let round = 1; round <= opts.rounds; round++) {
       let server = null;
       let outcome;
       const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
+      // A cluster (scenario.cluster) is started fresh for every run, smoke included.
+      const reuse = opts.reuse && !scenario.cluster;
       try {
-        server = opts.reuse ? reused.get(key) : null;
+        server = reuse ? reused.get(key) : null;
+        if (!server && scenario.cluster) server = await startCluster(kind, scenario, logName);
         if (!server) {
-          server = await startServer(kind, scenario.env ?? {}, opts.reuse ? `shared-${kind}-${reused.size}` : logName);
-          if (opts.reuse) reused.set(key, server);
+          server = await startServer(kind, scenario.env ?? {}, reuse ? `shared-${kind}-${reused.size}` : logName);
+          if (reuse) reused.set(key, server);
         }
-        const cpus = cpusAllowed(server.pid);
-        outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {}, logName);
+        const cpus = server.processes
+          ? Object.fromEntries(server.processes.map((x) => [x.name, cpusAllowed(x.pid)]))
+          : cpusAllowed(server.pid);
+        outcome = await runGenerator(scenario, params, server, kind, server.env ?? scenario.env ?? {}, logName);
         outcome.serverCpusAllowed = cpus;
-        if (server.child.exitCode !== null || server.child.signalCode !== null) {
-          outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode ?? server.child.signalCode}); see logs/` };
+        const dead = server.nodes ? [...server.nodes, server.redis].find((x) => exited(x.child)) : exited(server.child) ? server : null;
+        if (dead) {
+          outcome = { ok: false, error: `${dead.name ? `node ${dead.name}` : dead === server.redis ? "redis-server" : "the server"} died during the scenario (exit ${dead.child.exitCode ?? dead.child.signalCode}); see logs/` };
           reused.delete(key);
         }
       } catch (e) {
         outcome = { ok: false, error: String(e.message ?? e) };
       } finally {
-        if (server && !opts.reuse) await stopServer(server);
+        if (server?.nodes) await stopCluster(server);
+        else if (server && !reuse) await stopServer(server);
       }
       const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...outcome };
       raw.runs.push(entry);
