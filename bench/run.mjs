@@ -367,7 +367,8 @@ function cpusAllowed(pid) {
 
 /** Runs the scenario in a fresh generator process; resolves {ok, result | error}. */
 function runGenerator(scenario, params, server, kind, env, logName) {
-  const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
+  const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env,
+    pins: canPin ? { server: 0, generator: 1 } : null };
   if (server.urls) Object.assign(ctx, { urls: server.urls, processes: server.processes });
   if (opts.jfr && kind === "java") {
     ctx.jfr = server.nodes

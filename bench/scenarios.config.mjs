@@ -127,6 +127,7 @@ export const METRICS = [
     [c, "cpuUsPerDeliveryByProcess.node A", "of which node A (the sender's)", "µs", "lower"],
     [c, "cpuUsPerDeliveryByProcess.node B", "of which node B", "µs", "lower"],
     [c, "cpuUsPerDeliveryByProcess.redis", "of which redis-server", "µs", "lower"],
+    [c, "cpu.othersOnServerCpuPct", "others' load on the servers' CPU 0 (shared machine)", "%", "lower"],
   ]),
   ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],

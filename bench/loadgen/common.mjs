@@ -176,6 +176,13 @@ export async function openWindow(ctx) {
 
 export async function closeWindow(ctx, w) {
   const cpu = w.stop();
+  // Pinned (ctx.pins from run.mjs): whatever else kept the servers' or the generator's CPU busy in
+  // the window — other processes of this machine, in any PID namespace — as a share of that CPU.
+  const on = (n) => cpu.machine?.[`cpu${n}`];
+  if (ctx.pins && on(ctx.pins.server) && on(ctx.pins.generator)) {
+    cpu.othersOnServerCpuPct = round(Math.max(0, on(ctx.pins.server).busyPct - cpu.serverCpuPct), 1);
+    cpu.othersOnGeneratorCpuPct = round(Math.max(0, on(ctx.pins.generator).busyPct - cpu.genCpuPct), 1);
+  }
   for (const r of jfrRecordings(ctx)) await jcmd(r.pid, ["JFR.stop", "name=window", `filename=${r.file}`]);
   return cpu;
 }
@@ -197,6 +204,41 @@ function jcmd(pid, args) {
 }
 
 /**
+ * Per-CPU time in ticks from /proc/stat: busy (user + nice + system: what processes are charged
+ * with), irq (hard and soft interrupts, which the kernel may charge to no process: loopback TCP
+ * receive work can land here), and steal (time the hypervisor gave this virtual CPU's turn to
+ * someone else). Busy beyond our own processes, and steal, say how much others took from the run.
+ */
+function cpuTicks() {
+  const out = {};
+  try {
+    for (const line of readFileSync("/proc/stat", "utf8").split("\n")) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].split(/\s+/).map(Number);
+      out[`cpu${m[1]}`] = { busy: user + nice + system, irq: irq + softirq, steal: steal ?? 0, all: user + nice + system + idle + iowait + irq + softirq + (steal ?? 0) };
+    }
+  } catch {
+    // no /proc/stat: no machine figures
+  }
+  return out;
+}
+
+/** Busy and stolen share (%) of each CPU between two cpuTicks() snapshots. */
+function cpuShares(t0, t1) {
+  const out = {};
+  for (const [cpu, b] of Object.entries(t1)) {
+    const a = t0[cpu];
+    const all = a ? b.all - a.all : 0;
+    if (all > 0) {
+      const pct = (k) => round((100 * (b[k] - a[k])) / all, 1);
+      out[cpu] = { busyPct: pct("busy"), irqPct: pct("irq"), stealPct: pct("steal") };
+    }
+  }
+  return out;
+}
+
+/**
  * Measures server and generator CPU over a window: start() ... stop() → numbers. The server is one
  * pid, or (the cluster scenarios) a list of processes [{name, pid}] — the nodes and redis-server —
  * whose CPU is summed into serverCpuUs and also given per process (perProcess).
@@ -211,11 +253,13 @@ export class CpuWindow {
     this.t0 = nowMs();
     this.cpu0 = this.processes.map((x) => processCpuMicros(x.pid));
     this.gen0 = process.cpuUsage();
+    this.machine0 = cpuTicks();
     return this;
   }
   stop() {
     const wallMs = nowMs() - this.t0;
     const perProcessUs = this.processes.map((x, i) => processCpuMicros(x.pid) - this.cpu0[i]);
+    const machine = cpuShares(this.machine0, cpuTicks());
     const serverCpuUs = perProcessUs.reduce((a, b) => a + b, 0);
     if (this.perf) {
       this.perf.child.kill("SIGINT");
@@ -250,6 +294,7 @@ export class CpuWindow {
       serverSysCpuUs: Math.round(sysUs),
       serverContextSwitches: { voluntary: vol, involuntary: nonvol },
       serverThreadsCpuUs,
+      machine,
     };
   }
 }
