@@ -5,6 +5,11 @@
 //                                 see bench/jfr-top.mjs)
 //                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
+//                      [--wait-quiet SECONDS]  (on a shared machine: before each run, wait up to SECONDS until
+//                                 the machine has been below 25 % busy for 2 s; raw.json records the wait)
+//                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
+//                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
+//                                 run again, up to N times; pinned runs only)
 // Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server) run only when
 // named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10 (BENCHMARKS.md).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
@@ -72,6 +77,8 @@ function parseArgs(argv) {
       (o.set[m[1]] ??= {})[m[2]] = Number.isNaN(Number(m[3])) ? m[3] : Number(m[3]);
     }
     else if (a === "--perf") o.perf = true;
+    else if (a === "--wait-quiet") o.waitQuietS = Number(val());
+    else if (a === "--retry-disturbed") o.retryDisturbed = Number(val());
     else if (a === "--reuse-servers") o.reuse = true;
     else if (a === "--fresh-servers") o.reuse = false;
     else if (a === "--help" || a === "-h") {
@@ -99,6 +106,29 @@ function hasCommand(cmd) {
   }
 }
 
+/** Busy share (%) of the whole machine over `ms` (/proc/stat: everything but idle, iowait and steal). */
+async function machineBusyPct(ms) {
+  const ticks = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: f[0] + f[1] + f[2] + f[5] + f[6], all: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  };
+  const a = ticks();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = ticks();
+  return b.all > a.all ? (100 * (b.busy - a.busy)) / (b.all - a.all) : 0;
+}
+
+/** --wait-quiet: waits until the machine is quiet (or the limit passes); what was seen, for raw.json. */
+async function waitQuiet() {
+  if (!opts.waitQuietS) return null;
+  const t0 = Date.now();
+  let busy;
+  do busy = await machineBusyPct(2000);
+  while (busy >= 25 && Date.now() - t0 < opts.waitQuietS * 1000);
+  return { waitedMs: Date.now() - t0, busyPctBefore: Math.round(busy * 10) / 10, quiet: busy < 25 };
+}
+
+const DISTURBED_PCT = 10;
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
@@ -404,14 +434,15 @@ for (let round = 1; round <= opts.rounds; round++) {
     if (scenario.once && round > 1) continue;
     const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
     const order = (round + i) % 2 === 1 ? ["java", "node"] : ["node", "java"];
-    for (const kind of order.filter((k) => opts.servers.includes(k))) {
+    for (const kind of order.filter((k) => opts.servers.includes(k))) for (let attempt = 0; ; attempt++) {
       const started = Date.now();
-      const logName = `r${round}-${scenario.name}-${kind}`;
+      const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
       let server = null;
       let outcome;
       const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
       // A cluster (scenario.cluster) is started fresh for every run, smoke included.
       const reuse = opts.reuse && !scenario.cluster;
+      const quiet = await waitQuiet();
       try {
         server = reuse ? reused.get(key) : null;
         if (!server && scenario.cluster) server = await startCluster(kind, scenario, logName);
@@ -435,13 +466,21 @@ for (let round = 1; round <= opts.rounds; round++) {
         if (server?.nodes) await stopCluster(server);
         else if (server && !reuse) await stopServer(server);
       }
-      const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...outcome };
+      // --retry-disturbed: a run in which others took more than DISTURBED_PCT of the servers' or the
+      // generator's CPU is kept in raw.json, marked, left out of the summary, and run again.
+      const c = outcome.ok ? outcome.result?.cpu : null;
+      const disturbed = Boolean(opts.retryDisturbed && c && Math.max(c.othersOnServerCpuPct ?? 0, c.othersOnGeneratorCpuPct ?? 0) > DISTURBED_PCT);
+      const retry = disturbed && attempt < opts.retryDisturbed; // the last attempt is kept, disturbed or not
+      const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...(attempt ? { attempt } : {}),
+        ...(retry ? { disturbed: true } : disturbed ? { disturbedKept: true } : {}), ...(quiet ? { quiet } : {}), ...outcome };
       raw.runs.push(entry);
       saveRaw();
       if (!outcome.ok) failures++;
       const brief = outcome.ok ? headline(scenario.name, outcome.result) : `FAILED: ${outcome.error.split("\n")[0]}`;
-      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const note = disturbed ? ` DISTURBED (others took ${c.othersOnServerCpuPct} % of CPU 0, ${c.othersOnGeneratorCpuPct} % of CPU 1)` : "";
+      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)${note}`);
       if (!outcome.ok) console.log(outcome.error.split("\n").slice(0, 12).map((l) => `    ${l}`).join("\n"));
+      if (!retry) break;
     }
   }
 }
@@ -477,7 +516,7 @@ function median(xs) {
 }
 
 function values(scenario, server, metric) {
-  return raw.runs.filter((r) => r.ok && r.scenario === scenario && r.server === server).map((r) => get(r.result, metric));
+  return raw.runs.filter((r) => r.ok && !r.disturbed && r.scenario === scenario && r.server === server).map((r) => get(r.result, metric));
 }
 
 function spread(xs) {
@@ -494,7 +533,16 @@ function summary() {
   lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
   lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
   lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
-  lines.push(`- failed runs: ${failures}`, "");
+  lines.push(`- failed runs: ${failures}`);
+  const disturbed = raw.runs.filter((r) => r.disturbed);
+  if (opts.retryDisturbed) {
+    lines.push(`- disturbed runs (other processes took > ${DISTURBED_PCT} % of the servers' or the generator's CPU), left out and run again: ${disturbed.length}${disturbed.length ? ` (${disturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")})` : ""}`);
+    const stillDisturbed = raw.runs.filter((r) => r.disturbedKept);
+    if (stillDisturbed.length) lines.push(`- STILL DISTURBED after ${opts.retryDisturbed} retries, kept: ${stillDisturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")}`);
+    const kept = raw.runs.filter((r) => r.ok && !r.disturbed && r.result?.cpu?.othersOnServerCpuPct !== undefined);
+    if (kept.length) lines.push(`- in the runs kept, others took at most ${Math.max(...kept.map((r) => r.result.cpu.othersOnServerCpuPct))} % of CPU 0 and ${Math.max(...kept.map((r) => r.result.cpu.othersOnGeneratorCpuPct))} % of CPU 1`);
+  }
+  lines.push("");
   lines.push("| scenario | metric | Switchboard | Node | ratio | gen CPU % (SB / Node) |", "|---|---|---:|---:|---:|---:|");
   for (const [scenario, metric, lbl, unit] of METRICS) {
     if (!selected.some((s) => s.name === scenario)) continue;

@@ -204,10 +204,11 @@ function jcmd(pid, args) {
 }
 
 /**
- * Per-CPU time in ticks from /proc/stat: busy (user + nice + system: what processes are charged
- * with), irq (hard and soft interrupts, which the kernel may charge to no process: loopback TCP
- * receive work can land here), and steal (time the hypervisor gave this virtual CPU's turn to
- * someone else). Busy beyond our own processes, and steal, say how much others took from the run.
+ * Per-CPU time in ticks from /proc/stat: busy (user + nice + system + irq + softirq), irq (hard
+ * and soft interrupts; /proc/stat keeps them apart, but a process's utime + stime includes those
+ * that ran in its context, as the loopback TCP receive work does: here 15-25 % of each CPU) and
+ * steal (time the hypervisor gave this virtual CPU's turn to someone else). Busy beyond our own
+ * processes, and steal, say how much others took from the run.
  */
 function cpuTicks() {
   const out = {};
@@ -216,7 +217,7 @@ function cpuTicks() {
       const m = /^cpu(\d+)\s+(.*)$/.exec(line);
       if (!m) continue;
       const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].split(/\s+/).map(Number);
-      out[`cpu${m[1]}`] = { busy: user + nice + system, irq: irq + softirq, steal: steal ?? 0, all: user + nice + system + idle + iowait + irq + softirq + (steal ?? 0) };
+      out[`cpu${m[1]}`] = { busy: user + nice + system + irq + softirq, irq: irq + softirq, steal: steal ?? 0, all: user + nice + system + idle + iowait + irq + softirq + (steal ?? 0) };
     }
   } catch {
     // no /proc/stat: no machine figures
