@@ -27,6 +27,16 @@ for (const run of raw.runs) {
       .map(([k, v]) => `${k.replace("syscalls:sys_enter_", "")} ${f(v / n, 3)}`).join(", ");
     console.log(`  system calls per op: all ${f((r.perf["raw_syscalls:sys_enter"] ?? 0) / n, 3)} (${sys})`);
   }
+  if (c.perProcess) {
+    // a cluster: the nodes and redis-server, summed above
+    console.log(`  per op by process: ${Object.entries(c.perProcess).map(([k, v]) => `${k} ${f(v.cpuUs / n)} µs (${v.cpuPct} % CPU)`).join(", ")}`);
+  }
+  if (c.machine) {
+    const m = Object.entries(c.machine).map(([k, v]) => `${k} busy ${v.busyPct} % (interrupts ${v.irqPct} %, stolen ${v.stealPct} %)`).join("; ");
+    const others = c.othersOnServerCpuPct === undefined ? "" : `; others took ${c.othersOnServerCpuPct} % of the servers' CPU, ${c.othersOnGeneratorCpuPct} % of the generator's`;
+    console.log(`  machine: ${m}${others}`);
+  }
+  if (run.quiet) console.log(`  before the run: waited ${f(run.quiet.waitedMs / 1000, 1)} s for a quiet machine, ${run.quiet.busyPctBefore} % busy${run.quiet.quiet ? "" : " (not quiet: gave up)"}`);
   const threads = Object.entries(c.serverThreadsCpuUs ?? {}).map(([k, v]) => `${k} ${Math.round((100 * v) / c.serverCpuUs)} %`).join(", ");
   console.log(`  server CPU by thread: ${threads}`);
 }

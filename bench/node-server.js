@@ -2,13 +2,21 @@
 // `java -jar target/switchboard.jar bench-server` (src/main/java/dev/switchboard/cli/BenchServerCommand.java),
 // so both are measured doing the same work.
 //
-//   PORT=0 [TOKEN=...] [AUTH_MODE=jwt JWT_SECRET=...] node --expose-gc bench/node-server.js
+//   PORT=0 [TOKEN=...] [AUTH_MODE=jwt JWT_SECRET=...] [REDIS_URL=redis://127.0.0.1:6379 [ADAPTER=redis]] \
+//       node --expose-gc bench/node-server.js
 //
 // Binds 127.0.0.1:PORT (0 = a free port) and prints `listening on http://127.0.0.1:<port>` when ready.
 // Handshake: auth.token must equal TOKEN (default "bench-secret"), or with AUTH_MODE=jwt be an HS256 JWT
 // signed with JWT_SECRET (>= 32 bytes) whose exp lies in the future; otherwise connect_error "unauthorized".
 // Events: echo(payload, ack) acks the payload; broadcast(payload, ack) emits `bcast` to every socket, then
 // acks true; join(room, ack) joins, acks true; toRoom(room, payload, ack) emits `roomMsg` to the room, acks true.
+//
+// Cluster (issue #10; the cluster broadcast benchmark): with REDIS_URL the server joins a cluster through
+// @socket.io/redis-adapter 8.3.0 and the `redis` client 5.10.0 (the versions pinned in conformance/), as
+// `bench-server --redis-url` does on Switchboard's side. ADAPTER is `redis` (the classic adapter, the
+// default) or `redis-sharded` (createShardedAdapter, Redis 7); the channel prefix is the adapter's
+// default key "socket.io", the same as Switchboard's. The server prints its `listening on` line only
+// once both Redis clients are connected. Without REDIS_URL: one process, the in-memory adapter.
 //
 // Measurement hook (the counterpart of `jcmd <pid> GC.run` + `GC.heap_info` for the JVM): GET /bench-stats
 // runs a full GC (needs --expose-gc) and answers process.memoryUsage() as JSON. socket.io only looks at
@@ -62,7 +70,10 @@ const httpServer = http.createServer((req, res) => {
   res.end();
 });
 
-const io = new Server(httpServer); // socket.io 4.8 defaults, as Switchboard's bench-server uses its defaults
+const redisClients = [];
+const adapter = await clusterAdapter();
+// socket.io 4.8 defaults, as Switchboard's bench-server uses its defaults
+const io = new Server(httpServer, adapter ? { adapter } : {});
 const accepts = tokenCheck();
 
 io.use((socket, next) => {
@@ -90,13 +101,38 @@ io.on("connection", (socket) => {
   });
 });
 
+/** The Redis adapter's factory when REDIS_URL is set (both clients connected), otherwise null. */
+async function clusterAdapter() {
+  const url = env.REDIS_URL ?? "";
+  const kind = (env.ADAPTER ?? "").trim().toLowerCase() || (url ? "redis" : "");
+  if (!url) {
+    if (kind) throw new Error(`ADAPTER=${kind} needs REDIS_URL`);
+    return null;
+  }
+  if (!/^rediss?:\/\//.test(url)) throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
+  if (kind !== "redis" && kind !== "redis-sharded") throw new Error(`unknown ADAPTER ${kind}: redis or redis-sharded`);
+  const { createClient } = await import("redis");
+  const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
+  const connect = async (client) => {
+    // the client reconnects by itself; one line per error, the benchmark fails on what it misses
+    client.on("error", (e) => console.error(`redis: ${e.message}`));
+    await client.connect();
+    redisClients.push(client);
+    return client;
+  };
+  const pub = await connect(createClient({ url }));
+  const sub = await connect(pub.duplicate());
+  return kind === "redis" ? createAdapter(pub, sub) : createShardedAdapter(pub, sub);
+}
+
 httpServer.listen(port, "127.0.0.1", () => {
   console.log(`bench-server (node socket.io) listening on http://127.0.0.1:${httpServer.address().port}`);
 });
 
 for (const sig of ["SIGTERM", "SIGINT"]) {
-  process.on(sig, () => {
+  process.on(sig, async () => {
     io.close();
+    await Promise.race([Promise.allSettled(redisClients.map((c) => c.quit())), new Promise((r) => setTimeout(r, 2000))]);
     process.exit(0);
   });
 }

@@ -5,11 +5,19 @@
 //                                 see bench/jfr-top.mjs)
 //                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
+//                      [--wait-quiet SECONDS]  (on a shared machine: before each run, wait up to SECONDS until
+//                                 the machine has been below 25 % busy for 2 s; raw.json records the wait)
+//                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
+//                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
+//                                 run again, up to N times; pinned runs only)
+// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server) run only when
+// named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10 (BENCHMARKS.md).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,6 +77,8 @@ function parseArgs(argv) {
       (o.set[m[1]] ??= {})[m[2]] = Number.isNaN(Number(m[3])) ? m[3] : Number(m[3]);
     }
     else if (a === "--perf") o.perf = true;
+    else if (a === "--wait-quiet") o.waitQuietS = Number(val());
+    else if (a === "--retry-disturbed") o.retryDisturbed = Number(val());
     else if (a === "--reuse-servers") o.reuse = true;
     else if (a === "--fresh-servers") o.reuse = false;
     else if (a === "--help" || a === "-h") {
@@ -96,6 +106,29 @@ function hasCommand(cmd) {
   }
 }
 
+/** Busy share (%) of the whole machine over `ms` (/proc/stat: everything but idle, iowait and steal). */
+async function machineBusyPct(ms) {
+  const ticks = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: f[0] + f[1] + f[2] + f[5] + f[6], all: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  };
+  const a = ticks();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = ticks();
+  return b.all > a.all ? (100 * (b.busy - a.busy)) / (b.all - a.all) : 0;
+}
+
+/** --wait-quiet: waits until the machine is quiet (or the limit passes); what was seen, for raw.json. */
+async function waitQuiet() {
+  if (!opts.waitQuietS) return null;
+  const t0 = Date.now();
+  let busy;
+  do busy = await machineBusyPct(2000);
+  while (busy >= 25 && Date.now() - t0 < opts.waitQuietS * 1000);
+  return { waitedMs: Date.now() - t0, busyPctBefore: Math.round(busy * 10) / 10, quiet: busy < 25 };
+}
+
+const DISTURBED_PCT = 10;
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
@@ -114,7 +147,7 @@ function serverCommand(kind, logName) {
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
 
-const selected = SCENARIOS.filter((s) => !opts.scenarios || opts.scenarios.includes(s.name));
+const selected = SCENARIOS.filter((s) => (opts.scenarios ? opts.scenarios.includes(s.name) : !s.optIn));
 if (opts.scenarios) {
   for (const n of opts.scenarios) if (!SCENARIOS.some((s) => s.name === n)) throw new Error(`unknown scenario ${n}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
 }
@@ -154,6 +187,11 @@ const meta = {
     ws: pkgVersion("ws"),
     socketIoClient: pkgVersion("socket.io-client"),
     switchboardCommit: versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
+    ...(selected.some((s) => s.cluster) ? {
+      redisServer: versionOf("redis-server", ["--version"]),
+      redisAdapter: pkgVersion("@socket.io/redis-adapter"),
+      redisClient: pkgVersion("redis"),
+    } : {}),
   },
   jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
@@ -203,7 +241,7 @@ function startServer(kind, env, logName) {
   const argv = pinned(0, serverCommand(kind, logName));
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: "0" },
+    env: { ...withoutCluster(process.env), ...env, PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
@@ -234,6 +272,12 @@ function startServer(kind, env, logName) {
   });
 }
 
+/** The caller's environment without the cluster settings: only a cluster scenario sets them. */
+function withoutCluster(env) {
+  const { REDIS_URL, ADAPTER, NODE_ID, ...rest } = env;
+  return rest;
+}
+
 function stopServer(server) {
   return new Promise((resolve) => {
     if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
@@ -246,6 +290,103 @@ function stopServer(server) {
   });
 }
 
+/** A free TCP port on 127.0.0.1 (for redis-server, which cannot report the port it picked itself). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts redis-server on a free loopback port, pinned with the servers (CPU 0), nothing persisted
+ * (`--save "" --appendonly no`); resolves {child, pid, url, dir} once it accepts connections.
+ */
+async function startRedis(logName) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-redis-"));
+  const argv = pinned(0, ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    "--dir", dir, "--logfile", ""]);
+  const child = spawn(argv[0], argv.slice(1), { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`redis-server did not accept connections within 15 s; see logs/${logName}.log`));
+    }, 15_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(e.code === "ENOENT"
+        ? "the cluster scenarios need redis-server (Redis 7) on the PATH: apt-get install -y redis-server"
+        : `redis-server: ${e.message}`));
+    });
+    child.on("exit", (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code ?? sig}) before it was ready; see logs/${logName}.log`));
+    });
+    child.stdout.on("data", (d) => {
+      buf += d;
+      log.write(d);
+      if (/Ready to accept connections/.test(buf)) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        child.stdout.removeAllListeners("data");
+        child.stdout.on("data", (x) => log.write(x));
+        resolve({ child, pid: child.pid, url: `redis://127.0.0.1:${port}`, dir, log });
+      }
+    });
+  });
+}
+
+/**
+ * A cluster scenario's processes: redis-server, then `scenario.cluster.nodes` servers of `kind`
+ * on it (each on its own free port, with REDIS_URL and ADAPTER as both servers read them), all
+ * pinned to CPU 0. Resolves a server-like object: url/pid of the first node (where the sender
+ * connects), plus urls, the processes whose CPU is summed, and everything to stop.
+ */
+async function startCluster(kind, scenario, logName) {
+  const started = [];
+  try {
+    const redis = await startRedis(`${logName}-redis`);
+    started.push(redis);
+    const env = { ...(scenario.env ?? {}), REDIS_URL: redis.url, ADAPTER: scenario.cluster.adapter };
+    const nodes = [];
+    for (let n = 0; n < scenario.cluster.nodes; n++) {
+      const name = String.fromCharCode(65 + n);
+      const node = await startServer(kind, { ...env, NODE_ID: `bench-${name}` }, `${logName}-${name}`);
+      started.push(node);
+      nodes.push({ ...node, name });
+    }
+    return {
+      child: nodes[0].child,
+      pid: nodes[0].pid,
+      url: nodes[0].url,
+      urls: nodes.map((x) => x.url),
+      nodes,
+      redis,
+      processes: [...nodes.map((x) => ({ name: `node ${x.name}`, pid: x.pid })), { name: "redis", pid: redis.pid }],
+      env,
+    };
+  } catch (e) {
+    for (const x of started.reverse()) await stopServer(x);
+    throw e;
+  }
+}
+
+async function stopCluster(cluster) {
+  for (const node of cluster.nodes) await stopServer(node);
+  await stopServer(cluster.redis);
+  rmSync(cluster.redis.dir, { recursive: true, force: true });
+}
+
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
 function cpusAllowed(pid) {
   try {
     return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? null;
@@ -256,8 +397,14 @@ function cpusAllowed(pid) {
 
 /** Runs the scenario in a fresh generator process; resolves {ok, result | error}. */
 function runGenerator(scenario, params, server, kind, env, logName) {
-  const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env };
-  if (opts.jfr && kind === "java") ctx.jfr = { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
+  const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env,
+    pins: canPin ? { server: 0, generator: 1 } : null };
+  if (server.urls) Object.assign(ctx, { urls: server.urls, processes: server.processes });
+  if (opts.jfr && kind === "java") {
+    ctx.jfr = server.nodes
+      ? { settings: jfrSettings(), recordings: server.nodes.map((x) => ({ pid: x.pid, file: path.join(outDir, "jfr", `${logName}-${x.name}.jfr`) })) }
+      : { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
+  }
   const argv = pinned(1, ["node", path.join(BENCH, "loadgen", "main.mjs"), JSON.stringify(ctx)]);
   return new Promise((resolve) => {
     const env = { ...process.env };
@@ -287,37 +434,53 @@ for (let round = 1; round <= opts.rounds; round++) {
     if (scenario.once && round > 1) continue;
     const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
     const order = (round + i) % 2 === 1 ? ["java", "node"] : ["node", "java"];
-    for (const kind of order.filter((k) => opts.servers.includes(k))) {
+    for (const kind of order.filter((k) => opts.servers.includes(k))) for (let attempt = 0; ; attempt++) {
       const started = Date.now();
-      const logName = `r${round}-${scenario.name}-${kind}`;
+      const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
       let server = null;
       let outcome;
       const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
+      // A cluster (scenario.cluster) is started fresh for every run, smoke included.
+      const reuse = opts.reuse && !scenario.cluster;
+      const quiet = await waitQuiet();
       try {
-        server = opts.reuse ? reused.get(key) : null;
+        server = reuse ? reused.get(key) : null;
+        if (!server && scenario.cluster) server = await startCluster(kind, scenario, logName);
         if (!server) {
-          server = await startServer(kind, scenario.env ?? {}, opts.reuse ? `shared-${kind}-${reused.size}` : logName);
-          if (opts.reuse) reused.set(key, server);
+          server = await startServer(kind, scenario.env ?? {}, reuse ? `shared-${kind}-${reused.size}` : logName);
+          if (reuse) reused.set(key, server);
         }
-        const cpus = cpusAllowed(server.pid);
-        outcome = await runGenerator(scenario, params, server, kind, scenario.env ?? {}, logName);
+        const cpus = server.processes
+          ? Object.fromEntries(server.processes.map((x) => [x.name, cpusAllowed(x.pid)]))
+          : cpusAllowed(server.pid);
+        outcome = await runGenerator(scenario, params, server, kind, server.env ?? scenario.env ?? {}, logName);
         outcome.serverCpusAllowed = cpus;
-        if (server.child.exitCode !== null || server.child.signalCode !== null) {
-          outcome = { ok: false, error: `the server died during the scenario (exit ${server.child.exitCode ?? server.child.signalCode}); see logs/` };
+        const dead = server.nodes ? [...server.nodes, server.redis].find((x) => exited(x.child)) : exited(server.child) ? server : null;
+        if (dead) {
+          outcome = { ok: false, error: `${dead.name ? `node ${dead.name}` : dead === server.redis ? "redis-server" : "the server"} died during the scenario (exit ${dead.child.exitCode ?? dead.child.signalCode}); see logs/` };
           reused.delete(key);
         }
       } catch (e) {
         outcome = { ok: false, error: String(e.message ?? e) };
       } finally {
-        if (server && !opts.reuse) await stopServer(server);
+        if (server?.nodes) await stopCluster(server);
+        else if (server && !reuse) await stopServer(server);
       }
-      const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...outcome };
+      // --retry-disturbed: a run in which others took more than DISTURBED_PCT of the servers' or the
+      // generator's CPU is kept in raw.json, marked, left out of the summary, and run again.
+      const c = outcome.ok ? outcome.result?.cpu : null;
+      const disturbed = Boolean(opts.retryDisturbed && c && Math.max(c.othersOnServerCpuPct ?? 0, c.othersOnGeneratorCpuPct ?? 0) > DISTURBED_PCT);
+      const retry = disturbed && attempt < opts.retryDisturbed; // the last attempt is kept, disturbed or not
+      const entry = { round, scenario: scenario.name, server: kind, params, durationMs: Date.now() - started, ...(attempt ? { attempt } : {}),
+        ...(retry ? { disturbed: true } : disturbed ? { disturbedKept: true } : {}), ...(quiet ? { quiet } : {}), ...outcome };
       raw.runs.push(entry);
       saveRaw();
       if (!outcome.ok) failures++;
       const brief = outcome.ok ? headline(scenario.name, outcome.result) : `FAILED: ${outcome.error.split("\n")[0]}`;
-      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const note = disturbed ? ` DISTURBED (others took ${c.othersOnServerCpuPct} % of CPU 0, ${c.othersOnGeneratorCpuPct} % of CPU 1)` : "";
+      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)${note}`);
       if (!outcome.ok) console.log(outcome.error.split("\n").slice(0, 12).map((l) => `    ${l}`).join("\n"));
+      if (!retry) break;
     }
   }
 }
@@ -353,7 +516,7 @@ function median(xs) {
 }
 
 function values(scenario, server, metric) {
-  return raw.runs.filter((r) => r.ok && r.scenario === scenario && r.server === server).map((r) => get(r.result, metric));
+  return raw.runs.filter((r) => r.ok && !r.disturbed && r.scenario === scenario && r.server === server).map((r) => get(r.result, metric));
 }
 
 function spread(xs) {
@@ -370,7 +533,16 @@ function summary() {
   lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
   lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
   lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
-  lines.push(`- failed runs: ${failures}`, "");
+  lines.push(`- failed runs: ${failures}`);
+  const disturbed = raw.runs.filter((r) => r.disturbed);
+  if (opts.retryDisturbed) {
+    lines.push(`- disturbed runs (other processes took > ${DISTURBED_PCT} % of the servers' or the generator's CPU), left out and run again: ${disturbed.length}${disturbed.length ? ` (${disturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")})` : ""}`);
+    const stillDisturbed = raw.runs.filter((r) => r.disturbedKept);
+    if (stillDisturbed.length) lines.push(`- STILL DISTURBED after ${opts.retryDisturbed} retries, kept: ${stillDisturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")}`);
+    const kept = raw.runs.filter((r) => r.ok && !r.disturbed && r.result?.cpu?.othersOnServerCpuPct !== undefined);
+    if (kept.length) lines.push(`- in the runs kept, others took at most ${Math.max(...kept.map((r) => r.result.cpu.othersOnServerCpuPct))} % of CPU 0 and ${Math.max(...kept.map((r) => r.result.cpu.othersOnGeneratorCpuPct))} % of CPU 1`);
+  }
+  lines.push("");
   lines.push("| scenario | metric | Switchboard | Node | ratio | gen CPU % (SB / Node) |", "|---|---|---:|---:|---:|---:|");
   for (const [scenario, metric, lbl, unit] of METRICS) {
     if (!selected.some((s) => s.name === scenario)) continue;

@@ -60,6 +60,20 @@ export const SCENARIOS = [
     smoke: { clients: 30, rooms: 3, warmupCount: 3, maxCount: 10, durationMs: 500 },
     about: "1 000 clients in 10 rooms of 100; toRoom cycling through the rooms, one at a time",
   },
+  // Issue #10: two nodes of one kind on one redis-server (started by the runner, nothing persisted),
+  // the classic Redis adapter on both (@socket.io/redis-adapter 8.3.0 on Node, RedisAdapter on
+  // Switchboard). 1 000 WebSocket clients connect directly to the nodes, 500 each (no proxy);
+  // client 0, on node A, broadcasts to everyone. Opt-in (run.mjs --scenarios ...): not in the
+  // default run.
+  ...[1, 10].map((inflight) => ({
+    name: `cluster-broadcast-1000-${inflight === 1 ? "seq" : inflight}`, kind: "fanout", optIn: true,
+    cluster: { nodes: 2, adapter: "redis" },
+    // Warm-up: with 6 s, C1/C2 still took 14 % of Switchboard's CPU in the one-at-a-time window (the
+    // Redis paths run once per message, not once per delivery, so they get hot late).
+    p: { clients: 1000, inflight, warmupCount: 5000, warmupMs: (inflight === 1 ? 12 : 8) * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+    smoke: { clients: 30, inflight: Math.min(inflight, 5), warmupCount: 3, warmupMs: 500, maxCount: 10 * Math.min(inflight, 5), durationMs: 500 },
+    about: `two nodes + Redis (classic adapter), 500 WebSocket clients on each; a client on node A broadcasts to all 1 000, ${inflight === 1 ? "one at a time" : `${inflight} in flight`}`,
+  })),
   {
     name: "idle-memory", kind: "idleMemory",
     p: { clients: 10000, step: 1000, maxMs: 120 * S, hardLimitMs: 300 * S },
@@ -107,6 +121,16 @@ export const METRICS = [
   ["room-1000", "deliveriesPerSec", "deliveries/s", "", "higher"],
   ["room-1000", "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
   ["room-1000", "serverCpuUsPerDelivery", "server CPU per delivery", "µs", "lower"],
+  ...["cluster-broadcast-1000-seq", "cluster-broadcast-1000-10"].flatMap((c) => [
+    [c, "deliveriesPerSec", "deliveries/s", "", "higher"],
+    [c, "fanoutMs.p50", "fan-out completion p50", "ms", "lower"],
+    [c, "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
+    [c, "serverCpuUsPerDelivery", "CPU per delivery, 2 nodes + Redis", "µs", "lower"],
+    [c, "cpuUsPerDeliveryByProcess.node A", "of which node A (the sender's)", "µs", "lower"],
+    [c, "cpuUsPerDeliveryByProcess.node B", "of which node B", "µs", "lower"],
+    [c, "cpuUsPerDeliveryByProcess.redis", "of which redis-server", "µs", "lower"],
+    [c, "cpu.othersOnServerCpuPct", "others' load on the servers' CPU 0 (shared machine)", "%", "lower"],
+  ]),
   ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapAfterGcMB", "heap after GC at 10 000", "MB", "lower"],
@@ -127,5 +151,10 @@ export const TARGETS = [
   { id: "upgrade", scenario: "connect-upgrade-seq", metric: "upgradeMs.p50", abs: "<=", value: 25, text: "polling→WebSocket upgrade completes in ≤ 25 ms at p50" },
   { id: "idle-mem", scenario: "idle-memory", metric: "rssSlopeKBPer1000", ratio: "<=", value: 0.5, text: "idle memory (RSS) per 1 000 WebSocket clients ≤ 0.5× Node" },
   { id: "heap-10k", scenario: "idle-memory", metric: "heapAfterGcMB", abs: "<=", value: 256, text: "10 000 idle connections held with a heap of 256 MB or less (-Xmx256m)" },
+  // Issue #10's cluster targets, applied to both cluster scenarios.
+  ...[["cluster-broadcast-1000-seq", "one at a time"], ["cluster-broadcast-1000-10", "10 in flight"]].flatMap(([c, how]) => [
+    { id: `${c}-rate`, scenario: c, metric: "deliveriesPerSec", ratio: ">=", value: 2, text: `cluster broadcast (2 nodes + Redis, ${how}): deliveries/s ≥ 2× Node` },
+    { id: `${c}-cpu`, scenario: c, metric: "serverCpuUsPerDelivery", ratio: "<=", value: 0.5, text: `cluster broadcast (2 nodes + Redis, ${how}): CPU per delivery ≤ 0.5× Node` },
+  ]),
   { id: "polling-echo", scenario: "echo-polling-100", metric: "acksPerSec", ratio: ">=", value: 1.5, text: "polling-only echo (100 clients) ≥ 1.5× Node" },
 ];

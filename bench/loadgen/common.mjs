@@ -145,6 +145,7 @@ export async function perfResults() {
   return Promise.all(perfRuns);
 }
 
+/** `pid` is one pid or a comma-separated list (perf stat -p takes both; counts are summed). */
 function startPerf(pid) {
   const file = `/tmp/bench-perf-${process.pid}-${perfRuns.length}.csv`;
   const child = spawn("perf", ["stat", "-x,", "-o", file, "-e", PERF_EVENTS, "-p", String(pid)], { stdio: "ignore" });
@@ -169,14 +170,27 @@ function startPerf(pid) {
  * so the recording holds the measured load only, not start-up and warm-up.
  */
 export async function openWindow(ctx) {
-  if (ctx.jfr) await jcmd(ctx.serverPid, ["JFR.start", "name=window", `settings=${ctx.jfr.settings}`]);
-  return new CpuWindow(ctx.serverPid).start();
+  for (const r of jfrRecordings(ctx)) await jcmd(r.pid, ["JFR.start", "name=window", `settings=${ctx.jfr.settings}`]);
+  return new CpuWindow(ctx.processes ?? ctx.serverPid).start();
 }
 
 export async function closeWindow(ctx, w) {
   const cpu = w.stop();
-  if (ctx.jfr) await jcmd(ctx.serverPid, ["JFR.stop", "name=window", `filename=${ctx.jfr.file}`]);
+  // Pinned (ctx.pins from run.mjs): whatever else kept the servers' or the generator's CPU busy in
+  // the window — other processes of this machine, in any PID namespace — as a share of that CPU.
+  const on = (n) => cpu.machine?.[`cpu${n}`];
+  if (ctx.pins && on(ctx.pins.server) && on(ctx.pins.generator)) {
+    cpu.othersOnServerCpuPct = round(Math.max(0, on(ctx.pins.server).busyPct - cpu.serverCpuPct), 1);
+    cpu.othersOnGeneratorCpuPct = round(Math.max(0, on(ctx.pins.generator).busyPct - cpu.genCpuPct), 1);
+  }
+  for (const r of jfrRecordings(ctx)) await jcmd(r.pid, ["JFR.stop", "name=window", `filename=${r.file}`]);
   return cpu;
+}
+
+/** One server: ctx.jfr.file of ctx.serverPid; a cluster: ctx.jfr.recordings, one [{pid, file}] per JVM. */
+function jfrRecordings(ctx) {
+  if (!ctx.jfr) return [];
+  return ctx.jfr.recordings ?? [{ pid: ctx.serverPid, file: ctx.jfr.file }];
 }
 
 function jcmd(pid, args) {
@@ -189,51 +203,99 @@ function jcmd(pid, args) {
   });
 }
 
-/** Measures server and generator CPU over a window: start() ... stop() → numbers. */
+/**
+ * Per-CPU time in ticks from /proc/stat: busy (user + nice + system + irq + softirq), irq (hard
+ * and soft interrupts; /proc/stat keeps them apart, but a process's utime + stime includes those
+ * that ran in its context, as the loopback TCP receive work does: here 15-25 % of each CPU) and
+ * steal (time the hypervisor gave this virtual CPU's turn to someone else). Busy beyond our own
+ * processes, and steal, say how much others took from the run.
+ */
+function cpuTicks() {
+  const out = {};
+  try {
+    for (const line of readFileSync("/proc/stat", "utf8").split("\n")) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].split(/\s+/).map(Number);
+      out[`cpu${m[1]}`] = { busy: user + nice + system + irq + softirq, irq: irq + softirq, steal: steal ?? 0, all: user + nice + system + idle + iowait + irq + softirq + (steal ?? 0) };
+    }
+  } catch {
+    // no /proc/stat: no machine figures
+  }
+  return out;
+}
+
+/** Busy and stolen share (%) of each CPU between two cpuTicks() snapshots. */
+function cpuShares(t0, t1) {
+  const out = {};
+  for (const [cpu, b] of Object.entries(t1)) {
+    const a = t0[cpu];
+    const all = a ? b.all - a.all : 0;
+    if (all > 0) {
+      const pct = (k) => round((100 * (b[k] - a[k])) / all, 1);
+      out[cpu] = { busyPct: pct("busy"), irqPct: pct("irq"), stealPct: pct("steal") };
+    }
+  }
+  return out;
+}
+
+/**
+ * Measures server and generator CPU over a window: start() ... stop() → numbers. The server is one
+ * pid, or (the cluster scenarios) a list of processes [{name, pid}] — the nodes and redis-server —
+ * whose CPU is summed into serverCpuUs and also given per process (perProcess).
+ */
 export class CpuWindow {
-  constructor(serverPid) {
-    this.serverPid = serverPid;
+  constructor(server) {
+    this.processes = Array.isArray(server) ? server : [{ name: null, pid: server }];
   }
   start() {
-    if (PERF_EVENTS) this.perf = startPerf(this.serverPid);
-    this.threads0 = threadSnapshot(this.serverPid);
+    if (PERF_EVENTS) this.perf = startPerf(this.processes.map((x) => x.pid).join(","));
+    this.threads0 = this.processes.map((x) => threadSnapshot(x.pid));
     this.t0 = nowMs();
-    this.server0 = processCpuMicros(this.serverPid);
+    this.cpu0 = this.processes.map((x) => processCpuMicros(x.pid));
     this.gen0 = process.cpuUsage();
+    this.machine0 = cpuTicks();
     return this;
   }
   stop() {
     const wallMs = nowMs() - this.t0;
-    const serverCpuUs = processCpuMicros(this.serverPid) - this.server0;
+    const perProcessUs = this.processes.map((x, i) => processCpuMicros(x.pid) - this.cpu0[i]);
+    const machine = cpuShares(this.machine0, cpuTicks());
+    const serverCpuUs = perProcessUs.reduce((a, b) => a + b, 0);
     if (this.perf) {
       this.perf.child.kill("SIGINT");
       perfRuns.push(this.perf.done);
     }
     const g = process.cpuUsage(this.gen0);
-    const threads1 = threadSnapshot(this.serverPid);
     const genCpuUs = g.user + g.system;
     const groups = {};
     let sysUs = 0;
     let vol = 0;
     let nonvol = 0;
-    for (const [tid, t] of threads1) {
-      const before = this.threads0.get(tid) ?? { cpuUs: 0, sysUs: 0, vol: 0, nonvol: 0 };
-      const name = threadGroup(t.comm);
-      groups[name] = (groups[name] ?? 0) + (t.cpuUs - before.cpuUs);
-      sysUs += t.sysUs - before.sysUs;
-      vol += t.vol - before.vol;
-      nonvol += t.nonvol - before.nonvol;
-    }
+    this.processes.forEach((x, i) => {
+      for (const [tid, t] of threadSnapshot(x.pid)) {
+        const before = this.threads0[i].get(tid) ?? { cpuUs: 0, sysUs: 0, vol: 0, nonvol: 0 };
+        const name = x.name ? `${x.name}: ${threadGroup(t.comm)}` : threadGroup(t.comm);
+        groups[name] = (groups[name] ?? 0) + (t.cpuUs - before.cpuUs);
+        sysUs += t.sysUs - before.sysUs;
+        vol += t.vol - before.vol;
+        nonvol += t.nonvol - before.nonvol;
+      }
+    });
     const serverThreadsCpuUs = Object.fromEntries(Object.entries(groups).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)]));
     return {
       wallMs: round(wallMs),
       serverCpuUs: round(serverCpuUs, 0),
       serverCpuPct: round((100 * serverCpuUs) / (wallMs * 1000), 1),
+      ...(this.processes.length > 1 || this.processes[0].name
+        ? { perProcess: Object.fromEntries(this.processes.map((x, i) => [x.name, { cpuUs: round(perProcessUs[i], 0), cpuPct: round((100 * perProcessUs[i]) / (wallMs * 1000), 1) }])) }
+        : {}),
       genCpuUs: round(genCpuUs, 0),
       genCpuPct: round((100 * genCpuUs) / (wallMs * 1000), 1),
       serverSysCpuUs: Math.round(sysUs),
       serverContextSwitches: { voluntary: vol, involuntary: nonvol },
       serverThreadsCpuUs,
+      machine,
     };
   }
 }

@@ -9,6 +9,7 @@ import { SCENARIO_KINDS } from "./scenarios.mjs";
 const kinds = { ...SCENARIO_KINDS, correctness, correctnessJwt };
 const ctx = JSON.parse(process.argv[2] ?? "{}");
 loopbackOnly(ctx.url);
+for (const u of ctx.urls ?? []) loopbackOnly(u); // a cluster: every node
 const run = kinds[ctx.kind];
 if (!run) {
   console.error(`unknown scenario kind ${ctx.kind}; known: ${Object.keys(kinds).join(", ")}`);

@@ -179,9 +179,15 @@ export async function echo(ctx) {
  * `toRoom` (client i is in room r<i % rooms>), `p.inflight` at a time. Each client must see every
  * message meant for it exactly once, in order; a message is complete when its ack and its last
  * delivery have arrived (the fan-out completion latency is measured to the last delivery).
+ *
+ * A cluster (ctx.urls, two or more nodes on one Redis): client i connects directly to node
+ * i % nodes (no proxy), so client 0, the sender, is on the first node and the others are split
+ * evenly; a message is complete when every client on every node has it. The CPU window sums the
+ * nodes and redis-server (ctx.processes).
  */
 export async function fanout(ctx) {
   const { url, p } = ctx;
+  const urls = ctx.urls ?? [url];
   const rooms = p.rooms || 0;
   const total = p.warmupCount + p.maxCount;
   const expected = new Array(total);
@@ -227,7 +233,7 @@ export async function fanout(ctx) {
     const group = [];
     for (let j = i; j < Math.min(p.clients, i + 100); j++) {
       const o = clientOpts(j);
-      const c = new WsClient(url, {});
+      const c = new WsClient(urls[j % urls.length], {});
       c.onEvent = o.onEvent.bind(c);
       c.nextExpected = rooms ? j % rooms : 0;
       group.push(c);
@@ -304,10 +310,12 @@ export async function fanout(ctx) {
     clients: p.clients,
     rooms,
     inflight: p.inflight,
+    ...(urls.length > 1 ? { nodes: urls.length, clientsPerNode: urls.map((_, n) => clients.filter((_, i) => i % urls.length === n).length) } : {}),
     messages: measured,
     deliveries: delivered,
     deliveriesPerSec: round((delivered * 1000) / cpu.wallMs, 1),
     serverCpuUsPerDelivery: round(cpu.serverCpuUs / delivered, 3),
+    ...(cpu.perProcess ? { cpuUsPerDeliveryByProcess: Object.fromEntries(Object.entries(cpu.perProcess).map(([k, v]) => [k, round(v.cpuUs / delivered, 3)])) } : {}),
     fanoutMs: latencySummary(fanoutMs),
     ackMs: latencySummary(ackMs),
     cpu,
