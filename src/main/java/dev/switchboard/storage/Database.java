@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -212,6 +213,20 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw failure(what, e);
     }
+  }
+
+  /**
+   * Runs one parameterised statement that changes rows, in auto-commit mode, and returns how many
+   * it changed. {@code params} are bound in order: {@code String}, {@code Long} or {@code Integer}
+   * (both drivers bind these with {@code setObject} as their own types).
+   */
+  int update(String what, String sql, Object... params) {
+    return read(what, c -> {
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+        return st.executeUpdate();
+      }
+    });
   }
 
   /**

@@ -82,27 +82,15 @@ public final class SessionRepository {
   /** Moves the expiry of an unrevoked session (a token refresh); false when none. */
   public boolean extend(String id, long expiresAtMillis) {
     StoredText.check("session id", id);
-    return db.read("extend a session", c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "UPDATE sessions SET expires_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-        st.setLong(1, expiresAtMillis);
-        st.setString(2, id);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return db.update("extend a session",
+        "UPDATE sessions SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", expiresAtMillis, id) == 1;
   }
 
   /** Revokes the session at {@code nowMillis} (logout); false when it was unknown or already revoked. */
   public boolean revoke(String id, long nowMillis) {
     StoredText.check("session id", id);
-    return db.read("revoke a session", c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-        st.setLong(1, nowMillis);
-        st.setString(2, id);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return db.update("revoke a session",
+        "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", nowMillis, id) == 1;
   }
 
   /** Revokes every unrevoked session of the user; returns their ids (whose sockets to disconnect). */

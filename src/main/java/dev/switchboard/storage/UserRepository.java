@@ -102,37 +102,22 @@ public final class UserRepository {
    */
   public boolean removeByCanonicalName(String canonicalName) {
     StoredText.check("canonical username", canonicalName);
-    return db.read("remove a user", c -> {
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM users WHERE canonical_name = ?")) {
-        st.setString(1, canonicalName);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return db.update("remove a user",
+        "DELETE FROM users WHERE canonical_name = ?", canonicalName) == 1;
   }
 
   /** Disables the user at {@code nowMillis} (kept, but may not log in); false when no such enabled user. */
   public boolean disable(String id, long nowMillis) {
     StoredText.check("user id", id);
-    return db.read("disable a user", c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL")) {
-        st.setLong(1, nowMillis);
-        st.setString(2, id);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return db.update("disable a user",
+        "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL", nowMillis, id) == 1;
   }
 
   /** Enables a disabled user again; false when no such disabled user. */
   public boolean enable(String id) {
     StoredText.check("user id", id);
-    return db.read("enable a user", c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL")) {
-        st.setString(1, id);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return db.update("enable a user",
+        "UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL", id) == 1;
   }
 
   private static UserRecord row(ResultSet rs) throws SQLException {
