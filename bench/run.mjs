@@ -302,11 +302,15 @@ function freePort() {
   });
 }
 
+const REDIS_MISSING = "the cluster scenarios need redis-server (Redis 7) on the PATH: apt-get install -y redis-server";
+
 /**
  * Starts redis-server on a free loopback port, pinned with the servers (CPU 0), nothing persisted
  * (`--save "" --appendonly no`); resolves {child, pid, url, dir} once it accepts connections.
  */
 async function startRedis(logName) {
+  // checked here: under taskset a missing binary is only taskset's exit code
+  if (!hasCommand("redis-server")) throw new Error(REDIS_MISSING);
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-redis-"));
   const argv = pinned(0, ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -322,9 +326,7 @@ async function startRedis(logName) {
     }, 15_000);
     child.on("error", (e) => {
       clearTimeout(timer);
-      reject(new Error(e.code === "ENOENT"
-        ? "the cluster scenarios need redis-server (Redis 7) on the PATH: apt-get install -y redis-server"
-        : `redis-server: ${e.message}`));
+      reject(new Error(e.code === "ENOENT" ? REDIS_MISSING : `redis-server: ${e.message}`));
     });
     child.on("exit", (code, sig) => {
       clearTimeout(timer);
