@@ -1,5 +1,6 @@
 package dev.switchboard.deploy;
 
+import static dev.switchboard.testing.LocalResources.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,8 +23,6 @@ import dev.switchboard.testing.HaproxyServer;
 import dev.switchboard.testing.RedisServer;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -134,11 +133,6 @@ class ClusterBehindProxyTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   /** A polling client of the proxy and the node its session lives on. */
   private record Member(String name, Handle handle, ClusterNode home) {}

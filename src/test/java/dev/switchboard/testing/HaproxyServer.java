@@ -3,17 +3,14 @@ package dev.switchboard.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real HAProxy (Debian's {@code haproxy}) for the tests, running the project's own
@@ -75,7 +72,7 @@ public final class HaproxyServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("switchboard-haproxy-");
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before haproxy binds it
-      int port = freePort();
+      int port = LocalResources.freePort();
       HaproxyServer server = new HaproxyServer(dir, port);
       try {
         Files.writeString(server.config(), render(template, port, nodePorts, stickiness), StandardCharsets.UTF_8);
@@ -86,7 +83,7 @@ public final class HaproxyServer implements AutoCloseable {
         server.stop();
       }
     }
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
     throw last;
   }
 
@@ -219,7 +216,7 @@ public final class HaproxyServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
   }
 
   private void launch() throws IOException {
@@ -257,19 +254,7 @@ public final class HaproxyServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory; nothing else to do
-    }
-  }
 
   @Override
   public String toString() {

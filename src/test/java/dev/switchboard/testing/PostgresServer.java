@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,12 +80,12 @@ public final class PostgresServer implements AutoCloseable {
           "--pwfile=" + dir.resolve("pwfile"), "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"),
           dir, 120);
     } catch (IOException e) {
-      deleteRecursively(dir);
+      LocalResources.deleteRecursively(dir);
       throw e;
     }
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before postgres binds it
-      PostgresServer server = new PostgresServer(dir, bin, runAs, password, freePort());
+      PostgresServer server = new PostgresServer(dir, bin, runAs, password, LocalResources.freePort());
       try {
         server.start0();
         return server;
@@ -94,7 +93,7 @@ public final class PostgresServer implements AutoCloseable {
         last = e;
       }
     }
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
     throw last;
   }
 
@@ -169,7 +168,7 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException ignored) {
       // not running
     }
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
   }
 
   private void start0() throws IOException {
@@ -271,20 +270,6 @@ public final class PostgresServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory; nothing else to do
     }
   }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +14,8 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -77,7 +74,7 @@ public final class RedisServer implements AutoCloseable {
     if (tls) makeCertificate(dir);
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before redis binds it
-      RedisServer server = new RedisServer(dir, freePort(), tls, List.of(extraArgs));
+      RedisServer server = new RedisServer(dir, LocalResources.freePort(), tls, List.of(extraArgs));
       try {
         server.launch();
         return server;
@@ -86,7 +83,7 @@ public final class RedisServer implements AutoCloseable {
         server.kill();
       }
     }
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
     throw last;
   }
 
@@ -149,7 +146,7 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     kill();
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
   }
 
   private void launch() throws IOException {
@@ -266,19 +263,5 @@ public final class RedisServer implements AutoCloseable {
     }
     String s = sb.toString().strip();
     return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory; nothing else to do
-    }
   }
 }
