@@ -12,18 +12,14 @@ import dev.switchboard.socketio.adapter.ClusterRequestTimeoutException;
 import dev.switchboard.socketio.testing.FakeEngineIoConnection;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.LogLines;
 import dev.switchboard.testing.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +35,7 @@ class RedisAdapterOutageTest {
 
   @Test
   void aRedisOutageKeepsLocalDeliveryFailsRequestsByTheirTimeoutAndHealsByItself() throws Exception {
-    Capture log = Capture.of(RedisLink.class.getName(), RedisAdapter.class.getName(), "io.lettuce", "io.netty");
+    LogLines log = LogLines.of(RedisLink.class.getName(), RedisAdapter.class.getName(), "io.lettuce", "io.netty");
     try (RedisServer redis = RedisServer.start();
         RedisLink linkA = RedisLink.connect(redis.url());
         RedisLink linkB = RedisLink.connect(redis.url());
@@ -97,7 +93,7 @@ class RedisAdapterOutageTest {
 
   @Test
   void aNamespaceMadeWhileRedisIsAwaySubscribesOnceRedisIsBack() throws Exception {
-    Capture log = Capture.of(RedisLink.class.getName(), RedisAdapter.class.getName(), "io.lettuce", "io.netty");
+    LogLines log = LogLines.of(RedisLink.class.getName(), RedisAdapter.class.getName(), "io.lettuce", "io.netty");
     try (RedisServer redis = RedisServer.start();
         RedisLink link = RedisLink.connect(redis.url());
         InMemorySocketIo a = server(link, "a-")) {
@@ -159,49 +155,5 @@ class RedisAdapterOutageTest {
   private static Throwable failure(CompletableFuture<?> f) {
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
     return e.getCause();
-  }
-
-  /** INFO and above of some loggers, kept off the console while captured. */
-  private static final class Capture extends Handler implements AutoCloseable {
-    private final List<Logger> loggers = new ArrayList<>();
-    private final List<Boolean> parents = new ArrayList<>();
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-    static Capture of(String... names) {
-      Capture c = new Capture();
-      c.setLevel(Level.INFO);
-      for (String n : names) {
-        Logger l = Logger.getLogger(n);
-        l.addHandler(c);
-        c.loggers.add(l);
-        c.parents.add(l.getUseParentHandlers());
-        l.setUseParentHandlers(false);
-      }
-      return c;
-    }
-
-    @Override
-    public void publish(LogRecord r) {
-      if (isLoggable(r)) records.add(r);
-    }
-
-    int count(Level level, String text) {
-      return (int) records.stream().filter(r -> r.getLevel().equals(level) && r.getMessage().contains(text)).count();
-    }
-
-    List<String> lines() {
-      return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList();
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      for (int i = 0; i < loggers.size(); i++) {
-        loggers.get(i).removeHandler(this);
-        loggers.get(i).setUseParentHandlers(parents.get(i));
-      }
-    }
   }
 }

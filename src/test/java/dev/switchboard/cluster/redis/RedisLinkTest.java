@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.cluster.redis.RedisLink.StreamEntry;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.LogLines;
 import dev.switchboard.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,13 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +31,14 @@ import org.junit.jupiter.api.Test;
 
 /** RedisLink against a real redis-server (RedisServer): pub/sub, sharded pub/sub, streams, outages, passwords. */
 class RedisLinkTest {
-  /** Held so that the console stays quiet for this class: its outages are checked through LogCapture. */
+  /** Held so that the console stays quiet for this class: its outages are checked through LogLines. */
   private static final Logger LINK_LOG = Logger.getLogger(RedisLink.class.getName());
   private static RedisServer redis;
 
   @BeforeAll
   static void startRedis() throws Exception {
     // The test classpath has slf4j-api without a provider (Java-WebSocket's): send netty's and
-    // Lettuce's logging to java.util.logging, as in the shaded jar, so LogCapture sees it.
+    // Lettuce's logging to java.util.logging, as in the shaded jar, so LogLines sees it.
     io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
     LINK_LOG.setUseParentHandlers(false);
     redis = RedisServer.start();
@@ -162,7 +160,7 @@ class RedisLinkTest {
 
   @Test
   void blockingConnectionsReadOnTheirOwnAndClosingOneIsNoOutage() throws Exception {
-    LogCapture log = LogCapture.of(RedisLink.class.getName());
+    LogLines log = LogLines.of(RedisLink.class.getName());
     try (RedisLink link = RedisLink.connect(redis.url()); RedisProbe probe = new RedisProbe(redis.url())) {
       RedisLink.BlockingConnection a = await(link.openBlockingConnection());
       RedisLink.BlockingConnection b = await(link.openBlockingConnection());
@@ -190,7 +188,7 @@ class RedisLinkTest {
 
   @Test
   void anOutageFailsCommandsFastLogsOnceEachWayAndRestoresEverySubscription() throws Exception {
-    LogCapture log = LogCapture.of(RedisLink.class.getName(), "io.lettuce", "io.netty");
+    LogLines log = LogLines.of(RedisLink.class.getName(), "io.lettuce", "io.netty");
     try (RedisServer own = RedisServer.start();
         RedisLink link = RedisLink.connect(own.url());
         RedisLink publisher = RedisLink.connect(own.url())) {
@@ -345,43 +343,5 @@ class RedisLinkTest {
   private static List<String> redisThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
         .filter(n -> n.startsWith("switchboard-redis-")).toList();
-  }
-
-  /** Records of some JUL loggers at INFO and above, for the one-line-per-outage rule. */
-  private static final class LogCapture extends Handler implements AutoCloseable {
-    private final List<Logger> loggers = new ArrayList<>();
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-    static LogCapture of(String... names) {
-      LogCapture c = new LogCapture();
-      c.setLevel(Level.INFO);
-      for (String n : names) {
-        Logger l = Logger.getLogger(n);
-        l.addHandler(c);
-        c.loggers.add(l);
-      }
-      return c;
-    }
-
-    @Override
-    public void publish(LogRecord r) {
-      if (isLoggable(r)) records.add(r);
-    }
-
-    int count(Level level, String text) {
-      return (int) records.stream().filter(r -> r.getLevel().equals(level) && r.getMessage().contains(text)).count();
-    }
-
-    List<String> lines() {
-      return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList();
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      for (Logger l : loggers) l.removeHandler(this);
-    }
   }
 }
