@@ -37,6 +37,8 @@ public final class EngineIoOptions {
   private final boolean corsCredentials;
   private final int maxSessions;
   private final int maxBufferedPackets;
+  private final boolean httpCompression;
+  private final int httpCompressionThreshold;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -50,6 +52,8 @@ public final class EngineIoOptions {
     this.corsCredentials = b.corsCredentials;
     this.maxSessions = b.maxSessions;
     this.maxBufferedPackets = b.maxBufferedPackets;
+    this.httpCompression = b.httpCompression;
+    this.httpCompressionThreshold = b.httpCompressionThreshold;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -71,6 +75,8 @@ public final class EngineIoOptions {
     b.corsCredentials = corsCredentials;
     b.maxSessions = maxSessions;
     b.maxBufferedPackets = maxBufferedPackets;
+    b.httpCompression = httpCompression;
+    b.httpCompressionThreshold = httpCompressionThreshold;
     return b;
   }
 
@@ -158,13 +164,16 @@ public final class EngineIoOptions {
         && allowedOrigins.equals(other.allowedOrigins)
         && corsCredentials == other.corsCredentials
         && maxSessions == other.maxSessions
-        && maxBufferedPackets == other.maxBufferedPackets;
+        && maxBufferedPackets == other.maxBufferedPackets
+        && httpCompression == other.httpCompression
+        && httpCompressionThreshold == other.httpCompressionThreshold;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
+        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
+        httpCompressionThreshold);
   }
 
   @Override
@@ -173,7 +182,23 @@ public final class EngineIoOptions {
         + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
         + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", allowedOrigins="
         + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
-        + ", maxBufferedPackets=" + maxBufferedPackets + "]";
+        + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
+        + ", httpCompressionThreshold=" + httpCompressionThreshold + "]";
+  }
+
+  /**
+   * Whether the data of a polling GET is compressed (gzip or deflate, as the request's
+   * {@code Accept-Encoding} prefers) once it reaches {@link #httpCompressionThreshold()}: Node's
+   * {@code httpCompression}, on by default as there. WebSocket frames are never compressed
+   * (no permessage-deflate), and errors and {@code ok} answers never are.
+   */
+  public boolean httpCompression() {
+    return httpCompression;
+  }
+
+  /** The smallest polling payload, in bytes, that is compressed; default 1024, as in Node. */
+  public int httpCompressionThreshold() {
+    return httpCompressionThreshold;
   }
 
   /**
@@ -194,6 +219,8 @@ public final class EngineIoOptions {
     private boolean corsCredentials;
     private int maxSessions = 100_000;
     private int maxBufferedPackets = 10_000;
+    private boolean httpCompression = true;
+    private int httpCompressionThreshold = 1024;
 
     private Builder() {}
 
@@ -269,6 +296,19 @@ public final class EngineIoOptions {
     /** See {@link EngineIoOptions#maxBufferedPackets()}. */
     public Builder maxBufferedPackets(int max) {
       this.maxBufferedPackets = positive(max, "maxBufferedPackets");
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#httpCompression()}. */
+    public Builder httpCompression(boolean compress) {
+      this.httpCompression = compress;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#httpCompressionThreshold()}; 0 or more bytes. */
+    public Builder httpCompressionThreshold(int bytes) {
+      if (bytes < 0) throw new IllegalArgumentException("httpCompressionThreshold must not be negative: " + bytes);
+      this.httpCompressionThreshold = bytes;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.engineio;
 
 import dev.switchboard.engineio.protocol.EngineIoProtocol.ErrorCode;
 import dev.switchboard.engineio.protocol.OpenPacket;
+import dev.switchboard.engineio.transport.PollingResponses;
 import dev.switchboard.engineio.transport.PollingTransport;
 import dev.switchboard.engineio.transport.ResponseDecorator;
 import dev.switchboard.engineio.transport.WebSocketTransport;
@@ -46,6 +47,7 @@ public final class EngineIoServer implements HttpHandler {
   private final RequestFilter filter;
   private final CorsPolicy corsPolicy;
   private final ResponseDecorator cors;
+  private final PollingResponses pollingResponses;
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
@@ -64,6 +66,7 @@ public final class EngineIoServer implements HttpHandler {
     this.listener = listener;
     this.corsPolicy = new CorsPolicy(options.allowedOrigins(), options.corsCredentials(), "GET, POST");
     this.cors = corsPolicy::decorate;
+    this.pollingResponses = new PollingResponses(cors, options.httpCompression(), options.httpCompressionThreshold());
   }
 
   /** The options this server runs with. */
@@ -272,7 +275,7 @@ public final class EngineIoServer implements HttpHandler {
         ws.attach(conn);
         session.open(ws);
       } else {
-        PollingTransport polling = new PollingTransport(executor, cors);
+        PollingTransport polling = new PollingTransport(executor, pollingResponses);
         session.open(polling);
         polling.onPoll(exchange);
       }

@@ -5,7 +5,6 @@ import dev.switchboard.engineio.protocol.EngineIoPayloadCodec;
 import dev.switchboard.engineio.protocol.EngineIoProtocol;
 import dev.switchboard.engineio.protocol.EngineIoProtocolException;
 import dev.switchboard.http.HttpRequest;
-import dev.switchboard.http.HttpResponse;
 import dev.switchboard.net.HttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,7 +25,7 @@ public final class PollingTransport implements Transport {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final Executor executor;
-  private final ResponseDecorator decorator;
+  private final PollingResponses responses;
   private TransportListener listener;
   /** The GET waiting for packets, or null. */
   private HttpExchange pendingGet;
@@ -34,11 +33,19 @@ public final class PollingTransport implements Transport {
 
   /**
    * A transport whose abort notifications are handed to {@code executor} (the session's), and
-   * whose responses get {@code decorator}'s headers (CORS).
+   * whose responses get {@code decorator}'s headers (CORS), uncompressed.
    */
   public PollingTransport(Executor executor, ResponseDecorator decorator) {
+    this(executor, new PollingResponses(decorator, false, 0));
+  }
+
+  /**
+   * A transport whose abort notifications are handed to {@code executor} (the session's), and
+   * whose responses are made by {@code responses} (CORS headers, compression), shared server-wide.
+   */
+  public PollingTransport(Executor executor, PollingResponses responses) {
     this.executor = executor;
-    this.decorator = decorator;
+    this.responses = responses;
   }
 
   @Override
@@ -127,7 +134,7 @@ public final class PollingTransport implements Transport {
       EngineIoPayloadCodec.encode(p, sb);
     }
     if (sb.length() == 0) EngineIoPayloadCodec.encode(EngineIoPacket.noop(), sb);
-    respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8));
+    responses.respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8), true);
   }
 
   /** Answers a waiting GET with the close packet, then refuses everything. */
@@ -163,11 +170,6 @@ public final class PollingTransport implements Transport {
   }
 
   private void respond(HttpExchange exchange, int status, String contentType, byte[] body) {
-    HttpResponse.Builder b = HttpResponse.status(status)
-        .header("Content-Type", contentType)
-        // hostile-inputs.md#A28: payloads are never sniffed as HTML nor cached.
-        .header("X-Content-Type-Options", "nosniff")
-        .header("Cache-Control", "no-store");
-    exchange.respond(decorator.decorate(exchange.request(), b).body(body).build());
+    responses.respond(exchange, status, contentType, body, false);
   }
 }
