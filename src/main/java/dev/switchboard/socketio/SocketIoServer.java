@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.EngineIoHost;
+import dev.switchboard.engineio.RequestFilter;
 import dev.switchboard.engineio.EngineIoListener;
 import dev.switchboard.engineio.EngineIoConnection;
 import dev.switchboard.engineio.SessionIdGenerator;
@@ -68,6 +69,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   /** Connection state recovery's settings; null when it is off. */
   private final SocketIoOptions.Recovery recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
+  private volatile RequestFilter allowRequest;
   private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
   private final Executor completions = this::complete;
@@ -288,6 +290,25 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return this;
   }
 
+  /**
+   * Node's {@code allowRequest}: decides, before any session exists, whether an Engine.IO
+   * handshake may open one — by its headers, query, cookies or address. A refusal (false, or a
+   * stage that fails) answers 403 with Engine.IO error {@code {"code":4,"message":"Forbidden"}},
+   * which the official client reports as {@code connect_error}. The filter runs on a worker
+   * thread, never on an I/O thread, and may complete later. Set it before {@link #listen}.
+   *
+   * <pre>{@code
+   * io.allowRequest((request, remote) -> CompletableFuture.completedFuture(
+   *     "https://chat.example".equals(request.header("Origin"))));
+   * }</pre>
+   */
+  public SocketIoServer allowRequest(RequestFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    if (host != null) throw new IllegalStateException("allowRequest must be set before listen");
+    allowRequest = filter;
+    return this;
+  }
+
   /** Starts listening on {@code port} (0 picks a free one) of the configured host. */
   public SocketIoServer listen(int port) throws IOException {
     return listen(options.net().toBuilder().port(port).build());
@@ -296,7 +317,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   /** Starts listening with these transport options (address, port, TLS, I/O threads) instead of {@code options().net()}. */
   public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {
     if (host != null) throw new IllegalStateException("already listening");
-    host = EngineIoHost.start(net, options.engine(), engineListener(), null,
+    host = EngineIoHost.start(net, options.engine(), engineListener(), allowRequest,
         router -> routeRegistrations.forEach(r -> r.accept(router)), scheduler);
     return this;
   }

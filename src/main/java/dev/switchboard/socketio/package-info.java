@@ -121,7 +121,7 @@
  *       {@code DisconnectReasonTest}, {@code adapter/SessionStoreTest}</td></tr>
  *   <tr><td>{@code Handshake}, its JSON for other servers</td><td>{@code HandshakeTest}</td></tr>
  *   <tr><td>{@code Args}</td><td>{@code ArgsTest}</td></tr>
- *   <tr><td>{@code listen}, {@code port}, {@code route}, {@code close} (over the network)</td>
+ *   <tr><td>{@code listen}, {@code port}, {@code route}, {@code allowRequest}, {@code close} (over the network)</td>
  *       <td>{@code SocketIoServerTest}</td></tr>
  *   <tr><td>hostile clients over real sockets</td><td>{@code SocketIoServerHostileTest}</td></tr>
  * </table>

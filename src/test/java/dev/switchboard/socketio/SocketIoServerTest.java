@@ -54,6 +54,29 @@ class SocketIoServerTest {
   }
 
   @Test
+  void allowRequestDecidesEachHandshakeOffTheIoThreadsAndARefusalIs403Forbidden() throws Exception {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    try (SocketIoServer io = server()) {
+      io.allowRequest((request, remote) -> {
+        threads.add(Thread.currentThread().getName());
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> "yes".equals(request.header("X-Let-In")));
+      });
+      io.onConnection(socket -> { });
+      io.listen(0);
+      RawHttpClient.Response refused = RawHttpClient.request(io.port(), "GET", "/socket.io/?EIO=4&transport=polling", null);
+      assertEquals(403, refused.status());
+      assertEquals("{\"code\":4,\"message\":\"Forbidden\"}", refused.bodyText());
+      RawHttpClient.Response allowed = RawHttpClient.request(io.port(), "GET", "/socket.io/?EIO=4&transport=polling",
+          null, "X-Let-In", "yes");
+      assertEquals(200, allowed.status());
+      assertTrue(allowed.bodyText().startsWith("0{\"sid\""), allowed.bodyText());
+      assertEquals(2, threads.size());
+      assertTrue(threads.stream().noneMatch(t -> t.startsWith("switchboard-io-")), threads.toString());
+      assertThrows(IllegalStateException.class, () -> io.allowRequest((r, a) -> null));
+    }
+  }
+
+  @Test
   void listeningTwiceIsRefused() throws Exception {
     try (SocketIoServer io = server()) {
       io.listen(0);
