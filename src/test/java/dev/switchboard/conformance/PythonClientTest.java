@@ -1,0 +1,87 @@
+package dev.switchboard.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.net.NetOptions;
+import dev.switchboard.socketio.ConnectError;
+import dev.switchboard.socketio.SocketIoOptions;
+import dev.switchboard.socketio.SocketIoServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * python-socketio, Debian's {@code python3-socketio} (5.7), as a third-party client (issue #12):
+ * each scenario of {@code conformance/python/client.py} against a fresh server — polling,
+ * WebSocket, the upgrade, auth, binary and acks both ways, a second namespace, a refused
+ * handshake with its data, and a server-side disconnect. The scenarios mostly wait on a Python
+ * interpreter starting, so the class runs beside the sequential rest of the suite.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class PythonClientTest {
+  private static final String INSTALL = "python-socketio is missing: install it with "
+      + "`apt-get install python3-socketio python3-websocket python3-requests` (.ci/run does)";
+  private SocketIoServer io;
+
+  @BeforeEach
+  void start() throws Exception {
+    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
+    io.use((socket, next) -> {
+      if (socket.handshake().auth().path("token").asText().equals("secret")) next.proceed();
+      else next.fail(new ConnectError("unauthorized", Map.of("code", "BAD_TOKEN")));
+    });
+    io.onConnection(socket -> {
+      socket.emit("welcome", socket.transport());
+      socket.on("bytes", (args, ack) -> ack.send(Arrays.toString(args.getBytes(0)), args.getBytes(0)));
+      socket.on("transport", (args, ack) -> ack.send(socket.transport()));
+      socket.on("ask", (args, ack) -> socket.emitWithAck("question", args.getString(0))
+          .thenAccept(answer -> ack.send("client said " + answer.getString(0))));
+      socket.on("kick-me", (args, ack) -> socket.disconnect());
+    });
+    io.of("/admin").onConnection(socket -> socket.on("ping-admin", (args, ack) -> ack.send("admin pong")));
+    io.listen(0);
+  }
+
+  @AfterEach
+  void stop() {
+    io.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"polling", "websocket", "upgrade", "namespaces", "refused", "server-disconnect"})
+  void scenario(String name) throws Exception {
+    Path script = NodeRunner.conformanceDir().resolve("python/client.py");
+    Process p = new ProcessBuilder(python(), script.toString(), "http://127.0.0.1:" + io.port(), name)
+        .redirectErrorStream(true).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(name + ": no answer within 60 s");
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals("OK", out.isEmpty() ? "(no output)" : out.lines().reduce((a, b) -> b).orElse(""), out);
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  /** Debian's interpreter, where python3-socketio lives (a pyenv python3 on the PATH may not see it). */
+  private static String python() throws IOException, InterruptedException {
+    for (String candidate : List.of("/usr/bin/python3", "python3")) {
+      if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) continue;
+      Process probe = new ProcessBuilder(candidate, "-c", "import socketio, websocket, requests")
+          .redirectErrorStream(true).start();
+      probe.getInputStream().readAllBytes();
+      if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) return candidate;
+    }
+    throw new AssertionError(INSTALL);
+  }
+}
