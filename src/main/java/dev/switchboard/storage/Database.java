@@ -139,6 +139,9 @@ public final class Database implements AutoCloseable {
       Path dir = file.getParent();
       if (dir != null && !Files.isDirectory(dir)) Files.createDirectories(dir, ownerOnly("rwx------"));
       if (!Files.exists(file)) Files.createFile(file, ownerOnly("rw-------"));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // Another process on the same DATA_DIR (deploy/cluster.sh starts three) created it between
+      // our check and our create: the file is there, which is all this wanted.
     } catch (IOException e) {
       throw new DatabaseOpenException("cannot create the database file " + url.masked() + ": " + e, e);
     }
