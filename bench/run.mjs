@@ -132,7 +132,10 @@ const DISTURBED_PCT = 10;
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
-function serverCommand(kind, logName) {
+/** A scenario's `jvmHeap` (c100k: -Xmx512m) replaces the default -Xms/-Xmx; SWITCHBOARD_JVM_FLAGS wins over both. */
+const jvmFlagsFor = (scenario) => (scenario?.jvmHeap && !process.env.SWITCHBOARD_JVM_FLAGS
+  ? [...jvmFlags.filter((f) => !/^-Xm[sx]/.test(f)), ...scenario.jvmHeap] : jvmFlags);
+function serverCommand(kind, logName, scenario) {
   if (kind === "java") {
     const jfr = [];
     if (opts.javaCmd) {
@@ -142,7 +145,7 @@ function serverCommand(kind, logName) {
     }
     const jar = path.join(ROOT, "target", "switchboard.jar");
     if (!existsSync(jar)) throw new Error(`${jar} is missing: run bench/run.sh (it builds) or mvn -q -B package -DskipTests`);
-    return ["java", ...jvmFlags, ...jfr, "-jar", jar, "bench-server"];
+    return ["java", ...jvmFlagsFor(scenario), ...jfr, "-jar", jar, "bench-server"];
   }
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
@@ -195,6 +198,7 @@ const meta = {
   },
   jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
+  ...(selected.some((s) => s.jvmHeap) && !opts.javaCmd ? { jvmFlagsByScenario: Object.fromEntries(selected.filter((s) => s.jvmHeap).map((s) => [s.name, jvmFlagsFor(s).join(" ")])) } : {}),
   nodeFlags: NODE_FLAGS.join(" "),
 };
 
@@ -237,8 +241,8 @@ const raw = { meta, runs: [] };
 const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringify(raw, null, 1));
 
 /** Starts a server, resolves {child, pid, url} once it printed its `listening on` line. */
-function startServer(kind, env, logName) {
-  const argv = pinned(0, serverCommand(kind, logName));
+function startServer(kind, env, logName, scenario) {
+  const argv = pinned(0, serverCommand(kind, logName, scenario));
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
     env: { ...withoutCluster(process.env), ...env, PORT: "0" },
@@ -427,6 +431,9 @@ function runGenerator(scenario, params, server, kind, env, logName) {
   });
 }
 
+/** The scenario's server environment; --smoke adds `smokeEnv` (c100k: a short pingInterval). */
+const envOf = (scenario) => ({ ...(scenario.env ?? {}), ...(opts.smoke ? scenario.smokeEnv ?? {} : {}) });
+
 const label = { java: "Switchboard", node: "Node socket.io" };
 let failures = 0;
 const reused = new Map();
@@ -441,7 +448,7 @@ for (let round = 1; round <= opts.rounds; round++) {
       const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
       let server = null;
       let outcome;
-      const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
+      const key = `${kind} ${JSON.stringify(envOf(scenario))}`;
       // A cluster (scenario.cluster) is started fresh for every run, smoke included.
       const reuse = opts.reuse && !scenario.cluster;
       const quiet = await waitQuiet();
@@ -449,13 +456,13 @@ for (let round = 1; round <= opts.rounds; round++) {
         server = reuse ? reused.get(key) : null;
         if (!server && scenario.cluster) server = await startCluster(kind, scenario, logName);
         if (!server) {
-          server = await startServer(kind, scenario.env ?? {}, reuse ? `shared-${kind}-${reused.size}` : logName);
+          server = await startServer(kind, envOf(scenario), reuse ? `shared-${kind}-${reused.size}` : logName, scenario);
           if (reuse) reused.set(key, server);
         }
         const cpus = server.processes
           ? Object.fromEntries(server.processes.map((x) => [x.name, cpusAllowed(x.pid)]))
           : cpusAllowed(server.pid);
-        outcome = await runGenerator(scenario, params, server, kind, server.env ?? scenario.env ?? {}, logName);
+        outcome = await runGenerator(scenario, params, server, kind, server.env ?? envOf(scenario), logName);
         outcome.serverCpusAllowed = cpus;
         const dead = server.nodes ? [...server.nodes, server.redis].find((x) => exited(x.child)) : exited(server.child) ? server : null;
         if (dead) {
