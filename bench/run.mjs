@@ -540,6 +540,7 @@ function summary() {
   lines.push(`# Benchmark summary (${meta.mode}, ${opts.rounds} round${opts.rounds > 1 ? "s" : ""})`, "");
   lines.push(`- started ${meta.startedAt}, ${meta.totalSeconds} s; machine: ${meta.machine.cpu}, ${meta.machine.cpus} CPUs, ${meta.machine.memoryGB} GB, Linux ${meta.machine.kernel}; load average at start ${meta.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(" ")}`);
   lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
+  for (const [name, flags] of Object.entries(meta.jvmFlagsByScenario ?? {})) lines.push(`- ${name}: JVM flags \`${flags}\``);
   lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
   lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
   lines.push(`- failed runs: ${failures}`);

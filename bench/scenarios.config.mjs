@@ -83,9 +83,9 @@ export const SCENARIOS = [
     name: "c100k", kind: "c100k", optIn: true,
     env: { AUTH_MODE: "jwt", JWT_SECRET: "bench-jwt-secret-0123456789abcdef-0123" },
     smokeEnv: { PING_INTERVAL_MS: "1000", PING_TIMEOUT_MS: "5000" },
-    // the bound: 100 000 held with -Xmx512m; -Xms64m as the README's production command
-    // (the heap grows with the load instead of touching 512 MB from the start)
-    jvmHeap: ["-Xms64m", "-Xmx512m"],
+    // the bound: 100 000 held with -Xmx512m; the heap flags of the README's production
+    // command (deploy/switchboard.sh says why each)
+    jvmHeap: ["-Xms64m", "-Xmx512m", "-XX:MaxNewSize=96m"],
     p: { clients: 100000, perWorker: 15000, inflight: 100, idleMs: 90 * S, detail: true, broadcasts: 5, broadcastTimeoutMs: 30 * S,
       connectMaxMs: 600 * S, hardLimitMs: 1200 * S },
     smoke: { clients: 2000, perWorker: 1000, inflight: 100, idleMs: 3500, detail: false, broadcasts: 3, broadcastTimeoutMs: 15 * S,

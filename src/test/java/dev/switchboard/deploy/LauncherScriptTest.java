@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * measured by the idle-memory and c100k benchmarks (BENCHMARKS.md).
  */
 class LauncherScriptTest {
-  private static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+  private static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:MaxNewSize=96m", "-XX:+ExitOnOutOfMemoryError");
   private static final String TRIM = "-XX:TrimNativeHeapInterval=1000";
 
   @Test
