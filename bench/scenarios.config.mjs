@@ -159,6 +159,7 @@ export const METRICS = [
   ["c100k", "serverCpuUsPerIdleConnPerMin", "server CPU per idle connection per minute", "µs", "lower"],
   ["c100k", "broadcastToAllMs", "one broadcast to all (median)", "ms", "lower"],
   ["c100k", "broadcastToAllMaxMs", "one broadcast to all (slowest)", "ms", "lower"],
+  ["c100k", "serverCpuUsPerDelivery", "server CPU per broadcast delivery", "µs", "lower"],
   ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapAfterGcMB", "heap after GC at 10 000", "MB", "lower"],
