@@ -82,7 +82,7 @@ export const SCENARIOS = [
   {
     name: "c100k", kind: "c100k", optIn: true,
     env: { AUTH_MODE: "jwt", JWT_SECRET: "bench-jwt-secret-0123456789abcdef-0123" },
-    smokeEnv: { PING_INTERVAL_MS: "1000", PING_TIMEOUT_MS: "5000" },
+    smokeEnv: { PING_INTERVAL_MS: "1000", PING_TIMEOUT_MS: "10000" },
     // the bound: 100 000 held with -Xmx512m; the heap flags of the README's production
     // command (deploy/switchboard.sh says why each)
     jvmHeap: ["-Xms64m", "-Xmx512m", "-XX:MaxNewSize=96m"],
