@@ -206,4 +206,6 @@ process.on("message", async (m) => {
     process.send({ type: "closed" }, () => process.exit(0));
   }
 });
+// The generator gone (its hard time limit, a failure): nothing left to hold the clients for.
+process.on("disconnect", () => process.exit(0));
 process.send({ type: "ready", pid: process.pid });
