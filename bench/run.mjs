@@ -10,8 +10,9 @@
 //                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
 //                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
 //                                 run again, up to N times; pinned runs only)
-// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server) run only when
-// named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10 (BENCHMARKS.md).
+// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server; c100k: 100 000
+// clients) run only when named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10
+// or --scenarios c100k (BENCHMARKS.md).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
