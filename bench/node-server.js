@@ -3,6 +3,7 @@
 // so both are measured doing the same work.
 //
 //   PORT=0 [TOKEN=...] [AUTH_MODE=jwt JWT_SECRET=...] [REDIS_URL=redis://127.0.0.1:6379 [ADAPTER=redis]] \
+//       [PING_INTERVAL_MS=25000 PING_TIMEOUT_MS=20000] \
 //       node --expose-gc bench/node-server.js
 //
 // Binds 127.0.0.1:PORT (0 = a free port) and prints `listening on http://127.0.0.1:<port>` when ready.
@@ -72,8 +73,18 @@ const httpServer = http.createServer((req, res) => {
 
 const redisClients = [];
 const adapter = await clusterAdapter();
-// socket.io 4.8 defaults, as Switchboard's bench-server uses its defaults
-const io = new Server(httpServer, adapter ? { adapter } : {});
+// socket.io 4.8 defaults, as Switchboard's bench-server uses its defaults; the heartbeat can be set
+// (PING_INTERVAL_MS, PING_TIMEOUT_MS, as bench-server reads them: the c100k smoke run pings every second)
+const heartbeat = (name, fallback) => {
+  const v = Number(env[name] ?? fallback);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`bad ${name} ${env[name]}`);
+  return v;
+};
+const io = new Server(httpServer, {
+  ...(adapter ? { adapter } : {}),
+  pingInterval: heartbeat("PING_INTERVAL_MS", 25000),
+  pingTimeout: heartbeat("PING_TIMEOUT_MS", 20000),
+});
 const accepts = tokenCheck();
 
 io.use((socket, next) => {

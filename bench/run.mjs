@@ -10,8 +10,9 @@
 //                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
 //                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
 //                                 run again, up to N times; pinned runs only)
-// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server) run only when
-// named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10 (BENCHMARKS.md).
+// Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server; c100k: 100 000
+// clients) run only when named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10
+// or --scenarios c100k (BENCHMARKS.md).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
@@ -132,7 +133,10 @@ const DISTURBED_PCT = 10;
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
-function serverCommand(kind, logName) {
+/** A scenario's `jvmHeap` (c100k: -Xmx512m) replaces the default -Xms/-Xmx; SWITCHBOARD_JVM_FLAGS wins over both. */
+const jvmFlagsFor = (scenario) => (scenario?.jvmHeap && !process.env.SWITCHBOARD_JVM_FLAGS
+  ? [...jvmFlags.filter((f) => !/^-Xm[sx]/.test(f)), ...scenario.jvmHeap] : jvmFlags);
+function serverCommand(kind, logName, scenario) {
   if (kind === "java") {
     const jfr = [];
     if (opts.javaCmd) {
@@ -142,7 +146,7 @@ function serverCommand(kind, logName) {
     }
     const jar = path.join(ROOT, "target", "switchboard.jar");
     if (!existsSync(jar)) throw new Error(`${jar} is missing: run bench/run.sh (it builds) or mvn -q -B package -DskipTests`);
-    return ["java", ...jvmFlags, ...jfr, "-jar", jar, "bench-server"];
+    return ["java", ...jvmFlagsFor(scenario), ...jfr, "-jar", jar, "bench-server"];
   }
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
@@ -195,6 +199,7 @@ const meta = {
   },
   jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
+  ...(selected.some((s) => s.jvmHeap) && !opts.javaCmd ? { jvmFlagsByScenario: Object.fromEntries(selected.filter((s) => s.jvmHeap).map((s) => [s.name, jvmFlagsFor(s).join(" ")])) } : {}),
   nodeFlags: NODE_FLAGS.join(" "),
 };
 
@@ -237,8 +242,8 @@ const raw = { meta, runs: [] };
 const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringify(raw, null, 1));
 
 /** Starts a server, resolves {child, pid, url} once it printed its `listening on` line. */
-function startServer(kind, env, logName) {
-  const argv = pinned(0, serverCommand(kind, logName));
+function startServer(kind, env, logName, scenario) {
+  const argv = pinned(0, serverCommand(kind, logName, scenario));
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
     env: { ...withoutCluster(process.env), ...env, PORT: "0" },
@@ -427,6 +432,9 @@ function runGenerator(scenario, params, server, kind, env, logName) {
   });
 }
 
+/** The scenario's server environment; --smoke adds `smokeEnv` (c100k: a short pingInterval). */
+const envOf = (scenario) => ({ ...(scenario.env ?? {}), ...(opts.smoke ? scenario.smokeEnv ?? {} : {}) });
+
 const label = { java: "Switchboard", node: "Node socket.io" };
 let failures = 0;
 const reused = new Map();
@@ -441,7 +449,7 @@ for (let round = 1; round <= opts.rounds; round++) {
       const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
       let server = null;
       let outcome;
-      const key = `${kind} ${JSON.stringify(scenario.env ?? {})}`;
+      const key = `${kind} ${JSON.stringify(envOf(scenario))}`;
       // A cluster (scenario.cluster) is started fresh for every run, smoke included.
       const reuse = opts.reuse && !scenario.cluster;
       const quiet = await waitQuiet();
@@ -449,13 +457,13 @@ for (let round = 1; round <= opts.rounds; round++) {
         server = reuse ? reused.get(key) : null;
         if (!server && scenario.cluster) server = await startCluster(kind, scenario, logName);
         if (!server) {
-          server = await startServer(kind, scenario.env ?? {}, reuse ? `shared-${kind}-${reused.size}` : logName);
+          server = await startServer(kind, envOf(scenario), reuse ? `shared-${kind}-${reused.size}` : logName, scenario);
           if (reuse) reused.set(key, server);
         }
         const cpus = server.processes
           ? Object.fromEntries(server.processes.map((x) => [x.name, cpusAllowed(x.pid)]))
           : cpusAllowed(server.pid);
-        outcome = await runGenerator(scenario, params, server, kind, server.env ?? scenario.env ?? {}, logName);
+        outcome = await runGenerator(scenario, params, server, kind, server.env ?? envOf(scenario), logName);
         outcome.serverCpusAllowed = cpus;
         const dead = server.nodes ? [...server.nodes, server.redis].find((x) => exited(x.child)) : exited(server.child) ? server : null;
         if (dead) {
@@ -533,6 +541,7 @@ function summary() {
   lines.push(`# Benchmark summary (${meta.mode}, ${opts.rounds} round${opts.rounds > 1 ? "s" : ""})`, "");
   lines.push(`- started ${meta.startedAt}, ${meta.totalSeconds} s; machine: ${meta.machine.cpu}, ${meta.machine.cpus} CPUs, ${meta.machine.memoryGB} GB, Linux ${meta.machine.kernel}; load average at start ${meta.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(" ")}`);
   lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
+  for (const [name, flags] of Object.entries(meta.jvmFlagsByScenario ?? {})) lines.push(`- ${name}: JVM flags \`${flags}\``);
   lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
   lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
   lines.push(`- failed runs: ${failures}`);

@@ -74,6 +74,24 @@ export const SCENARIOS = [
     smoke: { clients: 30, inflight: Math.min(inflight, 5), warmupCount: 3, warmupMs: 500, maxCount: 10 * Math.min(inflight, 5), durationMs: 500 },
     about: `two nodes + Redis (classic adapter), 500 WebSocket clients on each; a client on node A broadcasts to all 1 000, ${inflight === 1 ? "one at a time" : `${inflight} in flight`}`,
   })),
+  // Issue #14: 100 000 authenticated WebSocket clients on one server (c100k.mjs says how). Opt-in
+  // (--scenarios c100k): it takes minutes and every descriptor the machine allows. Each client's
+  // CONNECT carries its own HS256 token, verified by the server (AUTH_MODE=jwt on both servers).
+  // Heartbeats at the servers' defaults (pingInterval 25 s, pingTimeout 20 s): the idle window
+  // holds 3.6 intervals. The smoke run (2 000 clients, CI) pings every second to check them too.
+  {
+    name: "c100k", kind: "c100k", optIn: true,
+    env: { AUTH_MODE: "jwt", JWT_SECRET: "bench-jwt-secret-0123456789abcdef-0123" },
+    smokeEnv: { PING_INTERVAL_MS: "1000", PING_TIMEOUT_MS: "10000" },
+    // the issue's bound: 100 000 held with -Xmx512m; the heap flags of the README's production
+    // command (deploy/switchboard.sh says why each)
+    jvmHeap: ["-Xms64m", "-Xmx512m", "-XX:MaxNewSize=96m"],
+    p: { clients: 100000, perWorker: 15000, inflight: 100, idleMs: 90 * S, detail: true, broadcasts: 5, broadcastTimeoutMs: 30 * S,
+      connectMaxMs: 600 * S, hardLimitMs: 1200 * S },
+    smoke: { clients: 2000, perWorker: 1000, inflight: 100, idleMs: 3500, detail: false, broadcasts: 3, broadcastTimeoutMs: 15 * S,
+      connectMaxMs: 60 * S, hardLimitMs: 150 * S },
+    about: "100 000 WebSocket clients with their own JWTs, from 254 loopback addresses, idle through heartbeats, then broadcasts to all",
+  },
   {
     name: "idle-memory", kind: "idleMemory",
     p: { clients: 10000, step: 1000, maxMs: 120 * S, hardLimitMs: 300 * S },
@@ -131,6 +149,17 @@ export const METRICS = [
     [c, "cpuUsPerDeliveryByProcess.redis", "of which redis-server", "µs", "lower"],
     [c, "cpu.othersOnServerCpuPct", "others' load on the servers' CPU 0 (shared machine)", "%", "lower"],
   ]),
+  ["c100k", "connected", "clients connected", "", "higher"],
+  ["c100k", "connectsPerSec", "connects/s (JWT verified on each)", "", "higher"],
+  ["c100k", "dropped", "clients dropped", "", "lower"],
+  ["c100k", "heartbeats.late", "clients with a heartbeat late (> pingInterval + pingTimeout)", "", "lower"],
+  ["c100k", "heartbeats.longestWaitMs", "longest wait for a ping", "ms", "lower"],
+  ["c100k", "heapAfterGcMB", "heap after GC, all held", "MB", "lower"],
+  ["c100k", "rssMB", "RSS, all held", "MB", "lower"],
+  ["c100k", "serverCpuUsPerIdleConnPerMin", "server CPU per idle connection per minute", "µs", "lower"],
+  ["c100k", "broadcastToAllMs", "one broadcast to all (median)", "ms", "lower"],
+  ["c100k", "broadcastToAllMaxMs", "one broadcast to all (slowest)", "ms", "lower"],
+  ["c100k", "serverCpuUsPerDelivery", "server CPU per broadcast delivery", "µs", "lower"],
   ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapAfterGcMB", "heap after GC at 10 000", "MB", "lower"],

@@ -49,9 +49,13 @@ function frame(opcode, payload) {
   return out;
 }
 
-/** Events: open, message (Buffer, isBinary), close, error. */
+/**
+ * Events: open, message (Buffer, isBinary), close, error. `localAddress` binds the client's end to
+ * one loopback source address (c100k spreads 100 000 clients over 127.0.0.2-255: each source
+ * address has its own ephemeral ports).
+ */
 export class RawWebSocket extends EventEmitter {
-  constructor(url) {
+  constructor(url, { localAddress } = {}) {
     super();
     const u = new URL(url.replace(/^ws:/, "http:"));
     loopbackOnly(u.href);
@@ -61,7 +65,7 @@ export class RawWebSocket extends EventEmitter {
     this.buf = null;
     this.fragments = null;
     this.key = randomBytes(16).toString("base64");
-    const socket = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true });
+    const socket = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true, ...(localAddress ? { localAddress } : {}) });
     this.socket = socket;
     socket.on("connect", () => {
       socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`

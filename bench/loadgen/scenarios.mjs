@@ -2,6 +2,7 @@
 // returns its metrics; any lost, duplicated, wrong or late ack/delivery throws (the run fails).
 // Every loop is bounded twice: by a count (p.max*) and by a deadline (p.*Ms).
 import { execFileSync } from "node:child_process";
+import { c100k } from "./c100k.mjs";
 import { PollingClient, WsClient, newAgent } from "./clients.mjs";
 import { BenchError, JCMD, check, closeWindow, openWindow, heapAfterGc, latencySummary, nowMs, processRssBytes, round, slope, within } from "./common.mjs";
 
@@ -388,7 +389,7 @@ export async function idleMemory(ctx) {
 }
 
 /** The top of `jcmd <pid> GC.class_histogram` (forces a full GC): [{class, instances, bytes}] plus the total. */
-function javaHistogram(pid, n) {
+export function javaHistogram(pid, n) {
   const text = execFileSync(JCMD, [String(pid), "GC.class_histogram"], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
   const rows = [];
   let total = null;
@@ -417,4 +418,4 @@ function javaNativeMemory(pid) {
   return out;
 }
 
-export const SCENARIO_KINDS = { connect, echo, fanout, idleMemory };
+export const SCENARIO_KINDS = { connect, echo, fanout, idleMemory, c100k };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.Middleware;
@@ -39,6 +40,11 @@ import java.util.Map;
  *       {@code conformance/cluster/node-node.mjs} answers {@code {kind: "node", id}}. The id is
  *       {@code --node-id}/{@code NODE_ID}, or a random {@code bench-<12 hex>} printed at start.</li>
  *   <li>{@code --recovery} ({@code RECOVERY=on}): connection state recovery, one minute.</li>
+ *   <li>{@code --ping-interval-ms}/{@code PING_INTERVAL_MS} and {@code --ping-timeout-ms}/{@code
+ *       PING_TIMEOUT_MS}: the heartbeat (default 25 000 / 20 000 ms, Node's), as
+ *       {@code bench/node-server.js} reads them; the c100k smoke run pings every second. No cap on
+ *       Engine.IO sessions below one million (Node has none), so that c100k is not refused at the
+ *       default cap of 100 000.</li>
  *   <li>{@code GET /healthz} ({@link HealthCheck}) and {@code GET /metrics} (sockets, JVM and,
  *       clustered, {@code switchboard_cluster_*}).</li>
  * </ul>
@@ -63,6 +69,10 @@ final class BenchServerCommand {
     Options opts = new Options(args, env);
     int port = opts.getInt("port", "PORT", 3000);
     boolean recovery = ServerConfig.parseSwitch(opts.get("recovery", "RECOVERY", "off"), "--recovery");
+    int pingIntervalMs = opts.getInt("ping-interval-ms", "PING_INTERVAL_MS", 25_000);
+    int pingTimeoutMs = opts.getInt("ping-timeout-ms", "PING_TIMEOUT_MS", 20_000);
+    EngineIoOptions engine = EngineIoOptions.builder().pingInterval(Duration.ofMillis(pingIntervalMs))
+        .pingTimeout(Duration.ofMillis(pingTimeoutMs)).maxSessions(1_000_000).build();
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);
@@ -71,7 +81,7 @@ final class BenchServerCommand {
     RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
     SocketIoServer io;
     try {
-      io = start(port, auth, recovery, nodeId.trim(), cluster);
+      io = start(port, auth, recovery, nodeId.trim(), cluster, engine);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
       throw e;
@@ -99,9 +109,10 @@ final class BenchServerCommand {
     return "bench-" + HexFormat.of().formatHex(b);
   }
 
-  private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster)
-      throws Exception {
-    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build());
+  private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster,
+      EngineIoOptions engine) throws Exception {
+    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build())
+        .engine(engine);
     // As conformance/cluster/node-node.mjs --recovery: connectionStateRecovery with a one-minute
     // maxDisconnectionDuration, middlewares skipped for a recovered socket (Node's default).
     if (recovery) options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());

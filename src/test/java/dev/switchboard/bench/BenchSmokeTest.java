@@ -72,18 +72,18 @@ class BenchSmokeTest {
     }
   }
 
-  private static Path projectDir() {
+  static Path projectDir() {
     String base = System.getProperty("project.basedir");
     return Path.of(base != null ? base : System.getProperty("user.dir")).toAbsolutePath();
   }
 
   /** The forked test JVM's real class path (surefire puts a manifest-only jar on java.class.path). */
-  private static String testClassPath() {
+  static String testClassPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
-  private static void ensureNode(Path bench) throws Exception {
+  static void ensureNode(Path bench) throws Exception {
     try {
       run(List.of("node", "--version"), bench, 30);
     } catch (IOException e) {
