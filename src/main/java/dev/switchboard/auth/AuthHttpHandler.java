@@ -65,6 +65,15 @@ public final class AuthHttpHandler implements HttpHandler {
     return path.startsWith(PREFIX);
   }
 
+  /**
+   * {@code maxBodyBytes} of {@link AuthOptions} (4 KB), declared to the HTTP layer: a larger
+   * declared or received body is answered 413 there, before it is buffered (issue #14).
+   */
+  @Override
+  public long maxBodyBytes(HttpRequest head) {
+    return auth.options().maxBodyBytes();
+  }
+
   @Override
   public void handle(HttpExchange exchange) {
     HttpRequest req = exchange.request();

@@ -184,6 +184,15 @@ public final class EngineIoServer implements HttpHandler {
     if (session != null) session.executor().execute(() -> session.onDataRequestEnded(connection));
   }
 
+  /**
+   * Engine.IO's body limit, {@code maxHttpBufferSize} (engine.io-protocol §HTTP long-polling: a
+   * payload over it is refused), declared to the HTTP layer so that it answers 413 before buffering.
+   */
+  @Override
+  public long maxBodyBytes(HttpRequest head) {
+    return options.maxHttpBufferSize();
+  }
+
   private EngineIoSession sessionOfPost(HttpRequest head) {
     if (!"POST".equals(head.method())) return null;
     try {
