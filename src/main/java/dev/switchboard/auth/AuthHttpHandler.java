@@ -280,8 +280,9 @@ public final class AuthHttpHandler implements HttpHandler {
   }
 
   private static String address(HttpExchange exchange) {
-    // The TCP peer: X-Forwarded-For is not trusted, or a guesser would rotate it (auth-pitfalls §6).
-    return exchange.remoteAddress() == null ? "unknown" : exchange.remoteAddress().getAddress().getHostAddress();
+    // The TCP peer, or the client a trusted proxy names (--trusted-proxy): X-Forwarded-For from
+    // anyone else is ignored, or a guesser would rotate it (auth-pitfalls §6).
+    return exchange.clientAddress().getHostAddress();
   }
 
   // ------------------------------------------------------------------ answers

@@ -39,6 +39,9 @@ import java.util.Map;
  *       {@code conformance/cluster/node-node.mjs} answers {@code {kind: "node", id}}. The id is
  *       {@code --node-id}/{@code NODE_ID}, or a random {@code bench-<12 hex>} printed at start.</li>
  *   <li>{@code --recovery} ({@code RECOVERY=on}): connection state recovery, one minute.</li>
+ *   <li>The limits of {@link LimitsConfig} with every per-address cap off ({@link LimitsConfig#OFF}:
+ *       a load generator opens thousands of connections from one address); each flag turns one on,
+ *       and {@code --max-failed-connects} sets the refused CONNECTs per connection (5).</li>
  *   <li>{@code GET /healthz} ({@link HealthCheck}) and {@code GET /metrics} (sockets, JVM and,
  *       clustered, {@code switchboard_cluster_*}).</li>
  * </ul>
@@ -66,12 +69,13 @@ final class BenchServerCommand {
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);
+    LimitsConfig limits = LimitsConfig.from(opts, LimitsConfig.OFF); // per-address caps off unless asked for
     opts.rejectUnknown();
     Middleware auth = authMiddleware(env); // a bad AUTH_MODE setting stops us before Redis is waited for
     RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
     SocketIoServer io;
     try {
-      io = start(port, auth, recovery, nodeId.trim(), cluster);
+      io = start(port, auth, recovery, nodeId.trim(), cluster, limits);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
       throw e;
@@ -99,9 +103,11 @@ final class BenchServerCommand {
     return "bench-" + HexFormat.of().formatHex(b);
   }
 
-  private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster)
-      throws Exception {
-    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build());
+  private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster,
+      LimitsConfig limits) throws Exception {
+    SocketIoOptions.Builder options = limits.applyTo(SocketIoOptions.builder()
+        .net(limits.applyTo(NetOptions.builder().host("127.0.0.1")).build())
+        .engine(limits.applyTo(dev.switchboard.engineio.EngineIoOptions.builder()).build()));
     // As conformance/cluster/node-node.mjs --recovery: connectionStateRecovery with a one-minute
     // maxDisconnectionDuration, middlewares skipped for a recovered socket (Node's default).
     if (recovery) options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());
@@ -136,6 +142,7 @@ final class BenchServerCommand {
             () -> io.sockets().sockets().size())
         .jvm();
     if (cluster != null) cluster.addMetrics(metrics, io.sockets());
+    LimitsConfig.addMetrics(metrics, io);
     io.route("/metrics", metrics);
     try {
       return io.listen(port);

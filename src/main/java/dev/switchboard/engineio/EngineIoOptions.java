@@ -37,6 +37,7 @@ public final class EngineIoOptions {
   private final boolean corsCredentials;
   private final int maxSessions;
   private final int maxBufferedPackets;
+  private final int maxUnconnectedSessionsPerAddress;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -50,6 +51,7 @@ public final class EngineIoOptions {
     this.corsCredentials = b.corsCredentials;
     this.maxSessions = b.maxSessions;
     this.maxBufferedPackets = b.maxBufferedPackets;
+    this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -71,6 +73,7 @@ public final class EngineIoOptions {
     b.corsCredentials = corsCredentials;
     b.maxSessions = maxSessions;
     b.maxBufferedPackets = maxBufferedPackets;
+    b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
     return b;
   }
 
@@ -145,6 +148,17 @@ public final class EngineIoOptions {
     return maxBufferedPackets;
   }
 
+  /**
+   * Sessions one client address ({@code HttpExchange.clientAddress()}: the TCP peer, or the
+   * client a trusted proxy names) may hold that the application has not yet
+   * {@linkplain EngineIoConnection#established() established} — for Socket.IO, sessions that have
+   * joined no namespace. A handshake above it gets 503 (issue #14: 600 sessions that never
+   * CONNECT were held for the 45 s connect timeout). 0 = no cap, the default.
+   */
+  public int maxUnconnectedSessionsPerAddress() {
+    return maxUnconnectedSessionsPerAddress;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -158,13 +172,15 @@ public final class EngineIoOptions {
         && allowedOrigins.equals(other.allowedOrigins)
         && corsCredentials == other.corsCredentials
         && maxSessions == other.maxSessions
-        && maxBufferedPackets == other.maxBufferedPackets;
+        && maxBufferedPackets == other.maxBufferedPackets
+        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
-        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets);
+        allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets,
+        maxUnconnectedSessionsPerAddress);
   }
 
   @Override
@@ -173,7 +189,8 @@ public final class EngineIoOptions {
         + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
         + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", allowedOrigins="
         + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
-        + ", maxBufferedPackets=" + maxBufferedPackets + "]";
+        + ", maxBufferedPackets=" + maxBufferedPackets
+        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress + "]";
   }
 
   /**
@@ -194,6 +211,7 @@ public final class EngineIoOptions {
     private boolean corsCredentials;
     private int maxSessions = 100_000;
     private int maxBufferedPackets = 10_000;
+    private int maxUnconnectedSessionsPerAddress;
 
     private Builder() {}
 
@@ -263,6 +281,13 @@ public final class EngineIoOptions {
     /** See {@link EngineIoOptions#maxSessions()}. */
     public Builder maxSessions(int max) {
       this.maxSessions = positive(max, "maxSessions");
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#maxUnconnectedSessionsPerAddress()}; 0 for no cap. */
+    public Builder maxUnconnectedSessionsPerAddress(int max) {
+      if (max < 0) throw new IllegalArgumentException("maxUnconnectedSessionsPerAddress < 0: " + max);
+      this.maxUnconnectedSessionsPerAddress = max;
       return this;
     }
 

@@ -180,8 +180,14 @@ public final class NetServer implements AutoCloseable {
         closeQuietly(ch);
         continue;
       }
-      if (closed || !admit(remote)) {
+      if (closed) {
         closeQuietly(ch);
+        continue;
+      }
+      Refusal refusal = admit(remote);
+      if (refusal != null) {
+        closeQuietly(ch);
+        refused(refusal, remote);
         continue;
       }
       open.incrementAndGet();
@@ -216,11 +222,11 @@ public final class NetServer implements AutoCloseable {
   /**
    * Accept thread: the per-address caps (hostile-inputs.md#A31, issue #14) — open connections,
    * and connections opened per one-second window. A refused connection is closed at once, before
-   * any byte is read or any object made for it. Trusted proxies are exempt: every client behind
+   * any byte is read or any object made for it; returns why, or null when admitted. Trusted proxies are exempt: every client behind
    * one shares its address. Counted on accept and close only, never per byte.
    */
-  private boolean admit(InetSocketAddress remote) {
-    if (!tracksAddresses() || options.trustedProxies().contains(remote.getAddress())) return true;
+  private Refusal admit(InetSocketAddress remote) {
+    if (!tracksAddresses() || options.trustedProxies().contains(remote.getAddress())) return null;
     int max = options.maxConnectionsPerAddress().orElse(Integer.MAX_VALUE);
     int rate = options.maxNewConnectionsPerSecondPerAddress().orElse(Integer.MAX_VALUE);
     long now = scheduler.nanoTime();
@@ -245,9 +251,7 @@ public final class NetServer implements AutoCloseable {
       }
       return load;
     });
-    if (refusal[0] == null) return true;
-    refused(refusal[0], remote);
-    return false;
+    return refusal[0];
   }
 
   /** Any loop thread: a connection counted by {@link #admit} has closed. */
