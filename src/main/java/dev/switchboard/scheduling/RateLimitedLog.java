@@ -87,7 +87,7 @@ public final class RateLimitedLog {
     }
     String line = message.get();
     if (left > 0) line += " (" + left + " more since the last line)";
-    logger.log(level, line);
+    logger.logp(level, logger.getName(), null, line); // the owner's name as the source, not this class
   }
 
   /** The kind this log counts. */

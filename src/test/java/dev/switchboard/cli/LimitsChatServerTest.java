@@ -37,8 +37,13 @@ class LimitsChatServerTest {
   private final FakeScheduler clock = new FakeScheduler();
   private ChatServer server;
 
+  /** Refusals and throttled logins are logged here on purpose; captured to keep the build output quiet. */
+  private final LogLines expected = LogLines.of("dev.switchboard.net.NetServer", "dev.switchboard.auth.Authenticator",
+      "dev.switchboard.engineio.EngineIoServer");
+
   @AfterEach
   void stop() {
+    expected.close();
     if (server != null) server.close();
   }
 
@@ -167,6 +172,26 @@ class LimitsChatServerTest {
       assertEquals(1, log.count(Level.WARNING, "(1999 more since the last line)"), log.lines().toString());
     }
     assertTrue(metrics().contains("switchboard_client_events_total{kind=\"login_throttled\"}"));
+  }
+
+  @Test
+  void behindATrustedProxyTheLoginThrottleCountsTheClientItNames() throws Exception {
+    LimitsConfig d = LimitsConfig.CHAT_DEFAULTS;
+    start(new LimitsConfig(d.maxConnectionsPerAddress(), d.maxNewConnectionsPerSecond(),
+        d.maxUnconnectedSessionsPerAddress(), TrustedProxies.parse("127.0.0.1"), d.maxFailedConnects()));
+    StorageWiringTest.register(server, "alice");
+    StorageWiringTest.register(server, "bob");
+    String wrong = "{\"username\":\"alice\",\"password\":\"wrong horse\"}";
+    String guesser = "198.51.100.1";
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, StorageWiringTest.post(server, "/auth/login", wrong, "X-Forwarded-For", guesser).statusCode());
+    }
+    // The guesser's address is blocked, for bob's account too (the per-address limit)…
+    assertEquals(429, StorageWiringTest.post(server, "/auth/login", StorageWiringTest.credentials("bob"),
+        "X-Forwarded-For", guesser).statusCode());
+    // …but another client behind the same proxy is not: the proxy's own address is not the key.
+    assertEquals(200, StorageWiringTest.post(server, "/auth/login", StorageWiringTest.credentials("bob"),
+        "X-Forwarded-For", "203.0.113.8, " + "127.0.0.1").statusCode());
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SystemScheduler;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.LogLines;
 import dev.switchboard.testing.RawHttpClient;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,12 @@ class BodyLimitsTest {
     }
   }
 
+  /** The refusals' log lines are expected here; captured so that the build output stays quiet. */
+  private final LogLines refusalLines = LogLines.of(NetServer.class.getName());
+
   @AfterEach
   void stop() {
+    refusalLines.close();
     if (server != null) server.close();
     if (workers != null) workers.shutdownNow();
     if (scheduler instanceof SystemScheduler s) s.close();

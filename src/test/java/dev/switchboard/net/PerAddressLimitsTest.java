@@ -41,8 +41,12 @@ class PerAddressLimitsTest {
     return HttpResponse.status(200).header("Content-Type", "text/plain").body(body.getBytes(StandardCharsets.UTF_8)).build();
   }
 
+  /** The refusals' log lines are expected here; captured so that the build output stays quiet. */
+  private final LogLines refusalLines = LogLines.of(NetServer.class.getName());
+
   @AfterEach
   void stop() {
+    refusalLines.close();
     if (server != null) server.close();
     if (workers != null) workers.shutdownNow();
   }
