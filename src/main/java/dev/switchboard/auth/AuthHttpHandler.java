@@ -65,6 +65,15 @@ public final class AuthHttpHandler implements HttpHandler {
     return path.startsWith(PREFIX);
   }
 
+  /**
+   * {@code maxBodyBytes} of {@link AuthOptions} (4 KB), declared to the HTTP layer: a larger
+   * declared or received body is answered 413 there, before it is buffered (issue #14).
+   */
+  @Override
+  public long maxBodyBytes(HttpRequest head) {
+    return auth.options().maxBodyBytes();
+  }
+
   @Override
   public void handle(HttpExchange exchange) {
     HttpRequest req = exchange.request();
@@ -271,8 +280,9 @@ public final class AuthHttpHandler implements HttpHandler {
   }
 
   private static String address(HttpExchange exchange) {
-    // The TCP peer: X-Forwarded-For is not trusted, or a guesser would rotate it (auth-pitfalls §6).
-    return exchange.remoteAddress() == null ? "unknown" : exchange.remoteAddress().getAddress().getHostAddress();
+    // The TCP peer, or the client a trusted proxy names (--trusted-proxy): X-Forwarded-For from
+    // anyone else is ignored, or a guesser would rotate it (auth-pitfalls §6).
+    return exchange.clientAddress().getHostAddress();
   }
 
   // ------------------------------------------------------------------ answers

@@ -35,6 +35,8 @@ public final class Authenticator {
   private final SessionStore sessions;
   private final AuthOptions options;
   private final Scheduler clock;
+  /** Throttled logins are client-caused: at most one line per 10 s, each counted (issue #14). */
+  private final dev.switchboard.scheduling.RateLimitedLog throttledLog;
   private final Supplier<String> userIds;
   private final LoginThrottle loginThrottle;
   private final LoginThrottle signupThrottle;
@@ -49,6 +51,8 @@ public final class Authenticator {
     this.sessions = sessions;
     this.options = options;
     this.clock = clock;
+    this.throttledLog = new dev.switchboard.scheduling.RateLimitedLog(LOG, java.util.logging.Level.WARNING,
+        "login_throttled", clock);
     this.userIds = userIds;
     this.loginThrottle = new LoginThrottle(clock, options.maxFailuresPerAccount(), options.maxFailuresPerAddress(),
         options.failureWindow(), options.throttleEntries());
@@ -93,7 +97,7 @@ public final class Authenticator {
     String account = Usernames.canonical(username);
     LoginThrottle.Attempt attempt = loginThrottle.begin(address, account);
     if (attempt == null) {
-      LOG.warning("login throttled for an account from " + address);
+      throttledLog.event(() -> "login throttled for an account from " + address);
       return done(logins, new Result(LoginOutcome.THROTTLED, null, loginThrottle.retryAfter(address, account),
           "Too many failed attempts, try again later"));
     }

@@ -45,6 +45,9 @@ import java.util.Map;
  *       {@code bench/node-server.js} reads them; the c100k smoke run pings every second. No cap on
  *       Engine.IO sessions below one million (Node has none), so that c100k is not refused at the
  *       default cap of 100 000.</li>
+ *   <li>The limits of {@link LimitsConfig} with every per-address cap off ({@link LimitsConfig#OFF}:
+ *       a load generator opens thousands of connections from one address); each flag turns one on,
+ *       and {@code --max-failed-connects} sets the refused CONNECTs per connection (5).</li>
  *   <li>{@code GET /healthz} ({@link HealthCheck}) and {@code GET /metrics} (sockets, JVM and,
  *       clustered, {@code switchboard_cluster_*}).</li>
  * </ul>
@@ -76,12 +79,13 @@ final class BenchServerCommand {
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);
+    LimitsConfig limits = LimitsConfig.from(opts, LimitsConfig.OFF); // per-address caps off unless asked for
     opts.rejectUnknown();
     Middleware auth = authMiddleware(env); // a bad AUTH_MODE setting stops us before Redis is waited for
     RedisCluster cluster = clusterConfig.clustered() ? RedisCluster.open(clusterConfig, err) : null;
     SocketIoServer io;
     try {
-      io = start(port, auth, recovery, nodeId.trim(), cluster, engine);
+      io = start(port, auth, recovery, nodeId.trim(), cluster, engine, limits);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
       throw e;
@@ -110,9 +114,10 @@ final class BenchServerCommand {
   }
 
   private static SocketIoServer start(int port, Middleware auth, boolean recovery, String nodeId, RedisCluster cluster,
-      EngineIoOptions engine) throws Exception {
-    SocketIoOptions.Builder options = SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build())
-        .engine(engine);
+      EngineIoOptions engine, LimitsConfig limits) throws Exception {
+    SocketIoOptions.Builder options = limits.applyTo(SocketIoOptions.builder()
+        .net(limits.applyTo(NetOptions.builder().host("127.0.0.1")).build())
+        .engine(limits.applyTo(engine.toBuilder()).build()));
     // As conformance/cluster/node-node.mjs --recovery: connectionStateRecovery with a one-minute
     // maxDisconnectionDuration, middlewares skipped for a recovered socket (Node's default).
     if (recovery) options.recovery(SocketIoOptions.Recovery.builder().maxDisconnectionDuration(Duration.ofMinutes(1)).build());
@@ -147,6 +152,7 @@ final class BenchServerCommand {
             () -> io.sockets().sockets().size())
         .jvm();
     if (cluster != null) cluster.addMetrics(metrics, io.sockets());
+    LimitsConfig.addMetrics(metrics, io);
     io.route("/metrics", metrics);
     try {
       return io.listen(port);

@@ -161,11 +161,12 @@ public final class ChatServer implements AutoCloseable {
     Authenticator auth = new Authenticator(users, hasher,
         new dev.switchboard.auth.TokenService(secret, appClock, authOptions), sessions, authOptions, appClock, ids::next);
 
-    NetOptions.Builder netBuilder = NetOptions.builder().host(config.host());
+    NetOptions.Builder netBuilder = config.limits().applyTo(NetOptions.builder().host(config.host()));
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
-    EngineIoOptions engine = EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()).build();
-    SocketIoOptions.Builder options = SocketIoOptions.builder().net(net).engine(engine);
+    EngineIoOptions engine = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()))
+        .build();
+    SocketIoOptions.Builder options = config.limits().applyTo(SocketIoOptions.builder().net(net).engine(engine));
     if (cluster != null) options.adapter(cluster.adapterFactory());
     SocketIoServer io = new SocketIoServer(options.build());
     SessionSockets live = new SessionSockets(auth, appClock);
@@ -180,6 +181,7 @@ public final class ChatServer implements AutoCloseable {
     io.route(HealthCheck.PATH, new HealthCheck());
     Metrics metrics = metrics(io, auth, sessions, live, chat);
     if (cluster != null) cluster.addMetrics(metrics, io.sockets());
+    LimitsConfig.addMetrics(metrics, io);
     io.route("/metrics", metrics);
     // Every 10 s: expired sessions go, and so do the sessions of users removed from the database
     // (`user remove`, another process), whose sockets are then disconnected at once.

@@ -26,6 +26,10 @@ final class Metrics implements HttpHandler {
   private final List<Family> families = new ArrayList<>();
   /** Families whose samples are read together, from one snapshot per scrape (rendered after {@link #families}). */
   private final List<Group> groups = new ArrayList<>();
+  /** Labelled counters whose label values are read at each scrape (rendered after {@link #groups}). */
+  private final List<Dynamic> dynamic = new ArrayList<>();
+
+  private record Dynamic(String name, String help, String label, Supplier<Map<String, Long>> snapshot) {}
 
   /**
    * Samples named {@code prefix + key} for each entry of one snapshot, e.g. a cluster link's
@@ -51,6 +55,15 @@ final class Metrics implements HttpHandler {
       samples.add(new Sample(name, "{" + label + "=\"" + values.get(i) + "\"}", suppliers.get(i)));
     }
     families.add(new Family(name, "counter", help, samples));
+    return this;
+  }
+
+  /**
+   * A counter with one label whose values are read at each scrape from {@code snapshot} (label
+   * value → count), for counts whose label values appear while the server runs.
+   */
+  Metrics labelledCounter(String name, String help, String label, Supplier<Map<String, Long>> snapshot) {
+    dynamic.add(new Dynamic(name, help, label, snapshot));
     return this;
   }
 
@@ -93,6 +106,14 @@ final class Metrics implements HttpHandler {
         sb.append("# HELP ").append(name).append(' ').append(g.help.apply(e.getKey())).append('\n');
         sb.append("# TYPE ").append(name).append(' ').append(g.gauge.test(e.getKey()) ? "gauge" : "counter").append('\n');
         sb.append(name).append(' ').append(e.getValue()).append('\n');
+      }
+    }
+    for (Dynamic d : dynamic) {
+      sb.append("# HELP ").append(d.name).append(' ').append(d.help).append('\n');
+      sb.append("# TYPE ").append(d.name).append(" counter\n");
+      for (Map.Entry<String, Long> e : d.snapshot.get().entrySet()) {
+        sb.append(d.name).append('{').append(d.label).append("=\"").append(e.getKey()).append("\"} ")
+            .append(e.getValue()).append('\n');
       }
     }
     return sb.toString();

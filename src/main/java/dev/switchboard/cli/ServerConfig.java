@@ -28,6 +28,8 @@ import javax.net.ssl.SSLContext;
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * --database-url U      DATABASE_URL  (none: SQLite in DATA_DIR/switchboard.db) PostgreSQL for several nodes
  * --redis-url U, --adapter A, --redis-key K, --subscription-mode M: joining a cluster ({@link ClusterConfig})
+ * --max-connections-per-address N, --max-new-connections-per-second N, --max-unconnected-sessions-per-address N,
+ * --trusted-proxy LIST, --max-failed-connects N: per-address and abuse limits ({@link LimitsConfig})
  * </pre>
  * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
  * (they show in {@code ps} and shell history). At least 32 bytes; when unset, a key is generated
@@ -46,7 +48,8 @@ public record ServerConfig(
     int loginMaxFailures,
     Duration loginWindow,
     ClusterConfig cluster,
-    DatabaseUrl database) {
+    DatabaseUrl database,
+    LimitsConfig limits) {
 
   /** The embedded default database: one SQLite file in the data directory. */
   public static final String SQLITE_FILE = "switchboard.db";
@@ -62,33 +65,39 @@ public record ServerConfig(
   /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
   public static ServerConfig forTests(Path dataDir) {
     return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
-        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null);
+        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null, LimitsConfig.CHAT_DEFAULTS);
   }
 
   public ServerConfig withTokenTtl(Duration ttl) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database);
+        loginMaxFailures, loginWindow, cluster, database, limits);
   }
 
   public ServerConfig withRegistration(boolean on) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database);
+        loginMaxFailures, loginWindow, cluster, database, limits);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> origins) {
     return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database);
+        loginMaxFailures, loginWindow, cluster, database, limits);
   }
 
   /** The same configuration on {@code database} (null: the SQLite default in the data directory). */
   public ServerConfig withDatabase(DatabaseUrl database) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database);
+        loginMaxFailures, loginWindow, cluster, database, limits);
+  }
+
+  /** The same configuration with these per-address and abuse limits. */
+  public ServerConfig withLimits(LimitsConfig limits) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow, cluster, database, limits);
   }
 
   public ServerConfig withCluster(ClusterConfig cluster) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database);
+        loginMaxFailures, loginWindow, cluster, database, limits);
   }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
@@ -126,9 +135,10 @@ public record ServerConfig(
         Duration.ofSeconds(1), Duration.ofDays(1));
     ClusterConfig cluster = ClusterConfig.from(o);
     DatabaseUrl database = databaseUrl(o);
+    LimitsConfig limits = LimitsConfig.from(o, LimitsConfig.CHAT_DEFAULTS);
     o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window,
-        cluster, database);
+        cluster, database, limits);
   }
 
   /**

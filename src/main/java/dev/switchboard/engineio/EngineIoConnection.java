@@ -60,4 +60,11 @@ public interface EngineIoConnection {
 
   /** Closes the session gracefully: what is buffered is delivered first. Any thread. */
   void close();
+
+  /**
+   * The application has accepted this session (Socket.IO: it joined a namespace), so it no longer
+   * counts against {@link EngineIoOptions#maxUnconnectedSessionsPerAddress()}. Any thread;
+   * idempotent. Default: nothing to do (in-memory connections are not counted).
+   */
+  default void established() { }
 }

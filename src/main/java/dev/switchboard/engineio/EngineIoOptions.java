@@ -39,6 +39,7 @@ public final class EngineIoOptions {
   private final int maxBufferedPackets;
   private final boolean httpCompression;
   private final int httpCompressionThreshold;
+  private final int maxUnconnectedSessionsPerAddress;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -54,6 +55,7 @@ public final class EngineIoOptions {
     this.maxBufferedPackets = b.maxBufferedPackets;
     this.httpCompression = b.httpCompression;
     this.httpCompressionThreshold = b.httpCompressionThreshold;
+    this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -77,6 +79,7 @@ public final class EngineIoOptions {
     b.maxBufferedPackets = maxBufferedPackets;
     b.httpCompression = httpCompression;
     b.httpCompressionThreshold = httpCompressionThreshold;
+    b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
     return b;
   }
 
@@ -151,6 +154,17 @@ public final class EngineIoOptions {
     return maxBufferedPackets;
   }
 
+  /**
+   * Sessions one client address ({@code HttpExchange.clientAddress()}: the TCP peer, or the
+   * client a trusted proxy names) may hold that the application has not yet
+   * {@linkplain EngineIoConnection#established() established} — for Socket.IO, sessions that have
+   * joined no namespace. A handshake above it gets 503 (issue #14: 600 sessions that never
+   * CONNECT were held for the 45 s connect timeout). 0 = no cap, the default.
+   */
+  public int maxUnconnectedSessionsPerAddress() {
+    return maxUnconnectedSessionsPerAddress;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -166,14 +180,15 @@ public final class EngineIoOptions {
         && maxSessions == other.maxSessions
         && maxBufferedPackets == other.maxBufferedPackets
         && httpCompression == other.httpCompression
-        && httpCompressionThreshold == other.httpCompressionThreshold;
+        && httpCompressionThreshold == other.httpCompressionThreshold
+        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
-        httpCompressionThreshold);
+        httpCompressionThreshold, maxUnconnectedSessionsPerAddress);
   }
 
   @Override
@@ -183,7 +198,8 @@ public final class EngineIoOptions {
         + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", allowedOrigins="
         + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
-        + ", httpCompressionThreshold=" + httpCompressionThreshold + "]";
+        + ", httpCompressionThreshold=" + httpCompressionThreshold
+        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress + "]";
   }
 
   /**
@@ -221,6 +237,7 @@ public final class EngineIoOptions {
     private int maxBufferedPackets = 10_000;
     private boolean httpCompression = true;
     private int httpCompressionThreshold = 1024;
+    private int maxUnconnectedSessionsPerAddress;
 
     private Builder() {}
 
@@ -290,6 +307,13 @@ public final class EngineIoOptions {
     /** See {@link EngineIoOptions#maxSessions()}. */
     public Builder maxSessions(int max) {
       this.maxSessions = positive(max, "maxSessions");
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#maxUnconnectedSessionsPerAddress()}; 0 for no cap. */
+    public Builder maxUnconnectedSessionsPerAddress(int max) {
+      if (max < 0) throw new IllegalArgumentException("maxUnconnectedSessionsPerAddress < 0: " + max);
+      this.maxUnconnectedSessionsPerAddress = max;
       return this;
     }
 

@@ -49,6 +49,16 @@ public final class EngineIoServer implements HttpHandler {
   private final ResponseDecorator cors;
   private final PollingResponses pollingResponses;
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
+  /**
+   * Sessions not yet {@linkplain EngineIoConnection#established() established}, with the client
+   * address they count against, and the counts by address ({@link EngineIoOptions#maxUnconnectedSessionsPerAddress()});
+   * only filled when that cap is on. A map beside the sessions, not a field in each, so that an
+   * established session costs nothing.
+   */
+  private final Map<EngineIoSession, java.net.InetAddress> unconnected = new ConcurrentHashMap<>();
+  private final Map<java.net.InetAddress, Integer> unconnectedByAddress = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder unconnectedRefusals = new java.util.concurrent.atomic.LongAdder();
+  private final dev.switchboard.scheduling.RateLimitedLog unconnectedLog;
   private volatile boolean shuttingDown;
 
   /**
@@ -67,6 +77,18 @@ public final class EngineIoServer implements HttpHandler {
     this.corsPolicy = new CorsPolicy(options.allowedOrigins(), options.corsCredentials(), "GET, POST");
     this.cors = corsPolicy::decorate;
     this.pollingResponses = new PollingResponses(cors, options.httpCompression(), options.httpCompressionThreshold());
+    this.unconnectedLog = new dev.switchboard.scheduling.RateLimitedLog(LOG, Level.INFO,
+        "refused_unconnected_sessions_per_address", scheduler);
+  }
+
+  /** Handshakes refused by {@link EngineIoOptions#maxUnconnectedSessionsPerAddress()} so far. */
+  public long unconnectedSessionRefusals() {
+    return unconnectedRefusals.sum();
+  }
+
+  /** Sessions open right now that the application has not established (0 when the cap is off). */
+  public int unconnectedSessionCount() {
+    return unconnected.size();
   }
 
   /** The options this server runs with. */
@@ -187,6 +209,15 @@ public final class EngineIoServer implements HttpHandler {
     if (session != null) session.executor().execute(() -> session.onDataRequestEnded(connection));
   }
 
+  /**
+   * Engine.IO's body limit, {@code maxHttpBufferSize} (engine.io-protocol §HTTP long-polling: a
+   * payload over it is refused), declared to the HTTP layer so that it answers 413 before buffering.
+   */
+  @Override
+  public long maxBodyBytes(HttpRequest head) {
+    return options.maxHttpBufferSize();
+  }
+
   private EngineIoSession sessionOfPost(HttpRequest head) {
     if (!"POST".equals(head.method())) return null;
     try {
@@ -258,10 +289,22 @@ public final class EngineIoServer implements HttpHandler {
         return;
       }
     }
+    java.net.InetAddress client = null;
+    if (options.maxUnconnectedSessionsPerAddress() > 0) {
+      client = exchange.clientAddress();
+      if (!takeUnconnectedSlot(client)) {
+        unconnectedRefusals.increment();
+        java.net.InetAddress refused = client;
+        unconnectedLog.event(() -> "handshake refused (unconnected_sessions_per_address): " + refused.getHostAddress());
+        exchange.respond(errorResponse(req, 503, "{\"code\":3,\"message\":\"Too many sessions from this address\"}"));
+        return;
+      }
+    }
     String sid = ids.next();
     SerialExecutor executor = new SerialExecutor(workers);
     EngineIoSession session = new EngineIoSession(sid, this, options, scheduler, executor, req,
         exchange.remoteAddress(), exchange.isSecure());
+    if (client != null) unconnected.put(session, client);
     sessions.put(sid, session);
     String acceptKey = accept;
     executor.execute(() -> {
@@ -322,6 +365,30 @@ public final class EngineIoServer implements HttpHandler {
 
   void remove(EngineIoSession session) {
     sessions.remove(session.id(), session);
+    established(session);
+  }
+
+  /**
+   * Counts a new session against its client address's cap (issue #14); false when the address
+   * holds {@code maxUnconnectedSessionsPerAddress} already. Counted at the handshake and when a
+   * session is established or ends, never per message.
+   */
+  private boolean takeUnconnectedSlot(java.net.InetAddress client) {
+    int max = options.maxUnconnectedSessionsPerAddress();
+    boolean[] taken = new boolean[1];
+    unconnectedByAddress.compute(client, (a, n) -> {
+      int count = n == null ? 0 : n;
+      if (count >= max) return n;
+      taken[0] = true;
+      return count + 1;
+    });
+    return taken[0];
+  }
+
+  /** Any thread: the session no longer counts as unconnected (joined, or gone). Idempotent. */
+  void established(EngineIoSession session) {
+    java.net.InetAddress client = unconnected.remove(session);
+    if (client != null) unconnectedByAddress.computeIfPresent(client, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   void reject(HttpExchange exchange, ErrorCode error) {

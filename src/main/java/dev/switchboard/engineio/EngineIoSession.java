@@ -266,6 +266,12 @@ public final class EngineIoSession implements EngineIoConnection {
     });
   }
 
+  /** See {@link EngineIoConnection#established()}. Any thread. */
+  @Override
+  public void established() {
+    server.established(this);
+  }
+
   /** Closes the session gracefully: buffered messages are delivered first. Any thread. */
   @Override
   public void close() {

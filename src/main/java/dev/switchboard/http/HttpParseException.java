@@ -29,11 +29,12 @@ package dev.switchboard.http;
  *   <tr><td>400</td><td>Missing CRLF after chunk data</td><td>chunk data not followed by CRLF</td></tr>
  *   <tr><td>400</td><td>Malformed query string</td><td>{@link QueryParameters}: bad percent-encoding, invalid UTF-8</td></tr>
  *   <tr><td>400</td><td>Too many query parameters</td><td>{@link QueryParameters}: more than 64</td></tr>
- *   <tr><td>413</td><td>Body too large</td><td>body over {@link HttpLimits#maxBodyBytes()}</td></tr>
+ *   <tr><td>413</td><td>Body too large</td><td>body over {@link HttpLimits#maxBodyBytes()} or its route's {@link BodyPolicy#maxBodyBytes}</td></tr>
  *   <tr><td>414</td><td>Request line too long</td><td>over {@link HttpLimits#maxRequestLineBytes()}</td></tr>
  *   <tr><td>431</td><td>Header section too large</td><td>over {@link HttpLimits#maxHeaderBytes()} (also trailers)</td></tr>
  *   <tr><td>431</td><td>Too many headers</td><td>over {@link HttpLimits#maxHeaderCount()} (also trailers)</td></tr>
  *   <tr><td>501</td><td>Unsupported Transfer-Encoding</td><td>a coding other than chunked before the final chunked</td></tr>
+ *   <tr><td>503</td><td>Too many request bodies in progress</td><td>the body's buffer would cross the shared budget ({@link BodyPolicy#reserve})</td></tr>
  *   <tr><td>505</td><td>Unsupported HTTP version</td><td>well-formed but not HTTP/1.0 or HTTP/1.1 (e.g. the HTTP/2 preface)</td></tr>
  * </table>
  */

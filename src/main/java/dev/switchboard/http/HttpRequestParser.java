@@ -27,7 +27,10 @@ import java.util.Arrays;
  * throws the same exception, because the framing of what follows is unknown.
  *
  * <p>Memory is bounded by {@link HttpLimits}: one line buffer of at most {@code maxHeaderBytes},
- * and a body array that grows with the bytes that actually arrived, up to {@code maxBodyBytes}.
+ * and a body array that grows with the bytes that actually arrived, up to {@code maxBodyBytes} or
+ * the smaller limit the {@link BodyPolicy} gives the request's route; every growth of the body
+ * array is first taken from the policy's shared budget and given back when the request completes
+ * or is {@link #discardBody discarded}.
  *
  * <p>Threading: not thread-safe; one parser per connection, called by that connection's reader.
  */
@@ -78,6 +81,12 @@ public final class HttpRequestParser {
   private int bodyLength;
   /** BODY: bytes of Content-Length still to read. CHUNK_DATA: bytes of this chunk still to read. */
   private long bodyRemaining;
+  /**
+   * The body limit of the current request: the smaller of {@link HttpLimits#maxBodyBytes()} and
+   * its route's ({@link BodyPolicy#maxBodyBytes}), set when its head is complete.
+   */
+  private long bodyLimit;
+  private final BodyPolicy bodyPolicy;
 
   private final ChunkSizeLineReader chunkSizeLine = new ChunkSizeLineReader();
   private int chunkDataEndBytes;
@@ -92,9 +101,19 @@ public final class HttpRequestParser {
 
   /** A parser sharing equal strings with the other parsers of this thread ({@link SharedStrings}). */
   public HttpRequestParser(HttpLimits limits, SharedStrings shared) {
+    this(limits, shared, BodyPolicy.UNLIMITED);
+  }
+
+  /**
+   * A parser sharing strings as above whose bodies are limited per route and take their buffers
+   * from a shared budget ({@link BodyPolicy}).
+   */
+  public HttpRequestParser(HttpLimits limits, SharedStrings shared, BodyPolicy bodyPolicy) {
     if (limits == null) throw new IllegalArgumentException("limits == null");
+    if (bodyPolicy == null) throw new IllegalArgumentException("bodyPolicy == null");
     this.limits = limits;
     this.shared = shared;
+    this.bodyPolicy = bodyPolicy;
   }
 
   /**
@@ -227,6 +246,7 @@ public final class HttpRequestParser {
     } catch (HttpParseException e) {
       state = State.CORRUPT;
       failure = e;
+      discardBody(); // nothing more is read: the budget gets its bytes back at once
       throw e;
     }
   }
@@ -256,6 +276,22 @@ public final class HttpRequestParser {
 
   State state() {
     return state;
+  }
+
+  /** Body bytes of the current request received so far (after chunked decoding). */
+  public long bodyBytesReceived() {
+    return bodyLength;
+  }
+
+  /**
+   * Drops the body buffered for an unfinished request and gives its bytes back to the
+   * {@link BodyPolicy}'s budget. Call when the request will never complete (refused, timed out,
+   * connection closed); idempotent. The parser is left as it was (a corrupt parser stays corrupt).
+   */
+  public void discardBody() {
+    if (body != null) bodyPolicy.release(body.length);
+    body = null;
+    bodyLength = 0;
   }
 
   // ---- lines ----------------------------------------------------------------------------------
@@ -421,13 +457,16 @@ public final class HttpRequestParser {
       // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message MUST be treated as faulty framing.
       if (!http11) throw new HttpParseException(400, "Transfer-Encoding in HTTP/1.0");
       checkTransferEncoding();
+      bodyLimit = routeBodyLimit();
       chunkSizeLine.startBody();
       state = State.CHUNK_SIZE;
     } else if (contentLengths > 0) {
       long length = parseContentLength(contentLengths);
-      // Checked before any body byte is read or any array sized by it is allocated.
-      if (length > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
       if (length == 0) return completeRequest();
+      // Checked before any body byte is read or any array sized by it is allocated: the route's
+      // limit, so that a 1 MB declared on a 4 KB route is refused at once (issue #14).
+      bodyLimit = routeBodyLimit();
+      if (length > bodyLimit) throw new HttpParseException(413, "Body too large");
       bodyRemaining = length;
       state = State.BODY;
     } else {
@@ -435,6 +474,12 @@ public final class HttpRequestParser {
       return completeRequest();
     }
     return null;
+  }
+
+  /** The smaller of the server's body limit and the route's, from the head just parsed. */
+  private long routeBodyLimit() {
+    long route = bodyPolicy.maxBodyBytes(HttpRequest.of(method, target, version, headers, NO_BODY));
+    return Math.max(0, Math.min(limits.maxBodyBytes(), route));
   }
 
   private long parseContentLength(int fields) throws HttpParseException {
@@ -493,20 +538,26 @@ public final class HttpRequestParser {
 
   // ---- bodies ---------------------------------------------------------------------------------
 
-  private boolean readFixedBody(ByteBuffer in) {
+  private boolean readFixedBody(ByteBuffer in) throws HttpParseException {
     int n = (int) Math.min(in.remaining(), bodyRemaining);
     appendBody(in, n, bodyLength + bodyRemaining);
     bodyRemaining -= n;
     return bodyRemaining == 0;
   }
 
-  /** Copies {@code n} bytes into the body, growing it with what arrived, never past {@code cap}. */
-  private void appendBody(ByteBuffer in, int n, long cap) {
+  /**
+   * Copies {@code n} bytes into the body, growing it with what arrived, never past {@code cap}.
+   * Each growth is taken from the shared budget first; over it, 503 before allocating.
+   */
+  private void appendBody(ByteBuffer in, int n, long cap) throws HttpParseException {
     if (n == 0) return;
     int needed = bodyLength + n;
     if (body == null || needed > body.length) {
       int current = body == null ? INITIAL_BODY_CAPACITY / 2 : body.length;
       int capacity = (int) Math.min(cap, Math.max(needed, (long) current * 2));
+      int held = body == null ? 0 : body.length;
+      // RFC 9110 §15.6.4: 503 is for a temporary overload; the caller adds Retry-After.
+      if (!bodyPolicy.reserve(capacity - held)) throw new HttpParseException(503, "Too many request bodies in progress");
       body = body == null ? new byte[capacity] : Arrays.copyOf(body, capacity);
     }
     in.get(body, bodyLength, n);
@@ -524,14 +575,14 @@ public final class HttpRequestParser {
     }
     // The running total is checked against the declared chunk before reading it: fail at the
     // chunk that crosses the limit, not after buffering it. chunkSize < 2^32, so no overflow.
-    if (bodyLength + chunkSize > limits.maxBodyBytes()) throw new HttpParseException(413, "Body too large");
+    if (bodyLength + chunkSize > bodyLimit) throw new HttpParseException(413, "Body too large");
     bodyRemaining = chunkSize;
     state = State.CHUNK_DATA;
   }
 
-  private boolean readChunkData(ByteBuffer in) {
+  private boolean readChunkData(ByteBuffer in) throws HttpParseException {
     int n = (int) Math.min(in.remaining(), bodyRemaining);
-    appendBody(in, n, limits.maxBodyBytes());
+    appendBody(in, n, bodyLimit);
     bodyRemaining -= n;
     if (bodyRemaining > 0) return false;
     chunkDataEndBytes = 0;
@@ -566,6 +617,8 @@ public final class HttpRequestParser {
       content = new byte[0];
     } else {
       content = body.length == bodyLength ? body : Arrays.copyOf(body, bodyLength);
+      // The body now belongs to the request handed on: it no longer counts as being received.
+      bodyPolicy.release(body.length);
     }
     HttpRequest request = HttpRequest.of(method, target, version, headers, content);
     state = State.REQUEST_LINE;
@@ -582,6 +635,7 @@ public final class HttpRequestParser {
     body = null;
     bodyLength = 0;
     bodyRemaining = 0;
+    bodyLimit = 0;
     return request;
   }
 

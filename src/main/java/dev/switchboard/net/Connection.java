@@ -107,12 +107,33 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   /** Bytes read but not yet parsed: the next pipelined request, or frames glued to an upgrade. */
   private byte[] pending;
   private HttpExchange exchange;
-  /** The head of the request whose body is arriving, once announced to the handler. */
-  private HttpRequest announcedHead;
+  /**
+   * The request whose body is arriving, once its head was announced to the handler: the head,
+   * and what the minimum body rate is checked against. Null otherwise (one reference, as the
+   * announced head alone was before).
+   */
+  private Receiving receiving;
   /** Nanos at which {@link #onTimeout} fires; 0 = none. */
   private long deadline;
   private WebSocketFrameDecoder decoder;
   private boolean closeNotified;
+
+  /** A body still arriving: see {@link #receiving}. Loop thread only. */
+  private static final class Receiving {
+    final HttpRequest head;
+    /** When the head was complete. */
+    final long since;
+    /** The request timeout's deadline; 0 until the request's deadline is set. */
+    long requestDeadline;
+
+    Receiving(HttpRequest head, long since) {
+      this.head = head;
+      this.since = since;
+    }
+  }
+
+  /** How often a body still arriving after the grace period has its rate checked. */
+  private static final long RATE_CHECK_NANOS = 1_000_000_000L;
 
   // --- Set before the loop switches mode; read on the loop and handler threads. ---
   private volatile WebSocketHandler wsHandler;
@@ -126,7 +147,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     this.loop = loop;
     this.channel = channel;
     this.remote = remote;
-    this.parser = new HttpRequestParser(server.options().httpLimits(), loop.sharedStrings);
+    this.parser = new HttpRequestParser(server.options().httpLimits(), loop.sharedStrings, server.bodyPolicy());
     javax.net.ssl.SSLContext ssl = server.options().sslContext().orElse(null);
     if (ssl != null) {
       javax.net.ssl.SSLEngine engine = ssl.createSSLEngine(remote.getHostString(), remote.getPort());
@@ -136,6 +157,11 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
       this.tls = null;
     }
     this.queue = new OutboundQueue(this, tls != null ? tls : OutboundChannel.plain(channel));
+  }
+
+  /** The proxies whose X-Forwarded-For names the client ({@link HttpExchange#clientAddress()}). */
+  TrustedProxies trustedProxies() {
+    return server.options().trustedProxies();
   }
 
   /** Whether this connection is TLS (for {@code handshake.secure}). */
@@ -239,8 +265,8 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         case HEAD -> {
           // RFC 9110 §10.1.1: the client waits for this interim answer before sending the body.
           if (result.expectContinue()) queue.add(ByteBuffer.wrap(CONTINUE));
-          announcedHead = result.head();
-          server.headReceived(this, announcedHead);
+          receiving = new Receiving(result.head(), loop.now());
+          server.headReceived(this, receiving.head);
           yield false;
         }
         case REQUEST -> true;
@@ -249,15 +275,43 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         // All of buf is consumed and a request has begun: its bytes now have a deadline (RFC 9110
         // §15.5.9 408; defeats slowloris), set once so that trickling bytes cannot extend it.
         if (mode == Mode.HTTP_IDLE) moveTo(Mode.HTTP_RECEIVING);
+        startBodyRateCheck();
         break;
       }
-      announcedHead = null;
+      receiving = null;
       if (buf.hasRemaining()) {
         pending = new byte[buf.remaining()];
         buf.get(pending);
       }
       dispatch(result.request());
     }
+  }
+
+  /**
+   * A body has started to arrive: besides the request deadline, its rate is checked from the end
+   * of the grace period on ({@link NetOptions#minBodyBytesPerSecond()}; issue #14: slow bodies
+   * are cut by a minimum rate, not only by the total timeout).
+   */
+  private void startBodyRateCheck() {
+    Receiving r = receiving;
+    if (r == null || r.requestDeadline != 0) return;
+    r.requestDeadline = deadline;
+    if (server.options().minBodyBytesPerSecond() == 0) return;
+    long check = r.since + server.options().bodyRateGracePeriod().toNanos();
+    if (check - deadline < 0) deadline = check;
+  }
+
+  /**
+   * Loop thread, at a deadline before the request's own: whether the body has averaged the
+   * minimum rate since its head; if so the next check is set.
+   */
+  private boolean bodyFastEnough(long now) {
+    Receiving r = receiving;
+    double seconds = (now - r.since) / 1e9;
+    if (parser.bodyBytesReceived() < server.options().minBodyBytesPerSecond() * seconds) return false;
+    long next = now + RATE_CHECK_NANOS;
+    deadline = next - r.requestDeadline < 0 ? next : r.requestDeadline;
+    return true;
   }
 
   private void dispatch(HttpRequest request) {
@@ -268,18 +322,22 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   }
 
   private void abandonAnnouncedHead() {
-    HttpRequest head = announcedHead;
-    announcedHead = null;
-    if (head != null) server.headAbandoned(this, head);
+    Receiving r = receiving;
+    receiving = null;
+    if (r != null) server.headAbandoned(this, r.head);
   }
 
   private void rejectHttp(HttpParseException e) {
     abandonAnnouncedHead();
+    parser.discardBody();
     LOG.log(Level.FINE, "bad request from peer: {0}", e.getMessage());
-    HttpResponse response = HttpResponse.status(e.status())
-        .header("Content-Type", "text/plain; charset=UTF-8")
-        .body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8))
-        .build();
+    if (e.status() == 413) server.refused(Refusal.BODY_TOO_LARGE, remote);
+    if (e.status() == 503) server.refused(Refusal.BODY_BUDGET, remote);
+    HttpResponse.Builder b = HttpResponse.status(e.status())
+        .header("Content-Type", "text/plain; charset=UTF-8");
+    // RFC 9110 §10.2.3: with 503, Retry-After says when the budget is likely to have room again.
+    if (e.status() == 503) b.header("Retry-After", "1");
+    HttpResponse response = b.body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)).build();
     // RFC 9112 §9.6: after an error the framing of what follows is unknown; answer and close.
     queue.add(HttpResponseWriter.encode(response, false), AfterDrain.SHUTDOWN_OUTPUT);
     moveTo(Mode.CLOSING);
@@ -483,7 +541,12 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
 
   void onTimeout() {
     if (mode == Mode.HTTP_RECEIVING) {
+      long now = loop.now();
+      boolean rateCheck = receiving != null && receiving.requestDeadline != 0 && now - receiving.requestDeadline < 0;
+      if (rateCheck && bodyFastEnough(now)) return;
+      if (rateCheck) server.refused(Refusal.SLOW_BODY, remote);
       abandonAnnouncedHead();
+      parser.discardBody();
       // RFC 9110 §15.5.9: 408 for a request that did not arrive in time (hostile-inputs.md#A17, hostile-inputs.md#A31, hostile-inputs.md#A32).
       HttpResponse r = HttpResponse.status(408)
           .header("Content-Type", "text/plain; charset=UTF-8")
@@ -511,6 +574,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     loop.remove(this);
     server.onClosed(this);
     abandonAnnouncedHead();
+    if (parser != null) parser.discardBody(); // its bytes go back to the server's budget
     HttpExchange ex = exchange;
     exchange = null;
     pending = null;

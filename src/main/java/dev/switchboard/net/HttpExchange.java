@@ -42,6 +42,16 @@ public final class HttpExchange {
     return connection.remoteAddress();
   }
 
+  /**
+   * The client's address: the TCP peer, unless the peer is one of
+   * {@link NetOptions#trustedProxies()}, in which case the right-most address of
+   * {@code X-Forwarded-For} that is not a trusted proxy ({@link TrustedProxies#clientAddress}).
+   * What per-client limits of HTTP routes (the login throttle) should count by. Any thread.
+   */
+  public java.net.InetAddress clientAddress() {
+    return connection.trustedProxies().clientAddress(connection.remoteAddress().getAddress(), request.headers());
+  }
+
   /** Whether the request came over TLS. */
   public boolean isSecure() {
     return connection.isSecure();

@@ -24,4 +24,15 @@ public interface HttpHandler {
 
   /** A request announced by {@link #onRequestHead} will never complete (refused or dropped). */
   default void onRequestAbandoned(HttpRequest head, Object connection) { }
+
+  /**
+   * The largest body this handler takes for a request with this head (its request line and
+   * headers), asked on the I/O thread before any body byte is buffered: cheap, never blocking.
+   * The server applies the smaller of this and its own limit ({@link NetOptions#httpLimits()});
+   * a larger declared or received body is answered 413 at once (spec-notes/http.md, "Body limits
+   * per route"). Default: no limit of its own.
+   */
+  default long maxBodyBytes(HttpRequest head) {
+    return Long.MAX_VALUE;
+  }
 }

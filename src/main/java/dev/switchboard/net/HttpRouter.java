@@ -19,6 +19,8 @@ import java.util.logging.Logger;
  * routes are handed to the worker pool. Routes added with {@link #inline} run right there: only
  * for handlers that never block and only hand work on (the Engine.IO router), so that requests
  * for one session reach it in the order they arrived. Build the router before the server starts.
+ * A route's body limit is its handler's {@link HttpHandler#maxBodyBytes}, asked on the I/O thread
+ * before the body is buffered.
  */
 public final class HttpRouter implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(HttpRouter.class.getName());
@@ -81,6 +83,16 @@ public final class HttpRouter implements HttpHandler {
   public void onRequestAbandoned(dev.switchboard.http.HttpRequest head, Object connection) {
     Route r = inlineRoute(head.path());
     if (r != null) r.handler.onRequestAbandoned(head, connection);
+  }
+
+  /** The limit of the route the request goes to (its handler's); a path no route takes: the server's. */
+  @Override
+  public long maxBodyBytes(dev.switchboard.http.HttpRequest head) {
+    String path = head.path();
+    for (Route r : routes) {
+      if (r.path.test(path)) return r.handler.maxBodyBytes(head);
+    }
+    return Long.MAX_VALUE;
   }
 
   /** Only inline routes hear of heads: they run on the I/O thread and promise not to block. */

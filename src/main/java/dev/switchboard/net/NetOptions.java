@@ -45,6 +45,18 @@ import javax.net.ssl.SSLContext;
  *       Default 8 MiB.</li>
  *   <li>{@link #maxConnectionsPerAddress()} — open connections one remote address may hold;
  *       empty for no cap. Default: no cap.</li>
+ *   <li>{@link #maxNewConnectionsPerSecondPerAddress()} — connections one remote address may open
+ *       in one second (a fixed one-second window); empty for no cap. Default: no cap.</li>
+ *   <li>{@link #trustedProxies()} — TCP peers whose {@code X-Forwarded-For} names the client
+ *       ({@link HttpExchange#clientAddress()}); they are also exempt from the two per-address
+ *       connection caps, which would otherwise count every client behind them as one. Default:
+ *       none.</li>
+ *   <li>{@link #maxBufferedBodyBytes()} — bytes buffered for all request bodies being received at
+ *       once; a body whose buffer would cross it gets 503 with {@code Retry-After}. Default 64 MiB.</li>
+ *   <li>{@link #minBodyBytesPerSecond()} and {@link #bodyRateGracePeriod()} — a body still arriving
+ *       after the grace period must have averaged at least this rate since its head, or it gets
+ *       408 and the connection closes (slow-body attacks that stay under the request timeout's
+ *       radar for its whole length). Default 1024 B/s after 5 s; 0 turns the rule off.</li>
  *   <li>{@link #sslContext()} — TLS for every connection on the port; empty for plain TCP.
  *       Default: plain TCP.</li>
  * </ul>
@@ -67,6 +79,12 @@ public final class NetOptions {
   private final long maxOutboundBytes;
   /** 0 = no cap; the accessor says so with an empty OptionalInt. */
   private final int maxConnectionsPerAddress;
+  /** 0 = no cap. */
+  private final int maxNewConnectionsPerSecondPerAddress;
+  private final TrustedProxies trustedProxies;
+  private final long maxBufferedBodyBytes;
+  private final int minBodyBytesPerSecond;
+  private final Duration bodyRateGracePeriod;
   private final SSLContext sslContext;
 
   private NetOptions(Builder b) {
@@ -80,6 +98,11 @@ public final class NetOptions {
     this.closeTimeout = b.closeTimeout;
     this.maxOutboundBytes = b.maxOutboundBytes;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.maxNewConnectionsPerSecondPerAddress = b.maxNewConnectionsPerSecondPerAddress;
+    this.trustedProxies = b.trustedProxies;
+    this.maxBufferedBodyBytes = b.maxBufferedBodyBytes;
+    this.minBodyBytesPerSecond = b.minBodyBytesPerSecond;
+    this.bodyRateGracePeriod = b.bodyRateGracePeriod;
     this.sslContext = b.sslContext;
   }
 
@@ -143,6 +166,32 @@ public final class NetOptions {
     return maxConnectionsPerAddress == 0 ? OptionalInt.empty() : OptionalInt.of(maxConnectionsPerAddress);
   }
 
+  /** Connections one remote address may open per second; empty when there is no cap. */
+  public OptionalInt maxNewConnectionsPerSecondPerAddress() {
+    return maxNewConnectionsPerSecondPerAddress == 0 ? OptionalInt.empty()
+        : OptionalInt.of(maxNewConnectionsPerSecondPerAddress);
+  }
+
+  /** The proxies whose {@code X-Forwarded-For} is believed (none by default). */
+  public TrustedProxies trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Bytes buffered for all request bodies being received, server-wide. */
+  public long maxBufferedBodyBytes() {
+    return maxBufferedBodyBytes;
+  }
+
+  /** The average rate a body still arriving after {@link #bodyRateGracePeriod()} must keep; 0 = no rule. */
+  public int minBodyBytesPerSecond() {
+    return minBodyBytesPerSecond;
+  }
+
+  /** How long a body may arrive at any rate before {@link #minBodyBytesPerSecond()} applies. */
+  public Duration bodyRateGracePeriod() {
+    return bodyRateGracePeriod;
+  }
+
   /** The TLS context of every connection; empty for plain TCP. */
   public Optional<SSLContext> sslContext() {
     return Optional.ofNullable(sslContext);
@@ -154,6 +203,10 @@ public final class NetOptions {
         + ", webSocketLimits=" + webSocketLimits + ", requestTimeout=" + requestTimeout + ", keepAliveTimeout="
         + keepAliveTimeout + ", closeTimeout=" + closeTimeout + ", maxOutboundBytes=" + maxOutboundBytes
         + ", maxConnectionsPerAddress=" + (maxConnectionsPerAddress == 0 ? "none" : maxConnectionsPerAddress)
+        + ", maxNewConnectionsPerSecondPerAddress="
+        + (maxNewConnectionsPerSecondPerAddress == 0 ? "none" : maxNewConnectionsPerSecondPerAddress)
+        + ", trustedProxies=" + trustedProxies + ", maxBufferedBodyBytes=" + maxBufferedBodyBytes
+        + ", minBodyBytesPerSecond=" + minBodyBytesPerSecond + ", bodyRateGracePeriod=" + bodyRateGracePeriod
         + ", tls=" + (sslContext != null) + "]";
   }
 
@@ -172,6 +225,11 @@ public final class NetOptions {
     private Duration closeTimeout = Duration.ofSeconds(2);
     private long maxOutboundBytes = 8L * 1024 * 1024;
     private int maxConnectionsPerAddress;
+    private int maxNewConnectionsPerSecondPerAddress;
+    private TrustedProxies trustedProxies = TrustedProxies.NONE;
+    private long maxBufferedBodyBytes = 64L * 1024 * 1024;
+    private int minBodyBytesPerSecond = 1024;
+    private Duration bodyRateGracePeriod = Duration.ofSeconds(5);
     private SSLContext sslContext;
 
     private Builder() {}
@@ -187,6 +245,11 @@ public final class NetOptions {
       closeTimeout = o.closeTimeout;
       maxOutboundBytes = o.maxOutboundBytes;
       maxConnectionsPerAddress = o.maxConnectionsPerAddress;
+      maxNewConnectionsPerSecondPerAddress = o.maxNewConnectionsPerSecondPerAddress;
+      trustedProxies = o.trustedProxies;
+      maxBufferedBodyBytes = o.maxBufferedBodyBytes;
+      minBodyBytesPerSecond = o.minBodyBytesPerSecond;
+      bodyRateGracePeriod = o.bodyRateGracePeriod;
       sslContext = o.sslContext;
     }
 
@@ -267,6 +330,43 @@ public final class NetOptions {
     /** No cap on the connections of one remote address (the default). */
     public Builder unlimitedConnectionsPerAddress() {
       this.maxConnectionsPerAddress = 0;
+      return this;
+    }
+
+    /** Caps the connections one remote address may open per second; at least 1. */
+    public Builder maxNewConnectionsPerSecondPerAddress(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxNewConnectionsPerSecondPerAddress < 1: " + max);
+      this.maxNewConnectionsPerSecondPerAddress = max;
+      return this;
+    }
+
+    /** No cap on how fast one remote address opens connections (the default). */
+    public Builder unlimitedNewConnectionsPerAddress() {
+      this.maxNewConnectionsPerSecondPerAddress = 0;
+      return this;
+    }
+
+    /** The proxies whose {@code X-Forwarded-For} is believed ({@link TrustedProxies#parse}). */
+    public Builder trustedProxies(TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies, "trustedProxies (TrustedProxies.NONE for none)");
+      return this;
+    }
+
+    /** Bytes buffered for all request bodies being received at once; at least 1. */
+    public Builder maxBufferedBodyBytes(long max) {
+      if (max < 1) throw new IllegalArgumentException("maxBufferedBodyBytes < 1: " + max);
+      this.maxBufferedBodyBytes = max;
+      return this;
+    }
+
+    /**
+     * A body still arriving after {@code grace} must average {@code bytesPerSecond} since its head
+     * (0: no rate rule, only the request timeout); {@code grace} positive.
+     */
+    public Builder minBodyRate(int bytesPerSecond, Duration grace) {
+      if (bytesPerSecond < 0) throw new IllegalArgumentException("minBodyBytesPerSecond < 0: " + bytesPerSecond);
+      this.minBodyBytesPerSecond = bytesPerSecond;
+      this.bodyRateGracePeriod = positive(grace, "bodyRateGracePeriod");
       return this;
     }
 

@@ -46,7 +46,15 @@ public final class NetServer implements AutoCloseable {
   private final IoLoop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  /** Only addresses with open connections or opened some in the current window; see {@link #admit}. */
+  private final ConcurrentHashMap<InetAddress, AddressLoad> perAddress = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder[] refusals = new java.util.concurrent.atomic.LongAdder[Refusal.values().length];
+  private final java.util.concurrent.atomic.AtomicLong bufferedBodyBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final dev.switchboard.http.BodyPolicy bodyPolicy = new Bodies();
+  private final dev.switchboard.scheduling.RateLimitedLog[] refusalLogs =
+      new dev.switchboard.scheduling.RateLimitedLog[Refusal.values().length];
+  /** Accept thread only: when {@link #perAddress} was last pruned. */
+  private long lastPrune;
   private ServerSocketChannel serverChannel;
   private volatile boolean closed;
 
@@ -61,6 +69,51 @@ public final class NetServer implements AutoCloseable {
     this.workers = workers;
     this.scheduler = scheduler;
     this.loops = new IoLoop[Math.max(1, options.ioThreads())];
+    for (Refusal r : Refusal.values()) {
+      refusals[r.ordinal()] = new java.util.concurrent.atomic.LongAdder();
+      refusalLogs[r.ordinal()] = new dev.switchboard.scheduling.RateLimitedLog(LOG, Level.INFO, "refused_" + r.label(),
+          scheduler);
+    }
+  }
+
+  /** Connections and requests refused for {@code reason} since the start. Any thread. */
+  public long refusals(Refusal reason) {
+    return refusals[reason.ordinal()].sum();
+  }
+
+  /** Bytes buffered right now for request bodies still arriving ({@link NetOptions#maxBufferedBodyBytes()}). */
+  public long bufferedBodyBytes() {
+    return bufferedBodyBytes.get();
+  }
+
+  /** Counts a refusal and logs it through its kind's {@link dev.switchboard.scheduling.RateLimitedLog}. Any thread. */
+  void refused(Refusal reason, InetSocketAddress remote) {
+    refusals[reason.ordinal()].increment();
+    refusalLogs[reason.ordinal()].event(() -> "refused (" + reason.label() + "): " + remote.getAddress().getHostAddress());
+  }
+
+  /** The parsers' {@link dev.switchboard.http.BodyPolicy}: the routes' limits and the server-wide budget. */
+  dev.switchboard.http.BodyPolicy bodyPolicy() {
+    return bodyPolicy;
+  }
+
+  private final class Bodies implements dev.switchboard.http.BodyPolicy {
+    @Override
+    public long maxBodyBytes(dev.switchboard.http.HttpRequest head) {
+      return handler.maxBodyBytes(head);
+    }
+
+    @Override
+    public boolean reserve(int bytes) {
+      if (bufferedBodyBytes.addAndGet(bytes) <= options.maxBufferedBodyBytes()) return true;
+      bufferedBodyBytes.addAndGet(-bytes);
+      return false;
+    }
+
+    @Override
+    public void release(int bytes) {
+      bufferedBodyBytes.addAndGet(-bytes);
+    }
   }
 
   NetOptions options() {
@@ -127,8 +180,14 @@ public final class NetServer implements AutoCloseable {
         closeQuietly(ch);
         continue;
       }
-      if (closed || !admit(remote)) {
+      if (closed) {
         closeQuietly(ch);
+        continue;
+      }
+      Refusal refusal = admit(remote);
+      if (refusal != null) {
+        closeQuietly(ch);
+        refused(refusal, remote);
         continue;
       }
       open.incrementAndGet();
@@ -144,21 +203,77 @@ public final class NetServer implements AutoCloseable {
     }
   }
 
-  /** Per-address connection cap (hostile-inputs.md#A31): refused connections are closed at once. */
-  private boolean admit(InetSocketAddress remote) {
-    if (options.maxConnectionsPerAddress().isEmpty()) return true;
-    int max = options.maxConnectionsPerAddress().getAsInt();
-    AtomicInteger n = perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger());
-    if (n.incrementAndGet() > max) {
-      release(remote);
-      return false;
-    }
-    return true;
+  /**
+   * One remote address's load: its open connections and the connections it opened in the current
+   * one-second window. Changed only inside {@link #perAddress}'s compute functions.
+   */
+  private static final class AddressLoad {
+    int open;
+    long windowStart;
+    int openedInWindow;
   }
 
+  private static final long WINDOW_NANOS = 1_000_000_000L;
+
+  private boolean tracksAddresses() {
+    return options.maxConnectionsPerAddress().isPresent() || options.maxNewConnectionsPerSecondPerAddress().isPresent();
+  }
+
+  /**
+   * Accept thread: the per-address caps (hostile-inputs.md#A31, issue #14) — open connections,
+   * and connections opened per one-second window. A refused connection is closed at once, before
+   * any byte is read or any object made for it; returns why, or null when admitted. Trusted proxies are exempt: every client behind
+   * one shares its address. Counted on accept and close only, never per byte.
+   */
+  private Refusal admit(InetSocketAddress remote) {
+    if (!tracksAddresses() || options.trustedProxies().contains(remote.getAddress())) return null;
+    int max = options.maxConnectionsPerAddress().orElse(Integer.MAX_VALUE);
+    int rate = options.maxNewConnectionsPerSecondPerAddress().orElse(Integer.MAX_VALUE);
+    long now = scheduler.nanoTime();
+    pruneAddresses(now);
+    Refusal[] refusal = new Refusal[1];
+    perAddress.compute(remote.getAddress(), (a, load) -> {
+      if (load == null) {
+        load = new AddressLoad();
+        load.windowStart = now;
+      }
+      if (now - load.windowStart >= WINDOW_NANOS) {
+        load.windowStart = now;
+        load.openedInWindow = 0;
+      }
+      if (load.openedInWindow >= rate) {
+        refusal[0] = Refusal.CONNECTION_RATE_PER_ADDRESS;
+      } else if (load.open >= max) {
+        refusal[0] = Refusal.CONNECTIONS_PER_ADDRESS;
+      } else {
+        load.open++;
+        load.openedInWindow++;
+      }
+      return load;
+    });
+    return refusal[0];
+  }
+
+  /** Any loop thread: a connection counted by {@link #admit} has closed. */
   private void release(InetSocketAddress remote) {
-    if (options.maxConnectionsPerAddress().isEmpty()) return;
-    perAddress.computeIfPresent(remote.getAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    if (!tracksAddresses() || options.trustedProxies().contains(remote.getAddress())) return;
+    long now = scheduler.nanoTime();
+    perAddress.computeIfPresent(remote.getAddress(), (a, load) -> {
+      load.open--;
+      return load.open <= 0 && now - load.windowStart >= WINDOW_NANOS ? null : load;
+    });
+  }
+
+  /**
+   * Accept thread, at most once a second: forgets addresses with nothing open whose window has
+   * passed, so the table holds only addresses with open connections or recent ones.
+   */
+  private void pruneAddresses(long now) {
+    if (now - lastPrune < WINDOW_NANOS) return;
+    lastPrune = now;
+    for (InetAddress a : perAddress.keySet()) {
+      perAddress.computeIfPresent(a, (k, load) -> load.open <= 0 && now - load.windowStart >= WINDOW_NANOS ? null : load);
+    }
   }
 
   /** Loop thread: a connection has ended. */

@@ -165,6 +165,7 @@ final class Client implements SessionHandler {
       addSocket(result.socket());
       connectTimer.cancel();
       connectTimer = Cancellable.NONE;
+      session.established(); // no longer counts against the unconnected sessions of its address
       server.completeConnect(this, ns, result);
     });
   }
@@ -238,6 +239,7 @@ final class Client implements SessionHandler {
   void closeConnection(ClientCloseCause cause) {
     if (closed) return;
     LOG.log(Level.FINE, "closing the connection: {0}", cause.description());
+    server.countClose(cause);
     for (Socket s : sockets) s.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     sockets = NO_SOCKETS;
     closed = true;

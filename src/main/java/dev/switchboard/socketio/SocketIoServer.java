@@ -75,6 +75,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private final Executor completions = this::complete;
   /** See {@link #completions()}; created on first use when not listening. */
   private volatile ExecutorService ownedCompletions;
+  /** Connections closed by the Socket.IO layer, by {@link ClientCloseCause} ordinal. */
+  private final java.util.concurrent.atomic.LongAdder[] closes = newCloseCounters();
 
   /** A server with Node's defaults ({@link SocketIoOptions#DEFAULTS}). */
   public SocketIoServer() {
@@ -320,6 +322,37 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     host = EngineIoHost.start(net, options.engine(), engineListener(), allowRequest,
         router -> routeRegistrations.forEach(r -> r.accept(router)), scheduler);
     return this;
+  }
+
+  /**
+   * The running Engine.IO host (its net server's refusal counts, the Engine.IO server's), or null
+   * before {@link #listen} and when running in memory.
+   */
+  public EngineIoHost engineHost() {
+    return host;
+  }
+
+  /**
+   * Engine.IO connections the Socket.IO layer closed since the start, by cause (lower-case names:
+   * {@code too_many_failed_connects}, {@code connect_timeout}, {@code protocol_error}, …). Any thread.
+   */
+  public Map<String, Long> connectionCloses() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (ClientCloseCause c : ClientCloseCause.values()) {
+      out.put(c.name().toLowerCase(java.util.Locale.ROOT), closes[c.ordinal()].sum());
+    }
+    return out;
+  }
+
+  /** Client's one close path counts here. Any thread. */
+  void countClose(ClientCloseCause cause) {
+    closes[cause.ordinal()].increment();
+  }
+
+  private static java.util.concurrent.atomic.LongAdder[] newCloseCounters() {
+    java.util.concurrent.atomic.LongAdder[] a = new java.util.concurrent.atomic.LongAdder[ClientCloseCause.values().length];
+    for (int i = 0; i < a.length; i++) a[i] = new java.util.concurrent.atomic.LongAdder();
+    return a;
   }
 
   /** The port we listen on. */

@@ -193,7 +193,8 @@ class NetServerTest {
   void connectionsAboveThePerAddressCapAreClosed() throws Exception {
     // hostile-inputs.md#A31: per-address cap.
     startWith(NetOptions.builder().host("127.0.0.1").port(0).maxConnectionsPerAddress(2).build());
-    try (RawHttpClient a = new RawHttpClient(server.port()); RawHttpClient b = new RawHttpClient(server.port())) {
+    try (dev.switchboard.testing.LogLines log = dev.switchboard.testing.LogLines.of(NetServer.class.getName());
+        RawHttpClient a = new RawHttpClient(server.port()); RawHttpClient b = new RawHttpClient(server.port())) {
       Await.until("two connections open", () -> server.connectionCount() == 2);
       try (RawHttpClient c = new RawHttpClient(server.port())) {
         assertTrue(c.isClosedByServer());

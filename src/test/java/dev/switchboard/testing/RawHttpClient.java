@@ -22,7 +22,16 @@ public final class RawHttpClient implements AutoCloseable {
   private final OutputStream out;
 
   public RawHttpClient(int port) throws IOException {
+    this(port, null);
+  }
+
+  /**
+   * A client whose socket is bound to {@code localAddress} first (e.g. "127.0.0.2": on Linux all
+   * of 127.0.0.0/8 is loopback), so that tests of per-address limits have a second address.
+   */
+  public RawHttpClient(int port, String localAddress) throws IOException {
     socket = new Socket();
+    if (localAddress != null) socket.bind(new InetSocketAddress(localAddress, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
