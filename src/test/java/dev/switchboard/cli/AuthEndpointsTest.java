@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.LogLines;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,10 +213,13 @@ class AuthEndpointsTest {
     register("alice");
     for (int i = 0; i < 3; i++) assertEquals(401, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
     for (int i = 0; i < 2; i++) assertEquals(401, postJson("/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
-    HttpResponse<String> blocked = postJson("/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
-    assertError(blocked, 429, "Too many failed attempts, try again later");
-    assertTrue(blocked.headers().firstValue("Retry-After").isPresent());
-    assertEquals(429, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}").statusCode());
+    try (LogLines log = LogLines.of(dev.switchboard.auth.Authenticator.class.getName())) {
+      HttpResponse<String> blocked = postJson("/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
+      assertError(blocked, 429, "Too many failed attempts, try again later");
+      assertTrue(blocked.headers().firstValue("Retry-After").isPresent());
+      assertEquals(429, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}").statusCode());
+      assertEquals(2, log.count(java.util.logging.Level.WARNING, "login throttled"), String.join("\n", log.lines()));
+    }
   }
 
   @Test
