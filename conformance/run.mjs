@@ -1,5 +1,5 @@
 // Conformance scenarios: the unmodified official clients against a server at $SERVER_URL.
-//   node run.mjs --list <engine.io|socket.io|chat>     scenario names, one per line
+//   node run.mjs --list <engine.io|socket.io|chat|tutorial-…>     scenario names, one per line
 //   node run.mjs <suite> <scenario>               exit 0 = pass; "FAIL <scenario>: ..." on stderr otherwise
 // A scenario that needs the harness prints "CONTROL <command>" and waits for "CONTROL-DONE" on stdin.
 // Commands: restart-server (stop the server, start a fresh one on the same port);
@@ -7,8 +7,14 @@
 import { engineIoScenarios } from "./scenarios/engine-io.mjs";
 import { socketIoScenarios } from "./scenarios/socket-io.mjs";
 import { chatScenarios } from "./scenarios/chat.mjs";
+import {
+  tutorialAuthenticateScenarios, tutorialCompleteScenarios, tutorialEchoScenarios, tutorialJwtScenarios,
+} from "./scenarios/tutorial.mjs";
 
-const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios, chat: chatScenarios };
+const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios, chat: chatScenarios,
+  // The tutorial's client flows (scenarios/tutorial.mjs): examples/echo, examples/authenticate, examples/jwt, the chat server.
+  "tutorial-echo": tutorialEchoScenarios, "tutorial-authenticate": tutorialAuthenticateScenarios,
+  "tutorial-jwt": tutorialJwtScenarios, "tutorial-complete": tutorialCompleteScenarios };
 const [first, second, third] = process.argv.slice(2);
 
 if (first === "--list") {

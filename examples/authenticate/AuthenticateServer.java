@@ -166,7 +166,10 @@ public final class AuthenticateServer {
         limits.succeeded(address, account);
         socket.data().put(USER, account);
         socket.join(MEMBERS);
-        socket.emit("authenticated", Map.of("success", true, "username", account));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("username", account);
+        socket.emit("authenticated", answer);
         System.out.println(account + " authenticated");
       } else {
         // The same answer for an unknown name and a wrong password (the tutorial's, too).

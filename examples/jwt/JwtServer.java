@@ -273,7 +273,10 @@ public final class JwtServer {
           }
           limits.succeeded(address, account);
           try {
-            exchange.respond(json(200, Map.of("token", tokens.issue(user), "username", user.username())));
+            Map<String, String> body = new LinkedHashMap<>(); // {token, username}, in the tutorial's order
+            body.put("token", tokens.issue(user));
+            body.put("username", user.username());
+            exchange.respond(json(200, body));
           } catch (JOSEException e) {
             exchange.respond(json(500, Map.of("error", "Internal server error")));
           }
