@@ -75,6 +75,7 @@ public final class AuthenticateServer {
   static final String USER = "username";
   static final String CHECKING = "checking";
 
+  /** Starts the server on {@code PORT} (3000) of {@code HOST} (127.0.0.1) and serves until Ctrl-C. */
   public static void main(String[] args) throws IOException, InterruptedException {
     SystemScheduler clock = new SystemScheduler();
     Passwords passwords = new Passwords();

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 public final class EchoServer {
   static final int MAX_MESSAGE = 500;
 
+  /** Starts the server on {@code PORT} (3000) of {@code HOST} (127.0.0.1) and serves until Ctrl-C. */
   public static void main(String[] args) throws IOException, InterruptedException {
     SocketIoServer io = new SocketIoServer();
 

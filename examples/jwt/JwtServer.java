@@ -80,6 +80,7 @@ public final class JwtServer {
 
   record User(String id, String username, String passwordHash) {}
 
+  /** Starts the server on {@code PORT} (3000) of {@code HOST} (127.0.0.1) and serves until Ctrl-C. */
   public static void main(String[] args) throws Exception {
     SystemScheduler clock = new SystemScheduler();
     // Fixed: the tutorial signs with 'your-secret-key' written in the source. Here the key is
@@ -280,7 +281,9 @@ public final class JwtServer {
           } catch (JOSEException e) {
             exchange.respond(json(500, Map.of("error", "Internal server error")));
           }
-        }, pool);
+        }, pool).whenComplete((done, failure) -> {
+          if (failure != null) exchange.respond(json(500, Map.of("error", "Internal server error"))); // never left unanswered
+        });
       } catch (RejectedExecutionException e) { // the pool's queue is full: shed the load
         limits.forgive(address, account);
         exchange.respond(json(503, Map.of("error", "Server busy, try again")));
