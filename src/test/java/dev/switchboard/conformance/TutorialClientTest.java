@@ -2,6 +2,7 @@ package dev.switchboard.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.switchboard.testing.LogLines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,7 +35,14 @@ class TutorialClientTest {
 
   @TestFactory
   Stream<DynamicTest> completeExampleIsTheChatServer() throws Exception {
-    return suite("tutorial-complete", ChatApp::new);
+    // The chat server logs each sign-up at INFO; kept out of the build's output for the suite's length.
+    LogLines quiet = LogLines.of("dev.switchboard");
+    try {
+      return suite("tutorial-complete", ChatApp::new).onClose(quiet::close);
+    } catch (Exception | Error e) {
+      quiet.close();
+      throw e;
+    }
   }
 
   private interface Starter {
