@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
 public final class AuthHttpHandler implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(AuthHttpHandler.class.getName());
   public static final String PREFIX = "/auth/";
+  /**
+   * The login endpoint of the tutorial's JWT pattern: the same check, throttle, limits and CORS as
+   * {@code /auth/login}, answering its shape {@code {token, username}} (authentication.md).
+   */
+  public static final String LOGIN_ALIAS = "/login";
   /** RFC 6750 §2.1 b64token. */
   private static final Pattern BEARER = Pattern.compile("(?i)Bearer ([A-Za-z0-9\\-._~+/]+=*)");
 
@@ -62,7 +67,7 @@ public final class AuthHttpHandler implements HttpHandler {
 
   /** Whether a request path is ours (register with {@code io.route(AuthHttpHandler::matches, h)}). */
   public static boolean matches(String path) {
-    return path.startsWith(PREFIX);
+    return path.startsWith(PREFIX) || path.equals(LOGIN_ALIAS);
   }
 
   /**
@@ -77,11 +82,15 @@ public final class AuthHttpHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) {
     HttpRequest req = exchange.request();
-    String action = req.path().substring(PREFIX.length());
     if ("OPTIONS".equals(req.method()) && cors.isEnabled()) {
       exchange.respond(cors.preflight(req));
       return;
     }
+    if (req.path().equals(LOGIN_ALIAS)) {
+      if (allowed(exchange, "POST")) login(exchange, true);
+      return;
+    }
+    String action = req.path().substring(PREFIX.length());
     switch (action) {
       case "config" -> {
         if (!allowed(exchange, "GET")) return;
@@ -89,7 +98,7 @@ public final class AuthHttpHandler implements HttpHandler {
         exchange.respond(ok(req, 200, body));
       }
       case "login" -> {
-        if (allowed(exchange, "POST")) login(exchange);
+        if (allowed(exchange, "POST")) login(exchange, false);
       }
       case "register" -> {
         if (allowed(exchange, "POST")) register(exchange);
@@ -106,7 +115,8 @@ public final class AuthHttpHandler implements HttpHandler {
 
   // ------------------------------------------------------------------ endpoints
 
-  private void login(HttpExchange exchange) {
+  /** {@code tutorialShape}: the {@link #LOGIN_ALIAS} answer, {@code {token, username}}, on success. */
+  private void login(HttpExchange exchange, boolean tutorialShape) {
     HttpRequest req = exchange.request();
     Credentials c;
     try {
@@ -122,7 +132,9 @@ public final class AuthHttpHandler implements HttpHandler {
       return;
     }
     auth.login(address(exchange), c.username, c.password)
-        .whenComplete((r, failure) -> exchange.respond(failure != null ? internalError(req, failure) : answer(req, r, 200)));
+        .whenComplete((r, failure) -> exchange.respond(failure != null ? internalError(req, failure)
+            : tutorialShape && r.outcome() == LoginOutcome.SUCCESS ? ok(req, 200, tutorialGrantBody(r.grant()))
+            : answer(req, r, 200)));
   }
 
   private void register(HttpExchange exchange) {
@@ -150,8 +162,11 @@ public final class AuthHttpHandler implements HttpHandler {
     HttpRequest req = exchange.request();
     if (refusedByteOrderMark(exchange)) return;
     try {
-      auth.logout(bearer(req));
-      exchange.respond(decorate(req, HttpResponse.status(204)).body(new byte[0]).build());
+      // The tutorial's answers (200 with a message, also for a session that had already ended),
+      // which keep logout idempotent as before.
+      boolean ended = auth.logout(bearer(req));
+      exchange.respond(ok(req, 200, json.createObjectNode()
+          .put("message", ended ? "Logged out successfully" : "Already logged out")));
     } catch (AuthException e) {
       exchange.respond(unauthorized(req, e.failure()));
     } catch (DatabaseUnavailableException e) { // nothing was revoked: the client may try again
@@ -318,6 +333,11 @@ public final class AuthHttpHandler implements HttpHandler {
     body.putObject("user").put("id", g.user().id()).put("username", g.user().username());
     body.put("expiresAt", Instant.ofEpochMilli(g.token().expiresAtMillis()).toString());
     return body;
+  }
+
+  /** The tutorial's JWT-pattern login answer: {@code {token, username}}. */
+  private ObjectNode tutorialGrantBody(Authenticator.Grant g) {
+    return json.createObjectNode().put("token", g.token().token()).put("username", g.user().username());
   }
 
   private HttpResponse unauthorized(HttpRequest req, AuthFailure f) {

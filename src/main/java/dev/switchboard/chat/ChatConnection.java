@@ -118,6 +118,16 @@ final class ChatConnection {
     return out;
   }
 
+  /**
+   * chat.md: {@code chat-message} and {@code typing} without a {@code room} field mean
+   * {@code general}, as the tutorial's client sends them; a room that is present is checked as
+   * ever (null or another type is refused, not taken for "absent").
+   */
+  private static RoomName roomOrGeneral(Payload p) throws ChatRefusal {
+    String raw = p.stringOr("room", null);
+    return raw == null ? RoomName.GENERAL : RoomName.parse(raw);
+  }
+
   private void requireMember(RoomName room) throws ChatRefusal {
     if (!socket.rooms().contains(room.adapterRoom())) throw new ChatRefusal(ChatRefusal.NOT_JOINED);
   }
@@ -127,7 +137,7 @@ final class ChatConnection {
   private void chatMessage(Args args, Ack ack) throws ChatRefusal {
     Payload p = Payload.of(args.get(0));
     String text = MessageText.parse(p.string("message"), app.options().maxMessageLength());
-    RoomName room = RoomName.parse(p.string("room"));
+    RoomName room = roomOrGeneral(p);
     requireMember(room);
     // Last check: a refused message costs no token.
     if (!messageBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
@@ -158,7 +168,7 @@ final class ChatConnection {
 
   private void typing(Args args, Ack ack) throws ChatRefusal {
     Payload p = Payload.of(args.get(0));
-    RoomName room = RoomName.parse(p.string("room"));
+    RoomName room = roomOrGeneral(p);
     boolean isTyping = p.booleanOr("isTyping", true);
     requireMember(room);
     // chat.md: over the limit typing is dropped silently (it is cosmetic), so no error either.

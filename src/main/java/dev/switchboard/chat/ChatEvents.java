@@ -66,6 +66,8 @@ final class ChatEvents {
     o.put("fromUsername", from.username());
     o.put("toUserId", to.userId());
     o.put("toUsername", to.username());
+    // The tutorial's shape of the sender, next to ours (chat.md: a superset of both).
+    o.putObject("from").put("userId", from.userId()).put("username", from.username());
     o.put("message", message);
     o.put("timestamp", timestamp(epochMillis));
     return o;

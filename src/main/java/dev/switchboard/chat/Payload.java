@@ -39,6 +39,14 @@ final class Payload {
   }
 
   /**
+   * An optional string: {@code absent} when the field is missing; an explicit null or any other
+   * type is "{@code <field>} must be a string", as for {@link #string}.
+   */
+  String stringOr(String field, String absent) throws ChatRefusal {
+    return object.has(field) ? string(field) : absent;
+  }
+
+  /**
    * An optional boolean: {@code absent} when the field is missing. An explicit null is a wrong
    * type, not a missing field, so it is refused like a string or a number.
    */

@@ -24,7 +24,7 @@ class ChatEventsTest {
     assertEquals("{\"id\":\"7\",\"userId\":\"u1\",\"username\":\"alice\",\"message\":\"hi\",\"room\":\"lobby\","
         + "\"timestamp\":\"2026-12-01T09:30:00.123Z\"}", ChatEvents.newMessage("7", ALICE, "hi", lobby, T).toString());
     assertEquals("{\"id\":\"8\",\"fromUserId\":\"u1\",\"fromUsername\":\"alice\",\"toUserId\":\"u2\","
-        + "\"toUsername\":\"bob\",\"message\":\"hi\",\"timestamp\":\"2026-12-01T09:30:00.123Z\"}",
+        + "\"toUsername\":\"bob\",\"from\":{\"userId\":\"u1\",\"username\":\"alice\"},\"message\":\"hi\",\"timestamp\":\"2026-12-01T09:30:00.123Z\"}",
         ChatEvents.privateMessage("8", ALICE, BOB, "hi", T).toString());
     assertEquals("{\"userId\":\"u1\",\"username\":\"alice\",\"room\":\"lobby\",\"isTyping\":false}",
         ChatEvents.userTyping(ALICE, lobby, false).toString());

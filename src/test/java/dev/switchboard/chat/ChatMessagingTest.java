@@ -152,7 +152,8 @@ class ChatMessagingTest {
     JsonNode ack = alice1.emitWithAck("private-message", Map.of("targetUserId", "u-bob", "message", " hi bob "));
     assertTrue(ack.path("ok").asBoolean(), ack.toString());
     JsonNode expected = json("{\"id\":\"" + ack.path("id").asText() + "\",\"fromUserId\":\"u-alice\","
-        + "\"fromUsername\":\"alice\",\"toUserId\":\"u-bob\",\"toUsername\":\"bob\",\"message\":\"hi bob\","
+        + "\"fromUsername\":\"alice\",\"toUserId\":\"u-bob\",\"toUsername\":\"bob\","
+        + "\"from\":{\"userId\":\"u-alice\",\"username\":\"alice\"},\"message\":\"hi bob\","
         + "\"timestamp\":\"" + T0 + "\"}");
     for (SocketIoTestClient c : List.of(alice1, alice2, bob1, bob2)) {
       assertEquals(expected, c.awaitEvent("private-message"));
@@ -213,6 +214,27 @@ class ChatMessagingTest {
   }
 
   @Test
+  void withoutARoomChatMessageAndTypingUseGeneralAsTheTutorialsClientExpects() throws Exception {
+    SocketIoTestClient alice = f.connect("u-alice", "alice");
+    SocketIoTestClient bob = f.connect("u-bob", "bob");
+    alice.emitWithAck("join", Map.of("room", "lobby"));
+    bob.emitWithAck("join", Map.of("room", "lobby"));
+    JsonNode ack = alice.emitWithAck("chat-message", Map.of("message", "hello all"));
+    assertTrue(ack.path("ok").asBoolean(), ack.toString());
+    JsonNode got = bob.awaitEvent("new-message");
+    assertEquals("general", got.path("room").asText());
+    assertEquals("hello all", got.path("message").asText());
+    alice.awaitEvent("new-message");
+    assertEquals(json("{\"ok\":true}"), alice.emitWithAck("typing", Map.of()));
+    assertEquals(json("{\"userId\":\"u-alice\",\"username\":\"alice\",\"room\":\"general\",\"isTyping\":true}"),
+        bob.awaitEvent("user-typing"));
+    // Only a missing field means general: a room that is given is checked as before.
+    assertEquals(refused("Invalid room name"), alice.emitWithAck("chat-message", Map.of("message", "x", "room", "")));
+    bob.sync();
+    bob.assertNoEvent("new-message");
+  }
+
+  @Test
   void forgedIdentityInPayloadsChangesNothing() throws Exception {
     SocketIoTestClient alice = f.connect("u-alice", "alice");
     SocketIoTestClient bob = f.connect("u-bob", "bob");
@@ -229,7 +251,12 @@ class ChatMessagingTest {
     JsonNode p = carol.awaitEvent("private-message");
     assertEquals("u-alice", p.path("fromUserId").asText());
     assertEquals("alice", p.path("fromUsername").asText());
+    assertEquals(json("{\"userId\":\"u-alice\",\"username\":\"alice\"}"), p.path("from"));
     bob.assertNoEvent("private-message");
+    // The tutorial's own shape of a sender, forged as an object, is not read either.
+    alice.emitRawWithAck("private-message",
+        "{\"targetUserId\":\"u-carol\",\"message\":\"hi\",\"from\":{\"userId\":\"u-bob\",\"username\":\"bob\"}}");
+    assertEquals(json("{\"userId\":\"u-alice\",\"username\":\"alice\"}"), carol.awaitEvent("private-message").path("from"));
 
     alice.emitRawWithAck("typing", "{\"room\":\"general\"," + forged + "}");
     assertEquals("u-alice", carol.awaitEvent("user-typing").path("userId").asText());

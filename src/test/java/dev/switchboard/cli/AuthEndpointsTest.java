@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.LogLines;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,7 +164,82 @@ class AuthEndpointsTest {
     String token = register("alice");
     clock.advanceBy(Duration.ofHours(2));
     assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Token expired");
-    assertEquals(204, send("POST", "/auth/logout", null, "Authorization", "Bearer " + token).statusCode());
+    // The session ended with its token: nothing is left to end, and the answer says so.
+    assertLogout(send("POST", "/auth/logout", null, "Authorization", "Bearer " + token), "Already logged out");
+  }
+
+  private static void assertLogout(HttpResponse<String> r, String message) {
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("{\"message\":\"" + message + "\"}", r.body());
+    assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(null));
+    assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+  }
+
+  @Test
+  void logoutAnswersTheTutorialsMessagesAndIsIdempotent() throws Exception {
+    start(ServerConfig.forTests(dir));
+    String token = register("alice");
+    assertLogout(send("POST", "/auth/logout", null, "Authorization", "Bearer " + token), "Logged out successfully");
+    assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Session expired");
+    assertLogout(send("POST", "/auth/logout", null, "Authorization", "Bearer " + token), "Already logged out");
+    // Not ours, or no token: still refused, as before (a forged token ends nothing).
+    assertError(send("POST", "/auth/logout", null, "Authorization", "Bearer " + token + "x"), 401, "Authentication failed");
+    assertError(send("POST", "/auth/logout", null), 401, "Authentication token required");
+  }
+
+  @Test
+  void theLoginAliasAnswersTheJwtPatternsShape() throws Exception {
+    start(ServerConfig.forTests(dir));
+    register("Alice");
+    HttpResponse<String> r = postJson("/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode body = json(r);
+    assertEquals(java.util.List.of("token", "username"), iterate(body.fieldNames()));
+    assertEquals("Alice", body.get("username").asText());
+    assertEquals("no-store", r.headers().firstValue("Cache-Control").orElseThrow());
+    // The token is an ordinary one of ours: it refreshes (and so would open a socket).
+    assertEquals(200, send("POST", "/auth/refresh", null, "Authorization", "Bearer " + body.get("token").asText())
+        .statusCode());
+    // Refusals are /auth/login's, word for word.
+    assertError(postJson("/login", "{\"username\":\"alice\",\"password\":\"wrong horse\"}"), 401, "Invalid credentials");
+    assertError(postJson("/login", "{\"username\":\"alice\"}"), 400, "password is required");
+    assertError(send("POST", "/login", "{}", "Content-Type", "text/plain"), 415, "Content-Type must be application/json");
+    HttpResponse<String> get = send("GET", "/login", null);
+    assertError(get, 405, "Method not allowed");
+    assertEquals("POST", get.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void theLoginAliasSharesTheThrottleOfAuthLogin() throws Exception {
+    start(ServerConfig.forTests(dir));
+    register("alice");
+    for (int i = 0; i < 3; i++) assertEquals(401, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
+    for (int i = 0; i < 2; i++) assertEquals(401, postJson("/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
+    try (LogLines log = LogLines.of(dev.switchboard.auth.Authenticator.class.getName())) {
+      HttpResponse<String> blocked = postJson("/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
+      assertError(blocked, 429, "Too many failed attempts, try again later");
+      assertTrue(blocked.headers().firstValue("Retry-After").isPresent());
+      assertEquals(429, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}").statusCode());
+      assertEquals(2, log.count(java.util.logging.Level.WARNING, "login throttled"), String.join("\n", log.lines()));
+    }
+  }
+
+  @Test
+  void theLoginAliasHasTheSameCors() throws Exception {
+    start(ServerConfig.forTests(dir).withAllowedOrigins(Set.of(ORIGIN)));
+    HttpResponse<String> pre = send("OPTIONS", "/login", null, "Origin", ORIGIN, "Access-Control-Request-Method", "POST");
+    assertEquals(204, pre.statusCode());
+    assertEquals(ORIGIN, pre.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    HttpResponse<String> post = postJson("/login", "{\"username\":\"nobody\",\"password\":\"x\"}", "Origin", ORIGIN);
+    assertEquals(ORIGIN, post.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    assertNull(send("OPTIONS", "/login", null, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
+        .headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  private static <T> java.util.List<T> iterate(java.util.Iterator<T> it) {
+    java.util.List<T> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
   }
 
   @Test
