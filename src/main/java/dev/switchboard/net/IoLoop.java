@@ -55,7 +55,9 @@ final class IoLoop implements Runnable {
 
   void start() {
     Thread t = new Thread(this, name);
-    t.setDaemon(true);
+    // Not a daemon: a listening server keeps the JVM alive until it is closed, as a listening
+    // Node server keeps its process alive — `io.listen(3000)` at the end of main must not exit.
+    t.setDaemon(false);
     thread = t;
     t.start();
   }
