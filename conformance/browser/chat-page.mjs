@@ -13,7 +13,7 @@
 // full:  the whole chat against the real server (spec-notes/chat.md, authentication.md), two
 //        users in two isolated browser contexts; needs GET /auth/config → registration: true.
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const MODES = { smoke, full };
@@ -22,9 +22,19 @@ const baseUrl = (process.env.SERVER_URL || "").replace(/\/+$/, "");
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const deadlineMs = Number(process.env.DEADLINE_MS || 60000);
 const screenshotDir = process.env.SCREENSHOT_DIR || "";
+const stepLog = process.env.STEP_LOG || ""; // when set, each step's duration is appended there
 const STEP_MS = 10000; // any single wait
 
 const SESSION_ENDED = "Your session has ended, please log in again.";
+// spec-notes/chat.md, "Why a session ended": what the page says for each session-ended reason.
+const END_REASONS = {
+  logout: "You were logged out in another tab or window.",
+  "logged-out-elsewhere": "You were signed out because your account logged in somewhere else.",
+  expired: "Your session expired. Please log in again.",
+  revoked: "Your session was ended by the server (the account was removed, or too many sessions). Please log in again.",
+  "server-restart": "The connection was lost and the server no longer knows your session (it may have restarted). Please log in again.",
+};
+const LOGGED_OUT = "You have logged out.";
 // The flags known to work on this kind of machine (closed network, root, no GPU).
 const CHROMIUM_ARGS = [
   "--headless",
@@ -96,10 +106,12 @@ async function newUserPage(name, context) {
 async function run(name, fn, allow = []) {
   step = name;
   for (const u of allow) allowedErrorUrls.add(u);
+  const t0 = Date.now();
   try {
     await fn();
   } finally {
     for (const u of allow) allowedErrorUrls.delete(u);
+    if (stepLog) appendFileSync(stepLog, `${mode} ${Date.now() - t0} ms ${name}\n`);
   }
 }
 
@@ -140,8 +152,21 @@ async function screenshots(tag) {
   }
 }
 
+/** The tab's login (sessionStorage: per tab, kept over a reload). */
 function storedToken(page) {
-  return page.evaluate(() => localStorage.getItem("switchboard.token"));
+  return page.evaluate(() => sessionStorage.getItem("switchboard.token"));
+}
+
+/** Puts a login in a tab's storage, as the page's own login would, and reloads it. */
+async function useToken(page, token, user) {
+  await page.evaluate(
+    ([token, user]) => {
+      sessionStorage.setItem("switchboard.token", token);
+      sessionStorage.setItem("switchboard.user", JSON.stringify(user));
+    },
+    [token, user]
+  );
+  await page.reload();
 }
 
 function assertTokenNotInUrls(token, ...users) {
@@ -195,11 +220,7 @@ async function smoke() {
 
   await run("a stored token reconnects on load, sent in the CONNECT payload only", async () => {
     await b.page.goto(baseUrl + "/");
-    await b.page.evaluate(() => {
-      localStorage.setItem("switchboard.token", "smoke-token");
-      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-smoke", username: "smoke <b>user</b>" }));
-    });
-    await b.page.reload();
+    await useToken(b.page, "smoke-token", { id: "u-smoke", username: "smoke <b>user</b>" });
     await b.page.locator("#chat-view").waitFor({ state: "visible" });
     await b.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
     await waitForText(b.page, "#current-user", "smoke <b>user</b>");
@@ -209,8 +230,8 @@ async function smoke() {
   });
 
   await run("token-expiring refreshes the stored token, which the next connection presents", async () => {
-    // The smoke server warns smoke-token right away; its /auth/refresh answers smoke-token-2.
-    await b.page.waitForFunction(() => localStorage.getItem("switchboard.token") === "smoke-token-2");
+    // The smoke server warns smoke-token right away (4 s left); its /auth/refresh answers smoke-token-2.
+    await b.page.waitForFunction(() => sessionStorage.getItem("switchboard.token") === "smoke-token-2");
     await b.page.reload();
     await b.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
     await waitForText(b.page, "#current-user", "smoke <b>user</b>");
@@ -222,36 +243,40 @@ async function smoke() {
     assertEqual(await storedToken(a.page), null, "token in a's storage");
   });
 
+  await run("a login is per tab: a second tab of the same browser starts logged out", async () => {
+    const b2 = await newUserPage("b-2nd-tab", b.context);
+    await b2.page.goto(baseUrl + "/");
+    await b2.page.locator("#login-form").waitFor({ state: "visible" });
+    assertEqual(await storedToken(b2.page), null, "token in the second tab");
+    await b2.page.close();
+    await b.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
+  });
+
   await run("a refused session returns to the login screen with a notice", async () => {
-    await a.page.evaluate(() => {
-      localStorage.setItem("switchboard.token", "smoke-revoked");
-      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-revoked", username: "revoked" }));
-    });
-    await a.page.reload();
+    await useToken(a.page, "smoke-revoked", { id: "u-revoked", username: "revoked" });
     await waitForText(a.page, "#auth-notice", SESSION_ENDED);
     await a.page.locator("#login-form").waitFor({ state: "visible" });
     assertEqual(await storedToken(a.page), null, "token kept after Session expired");
   });
 
-  await run("session-ended returns to the login screen with the notice", async () => {
-    await a.page.evaluate(() => {
-      localStorage.setItem("switchboard.token", "smoke-ended");
-      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-ended", username: "ended" }));
+  for (const reason of ["expired", "logout", "logged-out-elsewhere", "revoked"]) {
+    await run(`session-ended ${reason} returns to the login screen and says why`, async () => {
+      await useToken(a.page, "smoke-ended-" + reason, { id: "u-ended", username: "ended" });
+      await waitForText(a.page, "#auth-notice", END_REASONS[reason]);
+      assertEqual(await storedToken(a.page), null, "token kept after session-ended");
     });
-    await a.page.reload();
-    await waitForText(a.page, "#auth-notice", SESSION_ENDED);
-    assertEqual(await storedToken(a.page), null, "token kept after session-ended");
-  });
+  }
 
   await run("session-ended and the server's disconnect return to the login screen", async () => {
     // Whether session-ended arrives or is lost with the closing transport, the page ends here:
     // its reconnection is refused with Session expired.
-    await a.page.evaluate(() => {
-      localStorage.setItem("switchboard.token", "smoke-kicked");
-      localStorage.setItem("switchboard.user", JSON.stringify({ id: "u-kicked", username: "kicked" }));
-    });
-    await a.page.reload();
-    await waitForText(a.page, "#auth-notice", SESSION_ENDED);
+    await useToken(a.page, "smoke-kicked", { id: "u-kicked", username: "kicked" });
+    // session-ended arrived (logout), or the DISCONNECT did and the retry was refused (the
+    // generic notice), or the closing connection took both (server-restart, the reconnection refused).
+    await a.page.waitForFunction(
+      (texts) => texts.includes(document.getElementById("auth-notice").textContent),
+      [END_REASONS.logout, END_REASONS["server-restart"], SESSION_ENDED]
+    );
     assertEqual(await storedToken(a.page), null, "token kept after the disconnect");
   }, ["/socket.io/"]); // a request of the page may meet the session closed under it (400)
 }
@@ -270,10 +295,12 @@ async function full() {
   const message = (text) => ["#message-list [data-testid=message-text]", text];
 
   async function signUp(user, u) {
+    // The form is hidden, once the page knows, only when the server says registration:false.
+    // (Waited for from before the navigation: the answer may come before goto returns.)
+    const config = u.page.waitForResponse((r) => r.url().endsWith("/auth/config")).catch(() => {});
     await u.page.goto(baseUrl + "/");
     await u.page.locator("#login-form").waitFor({ state: "visible" });
-    // The form is hidden until the page knows, only when the server says registration:false.
-    await u.page.waitForResponse((r) => r.url().endsWith("/auth/config")).catch(() => {});
+    await config;
     assert(await u.page.locator("#register-form").isVisible(), "sign-up is hidden: the full scenario needs registration:true");
     await u.page.locator("#register-username").fill(user.name);
     await u.page.locator("#register-password").fill(user.password);
@@ -371,31 +398,43 @@ async function full() {
     assertTokenNotInUrls(await storedToken(B.page), B);
   });
 
+  // A login is per tab (sessionStorage): a second tab of the same browser logs in on its own.
   const A2 = await newUserPage("alice-2nd-tab", A.context);
-  await run("a second tab of alice shares her session", async () => {
+  await run("a second tab of the same browser starts logged out and logs in on its own", async () => {
     await A2.page.goto(baseUrl + "/");
+    await A2.page.locator("#login-form").waitFor({ state: "visible" });
+    await A2.page.locator("#login-username").fill(alice.name);
+    await A2.page.locator("#login-password").fill(alice.password);
+    await A2.page.locator("#login-submit").click();
     await A2.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
     await waitForText(A2.page, "#current-user", alice.name);
+    assert((await storedToken(A2.page)) !== (await storedToken(A.page)), "the two tabs share a token");
   });
 
   let aliceToken;
-  await run("logout ends the session everywhere", async () => {
+  await run("logout ends this tab's session only, and clears the forms", async () => {
     aliceToken = await storedToken(A.page);
     await A.page.locator("#logout-button").click();
     await A.page.locator("#login-form").waitFor({ state: "visible" });
+    await waitForText(A.page, "#auth-notice", LOGGED_OUT);
     assertEqual(await storedToken(A.page), null, "token after logout");
-    // The other tab hears session-ended (or sees the token go): back to login with the notice.
-    await waitForText(A2.page, "#auth-notice", SESSION_ENDED);
-    await waitForGone(B.page, online(alice.name));
+    for (const id of ["#login-username", "#login-password", "#register-username", "#register-password"]) {
+      assertEqual(await A.page.locator(id).inputValue(), "", id + " after logout");
+    }
+    assert(await A.page.locator("#login-error").isHidden(), "a login error shown after logout");
     const status = await A.page.evaluate(async (token) => {
       const r = await fetch("/auth/refresh", { method: "POST", headers: { Authorization: "Bearer " + token } });
       return r.status;
     }, aliceToken);
     assertEqual(status, 401, "POST /auth/refresh with the logged-out token");
+    // The other tab has its own session: still in, still online for bob.
+    await A2.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
+    await waitForText(A2.page, "#current-user", alice.name);
+    await B.page.locator(online(alice.name)).waitFor({ state: "attached" });
     await A.page.reload();
     await A.page.locator("#login-form").waitFor({ state: "visible" });
     assert(await A.page.locator("#chat-view").isHidden(), "the chat after a reload");
-  }, ["/auth/refresh", "/socket.io/"]); // the refresh's 401; a poll of the 2nd tab meeting its closed session
+  }, ["/auth/refresh"]); // the refresh's 401
 
   await run("a wrong password shows the server's error", async () => {
     await A.page.locator("#login-username").fill(alice.name);

@@ -14,6 +14,8 @@ import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.testing.NodeScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -28,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * The chat page in headless Chromium ({@code conformance/browser/chat-page.mjs smoke}, driven by
  * playwright-core from conformance/package-lock.json) against a server that has only the
  * {@link WebPage} routes and stand-ins for the authentication server: the page loads under its CSP
- * without a console error, the official bundle runs, a stored token reconnects and travels in the
- * CONNECT payload only, token-expiring refreshes it, and a refused or ended session returns to
- * the login screen.
+ * without a console error, the official bundle runs, a tab's stored token reconnects and travels
+ * in the CONNECT payload only, another tab starts logged out, token-expiring schedules the refresh,
+ * and a refused or ended session returns to the login screen saying why (each
+ * {@code session-ended} reason). About 17 s.
  *
  * <p>Needs Debian's Chromium at {@code /usr/bin/chromium} ({@code apt-get install -y chromium});
  * {@code -Dbrowser.skip=true} skips it, which CI never does.
@@ -63,7 +66,7 @@ public class WebPageBrowserTest {
       String token = token(socket.handshake());
       if (token.equals("smoke-revoked") || ended.contains(token)) {
         next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
-      } else if (List.of("smoke-token", "smoke-token-2", "smoke-ended", "smoke-kicked").contains(token)) {
+      } else if (List.of("smoke-token", "smoke-token-2", "smoke-kicked").contains(token) || token.startsWith("smoke-ended-")) {
         next.proceed();
       } else {
         next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
@@ -71,16 +74,22 @@ public class WebPageBrowserTest {
     });
     io.onConnection(socket -> {
       switch (token(socket.handshake())) {
-        case "smoke-token" -> socket.emit("token-expiring", Map.of("expiresAt", "2030-01-01T00:04:00.000Z", "secondsLeft", 240));
-        // session-ended alone: the page must leave on its own.
-        case "smoke-ended" -> socket.emit("session-ended", Map.of("reason", "expired"));
+        // Four seconds left on the server's clock: the page refreshes half-way (its margin is at
+        // most half the time left when it knows no lifetime).
+        case "smoke-token" -> socket.emit("token-expiring", Map.of(
+            "expiresAt", Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS).toString(), "secondsLeft", 4));
         // As the chat server does: session-ended, then the disconnect, and the session is gone.
         case "smoke-kicked" -> {
           ended.add("smoke-kicked");
           socket.emit("session-ended", Map.of("reason", "logout"));
           socket.disconnect(true);
         }
-        default -> { }
+        default -> {
+          // session-ended alone, with the reason the token names: the page must leave on its own
+          // and say why (chat.md, "Why a session ended").
+          String t = token(socket.handshake());
+          if (t.startsWith("smoke-ended-")) socket.emit("session-ended", Map.of("reason", t.substring("smoke-ended-".length())));
+        }
       }
     });
     io.route("/auth/refresh", exchange -> {
@@ -110,7 +119,8 @@ public class WebPageBrowserTest {
     // The page presented every token in the CONNECT packet, the refreshed one after its reload,
     // and none in a handshake URL; it refreshed with the Authorization header.
     List<String> tokens = handshakes.stream().map(WebPageBrowserTest::token).toList();
-    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended", "smoke-kicked")),
+    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended-expired",
+            "smoke-ended-logout", "smoke-ended-logged-out-elsewhere", "smoke-ended-revoked", "smoke-kicked")),
         "tokens seen: " + tokens);
     assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
     for (Handshake h : handshakes) {
