@@ -16,7 +16,7 @@ import { chromium } from "playwright-core";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-const MODES = { smoke, full };
+const MODES = { smoke, full, session };
 const mode = process.argv[2];
 const baseUrl = (process.env.SERVER_URL || "").replace(/\/+$/, "");
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -84,14 +84,15 @@ async function fail(why) {
 // ---- helpers ----
 
 /** A page in a new, isolated context (its own localStorage), watched for errors. */
-async function newUserPage(name, context) {
+async function newUserPage(name, context, { allow = [] } = {}) {
   const ctx = context || (await browser.newContext({ viewport: { width: 1100, height: 760 } }));
   const page = await ctx.newPage();
   page.setDefaultTimeout(STEP_MS);
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
     const where = msg.location() && msg.location().url ? msg.location().url : "";
-    if ([...allowedErrorUrls].some((u) => where.includes(u))) return;
+    // allow: failed requests this page provokes on purpose for its whole life
+    if ([...allowedErrorUrls, ...allow].some((u) => where.includes(u))) return;
     consoleErrors.push(`[${name}] ${msg.text()}${where ? " at " + where : ""}`);
   });
   page.on("pageerror", (err) => consoleErrors.push(`[${name}] uncaught ${err.message}`));
@@ -450,5 +451,227 @@ async function full() {
     await B.page.locator(online(alice.name)).waitFor({ state: "attached" });
     const fresh = await storedToken(A.page);
     assert(fresh && fresh !== aliceToken, "login stored no new token");
+  });
+}
+
+// ---- session: a chat people keep open (issue #13), against the real server with --token-ttl 60s ----
+//
+// The long part is the clock: alice's tab must stay logged in for LONG_MS (over three minutes,
+// several 60 s tokens) while everything else runs meanwhile in other tabs. DEADLINE_MS must allow
+// it (the Java test gives 240 s).
+
+async function session() {
+  const LONG_MS = Number(process.env.LONG_MS || 185000);
+  const t0 = Date.now();
+  const suffix = Math.random().toString(16).slice(2, 8);
+  const user = (name) => ({ name: `${name}_${suffix}`, password: `${name}-password-${suffix}` });
+  const alice = user("alice");
+  const bob = user("bob");
+  const carol = user("carol");
+  const dave = user("dave");
+  const room = "dev-team-" + suffix;
+  const online = (name) => `[data-testid="online-user"][data-username="${name}"]`;
+  const message = (text) => ["#message-list [data-testid=message-text]", text];
+  const roomItem = (name, joined) => `[data-testid="room-item"][data-room="${name}"][data-joined="${joined}"]`;
+  const connected = (u) => u.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
+
+  async function signUp(u, who) {
+    const config = u.page.waitForResponse((r) => r.url().endsWith("/auth/config")).catch(() => {});
+    await u.page.goto(baseUrl + "/");
+    await config;
+    await u.page.locator("#register-username").fill(who.name);
+    await u.page.locator("#register-password").fill(who.password);
+    await u.page.locator("#register-submit").click();
+    await connected(u);
+    await waitForText(u.page, "#current-user", who.name);
+  }
+
+  async function logIn(u, who) {
+    await u.page.locator("#login-username").fill(who.name);
+    await u.page.locator("#login-password").fill(who.password);
+    await u.page.locator("#login-submit").click();
+    await connected(u);
+  }
+
+  async function send(u, text) {
+    await u.page.locator("#message-input").fill(text);
+    await u.page.locator("#message-input").press("Enter");
+  }
+
+  // One browser (one context), two tabs, two users.
+  const A = await newUserPage("alice");
+  const B = await newUserPage("bob", A.context);
+  const refreshes = []; // statuses of alice's POST /auth/refresh
+  A.page.on("response", (r) => {
+    if (r.url().endsWith("/auth/refresh")) refreshes.push(r.status());
+  });
+
+  await run("two users in two tabs of one browser", async () => {
+    await signUp(A, alice);
+    await signUp(B, bob);
+    await waitForText(A.page, "#current-user", alice.name);
+    await A.page.locator(online(bob.name)).waitFor({ state: "attached" });
+    await B.page.locator(online(alice.name)).waitFor({ state: "attached" });
+    assert((await storedToken(A.page)) !== (await storedToken(B.page)), "the two tabs share a token");
+    // From now on, alice's tab must never show the login form again.
+    await A.page.evaluate(() => {
+      window.__sawLogin = false;
+      new MutationObserver(() => {
+        if (!document.getElementById("auth-view").hidden) window.__sawLogin = true;
+      }).observe(document.getElementById("auth-view"), { attributes: true });
+    });
+  });
+
+  await run("a room name that breaks the rule shows the rule and a name that would pass", async () => {
+    await waitForText(A.page, "#join-hint", "1–32 characters", { contains: true });
+    await A.page.locator("#join-room-input").fill("Dev Team");
+    await A.page.locator("#join-room-submit").click();
+    await waitForText(A.page, "#join-error", 'Invalid room name: 1–32 characters: lower-case letters, digits, - and _, starting with a letter or digit. Try "dev-team".');
+  });
+
+  let historySupported = false;
+  await run("alice opens a new room: no messages yet, then talks there", async () => {
+    await A.page.locator("#join-room-input").fill(room);
+    await A.page.locator("#join-room-submit").click();
+    await waitForText(A.page, "#conversation-title", "# " + room);
+    assert(await A.page.locator("#join-error").isHidden(), "the join error stays after a good name");
+    await waitForText(A.page, "[data-testid=no-messages]", "No messages yet");
+    await send(A, "first words in the room");
+    await waitForText(A.page, ...message("first words in the room"));
+    await waitForGone(A.page, "[data-testid=no-messages]");
+    // Whether this server answers get-history (issue #11): one raw ack, on a socket of our own.
+    historySupported = await A.page.evaluate(async (token) => {
+      const s = window.io({ auth: { token }, forceNew: true, reconnection: false });
+      try {
+        const ack = await s.timeout(5000).emitWithAck("get-history", { room: "general", limit: 1 });
+        return Boolean(ack && ack.ok === true && Array.isArray(ack.messages));
+      } catch {
+        return false;
+      } finally {
+        s.disconnect();
+      }
+    }, await storedToken(A.page));
+  });
+
+  await run("bob finds the room in the directory, searches, and joins it", async () => {
+    await B.page.locator("#room-search").fill("dev-team");
+    const entry = `[data-testid="directory-room"][data-room="${room}"]`;
+    await B.page.locator(entry + '[data-members="1"]').waitFor({ state: "attached" });
+    await waitForGone(B.page, '[data-testid="directory-room"][data-room="general"]'); // filtered out
+    await B.page.locator(entry).click();
+    await waitForText(B.page, "#conversation-title", "# " + room);
+    await B.page.locator(roomItem(room, true)).waitFor({ state: "attached" });
+    if (historySupported) {
+      // The room's history is shown when it is opened.
+      await waitForText(B.page, ...message("first words in the room"));
+    } else {
+      // No history from this server: nothing shown, nothing said.
+      await waitForText(B.page, "[data-testid=no-messages]", "No messages yet");
+      await B.page.waitForTimeout(4500); // the page's own wait for an answer (HISTORY_TIMEOUT_MS)
+      assert(await B.page.locator("#toast").isHidden(), "a toast about the missing history");
+    }
+    await A.page.locator("#room-search").focus(); // asks list-rooms again
+    await A.page.locator(entry + '[data-members="2"]').waitFor({ state: "attached" });
+  });
+
+  await run("an unread message shows in the tab title", async () => {
+    await B.page.locator('[data-testid="room-item"][data-room="general"]').click();
+    await waitForText(B.page, "#conversation-title", "# general");
+    await send(A, "are you there, bob?");
+    await B.page.waitForFunction(() => document.title.startsWith("(1) "));
+    await B.page.locator(`[data-testid="room-item"][data-room="${room}"]`).click();
+    await waitForText(B.page, ...message("are you there, bob?"));
+    await B.page.waitForFunction(() => !document.title.startsWith("("));
+  });
+
+  await run("bob leaves general, reloads, and keeps his rooms", async () => {
+    await B.page.locator('[data-testid="room-item"][data-room="general"]').click();
+    await waitForText(B.page, "#conversation-title", "# general");
+    await B.page.locator("#leave-room-button").click();
+    await B.page.locator(roomItem("general", false)).waitFor({ state: "attached" });
+    await waitForText(B.page, "#conversation-title", "# " + room);
+    await B.page.reload();
+    await connected(B);
+    await waitForText(B.page, "#current-user", bob.name);
+    await B.page.locator(roomItem(room, true)).waitFor({ state: "attached" });
+    await B.page.locator(roomItem("general", false)).waitFor({ state: "attached" });
+    await waitForText(B.page, "#conversation-title", "# " + room);
+    await send(A, "after your reload");
+    await waitForText(B.page, ...message("after your reload"));
+    if (historySupported) await waitForText(B.page, ...message("first words in the room"));
+  });
+
+  // Forced logouts with the real server's reasons (chat.md, "Why a session ended").
+  const C = await newUserPage("carol", undefined);
+  const C2 = await newUserPage("carol-duplicated-tab", C.context);
+  await run("carol signs up in a browser of her own", () => signUp(C, carol));
+
+  await run("offline: the online list greys, Send waits, and Reconnected says when it is back", async () => {
+    await C.context.setOffline(true);
+    await C.page.locator('#chat-view[data-online="false"]').waitFor({ state: "attached", timeout: 30000 });
+    assert(await C.page.locator("#send-button").isDisabled(), "Send is enabled while offline");
+    await C.context.setOffline(false);
+    await C.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached", timeout: 30000 });
+    await waitForText(C.page, "#toast", "Reconnected.");
+    assert(await C.page.locator("#send-button").isEnabled(), "Send is disabled once back");
+    await C.page.locator(roomItem("general", true)).waitFor({ state: "attached" });
+  }, ["/socket.io/", "/auth/refresh"]); // whatever was under way when the network went
+
+  await run("logout: a duplicated tab of the same login hears why", async () => {
+    // "Duplicate tab" copies the tab's sessionStorage: the same token in a second tab.
+    await C2.page.goto(baseUrl + "/");
+    await useToken(C2.page, await storedToken(C.page), JSON.parse(await C.page.evaluate(() => sessionStorage.getItem("switchboard.user"))));
+    await connected(C2);
+    await C.page.locator("#logout-button").click();
+    await waitForText(C.page, "#auth-notice", LOGGED_OUT);
+    await waitForText(C2.page, "#auth-notice", END_REASONS.logout);
+  }, ["/socket.io/"]);
+
+  await run("logged-out-elsewhere: newer logins of the account push this one out", async () => {
+    await logIn(C2, carol);
+    // The server keeps 20 live sessions per user (authentication.md): 20 more logins push this one out.
+    const statuses = await C.page.evaluate(async (who) => {
+      const out = [];
+      for (let i = 0; i < 20; i++) {
+        const r = await fetch("/auth/login", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ username: who.name, password: who.password }),
+        });
+        out.push(r.status);
+      }
+      return out;
+    }, carol);
+    assertEqual([...new Set(statuses)], [200], "statuses of the 20 logins");
+    await waitForText(C2.page, "#auth-notice", END_REASONS["logged-out-elsewhere"]);
+  }, ["/socket.io/"]);
+
+  // expired: dave's refreshes fail (the test answers them 503), so his 60 s session runs out.
+  const D = await newUserPage("dave", undefined, { allow: ["/auth/refresh", "/socket.io/"] });
+  await D.page.route("**/auth/refresh", (r) =>
+    r.fulfill({ status: 503, contentType: "application/json", headers: { "Retry-After": "1" }, body: '{"error":"Server busy, try again"}' })
+  );
+  await run("dave signs up; his refreshes will fail", () => signUp(D, dave));
+
+  await run("a failing refresh shows a notice, and the expiry says why", async () => {
+    await waitForText(D.page, "#session-notice", "Could not renew your session (Server busy, try again)", { contains: true, timeout: 45000 });
+    await waitForText(D.page, "#auth-notice", END_REASONS.expired, { timeout: 45000 });
+  });
+
+  await run(`alice stays logged in for ${Math.round(LONG_MS / 1000)} s of 60-second tokens`, async () => {
+    const left = LONG_MS - (Date.now() - t0);
+    if (left > 0) await A.page.waitForTimeout(left);
+    assertEqual(await A.page.evaluate(() => window.__sawLogin), false, "alice's tab showed the login form");
+    await connected(A);
+    await waitForText(A.page, "#current-user", alice.name);
+    assert(await A.page.locator("#session-notice").isHidden(), "a session notice in alice's tab");
+    assert(refreshes.length >= Math.floor(LONG_MS / 30000) - 1, `alice's tab refreshed ${refreshes.length} times`);
+    assertEqual([...new Set(refreshes)], [200], "statuses of alice's refreshes");
+    await send(A, "still here after three minutes");
+    await waitForText(B.page, ...message("still here after three minutes"));
+    await A.page.reload();
+    await connected(A);
+    await waitForText(A.page, "#current-user", alice.name);
+    await A.page.locator(roomItem(room, true)).waitFor({ state: "attached" });
   });
 }

@@ -849,7 +849,7 @@
             "data-joined": String(joined),
             title: joined ? "Open this room" : "Join this room",
           },
-          "# " + r.name,
+          el("span", { class: "name" }, "# " + r.name),
           el("span", { class: "members", "data-testid": "directory-members" }, r.members === 1 ? "1 member" : `${r.members} members`)
         );
         b.addEventListener("click", () => joinRoom(r.name));
