@@ -239,6 +239,29 @@ async function smoke() {
     assertTokenNotInUrls("smoke-token-2", b);
   });
 
+  await run("history: the newest page when a room opens, older ones on scroll-up, with dates", async () => {
+    // smoke-token-2's server answers get-history for general with 60 messages of 2024, 50 a page.
+    await waitForText(b.page, "#message-list [data-testid=message-text]", "history 60");
+    await waitForText(b.page, "#message-list [data-testid=message-text]", "history 11");
+    assertEqual(await b.page.locator("#message-list [data-testid=message]").count(), 50, "messages of the first page");
+    const time = await b.page.locator('#message-list [data-message-id="m60"] [data-testid=message-time]').textContent();
+    assert(time.includes("2024"), `no date on a message of 2024: ${JSON.stringify(time)}`);
+    await b.page.locator("#message-list").evaluate((list) => {
+      list.scrollTop = 0;
+    });
+    await waitForText(b.page, "#message-list [data-testid=message-text]", "history 1");
+    assertEqual(await b.page.locator("#message-list [data-testid=message]").count(), 60, "messages after scrolling up");
+    const ids = await b.page.$$eval("#message-list [data-testid=message]", (els) => els.map((e) => e.dataset.messageId));
+    assertEqual(ids.slice(0, 3).concat(ids.slice(-1)), ["m1", "m2", "m3", "m60"], "order, oldest first");
+  });
+
+  await run("a 429 says the wait as a person would", async () => {
+    await a.page.locator("#login-username").fill("someone");
+    await a.page.locator("#login-password").fill("some password");
+    await a.page.locator("#login-submit").click();
+    await waitForText(a.page, "#login-error", "Too many failed attempts, try again later (in about 15 minutes).");
+  }, ["/auth/login"]);
+
   await run("contexts are isolated", async () => {
     assert(await a.page.locator("#chat-view").isHidden(), "user a sees user b's session");
     assertEqual(await storedToken(a.page), null, "token in a's storage");

@@ -261,8 +261,9 @@
       enterChat();
     } catch (e) {
       // RFC 9110 §10.2.3: Retry-After in seconds; said as a person would say it.
-      const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ` Try again in ${humanDuration(Number(e.retryAfter))}.` : "";
-      showFormError(errorId, e.message + wait);
+      // "Too many failed attempts, try again later (in about 15 minutes)."
+      const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ` (in ${humanDuration(Number(e.retryAfter))})` : "";
+      showFormError(errorId, wait ? e.message.replace(/[.!]$/, "") + wait + "." : e.message);
     } finally {
       button.disabled = false;
     }

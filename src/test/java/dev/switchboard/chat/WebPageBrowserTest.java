@@ -46,6 +46,7 @@ public class WebPageBrowserTest {
   private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
   private final Queue<String> refreshAuthorizations = new ConcurrentLinkedQueue<>();
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  private final Queue<String> historyRequests = new ConcurrentLinkedQueue<>();
 
   private static String token(Handshake h) {
     return h.auth().path("token").asText("");
@@ -78,6 +79,11 @@ public class WebPageBrowserTest {
         // most half the time left when it knows no lifetime).
         case "smoke-token" -> socket.emit("token-expiring", Map.of(
             "expiresAt", Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS).toString(), "secondsLeft", 4));
+        // get-history as chat.md has it, for general: 60 messages from 2024, pages of at most 50.
+        case "smoke-token-2" -> socket.on("get-history", (args, ack) -> {
+          historyRequests.add(args.get(0).toString());
+          ack.send(historyPage(args.get(0).path("before").asText("")));
+        });
         // As the chat server does: session-ended, then the disconnect, and the session is gone.
         case "smoke-kicked" -> {
           ended.add("smoke-kicked");
@@ -104,7 +110,24 @@ public class WebPageBrowserTest {
               : "{\"error\":\"Authentication failed\"}", "application/json")
           .build());
     });
+    io.route("/auth/login", exchange -> exchange.respond(HttpResponse.status(429)
+        .header("Cache-Control", "no-store")
+        .header("Retry-After", "899")
+        .body("{\"error\":\"Too many failed attempts, try again later\"}", "application/json")
+        .build()));
     io.listen(0);
+  }
+
+  /** The page of general's history before message id {@code before} ("" for the newest). */
+  private static Map<String, Object> historyPage(String before) {
+    int end = before.isEmpty() ? 60 : Integer.parseInt(before.substring(1)) - 1; // ids m1..m60
+    int start = Math.max(1, end - 49);
+    List<Map<String, Object>> messages = new java.util.ArrayList<>();
+    for (int i = start; i <= end; i++) {
+      messages.add(Map.of("id", "m" + i, "userId", "u-old", "username", "old-timer", "message", "history " + i,
+          "room", "general", "timestamp", Instant.parse("2024-01-02T10:00:00Z").plusSeconds(60L * i).toString()));
+    }
+    return Map.of("ok", true, "room", "general", "messages", messages, "hasMore", start > 1);
   }
 
   @AfterEach
@@ -123,6 +146,10 @@ public class WebPageBrowserTest {
             "smoke-ended-logout", "smoke-ended-logged-out-elsewhere", "smoke-ended-revoked", "smoke-kicked")),
         "tokens seen: " + tokens);
     assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
+    // The page asked for general's newest page when it opened it, then for the one before its
+    // oldest message when scrolled to the top, and no more (hasMore was false).
+    assertEquals(List.of("{\"room\":\"general\",\"limit\":50}", "{\"room\":\"general\",\"limit\":50,\"before\":\"m11\"}"),
+        List.copyOf(historyRequests));
     for (Handshake h : handshakes) {
       assertFalse(h.url().contains("smoke-"), "token in the handshake URL " + h.url());
       assertFalse(h.query().values().stream().anyMatch(v -> v.contains("smoke-")), "token in the query " + h.query());
