@@ -475,6 +475,20 @@ async function full() {
     const fresh = await storedToken(A.page);
     assert(fresh && fresh !== aliceToken, "login stored no new token");
   });
+
+  await run("leaving general, her only room, leaves no composer naming it", async () => {
+    await waitForText(A.page, "#conversation-title", "# general");
+    await A.page.locator("#leave-room-button").click();
+    await waitForText(A.page, "#conversation-title", "No conversation");
+    await A.page.locator("[data-testid=no-conversation]").waitFor({ state: "visible" });
+    assert(await A.page.locator("#message-form").isHidden(), "the composer is still shown");
+    const naming = await A.page.$$eval("input, textarea", (els) =>
+      els.filter((e) => e.offsetParent !== null && (e.placeholder || "").includes("general")).length
+    );
+    assertEqual(naming, 0, "visible boxes naming general");
+    await A.page.locator('[data-testid="room-item"][data-room="general"][data-joined="false"]').click();
+    await waitForText(A.page, "#conversation-title", "# general");
+  });
 }
 
 // ---- session: a chat people keep open (issue #13), against the real server with --token-ttl 60s ----
@@ -636,6 +650,14 @@ async function session() {
     await C.context.setOffline(false);
     await C.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached", timeout: 30000 });
     await waitForText(C.page, "#toast", "Reconnected.");
+    // The toast sits in the layout: it covers none of the controls around it.
+    const box = await C.page.locator("#toast").boundingBox();
+    for (const id of ["#message-input", "#send-button", "#leave-room-button", "#logout-button"]) {
+      const other = await C.page.locator(id).boundingBox();
+      if (!other) continue; // not shown
+      const overlaps = box.x < other.x + other.width && other.x < box.x + box.width && box.y < other.y + other.height && other.y < box.y + box.height;
+      assert(!overlaps, `the toast covers ${id}`);
+    }
     assert(await C.page.locator("#send-button").isEnabled(), "Send is disabled once back");
     await C.page.locator(roomItem("general", true)).waitFor({ state: "attached" });
   }, ["/socket.io/", "/auth/refresh"]); // whatever was under way when the network went

@@ -663,7 +663,8 @@
     const wanted = [...state.joined];
     state.joined = new Set([DEFAULT_ROOM]);
     state.knownRooms.add(DEFAULT_ROOM);
-    for (const c of state.conversations.values()) if (c.history === "done") c.history = null; // merge what we missed
+    // Ask again (what we missed is merged by id), also where a request was lost with the connection.
+    for (const c of state.conversations.values()) c.history = null;
     renderAll();
     await Promise.all([
       ...wanted
