@@ -291,6 +291,16 @@ async function smoke() {
     });
   }
 
+  await run("a lost connection whose reconnection is refused says the server forgot the session", async () => {
+    await useToken(a.page, "smoke-restart", { id: "u-restart", username: "restart" });
+    await a.page.locator('#connection-status[data-state="connected"]').waitFor({ state: "attached" });
+    // The stand-in closes every connection without a word and comes back on the same port
+    // without this session (WebPageBrowserTest).
+    await fetch(baseUrl + "/smoke/restart", { method: "POST" }).catch(() => {});
+    await waitForText(a.page, "#auth-notice", END_REASONS["server-restart"], { timeout: 30000 });
+    assertEqual(await storedToken(a.page), null, "token kept after the refusal");
+  }, ["/socket.io/", "app.js", "socket.io.min.js"]); // the reconnection attempts while it restarts
+
   await run("session-ended and the server's disconnect return to the login screen", async () => {
     // Whether session-ended arrives or is lost with the closing transport, the page ends here:
     // its reconnection is refused with Session expired.

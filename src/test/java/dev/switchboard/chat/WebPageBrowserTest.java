@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * without a console error, the official bundle runs, a tab's stored token reconnects and travels
  * in the CONNECT payload only, another tab starts logged out, token-expiring schedules the refresh,
  * and a refused or ended session returns to the login screen saying why (each
- * {@code session-ended} reason). About 17 s.
+ * {@code session-ended} reason, and a restart that forgot the session: the stand-in closes every
+ * connection and comes back on the same port without it). About 15 s.
  *
  * <p>Needs Debian's Chromium at {@code /usr/bin/chromium} ({@code apt-get install -y chromium});
  * {@code -Dbrowser.skip=true} skips it, which CI never does.
@@ -42,7 +43,8 @@ public class WebPageBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final int DEADLINE_SECONDS = 90; // the script's own deadline is 60 s
 
-  private SocketIoServer io;
+  private volatile SocketIoServer io; // replaced by POST /smoke/restart
+  private volatile Exception restartFailure;
   private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
   private final Queue<String> refreshAuthorizations = new ConcurrentLinkedQueue<>();
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
@@ -56,7 +58,12 @@ public class WebPageBrowserTest {
   void start() throws Exception {
     assumeFalse(Boolean.getBoolean("browser.skip"), "browser test skipped (-Dbrowser.skip=true)");
     requireChromium();
-    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
+    io = newServer(0);
+  }
+
+  /** The stand-in server, listening on {@code port} (0: any free one). */
+  private SocketIoServer newServer(int port) throws java.io.IOException {
+    SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     // Stand-ins for the authentication server (authentication.md): the handshake middleware with
@@ -67,7 +74,8 @@ public class WebPageBrowserTest {
       String token = token(socket.handshake());
       if (token.equals("smoke-revoked") || ended.contains(token)) {
         next.fail(new ConnectError("Session expired", Map.of("code", "SESSION_EXPIRED")));
-      } else if (List.of("smoke-token", "smoke-token-2", "smoke-kicked").contains(token) || token.startsWith("smoke-ended-")) {
+      } else if (List.of("smoke-token", "smoke-token-2", "smoke-kicked", "smoke-restart").contains(token)
+          || token.startsWith("smoke-ended-")) {
         next.proceed();
       } else {
         next.fail(new ConnectError("Authentication failed", Map.of("code", "AUTH_FAILED")));
@@ -115,7 +123,24 @@ public class WebPageBrowserTest {
         .header("Retry-After", "899")
         .body("{\"error\":\"Too many failed attempts, try again later\"}", "application/json")
         .build()));
-    io.listen(0);
+    // A restart that forgets smoke-restart's session: every connection closes without a word, and
+    // the server on the same port refuses the token (chat.md, server-restart).
+    io.route("/smoke/restart", exchange -> {
+      ended.add("smoke-restart");
+      exchange.respond(HttpResponse.status(204).build());
+      new Thread(() -> {
+        SocketIoServer old = this.io;
+        int samePort = old.port();
+        old.close();
+        try {
+          this.io = newServer(samePort);
+        } catch (Exception e) {
+          restartFailure = e;
+        }
+      }, "smoke-restart").start();
+    });
+    io.listen(port);
+    return io;
   }
 
   /** The page of general's history before message id {@code before} ("" for the newest). */
@@ -138,18 +163,22 @@ public class WebPageBrowserTest {
   @Test
   void smokeScenarioPassesInChromium() throws Exception {
     runChatPage("smoke", "http://127.0.0.1:" + io.port());
+    assertEquals(null, restartFailure, "the stand-in's restart");
 
     // The page presented every token in the CONNECT packet, the refreshed one after its reload,
     // and none in a handshake URL; it refreshed with the Authorization header.
     List<String> tokens = handshakes.stream().map(WebPageBrowserTest::token).toList();
-    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-ended-expired",
+    assertTrue(tokens.containsAll(List.of("smoke-token", "smoke-token-2", "smoke-revoked", "smoke-restart", "smoke-ended-expired",
             "smoke-ended-logout", "smoke-ended-logged-out-elsewhere", "smoke-ended-revoked", "smoke-kicked")),
         "tokens seen: " + tokens);
     assertEquals(List.of("Bearer smoke-token"), List.copyOf(refreshAuthorizations));
     // The page asked for general's newest page when it opened it, then for the one before its
-    // oldest message when scrolled to the top, and no more (hasMore was false).
-    assertEquals(List.of("{\"room\":\"general\",\"limit\":50}", "{\"room\":\"general\",\"limit\":50,\"before\":\"m11\"}"),
-        List.copyOf(historyRequests));
+    // oldest message when scrolled to the top, and no more (hasMore was false) — until the
+    // restart, after which it asked for the newest page again, to merge what it missed.
+    String newest = "{\"room\":\"general\",\"limit\":50}";
+    List<String> asked = List.copyOf(historyRequests);
+    assertEquals(List.of(newest, "{\"room\":\"general\",\"limit\":50,\"before\":\"m11\"}"), asked.subList(0, Math.min(2, asked.size())));
+    assertTrue(asked.size() >= 2 && asked.subList(2, asked.size()).stream().allMatch(newest::equals), "asked: " + asked);
     for (Handshake h : handshakes) {
       assertFalse(h.url().contains("smoke-"), "token in the handshake URL " + h.url());
       assertFalse(h.query().values().stream().anyMatch(v -> v.contains("smoke-")), "token in the query " + h.query());
