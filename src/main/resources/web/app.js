@@ -503,7 +503,9 @@
         .catch((e) => {
           if (tabToken !== token) return;
           if (e.status === 401) {
-            endSession(END_REASONS.expired);
+            // authentication.md: "Token expired" is an expiry; "Session expired" an ended session
+            // whose session-ended (with its reason) this tab may not have heard.
+            endSession(e.message === "Token expired" ? END_REASONS.expired : SESSION_ENDED);
             return;
           }
           // Not answered, or a 503: try again while the token lives, and let the user know.
