@@ -5,13 +5,8 @@ import dev.switchboard.socketio.Ack;
 import dev.switchboard.socketio.Args;
 import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.Socket;
-import dev.switchboard.socketio.adapter.Adapter;
-import dev.switchboard.socketio.adapter.BroadcastFlags;
-import dev.switchboard.socketio.adapter.BroadcastOptions;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -115,29 +110,9 @@ final class ChatConnection {
     ack.send(ChatEvents.roomList(rooms));
   }
 
-  /**
-   * chat.md, {@code list-rooms}: every chat room with a member on this node (rooms are public) and
-   * how many distinct users are in it here; the biggest first, at most {@link
-   * ChatEvents#MAX_LISTED_ROOMS}. Reads the adapter's local membership only: on a cluster a room
-   * whose members are all on other nodes is not listed, and counts are this node's.
-   */
+  /** chat.md, {@code list-rooms}: the directory, shared by every socket (see ChatApplication). */
   private void listRooms(Args args, Ack ack) {
-    Adapter adapter = namespace.adapter();
-    Map<String, Socket> local = namespace.sockets();
-    List<ChatEvents.RoomCount> out = new ArrayList<>();
-    Set<String> users = new HashSet<>();
-    for (String r : adapter.rooms()) {
-      RoomName name = RoomName.fromAdapterRoom(r);
-      if (name == null) continue;
-      users.clear();
-      for (String socketId : adapter.sockets(new BroadcastOptions(Set.of(r), Set.of(), BroadcastFlags.NONE))) {
-        Socket s = local.get(socketId);
-        if (s != null) users.add(Principal.of(s).userId());
-      }
-      if (!users.isEmpty()) out.add(new ChatEvents.RoomCount(name, users.size()));
-    }
-    out.sort(ChatEvents.RoomCount.BIGGEST_FIRST);
-    ack.send(ChatEvents.roomDirectory(out.subList(0, Math.min(out.size(), ChatEvents.MAX_LISTED_ROOMS))));
+    ack.send(app.roomDirectory());
   }
 
   private static List<RoomName> chatRooms(Set<String> adapterRooms) {
