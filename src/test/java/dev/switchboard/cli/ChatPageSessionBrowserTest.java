@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A chat people keep open (issue #13), in headless Chromium ({@code conformance/browser/chat-page.mjs
@@ -21,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * notice saying so). The other reasons' sentences are checked by {@link WebPageBrowserTest}.
  *
  * <p>Wall time about 3 min 15 s: the three minutes are the point (real 60 s tokens, no fake
- * clock in a browser), and everything else runs inside them.
+ * clock in a browser), and everything else runs inside them. Concurrent: with JUnit's parallel
+ * engine on (src/test/resources/junit-platform.properties) it runs beside the sequential rest
+ * instead of adding its wall time to {@code mvn verify}; it shares nothing with other tests (its
+ * own server on a free port, its own data directory and Chromium).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ChatPageSessionBrowserTest {
   @TempDir Path dir;
 
