@@ -141,6 +141,8 @@ class ChatMessagingTest {
     JsonNode expected = json("{\"ok\":true,\"rooms\":[{\"name\":\"general\",\"members\":2},"
         + "{\"name\":\"a-room\",\"members\":1},{\"name\":\"b-room\",\"members\":1}]}");
     assertEquals(expected, alice1.emitWithAck("list-rooms"));
+    // Whatever a client passes along is ignored.
+    assertEquals(expected, bob.emitRawWithAck("list-rooms", "{\"room\":\"user:u-alice\"}", "[1,2]"));
     bob.emitWithAck("leave", Map.of("room", "a-room"));
     // One answer serves everyone for a second (chat.md): still the same...
     assertEquals(expected, bob.emitWithAck("list-rooms"), "within the second");
