@@ -206,6 +206,17 @@ io.on("connection", (socket) => {
   });
   on("get-online-users", (ack) => ack({ ok: true, users: list() }));
   on("get-rooms", (ack) => ack({ ok: true, rooms: chatRooms() }));
+  // chat.md, list-rooms: every chat room with its distinct users, the most first.
+  on("list-rooms", (ack) => {
+    const rooms = [];
+    for (const [name, ids] of io.of("/").adapter.rooms) {
+      if (!name.startsWith("room:")) continue;
+      const users = new Set([...ids].map((id) => io.of("/").sockets.get(id)?.data.user.userId).filter(Boolean));
+      if (users.size) rooms.push({ name: name.slice(5), members: users.size });
+    }
+    rooms.sort((a, b) => b.members - a.members || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    ack({ ok: true, rooms: rooms.slice(0, 200) });
+  });
 
   socket.on("disconnect", () => {
     const o = online.get(me.userId);

@@ -7,8 +7,12 @@
 "use strict";
 
 (() => {
+  // Per tab (sessionStorage): two tabs of one browser can be two users, a reload keeps the tab's
+  // login and rooms, and logging out in one tab leaves the others alone.
   const TOKEN_KEY = "switchboard.token";
   const USER_KEY = "switchboard.user";
+  const EXPIRY_KEY = "switchboard.expiry"; // {expiresAt, lifetimeMs} of the stored token
+  const ROOMS_KEY = "switchboard.rooms"; // {rooms: [joined chat rooms], active: conversation key}
 
   const ACK_TIMEOUT_MS = 5000;
   const HTTP_TIMEOUT_MS = 10000;
@@ -17,12 +21,28 @@
   const TYPING_SHOWN_MS = 5000; // someone else's indicator lapses without news for this long
   const TOAST_MS = 5000;
   const MAX_SERVER_DISCONNECTS = 3; // per login: reconnections after the server's DISCONNECT
-  const MAX_MESSAGES = 200; // per conversation, the oldest are dropped
+  const MAX_MESSAGES = 1000; // per conversation, the oldest are dropped
+  const HISTORY_PAGE = 50; // messages per get-history request (chat.md: default 50, max 200)
+  const HISTORY_TIMEOUT_MS = 4000; // a server without history never answers: give up quietly
+  const REFRESH_MARGIN_MAX_MS = 2 * 60 * 1000; // refresh this long before expiry (or half the lifetime)
+  const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's longest delay
+  const DIRECTORY_EVERY_MS = 30000;
+  const MAX_STORED_ROOMS = 20; // chat.md: at most 20 chat rooms per socket
   const MAX_MESSAGE_CODE_POINTS = 500;
   const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+  const ROOM_RULE = "1–32 characters: lower-case letters, digits, - and _, starting with a letter or digit";
   const DEFAULT_ROOM = "general";
 
   const SESSION_ENDED = "Your session has ended, please log in again.";
+  const LOGGED_OUT = "You have logged out.";
+  // chat.md, "Why a session ended": session-ended.reason → what the user reads.
+  const END_REASONS = {
+    logout: "You were logged out in another tab or window.",
+    "logged-out-elsewhere": "You were signed out because your account logged in somewhere else.",
+    expired: "Your session expired. Please log in again.",
+    revoked: "Your session was ended by the server (the account was removed, or too many sessions). Please log in again.",
+    "server-restart": "The connection was lost and the server no longer knows your session (it may have restarted). Please log in again.",
+  };
   // authentication.md, "Socket.IO handshake": the refusals after which this token is worthless.
   const SESSION_MESSAGES = new Set(["Session expired", "Token expired", "Authentication failed", "Authentication token required"]);
   const SESSION_CODES = new Set(["SESSION_EXPIRED", "TOKEN_EXPIRED", "AUTH_FAILED", "TOKEN_REQUIRED"]);
@@ -50,50 +70,82 @@
     return node;
   }
 
-  // ---- stored session (localStorage, so that a reload reconnects) ----
+  // ---- stored session (sessionStorage: this tab's, kept over a reload) ----
 
-  function currentToken() {
+  function stored(key) {
     try {
-      return localStorage.getItem(TOKEN_KEY);
+      return sessionStorage.getItem(key);
     } catch {
       return null;
     }
   }
 
-  function storedUser() {
+  function store(key, value) {
     try {
-      const u = JSON.parse(localStorage.getItem(USER_KEY) || "null");
-      if (u && typeof u.id === "string" && typeof u.username === "string") return u;
-    } catch {
-      // unreadable: treated as absent
-    }
-    return null;
-  }
-
-  function storeSession(data) {
-    try {
-      // The user first: other tabs react to the token (the storage event) and read both.
-      if (data.user && data.user.id !== undefined && typeof data.user.username === "string") {
-        localStorage.setItem(USER_KEY, JSON.stringify({ id: String(data.user.id), username: data.user.username }));
-      }
-      localStorage.setItem(TOKEN_KEY, data.token);
-      tabToken = data.token;
+      if (value === null) sessionStorage.removeItem(key);
+      else sessionStorage.setItem(key, value);
     } catch {
       // storage disabled: this tab still works, a reload asks to log in again
     }
   }
 
-  /** Forgets the stored session, unless another tab has stored a different one since. */
-  function clearSession() {
+  function storedJson(key) {
     try {
-      if (currentToken() === tabToken) {
-        localStorage.removeItem(TOKEN_KEY);
-        localStorage.removeItem(USER_KEY);
-      }
+      return JSON.parse(stored(key) || "null");
     } catch {
-      // nothing stored
+      return null; // unreadable: treated as absent
     }
+  }
+
+  function currentToken() {
+    return stored(TOKEN_KEY);
+  }
+
+  function storedUser() {
+    const u = storedJson(USER_KEY);
+    return u && typeof u.id === "string" && typeof u.username === "string" ? u : null;
+  }
+
+  function storeSession(data) {
+    if (data.user && data.user.id !== undefined && typeof data.user.username === "string") {
+      store(USER_KEY, JSON.stringify({ id: String(data.user.id), username: data.user.username }));
+    }
+    store(TOKEN_KEY, data.token);
+    tabToken = data.token;
+    const expiresAt = typeof data.expiresAt === "string" ? Date.parse(data.expiresAt) : NaN;
+    if (Number.isFinite(expiresAt)) {
+      const lifetimeMs = Math.max(0, expiresAt - serverNow());
+      tokenExpiry = { expiresAt, lifetimeMs };
+      store(EXPIRY_KEY, JSON.stringify(tokenExpiry));
+    }
+  }
+
+  function clearSession() {
+    for (const key of [TOKEN_KEY, USER_KEY, EXPIRY_KEY, ROOMS_KEY]) store(key, null);
     tabToken = null;
+    tokenExpiry = null;
+  }
+
+  function storeRooms() {
+    if (!tabToken) return;
+    store(ROOMS_KEY, JSON.stringify({ rooms: [...state.joined].slice(0, MAX_STORED_ROOMS), active: state.active }));
+  }
+
+  function storedRooms() {
+    const r = storedJson(ROOMS_KEY);
+    if (!isObject(r) || !Array.isArray(r.rooms)) return null;
+    return {
+      rooms: r.rooms.filter((n) => typeof n === "string" && ROOM_NAME.test(n)).slice(0, MAX_STORED_ROOMS),
+      active: typeof r.active === "string" ? r.active : null,
+    };
+  }
+
+  // Before sessionStorage the login lived in localStorage, shared by every tab: forget it.
+  try {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+  } catch {
+    // nothing stored
   }
 
   // ---- HTTP API (authentication.md) ----
@@ -144,6 +196,16 @@
     return data;
   }
 
+  /** "about 15 minutes", "40 seconds": a wait a person reads (Retry-After, session end). */
+  function humanDuration(seconds) {
+    const s = Math.max(1, Math.round(seconds));
+    if (s < 60) return s === 1 ? "1 second" : `${s} seconds`;
+    const m = Math.round(s / 60);
+    if (m < 90) return m === 1 ? "about a minute" : `about ${m} minutes`;
+    const h = Math.round(s / 3600);
+    return h === 1 ? "about an hour" : `about ${h} hours`;
+  }
+
   // ---- the login screen ----
 
   function showAuth(notice) {
@@ -154,6 +216,14 @@
     n.hidden = !notice;
     document.title = "Switchboard chat";
     $("login-username").focus();
+  }
+
+  /** After a logout or a forced one: no old username, password or error left on the forms. */
+  function resetAuthForms() {
+    $("login-form").reset();
+    $("register-form").reset();
+    showFormError("login-error", "");
+    showFormError("register-error", "");
   }
 
   function showFormError(id, message) {
@@ -187,11 +257,13 @@
       const data = await api(path, { body: { username, password } });
       if (!data || typeof data.token !== "string" || !data.user) throw new ApiError(0, "Unexpected answer from the server.");
       storeSession(data);
-      form.reset();
+      resetAuthForms();
       enterChat();
     } catch (e) {
-      const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ` (retry in ${e.retryAfter} s)` : "";
-      showFormError(errorId, e.message + wait);
+      // RFC 9110 §10.2.3: Retry-After in seconds; said as a person would say it.
+      // "Too many failed attempts, try again later (in about 15 minutes)."
+      const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ` (in ${humanDuration(Number(e.retryAfter))})` : "";
+      showFormError(errorId, wait ? e.message.replace(/[.!]$/, "") + wait + "." : e.message);
     } finally {
       button.disabled = false;
     }
@@ -204,13 +276,22 @@
     users: new Map(), // userId → username, everyone online
     joined: new Set(), // chat rooms this connection is in, as far as the acks told us
     knownRooms: new Set(), // joined ∪ the last get-rooms answer
-    conversations: new Map(), // key → {key, kind: "room"|"dm", name, peerId, messages, ids, unread}
+    conversations: new Map(), // key → {key, kind: "room"|"dm", name, peerId, messages, ids, unread, history}
+    directory: [], // the last list-rooms answer: [{name, members}]
     active: null, // key of the conversation on screen
     typing: new Map(), // room → Map(userId → {username, timer})
   };
   let socket = null;
   let gotOnlineUsers = false; // on this connection
-  let refreshing = null;
+  let everConnected = false; // this login's socket has been connected at least once
+  let lostConnection = false; // it then lost the connection without being told why
+  let historyAnswered = null; // on this connection: null unknown, false when get-history got no answer
+  let refreshing = null; // {token, promise}: the refresh request in flight, for that token
+  let refreshTimer = null;
+  let tokenExpiry = null; // {expiresAt (server clock, ms), lifetimeMs} of this tab's token
+  let clockOffsetMs = 0; // the server's clock minus ours, learned from token-expiring
+  let sessionNoticeTimer = null;
+  let directoryTimer = null;
   let toastTimer = null;
   let typingRoom = null; // the room we last told "isTyping: true"
   let typingSentAt = 0;
@@ -222,7 +303,8 @@
   function conversation(key, init) {
     let c = state.conversations.get(key);
     if (!c) {
-      c = { key, messages: [], ids: new Set(), unread: 0, ...init };
+      // history: null = not asked on this connection, "loading", "done"; hasMore: older pages exist
+      c = { key, messages: [], ids: new Set(), unread: 0, history: null, hasMore: false, loadingOlder: false, ...init };
       state.conversations.set(key, c);
     }
     return c;
@@ -249,14 +331,18 @@
     state.joined.clear();
     state.knownRooms.clear();
     state.conversations.clear();
+    state.directory = [];
     state.typing.clear();
     state.active = null;
     typingRoom = null;
     clearTimeout(typingIdleTimer);
-    for (const id of ["room-list", "dm-list", "user-list", "message-list"]) $(id).replaceChildren();
+    for (const id of ["room-list", "dm-list", "user-list", "message-list", "room-directory"]) $(id).replaceChildren();
     $("typing-indicator").textContent = "";
     $("message-input").value = "";
+    $("room-search").value = "";
+    showJoinError("");
     hideToast();
+    hideSessionNotice();
   }
 
   // ---- entering and leaving the chat ----
@@ -267,19 +353,33 @@
       showAuth();
       return;
     }
-    tabToken = currentToken();
     if (typeof window.io !== "function") {
       showAuth("The chat client failed to load. Please reload the page.");
       return;
     }
     teardown();
+    tabToken = currentToken();
+    const expiry = storedJson(EXPIRY_KEY);
+    tokenExpiry = isObject(expiry) && Number.isFinite(expiry.expiresAt) ? expiry : null;
     state.me = me;
     $("current-user").textContent = me.username;
     $("auth-view").hidden = true;
     $("chat-view").hidden = false;
-    state.active = roomKey(DEFAULT_ROOM);
-    roomConversation(DEFAULT_ROOM);
+    // The rooms this tab was in before a reload: joined again once connected (onConnected).
+    const saved = storedRooms();
+    state.joined = new Set(saved ? saved.rooms : [DEFAULT_ROOM]);
+    for (const r of state.joined) roomConversation(r);
+    state.active = saved && saved.active && (saved.active.startsWith("dm:") || state.joined.has(saved.active.slice(5)))
+      ? saved.active
+      : state.joined.has(DEFAULT_ROOM) ? roomKey(DEFAULT_ROOM) : state.joined.size ? roomKey([...state.joined][0]) : null;
+    if (state.active && state.active.startsWith("dm:")) {
+      const peerId = state.active.slice(3);
+      dmConversation(peerId, peerId); // its name arrives with the online list or the history
+    }
+    everConnected = false;
+    lostConnection = false;
     renderAll();
+    scheduleRefresh();
     connect();
   }
 
@@ -289,6 +389,10 @@
    * already closed (a 400 on polling), so we only stop reconnecting and close later if it did not.
    */
   function teardown(serverCloses = false) {
+    clearTimeout(refreshTimer);
+    refreshTimer = null;
+    clearInterval(directoryTimer);
+    directoryTimer = null;
     if (socket) {
       // Cleared first: the handlers check `socket === s` and so ignore what disconnect() fires.
       const s = socket;
@@ -305,22 +409,20 @@
 
   /** The server ended this session (or refused its token): back to the login screen. */
   function endSession(notice, serverCloses = false) {
-    const dead = tabToken;
     teardown(serverCloses);
     clearSession();
-    // Another tab may have logged in meanwhile: its token gets a chance (and is dropped in turn
-    // if the server refuses it too).
-    if (currentToken() && currentToken() !== dead && storedUser()) enterChat();
-    else showAuth(notice);
+    resetAuthForms();
+    showAuth(notice);
   }
 
   async function logout() {
-    const token = currentToken();
-    tabToken = token; // possibly refreshed by another tab: the same session, forget it too
+    const token = tabToken;
     $("logout-button").disabled = true;
-    // Our socket goes first, so that the server's session-ended for this logout finds no one.
+    // Our socket goes first, so that the server's session-ended for this logout finds no one here
+    // (a tab that clicked Log out knows why it ended).
     teardown();
-    let notice = "You have logged out.";
+    clearSession();
+    let notice = LOGGED_OUT;
     if (token) {
       try {
         await api("/auth/logout", { token });
@@ -328,26 +430,126 @@
         if (e.status !== 401) notice = "Logged out here, but the server did not confirm: " + e.message;
       }
     }
-    clearSession();
     $("logout-button").disabled = false;
+    resetAuthForms();
     showAuth(notice);
   }
 
+  // ---- token refresh ----
+  //
+  // Scheduled from the token's own expiry (login and refresh answer expiresAt), a margin before it:
+  // at most REFRESH_MARGIN_MAX_MS, at most half the token's lifetime (so a 60 s token is renewed
+  // every 30 s). token-expiring only corrects our idea of the server's clock (and schedules a
+  // refresh if none is); it never drops one, and one in flight is never started twice: its
+  // answer schedules the next.
+
+  function serverNow() {
+    return Date.now() + clockOffsetMs;
+  }
+
+  function msLeft() {
+    return tokenExpiry ? tokenExpiry.expiresAt - serverNow() : Infinity;
+  }
+
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = null;
+    if (!tabToken || !tokenExpiry) return;
+    const left = msLeft();
+    const lifetime = tokenExpiry.lifetimeMs > 0 ? tokenExpiry.lifetimeMs : left;
+    const margin = Math.min(REFRESH_MARGIN_MAX_MS, lifetime / 2);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, left - margin));
+    refreshTimer = setTimeout(refreshToken, delay);
+  }
+
+  function onTokenExpiring(w) {
+    if (!isObject(w) || typeof w.expiresAt !== "string" || typeof w.secondsLeft !== "number") return;
+    const expiresAt = Date.parse(w.expiresAt);
+    if (!Number.isFinite(expiresAt)) return;
+    // authentication.md: secondsLeft is counted on the server's clock (whole seconds, so ±1 s).
+    clockOffsetMs = expiresAt - w.secondsLeft * 1000 - Date.now();
+    if (!tokenExpiry) tokenExpiry = { expiresAt, lifetimeMs: 0 };
+    if (!refreshInFlight()) scheduleRefresh();
+  }
+
+  function refreshInFlight() {
+    return refreshing !== null && refreshing.token === tabToken;
+  }
+
   function refreshToken() {
-    const token = currentToken();
-    if (refreshing || !token) return;
-    refreshing = api("/auth/refresh", { token })
-      .then((data) => {
-        // The socket's auth callback reads currentToken() at the next (re)connect.
-        if (data && typeof data.token === "string" && currentToken() === token) storeSession(data);
-      })
-      .catch((e) => {
-        if (e.status === 401) endSession(SESSION_ENDED);
-        // otherwise keep going: the server warns again, or ends the session itself
-      })
-      .finally(() => {
-        refreshing = null;
-      });
+    if (refreshInFlight()) return refreshing.promise;
+    const token = tabToken;
+    if (!token) return null;
+    clearTimeout(refreshTimer);
+    refreshTimer = null;
+    const before = tokenExpiry ? tokenExpiry.expiresAt : 0;
+    let failures = 0;
+    const attempt = () =>
+      api("/auth/refresh", { token })
+        .then((data) => {
+          if (tabToken !== token) return; // logged out (or in again) meanwhile
+          if (!data || typeof data.token !== "string") throw new ApiError(0, "Unexpected answer from the server.");
+          storeSession(data);
+          // The socket's auth callback presents the new token at the next (re)connection.
+          if (tokenExpiry && tokenExpiry.expiresAt <= before + 1000) {
+            // Not moved: the session reached the longest a login may last (authentication.md,
+            // sessionMaxAge). Say so instead of asking again and again.
+            showSessionNotice("capped");
+            return;
+          }
+          hideSessionNotice();
+          scheduleRefresh();
+        })
+        .catch((e) => {
+          if (tabToken !== token) return;
+          if (e.status === 401) {
+            // authentication.md: "Token expired" is an expiry; "Session expired" an ended session
+            // whose session-ended (with its reason) this tab may not have heard.
+            endSession(e.message === "Token expired" ? END_REASONS.expired : SESSION_ENDED);
+            return;
+          }
+          // Not answered, or a 503: try again while the token lives, and let the user know.
+          failures++;
+          const left = msLeft();
+          showSessionNotice("failed", e.message);
+          if (left <= 0) return; // the server ends the session (session-ended expired)
+          const retry = Math.min(left / 2, 2000 * 2 ** Math.min(failures - 1, 4));
+          return new Promise((resolve) => {
+            refreshTimer = setTimeout(() => resolve(tabToken === token ? attempt() : undefined), Math.max(500, retry));
+          });
+        });
+    const promise = attempt().finally(() => {
+      if (refreshing && refreshing.promise === promise) refreshing = null;
+    });
+    refreshing = { token, promise };
+    return promise;
+  }
+
+  /** The banner over the chat while the session is at risk: "failed" (refresh failing) or "capped". */
+  function showSessionNotice(kind, why) {
+    const n = $("session-notice");
+    const render = () => {
+      const left = msLeft();
+      const ends = Number.isFinite(left) && left > 0 ? ` It ends in ${humanDuration(left / 1000)}` : " It is ending";
+      n.textContent =
+        kind === "capped"
+          ? `Your session has reached its longest allowed duration.${ends}: log out and in again to keep chatting.`
+          : `Could not renew your session${why ? ` (${why})` : ""}; trying again.${ends} unless it is renewed.`;
+    };
+    n.dataset.kind = kind;
+    render();
+    n.hidden = false;
+    clearInterval(sessionNoticeTimer);
+    sessionNoticeTimer = setInterval(render, 1000);
+  }
+
+  function hideSessionNotice() {
+    clearInterval(sessionNoticeTimer);
+    sessionNoticeTimer = null;
+    const n = $("session-notice");
+    n.hidden = true;
+    n.textContent = "";
+    delete n.dataset.kind;
   }
 
   // ---- the socket ----
@@ -371,6 +573,7 @@
     let serverDisconnects = 0;
     on("disconnect", (reason) => {
       stopTyping(false);
+      historyAnswered = null;
       if (reason === "io server disconnect" && serverDisconnects < MAX_SERVER_DISCONNECTS) {
         // socket.io-client does not reconnect after the server's DISCONNECT. The server only lets
         // a chat socket go when its session ended, and its session-ended may not have reached us
@@ -383,6 +586,9 @@
         }, 1000 * serverDisconnects);
         return;
       }
+      // Lost without a word from the server (transport closed, ping timeout): if the reconnection
+      // is then refused, the server came back without this session (chat.md, server-restart).
+      if (reason !== "io server disconnect" && reason !== "io client disconnect") lostConnection = true;
       setStatus(s.active ? "reconnecting" : "disconnected");
       if (reason === "io server disconnect") toast("The server closed the connection. Reload the page to reconnect.");
     });
@@ -392,7 +598,8 @@
     on("connect_error", (err) => {
       const code = err && err.data && typeof err.data === "object" ? err.data.code : undefined;
       if (SESSION_MESSAGES.has(err && err.message) || SESSION_CODES.has(code)) {
-        endSession(SESSION_ENDED);
+        const expired = code === "TOKEN_EXPIRED" || (err && err.message === "Token expired");
+        endSession(expired ? END_REASONS.expired : lostConnection ? END_REASONS["server-restart"] : SESSION_ENDED);
         return;
       }
       if (s.active) {
@@ -403,11 +610,16 @@
         toast(err && err.message ? err.message : "Connection refused");
       }
     });
-    on("session-ended", () => endSession(SESSION_ENDED, true));
-    on("token-expiring", refreshToken);
+    on("session-ended", (e) => {
+      const reason = isObject(e) && typeof e.reason === "string" ? e.reason : "";
+      endSession(Object.hasOwn(END_REASONS, reason) ? END_REASONS[reason] : SESSION_ENDED, true);
+    });
+    on("token-expiring", onTokenExpiring);
     on("error", (e) => {
       if (isObject(e) && e.event === "typing") return; // cosmetic, no need to bother anyone
-      toast(isObject(e) && typeof e.message === "string" ? e.message : "The server refused a request");
+      const message = isObject(e) && typeof e.message === "string" ? e.message : "The server refused a request";
+      if (isObject(e) && e.event === "join") showJoinError(message === "Invalid room name" ? roomRuleError() : message);
+      else toast(message);
     });
 
     on("online-users", (list) => {
@@ -443,22 +655,42 @@
   async function onConnected() {
     const s = socket;
     gotOnlineUsers = false;
+    historyAnswered = null;
     setStatus("connected");
-    // chat.md, Rooms: a fresh connection is in general only; put back the rooms we had.
-    const wanted = [...state.joined].filter((r) => r !== DEFAULT_ROOM);
+    if (everConnected) toast("Reconnected.");
+    everConnected = true;
+    lostConnection = false;
+    // chat.md, Rooms: a fresh connection is in general only; put back the rooms we had (over a
+    // reconnection, or from this tab's storage after a reload), and leave general if we had.
+    const wanted = [...state.joined];
     state.joined = new Set([DEFAULT_ROOM]);
     state.knownRooms.add(DEFAULT_ROOM);
-    roomConversation(DEFAULT_ROOM);
-    if (!state.active) state.active = roomKey(DEFAULT_ROOM);
+    // Ask again (what we missed is merged by id), also where a request was lost with the connection.
+    for (const c of state.conversations.values()) c.history = null;
     renderAll();
-    await Promise.all(
-      wanted.map(async (room) => {
-        const ack = await emitAck("join", { room });
-        if (socket === s && ack && ack.ok) state.joined.add(room);
-      })
-    );
+    await Promise.all([
+      ...wanted
+        .filter((r) => r !== DEFAULT_ROOM)
+        .map(async (room) => {
+          const ack = await emitAck("join", { room });
+          if (socket === s && ack && ack.ok) state.joined.add(room);
+        }),
+      (async () => {
+        if (wanted.includes(DEFAULT_ROOM)) return;
+        const ack = await emitAck("leave", { room: DEFAULT_ROOM });
+        if (socket === s && ack && ack.ok) state.joined.delete(DEFAULT_ROOM);
+      })(),
+    ]);
     if (socket !== s) return;
-    if (wanted.length) renderAll();
+    for (const r of state.joined) roomConversation(r);
+    const active = activeConversation();
+    if (!active || (active.kind === "room" && !state.joined.has(active.name))) {
+      for (const [key, c] of state.conversations) if (c.kind === "room" && !state.joined.has(c.name)) state.conversations.delete(key);
+      state.active = state.joined.has(DEFAULT_ROOM) ? roomKey(DEFAULT_ROOM) : state.joined.size ? roomKey([...state.joined][0]) : null;
+    }
+    storeRooms();
+    renderAll();
+    loadHistory(activeConversation());
     if (!gotOnlineUsers) {
       // online-users arrives right after connecting; this is only in case it did not
       const ack = await emitAck("get-online-users");
@@ -469,12 +701,18 @@
       }
     }
     await refreshRooms();
+    refreshDirectory();
+    clearInterval(directoryTimer);
+    directoryTimer = setInterval(refreshDirectory, DIRECTORY_EVERY_MS);
   }
 
   function setStatus(status) {
     const s = $("connection-status");
     s.dataset.state = status;
     s.textContent = STATUS_TEXT[status];
+    // Offline: who is online is unknown (the list is greyed) and Send waits for the connection.
+    $("chat-view").dataset.online = String(status === "connected");
+    renderComposer();
   }
 
   /** Emits with an ack; resolves to the ack object, or null when the server did not answer. */
@@ -485,6 +723,17 @@
       return await s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args);
     } catch {
       if (socket === s) toast(s.connected ? "The server did not answer." : "Not connected.");
+      return null;
+    }
+  }
+
+  /** The same without a word to the user: null when unanswered (or not connected). */
+  async function emitQuiet(timeoutMs, event, ...args) {
+    const s = socket;
+    if (!s || !s.connected) return null;
+    try {
+      return await s.timeout(timeoutMs).emitWithAck(event, ...args);
+    } catch {
       return null;
     }
   }
@@ -508,11 +757,31 @@
     renderRooms();
   }
 
+  /** chat.md, Rooms: the rule, and a name that would pass ("Dev Team" → "dev-team"). */
+  function roomRuleError(raw) {
+    const suggestion = (raw || "")
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, "-")
+      .replace(/^[-_]+/, "")
+      .slice(0, 32)
+      .replace(/[-_]+$/, "");
+    const hint = suggestion && ROOM_NAME.test(suggestion) ? ` Try "${suggestion}".` : "";
+    return `Invalid room name: ${ROOM_RULE}.${hint}`;
+  }
+
+  function showJoinError(message) {
+    const p = $("join-error");
+    p.textContent = message || "";
+    p.hidden = !message;
+  }
+
   async function joinRoom(raw) {
     // chat.md, Rooms: trimmed and lower-cased, then checked (the server does the same).
     const name = raw.trim().toLowerCase();
+    showJoinError("");
     if (!ROOM_NAME.test(name)) {
-      toast("Invalid room name");
+      showJoinError(roomRuleError(raw));
       return false;
     }
     if (state.joined.has(name)) {
@@ -528,6 +797,7 @@
     roomConversation(room);
     activate(roomKey(room));
     refreshRooms();
+    refreshDirectory();
     return true;
   }
 
@@ -544,9 +814,145 @@
     if (state.active === roomKey(name)) {
       const next = state.joined.has(DEFAULT_ROOM) ? DEFAULT_ROOM : [...state.joined][0];
       state.active = next ? roomKey(next) : null;
+      loadHistory(activeConversation());
     }
+    storeRooms();
     renderAll();
     refreshRooms();
+    refreshDirectory();
+  }
+
+  // ---- the room directory (chat.md, list-rooms) ----
+
+  async function refreshDirectory() {
+    const s = socket;
+    const ack = await emitQuiet(ACK_TIMEOUT_MS, "list-rooms");
+    if (socket !== s || !ack || !ack.ok || !Array.isArray(ack.rooms)) return;
+    state.directory = ack.rooms
+      .filter((r) => isObject(r) && typeof r.name === "string" && ROOM_NAME.test(r.name))
+      .map((r) => ({ name: r.name, members: Number.isInteger(r.members) ? r.members : 0 }));
+    renderDirectory();
+  }
+
+  function renderDirectory() {
+    const query = $("room-search").value.trim().toLowerCase();
+    const shown = state.directory.filter((r) => r.name.includes(query));
+    $("directory-empty").textContent = state.directory.length === 0 ? "No rooms yet." : "No room matches.";
+    $("directory-empty").hidden = shown.length > 0;
+    $("room-directory").replaceChildren(
+      ...shown.map((r) => {
+        const joined = state.joined.has(r.name);
+        const b = el(
+          "button",
+          {
+            type: "button",
+            class: "nav-item" + (joined ? " joined" : ""),
+            "data-testid": "directory-room",
+            "data-room": r.name,
+            "data-members": String(r.members),
+            "data-joined": String(joined),
+            title: joined ? "Open this room" : "Join this room",
+          },
+          el("span", { class: "name" }, "# " + r.name),
+          el("span", { class: "members", "data-testid": "directory-members" }, r.members === 1 ? "1 member" : `${r.members} members`)
+        );
+        b.addEventListener("click", () => joinRoom(r.name));
+        return el("li", {}, b);
+      })
+    );
+  }
+
+  // ---- history (chat.md, get-history / get-private-history) ----
+  //
+  // A server without these events never answers (or answers an error): then no history is
+  // shown, nothing is said, and this connection does not ask again.
+
+  function historyRequest(c, before) {
+    const body = c.kind === "room" ? { room: c.name, limit: HISTORY_PAGE } : { userId: c.peerId, limit: HISTORY_PAGE };
+    if (before !== undefined) body.before = before;
+    return [c.kind === "room" ? "get-history" : "get-private-history", body];
+  }
+
+  /** The messages of a history ack as the page keeps them; null when the ack is not one. */
+  function historyMessages(c, ack) {
+    if (!isObject(ack) || ack.ok !== true || !Array.isArray(ack.messages)) return null;
+    const out = [];
+    for (const m of ack.messages) {
+      if (!isObject(m) || typeof m.message !== "string" || m.id === undefined) continue;
+      if (c.kind === "room") {
+        if (m.room !== undefined && m.room !== c.name) continue;
+        out.push({ id: m.id, userId: String(m.userId), username: String(m.username), text: m.message, timestamp: m.timestamp });
+      } else {
+        out.push({ id: m.id, userId: String(m.fromUserId), username: String(m.fromUsername), text: m.message, timestamp: m.timestamp });
+        const peerName = String(m.fromUserId) === state.me.id ? m.toUsername : m.fromUsername;
+        if (typeof peerName === "string" && c.name === c.peerId) c.name = peerName;
+      }
+    }
+    return out;
+  }
+
+  async function loadHistory(c) {
+    if (!c || c.history !== null || historyAnswered === false || !socket || !socket.connected) return;
+    const s = socket;
+    c.history = "loading";
+    const ack = await emitQuiet(HISTORY_TIMEOUT_MS, ...historyRequest(c));
+    if (socket !== s) return;
+    if (ack === null) historyAnswered = false;
+    else historyAnswered = true;
+    c.history = "done";
+    const messages = historyMessages(c, ack);
+    if (!messages) {
+      if (c.key === state.active) renderConversation();
+      return;
+    }
+    const fresh = messages.filter((m) => !c.ids.has(m.id));
+    for (const m of fresh) c.ids.add(m.id);
+    // Oldest first (chat.md); what arrived live meanwhile stays after it, in time order.
+    c.messages = [...fresh, ...c.messages].sort((x, y) => String(x.timestamp || "").localeCompare(String(y.timestamp || "")));
+    c.hasMore = ack.hasMore === true;
+    trimMessages(c);
+    if (c.kind === "dm") renderDms();
+    if (c.key !== state.active) return;
+    renderConversation();
+    fillScreen(c);
+  }
+
+  /** Older messages until the list can scroll (scrolling up is what asks for more). */
+  function fillScreen(c) {
+    const list = $("message-list");
+    if (c.hasMore && list.scrollHeight <= list.clientHeight) loadOlder(c);
+  }
+
+  async function loadOlder(c) {
+    if (!c || !c.hasMore || c.loadingOlder || c.messages.length === 0 || !socket || !socket.connected) return;
+    const s = socket;
+    c.loadingOlder = true;
+    const ack = await emitQuiet(HISTORY_TIMEOUT_MS, ...historyRequest(c, c.messages[0].id));
+    c.loadingOlder = false;
+    if (socket !== s) return;
+    const messages = historyMessages(c, ack);
+    if (!messages) {
+      c.hasMore = false; // an error: stop asking for this conversation
+      return;
+    }
+    const older = messages.filter((m) => !c.ids.has(m.id));
+    for (const m of older) c.ids.add(m.id);
+    c.messages = [...older, ...c.messages];
+    c.hasMore = ack.hasMore === true && older.length > 0;
+    if (c.key !== state.active || older.length === 0) return;
+    // Keep the messages on screen where they are while older ones appear above them.
+    const list = $("message-list");
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    renderConversation();
+    list.scrollTop = list.scrollHeight - fromBottom;
+    fillScreen(c);
+  }
+
+  function trimMessages(c) {
+    while (c.messages.length > MAX_MESSAGES) {
+      c.ids.delete(c.messages.shift().id);
+      c.hasMore = true;
+    }
   }
 
   // ---- messages ----
@@ -580,28 +986,48 @@
       c.ids.add(msg.id);
     }
     c.messages.push(msg);
-    if (c.messages.length > MAX_MESSAGES) {
-      const dropped = c.messages.shift();
-      c.ids.delete(dropped.id);
-    }
+    trimMessages(c);
+    const seen = c.key === state.active && !document.hidden;
     if (c.key === state.active) {
       const list = $("message-list");
       const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+      const empty = list.querySelector('[data-testid="no-messages"]');
+      if (empty) empty.remove();
       list.append(messageElement(msg));
       while (list.childElementCount > MAX_MESSAGES) list.firstElementChild.remove();
       if (nearBottom || msg.userId === state.me.id) list.scrollTop = list.scrollHeight;
       renderTyping();
-    } else {
-      c.unread++;
     }
+    // Unread: in the background, or on screen while this tab is not looked at (the title counts it).
+    if (!seen && msg.userId !== state.me.id) c.unread++;
     if (c.kind === "room") renderRooms();
     else renderDms();
+    renderTitle();
+  }
+
+  function sameDay(a, b) {
+    return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
   }
 
   function messageElement(msg) {
     const mine = msg.userId === state.me.id;
     const when = new Date(typeof msg.timestamp === "string" ? msg.timestamp : Date.now());
     const valid = !Number.isNaN(when.getTime());
+    let shown = "";
+    if (valid) {
+      const now = new Date();
+      const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      // Older than today: the date too (and the year when it is not this one).
+      shown = sameDay(when, now)
+        ? time
+        : when.toLocaleDateString([], {
+            day: "numeric",
+            month: "short",
+            year: when.getFullYear() === now.getFullYear() ? undefined : "numeric",
+          }) +
+          " " +
+          time;
+    }
     return el(
       "li",
       { class: mine ? "message mine" : "message", "data-testid": "message", "data-message-id": msg.id },
@@ -609,11 +1035,7 @@
         "div",
         { class: "meta" },
         el("span", { class: "author", "data-testid": "message-author" }, msg.username),
-        el(
-          "time",
-          { datetime: valid ? when.toISOString() : undefined },
-          valid ? when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : ""
-        )
+        el("time", { datetime: valid ? when.toISOString() : undefined, "data-testid": "message-time" }, shown)
       ),
       el("p", { class: "text", "data-testid": "message-text" }, msg.text)
     );
@@ -630,7 +1052,7 @@
       return;
     }
     if (!socket || !socket.connected) {
-      toast("Not connected: the message was not sent.");
+      toast("Not connected: the message was not sent. It is still in the box.");
       return;
     }
     stopTyping(true);
@@ -705,7 +1127,9 @@
     state.active = key;
     const c = activeConversation();
     if (c) c.unread = 0;
+    storeRooms();
     renderAll();
+    loadHistory(c);
     $("message-input").focus();
   }
 
@@ -713,7 +1137,18 @@
     renderRooms();
     renderDms();
     renderUsers();
+    renderDirectory();
     renderConversation();
+  }
+
+  /** The tab's title: the unread count first, so that it shows in a crowded tab strip. */
+  function renderTitle() {
+    if (!state.me) return;
+    let unread = 0;
+    for (const c of state.conversations.values()) unread += c.unread;
+    const c = activeConversation();
+    const where = c ? (c.kind === "room" ? "#" : "@") + c.name + " · " : "";
+    document.title = (unread > 0 ? `(${unread}) ` : "") + where + "Switchboard";
   }
 
   function navButton(attrs, label, unread, extraClass) {
@@ -744,6 +1179,7 @@
 
   function renderDms() {
     const dms = [...state.conversations.values()].filter((c) => c.kind === "dm");
+    for (const c of dms) if (c.name === c.peerId && state.users.has(c.peerId)) c.name = state.users.get(c.peerId);
     dms.sort((a, b) => a.name.localeCompare(b.name));
     $("dm-empty").hidden = dms.length > 0;
     $("dm-list").replaceChildren(
@@ -789,27 +1225,43 @@
   function renderConversation() {
     const c = activeConversation();
     const title = $("conversation-title");
-    const input = $("message-input");
     if (!c) {
+      // Nothing open (say general was left): no composer naming a room we are no longer in.
       title.textContent = "No conversation";
+      delete title.dataset.kind;
       $("leave-room-button").hidden = true;
-      $("message-list").replaceChildren();
-      input.disabled = true;
-      $("send-button").disabled = true;
+      $("message-list").replaceChildren(
+        el("li", { class: "empty", "data-testid": "no-conversation" }, "Join a room or pick someone online to start talking.")
+      );
+      $("message-form").hidden = true;
+      renderComposer();
       renderTyping();
+      renderTitle();
       return;
     }
     title.textContent = c.kind === "room" ? "# " + c.name : "@ " + c.name;
     title.dataset.kind = c.kind;
     $("leave-room-button").hidden = c.kind !== "room" || !state.joined.has(c.name);
-    input.disabled = false;
-    $("send-button").disabled = false;
-    input.placeholder = c.kind === "room" ? `Message # ${c.name}` : `Private message to ${c.name}`;
+    $("message-form").hidden = false;
+    $("message-input").placeholder = c.kind === "room" ? `Message # ${c.name}` : `Private message to ${c.name}`;
+    renderComposer();
     const list = $("message-list");
-    list.replaceChildren(...c.messages.map(messageElement));
+    if (c.messages.length === 0) {
+      const text = c.history === "loading" ? "Loading messages…" : "No messages yet";
+      list.replaceChildren(el("li", { class: "empty", "data-testid": "no-messages" }, text));
+    } else {
+      list.replaceChildren(...c.messages.map(messageElement));
+    }
     list.scrollTop = list.scrollHeight;
-    document.title = (c.kind === "room" ? "#" : "@") + c.name + " · Switchboard";
     renderTyping();
+    renderTitle();
+  }
+
+  /** Send works only with a conversation open and a connection; the text box stays usable offline. */
+  function renderComposer() {
+    const c = activeConversation();
+    $("message-input").disabled = !c;
+    $("send-button").disabled = !c || !socket || !socket.connected;
   }
 
   function toast(message) {
@@ -843,6 +1295,23 @@
       const input = $("join-room-input");
       if (await joinRoom(input.value)) input.value = "";
     });
+    $("join-room-input").addEventListener("input", () => showJoinError(""));
+    $("room-search").addEventListener("input", renderDirectory);
+    $("room-search").addEventListener("focus", refreshDirectory);
+    $("message-list").addEventListener("scroll", () => {
+      // Near the top: the page before the oldest message shown (chat.md, get-history before).
+      if ($("message-list").scrollTop < 40) loadOlder(activeConversation());
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden || !state.me) return;
+      const c = activeConversation();
+      if (c && c.unread) {
+        c.unread = 0;
+        renderRooms();
+        renderDms();
+        renderTitle();
+      }
+    });
     $("leave-room-button").addEventListener("click", () => {
       const c = activeConversation();
       if (c && c.kind === "room") leaveRoom(c.name);
@@ -860,16 +1329,6 @@
       }
     });
     $("toast").addEventListener("click", hideToast);
-    // Another tab of this browser logged out or in (a refreshed token needs nothing: the socket's
-    // auth callback reads it at the next reconnection).
-    window.addEventListener("storage", (e) => {
-      if (e.key !== TOKEN_KEY && e.key !== null) return;
-      // Gone from storage: the other tab logged out or was told the session ended, and the
-      // server closes this tab's socket of the same session too.
-      if (!currentToken() && socket) endSession(SESSION_ENDED, true);
-      else if (currentToken() && !socket && !$("auth-view").hidden) enterChat();
-    });
-
     loadConfig();
     if (typeof window.io !== "function") showAuth("The chat client failed to load. Please reload the page.");
     else if (currentToken() && storedUser()) enterChat();

@@ -129,8 +129,14 @@ public final class SessionStore {
     if (repository != null) {
       for (Session old : revokedInCache) repository.revoke(old.id(), now);
     }
-    pushedOut.addAll(revokedInCache);
-    for (Session old : pushedOut) fireEnded(old, SessionEnd.REVOKED);
+    // Sessions of this user were pushed out by this newer login of theirs (the per-user limit, or
+    // the global one reaching their oldest); the global limit's other victims are revoked.
+    List<Session> sameUser = new ArrayList<>(revokedInCache);
+    for (Session old : pushedOut) {
+      if (old.userId().equals(user.id())) sameUser.add(old);
+      else fireEnded(old, SessionEnd.REVOKED);
+    }
+    for (Session old : sameUser) fireEnded(old, SessionEnd.LOGGED_OUT_ELSEWHERE);
     return s;
   }
 

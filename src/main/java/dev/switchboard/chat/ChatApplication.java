@@ -1,9 +1,18 @@
 package dev.switchboard.chat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.Socket;
+import dev.switchboard.socketio.adapter.Adapter;
+import dev.switchboard.socketio.adapter.BroadcastFlags;
+import dev.switchboard.socketio.adapter.BroadcastOptions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,9 +32,9 @@ import java.util.logging.Logger;
  * nothing to close: the chat's state lives and dies with its sockets.
  *
  * <p>Threading: {@link #install} is configuration (one thread, before {@code listen}). Every
- * socket's handlers run on that socket's serial executor; what they share — presence and the
- * counters — is thread-safe. {@link #onlineUsers} and {@link #messagesRelayed} may be called from
- * any thread.
+ * socket's handlers run on that socket's serial executor; what they share — presence, the
+ * counters and the room directory (an immutable answer behind a volatile field) — is
+ * thread-safe. {@link #onlineUsers} and {@link #messagesRelayed} may be called from any thread.
  */
 public final class ChatApplication {
   private static final Logger LOG = Logger.getLogger(ChatApplication.class.getName());
@@ -36,6 +45,13 @@ public final class ChatApplication {
   private final AtomicLong relayed = new AtomicLong();
   /** Set once by {@link #install}, before any socket connects. */
   private volatile Namespace namespace;
+  /** The last {@code list-rooms} answer and when it was made; null before the first. */
+  private volatile Directory directory;
+
+  /** How long one {@code list-rooms} answer serves every socket that asks (chat.md). */
+  static final long DIRECTORY_MAX_AGE_MILLIS = 1000;
+
+  private record Directory(long madeAtMillis, ObjectNode ack) {}
 
   /** A chat with chat.md's limits, timed by {@code clock}. */
   public ChatApplication(Scheduler clock) {
@@ -122,5 +138,39 @@ public final class ChatApplication {
 
   void countRelayed() {
     relayed.incrementAndGet();
+  }
+
+  /**
+   * chat.md, {@code list-rooms}: every chat room with a member on this node and its distinct users
+   * here, the biggest first, at most {@link ChatEvents#MAX_LISTED_ROOMS}. Made at most once per
+   * {@link #DIRECTORY_MAX_AGE_MILLIS} and shared (the ack is never changed once made): each page
+   * asks every 30 s, and one answer copies every room's membership under the adapter's lock, so
+   * a thousand tabs must not mean a thousand copies. Reads the adapter's local membership only: on
+   * a cluster a room whose members are all on other nodes is missing, and counts are this node's.
+   * Any socket executor; two racing callers may both make one, which is harmless.
+   */
+  ObjectNode roomDirectory() {
+    long now = clock.currentTimeMillis();
+    Directory d = directory;
+    if (d != null && now >= d.madeAtMillis() && now - d.madeAtMillis() < DIRECTORY_MAX_AGE_MILLIS) return d.ack();
+    Namespace ns = namespace;
+    Adapter adapter = ns.adapter();
+    Map<String, Socket> local = ns.sockets();
+    List<ChatEvents.RoomCount> out = new ArrayList<>();
+    Set<String> users = new HashSet<>();
+    for (String r : adapter.rooms()) {
+      RoomName name = RoomName.fromAdapterRoom(r);
+      if (name == null) continue;
+      users.clear();
+      for (String socketId : adapter.sockets(new BroadcastOptions(Set.of(r), Set.of(), BroadcastFlags.NONE))) {
+        Socket s = local.get(socketId);
+        if (s != null) users.add(Principal.of(s).userId());
+      }
+      if (!users.isEmpty()) out.add(new ChatEvents.RoomCount(name, users.size()));
+    }
+    out.sort(ChatEvents.RoomCount.BIGGEST_FIRST);
+    ObjectNode ack = ChatEvents.roomDirectory(out.subList(0, Math.min(out.size(), ChatEvents.MAX_LISTED_ROOMS)));
+    directory = new Directory(now, ack);
+    return ack;
   }
 }

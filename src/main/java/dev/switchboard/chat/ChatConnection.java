@@ -55,6 +55,7 @@ final class ChatConnection {
     on("typing", this::typing);
     on("get-online-users", this::getOnlineUsers);
     on("get-rooms", this::getRooms);
+    on("list-rooms", this::listRooms);
     // Rooms first: once presence announces the user, their personal room must already reach them.
     socket.join(RoomName.GENERAL.adapterRoom(), personalRoom);
     socket.onDisconnect(reason -> app.presence().disconnect(me));
@@ -107,6 +108,11 @@ final class ChatConnection {
     List<RoomName> rooms = chatRooms(socket.rooms());
     rooms.sort(null);
     ack.send(ChatEvents.roomList(rooms));
+  }
+
+  /** chat.md, {@code list-rooms}: the directory, shared by every socket (see ChatApplication). */
+  private void listRooms(Args args, Ack ack) {
+    ack.send(app.roomDirectory());
   }
 
   private static List<RoomName> chatRooms(Set<String> adapterRooms) {

@@ -111,6 +111,24 @@ final class ChatEvents {
     return o;
   }
 
+  /** chat.md, {@code list-rooms}: the longest directory one ack carries. */
+  static final int MAX_LISTED_ROOMS = 200;
+
+  /** A room of the directory and how many distinct users are in it (on this node). */
+  record RoomCount(RoomName room, int members) {
+    /** The most members first, then by name. */
+    static final java.util.Comparator<RoomCount> BIGGEST_FIRST =
+        java.util.Comparator.comparingInt(RoomCount::members).reversed().thenComparing(RoomCount::room);
+  }
+
+  /** {@code {ok: true, rooms: [{name, members}]}} in the given order. */
+  static ObjectNode roomDirectory(Collection<RoomCount> rooms) {
+    ObjectNode o = ok();
+    ArrayNode a = o.putArray("rooms");
+    for (RoomCount r : rooms) a.addObject().put("name", r.room().name()).put("members", r.members());
+    return o;
+  }
+
   static ObjectNode userList(Collection<OnlineUser> users) {
     ObjectNode o = ok();
     o.set("users", users(users));

@@ -69,7 +69,8 @@ class SessionStoreTest {
     s.create(user("u1"), in(Duration.ofHours(1)));
     s.create(user("u2"), in(Duration.ofHours(1)));
     s.create(user("u1"), in(Duration.ofHours(1)));
-    assertEquals(List.of("revoked s1"), events);
+    // session-ended tells the pushed-out tab why: the same account logged in elsewhere.
+    assertEquals(List.of("logged-out-elsewhere s1"), events);
     assertEquals(3, s.size());
   }
 

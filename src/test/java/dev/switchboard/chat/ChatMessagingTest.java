@@ -129,6 +129,30 @@ class ChatMessagingTest {
   }
 
   @Test
+  void listRoomsShowsEveryChatRoomWithItsDistinctUsersBiggestFirst() throws Exception {
+    SocketIoTestClient alice1 = f.connect("u-alice", "alice");
+    SocketIoTestClient alice2 = f.connect("u-alice", "alice");
+    SocketIoTestClient bob = f.connect("u-bob", "bob");
+    alice1.emitWithAck("join", Map.of("room", "b-room"));
+    alice2.emitWithAck("join", Map.of("room", "b-room"));
+    bob.emitWithAck("join", Map.of("room", "a-room"));
+    // Rooms are public: alice sees a-room without being in it; her two tabs count once in b-room;
+    // ties are sorted by name; personal rooms and socket-id rooms never appear.
+    JsonNode expected = json("{\"ok\":true,\"rooms\":[{\"name\":\"general\",\"members\":2},"
+        + "{\"name\":\"a-room\",\"members\":1},{\"name\":\"b-room\",\"members\":1}]}");
+    assertEquals(expected, alice1.emitWithAck("list-rooms"));
+    // Whatever a client passes along is ignored.
+    assertEquals(expected, bob.emitRawWithAck("list-rooms", "{\"room\":\"user:u-alice\"}", "[1,2]"));
+    bob.emitWithAck("leave", Map.of("room", "a-room"));
+    // One answer serves everyone for a second (chat.md): still the same...
+    assertEquals(expected, bob.emitWithAck("list-rooms"), "within the second");
+    // ...then it is made again.
+    f.chatClock.advanceBy(Duration.ofMillis(ChatApplication.DIRECTORY_MAX_AGE_MILLIS));
+    assertEquals(json("{\"ok\":true,\"rooms\":[{\"name\":\"general\",\"members\":2},"
+        + "{\"name\":\"b-room\",\"members\":1}]}"), bob.emitWithAck("list-rooms"), "an empty room is gone");
+  }
+
+  @Test
   void aSocketMayBeInTwentyChatRooms() throws Exception {
     SocketIoTestClient alice = f.connect("u-alice", "alice");
     for (int i = 1; i <= 19; i++) {
