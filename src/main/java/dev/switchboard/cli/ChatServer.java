@@ -151,7 +151,9 @@ public final class ChatServer implements AutoCloseable {
     AuthOptions authOptions = AuthOptions.DEFAULTS.toBuilder()
         .tokenTtl(config.tokenTtl())
         .registration(config.registration())
-        .loginLimits(config.loginMaxFailures(), config.loginMaxFailures(), config.loginWindow())
+        // Per address ten times the per-account limit (issue #13): one account's failures cannot
+        // lock out the other users behind its address (authentication.md, "Rate limiting").
+        .loginLimits(config.loginMaxFailures(), config.loginMaxFailures() * 10, config.loginWindow())
         .build();
     DatabaseUserStore users = new DatabaseUserStore(db);
     JwtSecret secret = JwtSecret.load(config.jwtSecret(), config.dataDir());
@@ -173,6 +175,8 @@ public final class ChatServer implements AutoCloseable {
     JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
     ChatApplication chat = new ChatApplication(appClock);
     chat.install(io.sockets());
+    // A cluster shares revocations, login counters and presence through its Redis (issue #11).
+    if (cluster != null) cluster.shareChatState(config.cluster(), auth, chat, storageReads);
 
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
     WebPage page = new WebPage();
