@@ -43,6 +43,7 @@ class ClusterStateTest {
   private final FakeScheduler clock = new FakeScheduler();
   private final List<AutoCloseable> open = new ArrayList<>();
   private ServerConfig config;
+  private String databaseUrl;
 
   @BeforeAll
   static void startServers() throws Exception {
@@ -61,7 +62,8 @@ class ClusterStateTest {
     open.add(LogLines.of("dev.switchboard")); // sign-ups, keys and throttled logins: expected, kept out of the build's output
     ClusterConfig cluster = new ClusterConfig(redis.url(), ClusterConfig.AdapterKind.REDIS, "cs" + (++prefixes), null,
         HEARTBEAT);
-    config = ServerConfig.forTests(dir).withDatabase(DatabaseUrl.parse(pg.createDatabase())).withCluster(cluster);
+    databaseUrl = pg.createDatabase();
+    config = ServerConfig.forTests(dir).withDatabase(DatabaseUrl.parse(databaseUrl)).withCluster(cluster);
   }
 
   @org.junit.jupiter.api.AfterEach
@@ -228,6 +230,67 @@ class ClusterStateTest {
       assertEquals(2, logs.count(Level.WARNING, "lost"), "one warning per node: " + logs.lines());
       assertEquals(2, logs.lines().stream().filter(l -> l.startsWith("WARNING")).count(), logs.lines().toString());
     }
+  }
+
+  @Test
+  void theUsersOfANodeKilledWithSigkillLeaveWithinTwoHeartbeats() throws Exception {
+    Duration heartbeat = Duration.ofSeconds(1); // the command line's shortest
+    config = config.withCluster(config.cluster().withPresenceHeartbeat(heartbeat));
+    ChatServer a = ChatServer.start(config); // the real clock, as the child's: tokens must be valid on both
+    open.add(a);
+    String alicesToken = register(a, "alice");
+    String bobsToken = register(a, "bob");
+    int port = dev.switchboard.testing.LocalResources.freePort();
+    Path log = dir.resolve("child.log");
+    // A second node in its own JVM, on the same database, Redis, key and data directory (the key).
+    ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), "dev.switchboard.cli.Main",
+        "--port", Integer.toString(port), "--host", "127.0.0.1", "--data-dir", dir.toString(),
+        "--redis-url", redis.url(), "--redis-key", config.cluster().key(), "--presence-heartbeat", "1s",
+        "--bcrypt-cost", "4")
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    command.environment().put("DATABASE_URL", databaseUrl); // not on the command line: it holds a password
+    Process child = command.start();
+    try {
+      Await.until("the child node serves", Duration.ofSeconds(60), () -> healthy(port) || !child.isAlive());
+      assertTrue(child.isAlive(), () -> "the child node died: " + read(log));
+      SocketIoTestClient alice = client(a, alicesToken);
+      alice.awaitEvent("online-users");
+      SocketIoTestClient bob = SocketIoTestClient.connect(port, auth(bobsToken));
+      open.add(bob);
+      assertEquals(List.of("alice", "bob"), names(bob.awaitEvent("online-users")));
+      assertEquals("bob", alice.awaitEvent("user-joined").path("username").asText());
+      child.destroyForcibly(); // SIGKILL: no goodbye, only the heartbeat stops
+      long killed = System.nanoTime();
+      JsonNode left = alice.awaitEventPacket("user-left", heartbeat.multipliedBy(2)).arg(0);
+      assertEquals("bob", left.path("username").asText());
+      assertTrue(System.nanoTime() - killed <= heartbeat.multipliedBy(2).toNanos());
+      assertEquals(List.of("alice"), names(alice.emitWithAck("get-online-users").path("users")));
+    } finally {
+      child.destroyForcibly();
+      child.waitFor();
+    }
+  }
+
+  private static boolean healthy(int port) {
+    try {
+      return dev.switchboard.testing.RawHttpClient.request(port, "GET", "/healthz", null).status() == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static String testClassPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
   private static List<String> names(JsonNode users) {
