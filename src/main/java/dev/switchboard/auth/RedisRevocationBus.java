@@ -151,7 +151,7 @@ public final class RedisRevocationBus implements RevocationBus {
     JsonNode m;
     try {
       if (message.length > MAX_MESSAGE_BYTES) throw new IOException("over " + MAX_MESSAGE_BYTES + " bytes");
-      m = JSON.readTree(message);
+      m = parse(message);
       if (m == null || !m.isObject()) throw new IOException("not a JSON object");
       String from = text(m, "node");
       if (from.equals(node)) return; // our own, echoed by Redis
@@ -175,6 +175,15 @@ public final class RedisRevocationBus implements RevocationBus {
         LOG.warning("dropped a malformed session message on " + channel + " (" + e.getMessage()
             + "); further ones are only counted");
       }
+    }
+  }
+
+  /** Jackson's own message quotes the input: ours only says what was wrong. */
+  private static JsonNode parse(byte[] message) throws IOException {
+    try {
+      return JSON.readTree(message);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException("not JSON");
     }
   }
 

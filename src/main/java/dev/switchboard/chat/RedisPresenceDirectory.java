@@ -291,7 +291,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
     if (closed) return;
     try {
       if (message.length > MAX_MESSAGE_BYTES) throw new IOException("over " + MAX_MESSAGE_BYTES + " bytes");
-      JsonNode m = JSON.readTree(message);
+      JsonNode m = parse(message);
       if (m == null || !m.isObject()) throw new IOException("not a JSON object");
       String from = text(m, "node");
       if (from.equals(node)) return;
@@ -325,6 +325,15 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   private void refuse(String why) {
     if (refused.getAndIncrement() == 0) {
       LOG.warning("dropped a malformed presence message on " + channel + " (" + why + "); further ones are only counted");
+    }
+  }
+
+  /** Jackson's own message quotes the input: ours only says what was wrong. */
+  private static JsonNode parse(byte[] message) throws IOException {
+    try {
+      return JSON.readTree(message);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException("not JSON");
     }
   }
 

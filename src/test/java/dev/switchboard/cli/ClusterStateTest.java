@@ -272,6 +272,36 @@ class ClusterStateTest {
     }
   }
 
+  @Test
+  void malformedMessagesFromAPeerAreDroppedWithOneWarningAndTheNodeGoesOn() throws Exception {
+    try (LogLines logs = LogLines.of("dev.switchboard.auth", "dev.switchboard.chat");
+        dev.switchboard.cluster.redis.RedisLink peer = dev.switchboard.cluster.redis.RedisLink.connect(redis.url())) {
+      ChatServer a = node();
+      ChatServer b = node();
+      String token = register(a, "alice");
+      SocketIoTestClient onB = client(b, token);
+      onB.awaitEvent("online-users");
+      String key = config.cluster().key();
+      List<String> garbage = List.of("not json", "[]", "{}", "x".repeat(2000),
+          "{\"node\":\"evil\",\"type\":\"ended\",\"session\":\"s\",\"reason\":\"bogus\"}",
+          "{\"node\":\"evil\",\"type\":\"refreshed\",\"session\":\"s\",\"expiresAt\":\"soon\"}",
+          "{\"node\":\"evil\",\"type\":\"online\",\"user\":\"u\",\"seq\":1}",
+          "{\"node\":\"evil\",\"type\":\"online\",\"user\":\"u\",\"name\":\"n\",\"seq\":-1}",
+          "{\"node\":" + "[".repeat(5000) + "}");
+      for (String g : garbage) {
+        byte[] bytes = g.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        peer.publish(key + ":switchboard:sessions", bytes).join();
+        peer.publish(key + ":switchboard:presence:events", bytes).join();
+      }
+      // Still in service: a logout on A reaches B.
+      assertEquals(204, post(a, "/auth/logout", "", "Authorization", "Bearer " + token).statusCode());
+      assertEquals("logout", onB.awaitEventPacket("session-ended", Duration.ofSeconds(1)).arg(0).path("reason").asText());
+      Await.until("every message handled", () -> logs.count(Level.WARNING, "dropped a malformed presence message") == 2);
+      assertEquals(2, logs.count(Level.WARNING, "dropped a malformed session message"), "one per node: " + logs.lines());
+      assertEquals(4, logs.lines().stream().filter(l -> l.startsWith("WARNING")).count(), logs.lines().toString());
+    }
+  }
+
   private static boolean healthy(int port) {
     try {
       return dev.switchboard.testing.RawHttpClient.request(port, "GET", "/healthz", null).status() == 200;
