@@ -94,6 +94,20 @@ public final class RedisRevocationBus implements RevocationBus {
     return bus;
   }
 
+  /**
+   * Tells the running nodes of the cluster under {@code key} that {@code userId} was removed, from
+   * a process that is not a node ({@code switchboard user remove}): each ends the user's cached
+   * sessions and their sockets at once, instead of at its next sweep. Completes when Redis took
+   * the message.
+   */
+  public static java.util.concurrent.CompletableFuture<Long> announceUserRemoved(RedisLink link, String key, String userId) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("node", "user-command-" + java.util.UUID.randomUUID());
+    m.put("type", "user");
+    m.put("user", userId);
+    return link.publish(key + ":switchboard:sessions", m.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
   /** The channel's name. */
   public String channel() {
     return channel;

@@ -217,6 +217,25 @@ final class RedisCluster implements AutoCloseable {
     chat.sharePresence(presence);
   }
 
+  /**
+   * {@code user remove} with {@code --redis-url} / {@code REDIS_URL}: tells the running nodes
+   * ({@code auth.RedisRevocationBus#announceUserRemoved}) so that they end the user's sockets at
+   * once rather than at their next sweep. Without a URL, nothing. Redis unreachable: one line on
+   * {@code err} (the URL masked) — the user is removed anyway and the sweeps catch up.
+   */
+  static void announceUserRemoved(Options opts, String userId, PrintStream err) {
+    String url = opts.get("redis-url", "REDIS_URL", null);
+    if (url == null || url.isBlank()) return;
+    String key = opts.get("redis-key", "REDIS_KEY", ClusterConfig.NONE.key());
+    try (RedisLink link = RedisLink.connect(url.trim())) {
+      dev.switchboard.auth.RedisRevocationBus.announceUserRemoved(link, key.trim(), userId).join();
+    } catch (RuntimeException e) {
+      String why = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause().getMessage()
+          : e.getMessage();
+      err.println("switchboard: could not tell the running nodes (" + why + "); they end the user's sessions within 10 s");
+    }
+  }
+
   /** This node's id in the cluster's shared chat state. */
   String nodeId() {
     return nodeId;

@@ -103,6 +103,27 @@ class ClusterStateTest {
   }
 
   @Test
+  void userRemoveWithTheRedisUrlEndsTheUsersSocketsOnEveryNodeAtOnce() throws Exception {
+    ChatServer a = node();
+    ChatServer b = node();
+    String token = register(a, "alice");
+    SocketIoTestClient onA = client(a, token);
+    SocketIoTestClient onB = client(b, token);
+    onA.awaitEvent("online-users");
+    onB.awaitEvent("online-users");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+    long start = System.nanoTime();
+    int code = UserCommand.run(List.of("remove", "alice", "--database-url", databaseUrl, "--data-dir", dir.toString(),
+        "--redis-url", redis.url(), "--redis-key", config.cluster().key()), java.io.InputStream.nullInputStream(), print, print);
+    assertEquals(0, code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    for (SocketIoTestClient c : List.of(onA, onB)) {
+      assertEquals("revoked", c.awaitEventPacket("session-ended", Duration.ofSeconds(1)).arg(0).path("reason").asText());
+    }
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "not the 10-second sweep");
+  }
+
+  @Test
   void aRefreshOnOneNodeMovesTheExpiryOnTheOther() throws Exception {
     ChatServer a = node();
     ChatServer b = node();
