@@ -50,8 +50,10 @@ import java.util.function.DoubleSupplier;
  * opened at start ({@link Database#open}: unreachable → {@link DatabaseOpenException}, which the
  * command prints and exits 2 on). An old {@code DATA_DIR/users.json} is imported once
  * ({@link UsersFileImport}; a corrupt one stops the start, left untouched). So a restart logs
- * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}); rate
- * limits and the chat's history stay in each node's memory. Closing the server closes the database.
+ * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}). On a
+ * cluster, session revocations, the login limits' counts and presence are shared through Redis
+ * ({@link RedisCluster#shareChatState}); without one they are this node's. Closing the server
+ * closes the database.
  *
  * <pre>{@code
  * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
