@@ -178,7 +178,16 @@ public final class ChatServer implements AutoCloseable {
     ChatApplication chat = new ChatApplication(appClock);
     chat.install(io.sockets());
     // A cluster shares revocations, login counters and presence through its Redis (issue #11).
-    if (cluster != null) cluster.shareChatState(config.cluster(), auth, chat, storageReads);
+    if (cluster != null) {
+      try {
+        cluster.shareChatState(config.cluster(), auth, chat, storageReads);
+      } catch (RuntimeException e) { // Redis refused a subscription: nothing is listening yet
+        io.close();
+        storageReads.shutdown();
+        hasher.close();
+        throw e;
+      }
+    }
 
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
     WebPage page = new WebPage();
