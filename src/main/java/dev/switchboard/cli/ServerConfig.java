@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * --database-url U      DATABASE_URL  (none: SQLite in DATA_DIR/switchboard.db) PostgreSQL for several nodes
- * --redis-url U, --adapter A, --redis-key K, --subscription-mode M: joining a cluster ({@link ClusterConfig})
+ * --redis-url U, --adapter A, --redis-key K, --subscription-mode M, --presence-heartbeat D: joining a cluster ({@link ClusterConfig})
  * </pre>
  * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
  * (they show in {@code ps} and shell history). At least 32 bytes; when unset, a key is generated
