@@ -28,7 +28,9 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>{@code P node:N} — a hash of its users, id → name (a user is there while it has at least
  *       one connection on N);</li>
- *   <li>{@code P seq:N} — a counter bumped by every change of that hash;</li>
+ *   <li>{@code P seq:N} — a counter bumped by every change of that hash, kept a day after its last
+ *       change (not removed with a dead node's hash: a node taken for dead that comes back goes
+ *       on counting upwards, so the others' "older than what I applied" rule stays true);</li>
  *   <li>{@code P alive:N} — its heartbeat, a key that lives one interval and is renewed every half
  *       interval;</li>
  *   <li>its id in the set {@code P nodes};</li>
@@ -72,6 +74,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   private static final String ONLINE = """
       local p = ARGV[1]
       local seq = redis.call('INCR', p .. 'seq:' .. ARGV[2])
+      redis.call('PEXPIRE', p .. 'seq:' .. ARGV[2], 86400000)
       redis.call('HSET', p .. 'node:' .. ARGV[2], ARGV[3], ARGV[4])
       redis.call('PUBLISH', ARGV[5], cjson.encode({node = ARGV[2], type = 'online', user = ARGV[3], name = ARGV[4], seq = seq}))
       return {seq}
@@ -81,6 +84,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   private static final String OFFLINE = """
       local p = ARGV[1]
       local seq = redis.call('INCR', p .. 'seq:' .. ARGV[2])
+      redis.call('PEXPIRE', p .. 'seq:' .. ARGV[2], 86400000)
       redis.call('HDEL', p .. 'node:' .. ARGV[2], ARGV[3])
       redis.call('PUBLISH', ARGV[4], cjson.encode({node = ARGV[2], type = 'offline', user = ARGV[3], seq = seq}))
       return {seq}
@@ -102,7 +106,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
             table.insert(out, tonumber(redis.call('GET', p .. 'seq:' .. n) or '0'))
             table.insert(out, redis.call('HGETALL', p .. 'node:' .. n))
           else
-            redis.call('DEL', p .. 'node:' .. n, p .. 'seq:' .. n)
+            redis.call('DEL', p .. 'node:' .. n)
             redis.call('SREM', p .. 'nodes', n)
           end
         end
@@ -119,6 +123,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
       redis.call('DEL', p .. 'node:' .. me)
       for i = 5, #ARGV, 2 do redis.call('HSET', p .. 'node:' .. me, ARGV[i], ARGV[i + 1]) end
       local seq = redis.call('INCR', p .. 'seq:' .. me)
+      redis.call('PEXPIRE', p .. 'seq:' .. me, 86400000)
       redis.call('PUBLISH', ARGV[4], cjson.encode({node = me, type = 'sync', seq = seq}))
       return {seq}
       """;
@@ -175,6 +180,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
       @Override
       public void restored() {
         executor.execute(() -> {
+          lastSeq.clear(); // a restarted Redis has lost the counters: they start again from 1
           rewrite();
           tick();
         });

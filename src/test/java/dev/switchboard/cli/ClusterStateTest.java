@@ -234,6 +234,8 @@ class ClusterStateTest {
       String token = register(a, "alice");
       SocketIoTestClient onB = client(b, token);
       onB.awaitEvent("online-users");
+      SocketIoTestClient bob = client(a, register(a, "bob"));
+      bob.awaitEvent("online-users");
       redis.stop();
       try {
         // Redis away: the logout is written to the database; B cannot hear of it now.
@@ -247,6 +249,10 @@ class ClusterStateTest {
       JsonNode ended = onB.awaitEventPacket("session-ended", Duration.ofSeconds(15)).arg(0);
       assertEquals("revoked", ended.path("reason").asText());
       onB.awaitDisconnect();
+      assertEquals("alice", bob.awaitEvent("user-left").path("username").asText());
+      // Presence works again across the restarted (empty) Redis: carol on B joins for bob on A.
+      client(b, register(b, "carol")).awaitEvent("online-users");
+      assertEquals("carol", bob.awaitEvent("user-joined").path("username").asText());
       Await.until("both links back", () -> logs.count(Level.INFO, "back after") == 2);
       assertEquals(2, logs.count(Level.WARNING, "lost"), "one warning per node: " + logs.lines());
       assertEquals(2, logs.lines().stream().filter(l -> l.startsWith("WARNING")).count(), logs.lines().toString());
