@@ -17,7 +17,10 @@ import java.time.Duration;
  *     session is ended when it is full
  * @param maxSessionsPerUser a user's oldest session ends when a new one would pass this (20)
  * @param maxFailuresPerAccount failed logins per account within {@code failureWindow} before 429 (5)
- * @param maxFailuresPerAddress failed logins per client address within {@code failureWindow} (5)
+ * @param maxFailuresPerAddress failed logins per client address within {@code failureWindow} (50, ten
+ *     times the per-account limit: an account is blocked after its own 5, so it can never bring
+ *     its address to the limit and lock out the other users behind that address — a NAT, an
+ *     office, a proxy — while one address spraying many accounts still gets only 50 guesses)
  * @param failureWindow the sliding window of the two limits above (15 min)
  * @param throttleEntries addresses and accounts the limiter remembers (10 000 each, least recently
  *     used forgotten first): its memory is bounded whatever an attacker sends
@@ -65,7 +68,7 @@ public record AuthOptions(
     private int maxSessions = 100_000;
     private int maxSessionsPerUser = 20;
     private int maxFailuresPerAccount = 5;
-    private int maxFailuresPerAddress = 5;
+    private int maxFailuresPerAddress = 50;
     private Duration failureWindow = Duration.ofMinutes(15);
     private int throttleEntries = 10_000;
     private boolean registration = true;

@@ -76,6 +76,16 @@ public final class Authenticator {
     return users;
   }
 
+  /** The login limiter (a cluster shares its counters: {@link LoginThrottle#sharedThrough}). */
+  public LoginThrottle loginThrottle() {
+    return loginThrottle;
+  }
+
+  /** The sign-up limiter (per address only). */
+  public LoginThrottle signupThrottle() {
+    return signupThrottle;
+  }
+
   /** A successful login or sign-up: who, and their first token. */
   public record Grant(User user, TokenService.Issued token) {}
 

@@ -65,6 +65,8 @@ public final class SessionStore {
   private final SessionRepository repository;
   /** Names the user of a session read back from the database; null with no repository. */
   private final UserStore users;
+  /** Tells the other nodes of a cluster; {@link RevocationBus#LOCAL} on one node. */
+  private volatile RevocationBus bus = RevocationBus.LOCAL;
 
   /** Sessions in memory only: a restart ends them all. */
   public SessionStore(Scheduler clock, AuthOptions options, SessionIdGenerator ids) {
@@ -91,8 +93,17 @@ public final class SessionStore {
     return repository != null;
   }
 
+  /** Hears of every session's end and refresh (SessionSockets). */
   public void addListener(SessionListener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * From now on, tells {@code bus} of every session this store ends or refreshes, so that the
+   * other nodes' caches follow (a cluster; {@link RevocationBus#LOCAL} before this is called).
+   */
+  public void publishThrough(RevocationBus bus) {
+    this.bus = bus == null ? RevocationBus.LOCAL : bus;
   }
 
   /** Starts a session for {@code user} whose first token expires at {@code expiresAtMillis}. */
@@ -137,6 +148,9 @@ public final class SessionStore {
       else fireEnded(old, SessionEnd.REVOKED);
     }
     for (Session old : sameUser) fireEnded(old, SessionEnd.LOGGED_OUT_ELSEWHERE);
+    // Sessions pushed out by the per-user bound may be cached (and have sockets) on other nodes.
+    for (String id : revokedInDatabase) bus.sessionEnded(id, SessionEnd.LOGGED_OUT_ELSEWHERE);
+    for (Session old : revokedInCache) bus.sessionEnded(old.id(), SessionEnd.LOGGED_OUT_ELSEWHERE);
     return s;
   }
 
@@ -220,6 +234,12 @@ public final class SessionStore {
       updated = s.withExpiry(Math.max(s.expiresAtMillis(), expiresAtMillis));
       sessions.put(id, updated);
     }
+    fireRefreshed(updated);
+    bus.sessionRefreshed(id, updated.expiresAtMillis());
+    return Optional.of(updated);
+  }
+
+  private void fireRefreshed(Session updated) {
     for (SessionListener l : listeners) {
       try {
         l.onRefreshed(updated);
@@ -227,13 +247,76 @@ public final class SessionStore {
         LOG.log(Level.WARNING, "session listener failed", e);
       }
     }
-    return Optional.of(updated);
   }
 
   /** Ends a session (logout). Returns false if it was already gone. */
   public boolean revoke(String id, SessionEnd reason) {
     boolean inDatabase = repository != null && repository.revoke(id, clock.currentTimeMillis());
-    return dropCached(id, reason) || inDatabase;
+    boolean cached = dropCached(id, reason);
+    bus.sessionEnded(id, reason); // other nodes may cache it even when this one did not
+    return cached || inDatabase;
+  }
+
+  // ------------------------------------------------------------------ news from other nodes
+
+  /**
+   * Another node ended session {@code id}: it leaves this node's cache and its sockets here end
+   * with {@code reason}. Nothing is written or published (the other node did both). No I/O.
+   */
+  public void forget(String id, SessionEnd reason) {
+    dropCached(id, reason);
+  }
+
+  /** Another node ended every session of {@code userId} (removed): they leave the cache here. No I/O. */
+  public void forgetUser(String userId) {
+    List<String> mine;
+    synchronized (this) {
+      Deque<String> d = byUser.get(userId);
+      mine = d == null ? List.of() : new ArrayList<>(d);
+    }
+    for (String id : mine) dropCached(id, SessionEnd.REVOKED);
+  }
+
+  /**
+   * Another node refreshed session {@code id}: if it is cached here its expiry moves (never
+   * back), and the listeners re-arm their timers. No I/O.
+   */
+  public void refreshedElsewhere(String id, long expiresAtMillis) {
+    Session updated;
+    synchronized (this) {
+      Session s = sessions.get(id);
+      if (s == null || s.expiresAtMillis() >= expiresAtMillis) return;
+      updated = s.withExpiry(expiresAtMillis);
+      sessions.put(id, updated);
+    }
+    fireRefreshed(updated);
+  }
+
+  /**
+   * Reads every cached session's row again and applies what changed while this node could not
+   * hear the others (Redis was away): a revoked, deleted or expired row leaves the cache (its
+   * sockets end as {@link SessionEnd#REVOKED}), a later expiry is taken. Persistent stores only;
+   * JDBC per cached session, so a worker's call. Returns how many sessions ended.
+   *
+   * @throws dev.switchboard.storage.DatabaseUnavailableException when the database is away (the
+   *     sessions checked until then are applied)
+   */
+  public int recheckCached() {
+    if (repository == null) return 0;
+    List<String> ids;
+    synchronized (this) {
+      ids = new ArrayList<>(sessions.keySet());
+    }
+    int ended = 0;
+    for (String id : ids) {
+      SessionRecord r = repository.find(id).orElse(null);
+      if (r == null || r.revokedAtMillis().isPresent() || isExpired(r.expiresAtMillis())) {
+        if (dropCached(id, SessionEnd.REVOKED)) ended++;
+      } else {
+        refreshedElsewhere(id, r.expiresAtMillis());
+      }
+    }
+    return ended;
   }
 
   /** Removes a session from the map and tells the listeners; false when the map did not hold it. */
@@ -257,6 +340,7 @@ public final class SessionStore {
       mine = d == null ? List.of() : new ArrayList<>(d);
     }
     for (String id : mine) if (dropCached(id, SessionEnd.REVOKED)) ended.add(id);
+    bus.userRevoked(userId);
     return ended.size();
   }
 

@@ -67,12 +67,13 @@ public final class ChatApplication {
       @Override
       public void firstConnection(OnlineUser user) {
         // chat.md: "everyone else" — the user's own connections are all in their personal room.
-        namespace.except(RoomName.personalRoom(user.userId())).emit(ChatEvents.USER_JOINED, ChatEvents.user(user));
+        // This node's sockets only: in a cluster every node hears of the change and tells its own.
+        namespace.except(RoomName.personalRoom(user.userId())).local().emit(ChatEvents.USER_JOINED, ChatEvents.user(user));
       }
 
       @Override
       public void lastConnectionGone(OnlineUser user) {
-        namespace.emit(ChatEvents.USER_LEFT, ChatEvents.user(user));
+        namespace.local().emit(ChatEvents.USER_LEFT, ChatEvents.user(user));
       }
     });
   }
@@ -93,7 +94,17 @@ public final class ChatApplication {
     ns.onConnection(this::onConnection);
   }
 
-  /** Distinct users with at least one live connection. Any thread. */
+  /**
+   * Makes presence cluster-wide: this node's users are told to {@code directory}, and the other
+   * nodes' users it reports count as online (chat.md, "Presence across nodes"). Call once, before
+   * clients connect; without it ({@link PresenceDirectory#LOCAL}) presence is this node's.
+   */
+  public void sharePresence(PresenceDirectory directory) {
+    presence.shareThrough(directory);
+    directory.start(presence);
+  }
+
+  /** Distinct users with at least one live connection (in a cluster: on any node). Any thread. */
   public int onlineUsers() {
     return presence.size();
   }

@@ -50,8 +50,10 @@ import java.util.function.DoubleSupplier;
  * opened at start ({@link Database#open}: unreachable → {@link DatabaseOpenException}, which the
  * command prints and exits 2 on). An old {@code DATA_DIR/users.json} is imported once
  * ({@link UsersFileImport}; a corrupt one stops the start, left untouched). So a restart logs
- * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}); rate
- * limits and the chat's history stay in each node's memory. Closing the server closes the database.
+ * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}). On a
+ * cluster, session revocations, the login limits' counts and presence are shared through Redis
+ * ({@link RedisCluster#shareChatState}); without one they are this node's. Closing the server
+ * closes the database.
  *
  * <pre>{@code
  * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
@@ -151,7 +153,9 @@ public final class ChatServer implements AutoCloseable {
     AuthOptions authOptions = AuthOptions.DEFAULTS.toBuilder()
         .tokenTtl(config.tokenTtl())
         .registration(config.registration())
-        .loginLimits(config.loginMaxFailures(), config.loginMaxFailures(), config.loginWindow())
+        // Per address ten times the per-account limit (issue #13): one account's failures cannot
+        // lock out the other users behind its address (authentication.md, "Rate limiting").
+        .loginLimits(config.loginMaxFailures(), config.loginMaxFailures() * 10, config.loginWindow())
         .build();
     DatabaseUserStore users = new DatabaseUserStore(db);
     JwtSecret secret = JwtSecret.load(config.jwtSecret(), config.dataDir());
@@ -174,6 +178,17 @@ public final class ChatServer implements AutoCloseable {
     JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
     ChatApplication chat = new ChatApplication(appClock);
     chat.install(io.sockets());
+    // A cluster shares revocations, login counters and presence through its Redis (issue #11).
+    if (cluster != null) {
+      try {
+        cluster.shareChatState(config.cluster(), auth, chat, storageReads);
+      } catch (RuntimeException e) { // Redis refused a subscription: nothing is listening yet
+        io.close();
+        storageReads.shutdown();
+        hasher.close();
+        throw e;
+      }
+    }
 
     io.route(AuthHttpHandler::matches, new AuthHttpHandler(auth, config.allowedOrigins()));
     WebPage page = new WebPage();

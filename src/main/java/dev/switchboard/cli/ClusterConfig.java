@@ -12,6 +12,7 @@ import java.util.Locale;
  * --adapter A            ADAPTER            redis when a URL is set          redis | redis-sharded | redis-streams
  * --redis-key K          REDIS_KEY          socket.io                        the prefix of every channel (and the stream's name)
  * --subscription-mode M  SUBSCRIPTION_MODE  dynamic                          redis-sharded only: static | dynamic | dynamic-private
+ * --presence-heartbeat D PRESENCE_HEARTBEAT 5s                               the chat's presence heartbeat: a dead node's users leave within 1.5 × D
  * </pre>
  *
  * <p>The names and defaults are those of Node's adapters, so a Switchboard node and a Node node
@@ -28,10 +29,21 @@ import java.util.Locale;
  * @param adapter which adapter, null when {@code redisUrl} is
  * @param key the key / channel prefix
  * @param subscriptionMode the sharded adapter's mode by Node's name, null for the default
+ * @param presenceHeartbeat the chat's presence heartbeat ({@code chat.RedisPresenceDirectory}):
+ *     each node renews a key living this long every half of it; 1 s to 1 min on the command line
+ *     (tests go down to 100 ms with {@link #withPresenceHeartbeat})
  */
-record ClusterConfig(String redisUrl, AdapterKind adapter, String key, String subscriptionMode) {
+record ClusterConfig(String redisUrl, AdapterKind adapter, String key, String subscriptionMode,
+    java.time.Duration presenceHeartbeat) {
+  /** The default presence heartbeat: a dead node's users leave within 7.5 s. */
+  static final java.time.Duration DEFAULT_HEARTBEAT = java.time.Duration.ofSeconds(5);
   /** One process, no Redis. */
-  static final ClusterConfig NONE = new ClusterConfig(null, null, "socket.io", null);
+  static final ClusterConfig NONE = new ClusterConfig(null, null, "socket.io", null, DEFAULT_HEARTBEAT);
+
+  /** The same cluster with another presence heartbeat (tests make it short). */
+  ClusterConfig withPresenceHeartbeat(java.time.Duration heartbeat) {
+    return new ClusterConfig(redisUrl, adapter, key, subscriptionMode, heartbeat);
+  }
 
   /** The adapters by their command-line names. */
   enum AdapterKind {
@@ -62,6 +74,7 @@ record ClusterConfig(String redisUrl, AdapterKind adapter, String key, String su
     String adapterName = blankToNull(o.get("adapter", "ADAPTER", null));
     String key = blankToNull(o.get("redis-key", "REDIS_KEY", null));
     String mode = blankToNull(o.get("subscription-mode", "SUBSCRIPTION_MODE", null));
+    String heartbeatText = blankToNull(o.get("presence-heartbeat", "PRESENCE_HEARTBEAT", null));
     if (url == null) {
       if (adapterName != null) {
         throw new IllegalArgumentException("--adapter " + adapterName + " needs --redis-url (or REDIS_URL): "
@@ -69,6 +82,7 @@ record ClusterConfig(String redisUrl, AdapterKind adapter, String key, String su
       }
       if (key != null) throw new IllegalArgumentException("--redis-key needs --redis-url (or REDIS_URL)");
       if (mode != null) throw new IllegalArgumentException("--subscription-mode needs --redis-url (or REDIS_URL)");
+      if (heartbeatText != null) throw new IllegalArgumentException("--presence-heartbeat needs --redis-url (or REDIS_URL)");
       return NONE;
     }
     // The URL is not repeated in the message: it may carry a password.
@@ -89,7 +103,10 @@ record ClusterConfig(String redisUrl, AdapterKind adapter, String key, String su
     if (key != null && key.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
       throw new IllegalArgumentException("--redis-key must not contain spaces or control characters");
     }
-    return new ClusterConfig(url, kind, key == null ? NONE.key() : key, mode);
+    java.time.Duration heartbeat = heartbeatText == null ? DEFAULT_HEARTBEAT
+        : ServerConfig.parseDuration(heartbeatText, "--presence-heartbeat", java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofMinutes(1));
+    return new ClusterConfig(url, kind, key == null ? NONE.key() : key, mode, heartbeat);
   }
 
   /** Whether the server joins a cluster on Redis. */

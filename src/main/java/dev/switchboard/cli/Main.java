@@ -91,6 +91,7 @@ public final class Main {
         "  --adapter/ADAPTER A            redis (the default with a URL) | redis-sharded | redis-streams, as Node's adapters",
         "  --redis-key/REDIS_KEY K        channel prefix (and stream name) shared with the other nodes (socket.io)",
         "  --subscription-mode/SUBSCRIPTION_MODE M  redis-sharded only: dynamic (default) | static | dynamic-private",
+        "  --presence-heartbeat/PRESENCE_HEARTBEAT D  chat server: a dead node's users leave within 1.5 x D (5s)",
         "  The chat server, bench-server and conformance socket.io answer GET /healthz (200 ok); the first two GET /metrics.");
   }
 }

@@ -52,6 +52,12 @@ final class RedisCluster implements AutoCloseable {
 
   private final RedisLink link;
   private final AdapterFactory factory;
+  /** This process in the cluster's shared chat state (revocations, presence). */
+  private final String nodeId = java.util.UUID.randomUUID().toString();
+  /** The presence heartbeat's timer and the cluster state's thread; made by {@link #shareChatState}. */
+  private dev.switchboard.scheduling.SystemScheduler heartbeats;
+  private java.util.concurrent.ExecutorService stateThread;
+  private dev.switchboard.chat.RedisPresenceDirectory presence;
   /** The last number of nodes the main namespace's adapter counted; 0 before the first answer. */
   private volatile long lastServerCount;
 
@@ -183,6 +189,58 @@ final class RedisCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Shares the chat's state through this cluster's Redis (issue #11, "Shared through Redis"):
+   * session revocations and refreshes ({@code auth.RedisRevocationBus}; the recheck after an
+   * outage reads the database on {@code storagePool}), the login and sign-up counters
+   * ({@code auth.RedisThrottleCounters}) and presence ({@code chat.RedisPresenceDirectory}, its
+   * heartbeat every half {@code config.presenceHeartbeat()}). Messages from the other nodes are
+   * applied on one daemon thread of this cluster's ({@code switchboard-cluster-state}). Called
+   * once, on the starting thread, before the server listens; waits for the two subscriptions.
+   */
+  void shareChatState(ClusterConfig config, dev.switchboard.auth.Authenticator auth, dev.switchboard.chat.ChatApplication chat,
+      java.util.concurrent.Executor storagePool) {
+    stateThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "switchboard-cluster-state");
+      t.setDaemon(true);
+      return t;
+    });
+    heartbeats = new dev.switchboard.scheduling.SystemScheduler();
+    dev.switchboard.auth.RedisRevocationBus.start(link, config.key(), nodeId, auth.sessions(), stateThread, storagePool);
+    dev.switchboard.auth.AuthOptions o = auth.options();
+    auth.loginThrottle().sharedThrough(new dev.switchboard.auth.RedisThrottleCounters(link, config.key(), "login",
+        o.maxFailuresPerAccount(), o.maxFailuresPerAddress(), o.failureWindow()));
+    auth.signupThrottle().sharedThrough(new dev.switchboard.auth.RedisThrottleCounters(link, config.key(), "signup",
+        Integer.MAX_VALUE, o.registrationsPerAddress(), o.failureWindow()));
+    presence = new dev.switchboard.chat.RedisPresenceDirectory(link, config.key(), nodeId, config.presenceHeartbeat(),
+        heartbeats, stateThread);
+    chat.sharePresence(presence);
+  }
+
+  /**
+   * {@code user remove} with {@code --redis-url} / {@code REDIS_URL}: tells the running nodes
+   * ({@code auth.RedisRevocationBus#announceUserRemoved}) so that they end the user's sockets at
+   * once rather than at their next sweep. Without a URL, nothing. Redis unreachable: one line on
+   * {@code err} (the URL masked) — the user is removed anyway and the sweeps catch up.
+   */
+  static void announceUserRemoved(Options opts, String userId, PrintStream err) {
+    String url = opts.get("redis-url", "REDIS_URL", null);
+    if (url == null || url.isBlank()) return;
+    String key = opts.get("redis-key", "REDIS_KEY", ClusterConfig.NONE.key());
+    try (RedisLink link = RedisLink.connect(url.trim())) {
+      dev.switchboard.auth.RedisRevocationBus.announceUserRemoved(link, key.trim(), userId).join();
+    } catch (RuntimeException e) {
+      String why = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause().getMessage()
+          : e.getMessage();
+      err.println("switchboard: could not tell the running nodes (" + why + "); they end the user's sessions within 10 s");
+    }
+  }
+
+  /** This node's id in the cluster's shared chat state. */
+  String nodeId() {
+    return nodeId;
+  }
+
   /** The server, with its password masked. */
   String maskedUrl() {
     return link.maskedUrl();
@@ -191,6 +249,9 @@ final class RedisCluster implements AutoCloseable {
   /** Closes the link (after the server). Idempotent. */
   @Override
   public void close() {
+    if (presence != null) presence.close(); // the others drop this node's users at once
     link.close();
+    if (heartbeats != null) heartbeats.close();
+    if (stateThread != null) stateThread.shutdown();
   }
 }

@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * --database-url U      DATABASE_URL  (none: SQLite in DATA_DIR/switchboard.db) PostgreSQL for several nodes
- * --redis-url U, --adapter A, --redis-key K, --subscription-mode M: joining a cluster ({@link ClusterConfig})
+ * --redis-url U, --adapter A, --redis-key K, --subscription-mode M, --presence-heartbeat D: joining a cluster ({@link ClusterConfig})
  * --max-connections-per-address N, --max-new-connections-per-second N, --max-unconnected-sessions-per-address N,
  * --trusted-proxy LIST, --max-failed-connects N: per-address and abuse limits ({@link LimitsConfig})
  * </pre>

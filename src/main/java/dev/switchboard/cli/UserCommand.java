@@ -31,7 +31,9 @@ import java.util.List;
  * the first line of standard input when piped — never from an argument, which would show in
  * {@code ps} and the shell's history. The running server sees added users at once; {@code remove}
  * deletes the user and its sessions, so its tokens are refused by any node that has not cached
- * the session, and a running server ends the cached ones within 10 seconds (its sweep).
+ * the session, and a running server ends the cached ones within 10 seconds (its sweep) — at once
+ * with {@code --redis-url} / {@code REDIS_URL} (and {@code --redis-key}), which tell the nodes of
+ * the cluster through Redis.
  *
  * <p>Threading: the CLI's main thread; every call blocks on JDBC.
  */
@@ -39,7 +41,7 @@ final class UserCommand {
   private UserCommand() {}
 
   static String usage() {
-    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--database-url U] [--bcrypt-cost N]";
+    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--database-url U] [--bcrypt-cost N] [--redis-url U --redis-key K]";
   }
 
   static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -103,8 +105,10 @@ final class UserCommand {
         return 0;
       }
       case "remove" -> {
+        String removedId = store.findByName(Usernames.canonical(args.get(1))).map(User::id).orElse(null);
         if (store.remove(Usernames.canonical(args.get(1)))) {
           out.println("removed " + args.get(1));
+          if (removedId != null) RedisCluster.announceUserRemoved(opts, removedId, err);
           return 0;
         }
         err.println("no such user: " + args.get(1));

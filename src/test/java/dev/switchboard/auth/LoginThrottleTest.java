@@ -88,4 +88,26 @@ class LoginThrottleTest {
     for (int i = 0; i < 10_000; i++) throttle.begin("10." + (i >> 8) + "." + (i & 255) + ".1", "name" + i).failed();
     assertTrue(throttle.size() <= 200, "remembered " + throttle.size());
   }
+
+  @Test
+  void withTheDefaultsOneAccountsFailuresDoNotLockOutTheOthersBehindItsAddress() {
+    // Issue #13: five wrong passwords for alice from an office's one address used to lock out
+    // everyone behind it for 15 minutes.
+    AuthOptions o = AuthOptions.DEFAULTS;
+    LoginThrottle defaults = new LoginThrottle(clock, o.maxFailuresPerAccount(), o.maxFailuresPerAddress(),
+        o.failureWindow(), o.throttleEntries());
+    for (int i = 0; i < o.maxFailuresPerAccount(); i++) defaults.begin("10.1.1.1", "alice").failed();
+    assertNull(defaults.begin("10.1.1.1", "alice"), "alice is blocked");
+    for (int i = 0; i < 20; i++) assertNull(defaults.begin("10.1.1.1", "alice"), "and blocked attempts do not count");
+    assertNotNull(defaults.begin("10.1.1.1", "bob"), "bob, behind the same address, is not");
+    // Ten accounts' worth of failures from one address do block it.
+    for (int a = 0; a < o.maxFailuresPerAddress() / o.maxFailuresPerAccount(); a++) {
+      for (int i = 0; i < o.maxFailuresPerAccount(); i++) {
+        LoginThrottle.Attempt t = defaults.begin("10.2.2.2", "user" + a);
+        assertNotNull(t);
+        t.failed();
+      }
+    }
+    assertNull(defaults.begin("10.2.2.2", "someone-else"), "a sprayer gets " + o.maxFailuresPerAddress() + " guesses");
+  }
 }

@@ -124,4 +124,40 @@ class PresenceTest {
     last.values().forEach(v -> assertEquals("left", v));
     events.clear();
   }
+
+  // ------------------------------------------------------------------ other nodes (chat.md, "Presence across nodes")
+
+  @Test
+  void aUserOnAnotherNodeIsOnlineHereAndJoinsOnlyOnce() {
+    presence.remoteOnline("node-b", "u-bob", "bob");
+    assertEvents("joined u-bob");
+    assertEquals(new OnlineUser("u-bob", "bob"), presence.find("u-bob"));
+    presence.remoteOnline("node-b", "u-bob", "bob"); // repeated (a snapshot and an event)
+    presence.remoteOnline("node-c", "u-bob", "bob");
+    connect(BOB);
+    assertEvents();
+    assertEquals(Map.of("u-bob", "bob"), presence.localUsers());
+    presence.remoteOffline("node-b", "u-bob");
+    presence.disconnect(BOB);
+    assertEvents();
+    presence.remoteOffline("node-c", "u-bob");
+    assertEvents("left u-bob");
+    presence.remoteOffline("node-c", "u-bob"); // repeated: nothing
+    assertEvents();
+  }
+
+  @Test
+  void aReconcileDropsDeadNodesReplacesFreshOnesAndKeepsTheRest() {
+    presence.remoteOnline("dead", "u-carol", "carol");
+    presence.remoteOnline("stale", "u-dave", "dave");
+    presence.remoteOnline("fresh", "u-erin", "erin");
+    assertEvents("joined u-carol", "joined u-dave", "joined u-erin");
+    presence.reconcile(java.util.Set.of("stale", "fresh"), Map.of("fresh", Map.of("u-bob", "bob")));
+    assertEvents("left u-carol", "left u-erin", "joined u-bob");
+    assertEquals(Map.of("stale", List.of("u-dave"), "fresh", List.of("u-bob")), presence.remoteUsers());
+    assertEquals(Map.of(), presence.localUsers());
+    presence.reconcile(java.util.Set.of(), Map.of());
+    assertEvents("left u-dave", "left u-bob");
+    assertEquals(0, presence.size());
+  }
 }

@@ -96,6 +96,19 @@ class ClusterWiringTest {
   }
 
   @Test
+  void thePresenceHeartbeatIsAClusterFlag(@TempDir Path dir) throws Exception {
+    assertEquals(ClusterConfig.DEFAULT_HEARTBEAT, chatConfig(dir, Map.of("REDIS_URL", redis.url())).cluster().presenceHeartbeat());
+    assertEquals(java.time.Duration.ofSeconds(2),
+        chatConfig(dir, Map.of("REDIS_URL", redis.url(), "PRESENCE_HEARTBEAT", "2s")).cluster().presenceHeartbeat());
+    IllegalArgumentException alone = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> chatConfig(dir, Map.of(), "--presence-heartbeat", "2s"));
+    assertEquals("--presence-heartbeat needs --redis-url (or REDIS_URL)", alone.getMessage());
+    IllegalArgumentException tooShort = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> chatConfig(dir, Map.of("REDIS_URL", redis.url()), "--presence-heartbeat", "0s"));
+    assertEquals("--presence-heartbeat must be between 1 s and 1 min", tooShort.getMessage());
+  }
+
+  @Test
   void theChatServerWithoutRedisUrlHasNoClusterLines(@TempDir Path dir) throws Exception {
     ChatServer chat = ChatServer.start(chatConfig(dir, Map.of()));
     open.add(chat);

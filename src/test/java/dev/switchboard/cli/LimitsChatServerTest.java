@@ -181,9 +181,10 @@ class LimitsChatServerTest {
         d.maxUnconnectedSessionsPerAddress(), TrustedProxies.parse("127.0.0.1"), d.maxFailedConnects()));
     StorageWiringTest.register(server, "alice");
     StorageWiringTest.register(server, "bob");
-    String wrong = "{\"username\":\"alice\",\"password\":\"wrong horse\"}";
     String guesser = "198.51.100.1";
-    for (int i = 0; i < 5; i++) {
+    // The per-address limit is 10 x the per-account one (50): a guesser spraying many names.
+    for (int i = 0; i < 50; i++) {
+      String wrong = "{\"username\":\"nobody" + i + "\",\"password\":\"wrong horse\"}";
       assertEquals(401, StorageWiringTest.post(server, "/auth/login", wrong, "X-Forwarded-For", guesser).statusCode());
     }
     // The guesser's address is blocked, for bob's account too (the per-address limit)…

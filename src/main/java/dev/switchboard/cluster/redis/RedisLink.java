@@ -11,6 +11,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
@@ -120,6 +121,18 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
+   * Hears when the link loses Redis and when every connection is back (the moments of the WARNING
+   * and INFO lines below). Called on a Lettuce event-loop thread: it must only hand work off.
+   */
+  public interface OutageListener {
+    /** The first connection of the link dropped: commands fail until {@link #restored}. */
+    void lost();
+
+    /** Every connection is up again, subscriptions restored. */
+    void restored();
+  }
+
+  /**
    * One entry of a Redis stream.
    *
    * @param id its id, {@code <ms>-<seq>}
@@ -143,6 +156,7 @@ public final class RedisLink implements AutoCloseable {
   private final Map<String, MessageHandler> shardHandlers = new ConcurrentHashMap<>();
   private final Outages outages = new Outages();
   private final ClusterMetrics metrics = new ClusterMetrics();
+  private final List<OutageListener> outageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /**
@@ -336,6 +350,41 @@ public final class RedisLink implements AutoCloseable {
   /** PUBSUB SHARDNUMSUB for one sharded channel. */
   public CompletableFuture<Long> shardnumsub(String channel) {
     return call("PUBSUB SHARDNUMSUB", () -> commands.async().pubsubShardNumsub(channel)).thenApply(m -> m.getOrDefault(channel, 0L));
+  }
+
+  // ----------------------------------------------------------------------------------------- scripts
+
+  /**
+   * EVAL {@code script} with {@code keys} and {@code args}: the script runs atomically on the
+   * server and must return an array (a Lua table). Completes with its elements as Lettuce maps
+   * them with our codec: {@code Long} for an integer, {@code byte[]} for a bulk string, a nested
+   * {@code List<Object>} for an array, null for a nil. The script's text is sent each time (the
+   * scripts of the chat's cluster state are a few hundred bytes).
+   */
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<List<Object>> eval(String script, List<String> keys, List<byte[]> args) {
+    String[] k = keys.toArray(new String[0]);
+    byte[][] a = args.toArray(new byte[0][]);
+    return call("EVAL", () -> commands.async().<List<Object>>eval(script, ScriptOutputType.MULTI, k, a));
+  }
+
+  /**
+   * Tells {@code listener} of each outage and recovery of this link, on a Lettuce thread (see
+   * {@link OutageListener}); nothing is said about the state when it is added.
+   */
+  public void addOutageListener(OutageListener listener) {
+    outageListeners.add(listener);
+  }
+
+  private void tellOutage(boolean lost) {
+    for (OutageListener l : outageListeners) {
+      try {
+        if (lost) l.lost();
+        else l.restored();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "outage listener of " + maskedUrl + " threw", e);
+      }
+    }
   }
 
   // ----------------------------------------------------------------------------------------- keys and streams
@@ -605,6 +654,7 @@ public final class RedisLink implements AutoCloseable {
         millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
       }
       LOG.info("Redis at " + maskedUrl + " back after " + millis + " ms; subscriptions restored");
+      tellOutage(false);
     }
 
     @Override
@@ -619,6 +669,7 @@ public final class RedisLink implements AutoCloseable {
       }
       metrics.recordOutage();
       LOG.warning("Redis at " + maskedUrl + " lost: cluster commands fail until it is back; reconnecting");
+      tellOutage(true);
     }
 
     @Override
@@ -632,6 +683,7 @@ public final class RedisLink implements AutoCloseable {
         millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
       }
       LOG.info("Redis at " + maskedUrl + " back after " + millis + " ms; subscriptions restored");
+      tellOutage(false);
     }
   }
 
