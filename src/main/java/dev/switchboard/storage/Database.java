@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * <pre>{@code
  * try (Database db = Database.open(DatabaseUrl.sqlite(dataDir.resolve("switchboard.db")))) {
  *   db.users().add(new UserRecord(id, "Alice", "alice", bcryptHash, now, OptionalLong.empty()));
- *   StoredMessage m = db.messages().append(Conversation.room("general"), id, "Alice", "hi", now);
+ *   MessageIds ids = db.messages().claimIds(System::currentTimeMillis, now);
+ *   db.messages().append(new StoredMessage(ids.next(), Conversation.room("general"), id, "Alice", "hi", now));
  *   List<StoredMessage> page = db.messages().latest(Conversation.room("general"), 50);
  * }
  * }</pre>
