@@ -74,6 +74,7 @@ public final class Main {
         "                                 --bcrypt-cost N, --tls-cert F --tls-key F | --tls-p12 F; env JWT_SECRET (>= 32 bytes)",
         "                                 --database-url/DATABASE_URL U  users and sessions in PostgreSQL",
         "                                 (postgresql://user:password@host:5432/db); unset: SQLite in DATA_DIR/switchboard.db",
+        "                                 --history-days/HISTORY_DAYS (30), --history-per-room/HISTORY_PER_ROOM (10000)",
         "  user add NAME | list | remove NAME  manage users (password read from stdin; --data-dir D, --database-url U)",
         "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
         "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
