@@ -64,8 +64,7 @@ final class HistoryWriter implements AutoCloseable {
     if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be at least 1");
     this.sink = sink;
     this.maxBatch = maxBatch;
-    // One slot more than asked for: the STOP marker always fits.
-    this.queue = new ArrayBlockingQueue<>(capacity + 1);
+    this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::run, "switchboard-history-writer");
     thread.setDaemon(true);
     thread.start();
@@ -76,8 +75,7 @@ final class HistoryWriter implements AutoCloseable {
    * writer is closed. Never blocks. Any thread.
    */
   boolean offer(StoredMessage m) {
-    // remainingCapacity() > 1 keeps the last slot for STOP.
-    if (!closed && queue.remainingCapacity() > 1 && queue.offer(m)) return true;
+    if (!closed && queue.offer(m)) return true;
     drop(1, closed ? null : "the history queue is full (" + (queue.size()) + " messages waiting)");
     return false;
   }
@@ -113,12 +111,14 @@ final class HistoryWriter implements AutoCloseable {
    * is still queued then is dropped (counted). Idempotent.
    */
   void close(Duration timeout) {
-    if (!closed) {
-      closed = true;
-      queue.offer(STOP); // the spare slot: always fits
-    }
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      thread.join(Math.max(1, timeout.toMillis()));
+      if (!closed) {
+        closed = true;
+        // Behind everything queued; waits for room when the queue is full (the writer drains it).
+        queue.offer(STOP, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
