@@ -179,7 +179,15 @@ public final class ChatServer implements AutoCloseable {
     ExecutorService storageReads = storageReads();
     JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
     // Chat history: ids claimed from the database now, messages stored off the delivery path.
-    ChatHistory history = ChatHistory.start(db, appClock, config.history());
+    ChatHistory history;
+    try {
+      history = ChatHistory.start(db, appClock, config.history());
+    } catch (RuntimeException e) { // the database refused the claim of the message ids
+      io.close();
+      storageReads.shutdown();
+      hasher.close();
+      throw e;
+    }
     ChatApplication chat = new ChatApplication(appClock, ChatOptions.DEFAULTS, history);
     chat.install(io.sockets());
 

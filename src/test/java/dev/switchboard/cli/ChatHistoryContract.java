@@ -150,6 +150,12 @@ abstract class ChatHistoryContract {
     assertEquals(List.of("m1", "m2", "m3", "m4", "m5", "m6", "m7"), texts(all), "default limit 50");
     assertFalse(all.path("hasMore").asBoolean());
     assertEquals(List.of(), texts(history(alice, "room", "general")), "rooms are separate");
+
+    HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/metrics"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(metrics.body().contains("\nswitchboard_history_stored_total 7\n"), metrics.body());
+    assertTrue(metrics.body().contains("\nswitchboard_history_not_stored_total 0\n"), metrics.body());
   }
 
   @Test
