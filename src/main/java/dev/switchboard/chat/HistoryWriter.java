@@ -17,9 +17,9 @@ import java.util.logging.Logger;
  * {@link #offer} a message to a bounded queue and go on; one thread of its own takes what has
  * queued up, at most {@code maxBatch} at a time, and hands it to the {@link Sink} as one batch
  * (one transaction). A full queue, or a batch the sink fails, drops those messages from the history
- * — they have been delivered — and counts them; the first drop after a success logs one warning,
- * the next success one line saying how many were lost, so an outage costs two log lines, not one
- * per message. {@link #flush} lets a reader wait until what was offered before has been stored
+ * — they have been delivered — and counts them; the first drop logs one warning, and the first
+ * batch stored afterwards with the queue at most half full one line saying how many were lost, so
+ * an outage (or an overload) costs two log lines, not one per message or per batch. {@link #flush} lets a reader wait until what was offered before has been stored
  * (read-your-writes); {@link #close} stores what is queued, then stops.
  *
  * <p>Threading: {@link #offer} from any thread, never blocks (the sockets' serial executors call
@@ -45,13 +45,14 @@ final class HistoryWriter implements AutoCloseable {
 
   private final Sink sink;
   private final int maxBatch;
+  private final int capacity;
   private final ArrayBlockingQueue<Object> queue;
   private final Thread thread;
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   /** Dropped messages not yet reported by a "storing again" line. */
   private final AtomicLong droppedInOutage = new AtomicLong();
-  /** True from the first drop after a success until the next success. */
+  /** True from the first drop until a batch is stored with the queue at most half full. */
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -64,6 +65,7 @@ final class HistoryWriter implements AutoCloseable {
     if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be at least 1");
     this.sink = sink;
     this.maxBatch = maxBatch;
+    this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::run, "switchboard-history-writer");
     thread.setDaemon(true);
@@ -177,7 +179,10 @@ final class HistoryWriter implements AutoCloseable {
     try {
       sink.write(batch);
       written.addAndGet(batch.size());
-      if (failing.get() && failing.compareAndSet(true, false)) {
+      // The outage ends with a stored batch and a queue at most half full: under sustained
+      // overload the queue stays full between batches, and ending it at each batch would log a
+      // pair of lines per batch (measured: thousands a second).
+      if (failing.get() && queue.size() <= capacity / 2 && failing.compareAndSet(true, false)) {
         LOG.info("history: messages are stored again; " + droppedInOutage.getAndSet(0)
             + " delivered meanwhile were not stored");
       }
@@ -188,7 +193,7 @@ final class HistoryWriter implements AutoCloseable {
     }
   }
 
-  /** Counts {@code n} dropped messages; the first drop after a success logs {@code reason} (null: no log, shutting down). */
+  /** Counts {@code n} dropped messages; the first drop of an outage logs {@code reason} (null: no log, shutting down). */
   private void drop(int n, String reason) {
     dropped.addAndGet(n);
     droppedInOutage.addAndGet(n);

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -154,5 +156,37 @@ class HistoryWriterTest {
     assertEquals(500, all().size());
     assertFalse(w.offer(m(501)));
     assertEquals(1, w.dropped());
+  }
+
+  @Test
+  void aSustainedOverloadIsOneOutageNotALinePairPerBatch() throws Exception {
+    Semaphore permits = new Semaphore(0);
+    AtomicInteger entered = new AtomicInteger();
+    try (LogLines log = LogLines.of(HistoryWriter.class.getName())) {
+      writer = new HistoryWriter(batch -> {
+        entered.incrementAndGet();
+        permits.acquireUninterruptibly();
+      }, 4, 1);
+      long next = 1;
+      writer.offer(m(next++));
+      Await.until("the writer in its first batch", () -> entered.get() == 1);
+      while (writer.offer(m(next))) next++;
+      assertEquals(1, log.count(Level.WARNING, "the history queue is full"));
+      for (int k = 1; k <= 20; k++) {
+        // One batch stored with the queue still full; the test fills the slot it freed.
+        permits.release();
+        int batch = k + 1;
+        Await.until("batch " + batch + " taken", () -> entered.get() == batch);
+        assertTrue(writer.offer(m(next++)));
+        assertFalse(writer.offer(m(next)));
+      }
+      assertEquals(21, writer.dropped());
+      assertEquals(1, log.lines().size(), "still one outage: " + log.lines());
+      permits.release(100);
+      long offered = next - 1; // m1..m(next-1) went in; every failed offer was counted as dropped
+      Await.until("drained", () -> writer.written() == offered);
+      Await.until("one recovery line", () -> log.count(Level.INFO, "21 delivered meanwhile were not stored") == 1);
+      assertEquals(2, log.lines().size(), log.lines().toString());
+    }
   }
 }
