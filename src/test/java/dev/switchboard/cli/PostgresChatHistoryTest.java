@@ -71,4 +71,23 @@ class PostgresChatHistoryTest extends ChatHistoryContract {
           log.lines().toString());
     }
   }
+
+  @Test
+  void twoNodesOnOneDatabaseShareTheHistoryAndNeverAnId() throws Exception {
+    ServerConfig c = config();
+    ChatServer a = start(c);
+    ChatServer b = start(c); // another node: its own node number, the same tables
+    User alice = user(a, "alice");
+    User bob = user(b, "bob");
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 1; i <= 4; i++) { // the clock stands still: only the node numbers keep the ids apart
+      assertTrue(ids.add(say(alice, "general", "from a " + i)));
+      assertTrue(ids.add(say(bob, "general", "from b " + i)));
+    }
+    // Read-your-writes holds per node: reading on A first waits for A's writer to store alice's.
+    JsonNode onA = history(alice, "room", "general");
+    JsonNode onB = history(bob, "room", "general");
+    assertEquals(8, onB.path("messages").size(), onB.toString());
+    assertEquals(texts(onA), texts(onB), "one history, read from either node");
+  }
 }
