@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  * }</pre>
  *
  * <p>Lifecycle: construct → {@link #install} once, before clients connect → serve. There is
- * nothing to close: the chat's state lives and dies with its sockets.
+ * nothing to close: the chat's state lives and dies with its sockets (its {@link ChatHistory},
+ * when it has one, is closed by whoever made it).
  *
  * <p>Threading: {@link #install} is configuration (one thread, before {@code listen}). Every
  * socket's handlers run on that socket's serial executor; what they share — presence, the
@@ -41,6 +42,7 @@ public final class ChatApplication {
 
   private final Scheduler clock;
   private final ChatOptions options;
+  private final ChatHistory history; // null: no history kept
   private final Presence presence;
   private final AtomicLong relayed = new AtomicLong();
   /** Set once by {@link #install}, before any socket connects. */
@@ -60,9 +62,20 @@ public final class ChatApplication {
 
   /** A chat with other limits or message ids (tests). */
   public ChatApplication(Scheduler clock, ChatOptions options) {
+    this(clock, options, null);
+  }
+
+  /**
+   * A chat that keeps its history in {@code history} (null: none, the in-memory chat): message ids
+   * come from it instead of {@link ChatOptions#messageIds}, every relayed message is handed to it
+   * for storing, and {@code get-history} / {@code get-private-history} read it (chat.md §History).
+   * The caller closes {@code history} after the server.
+   */
+  public ChatApplication(Scheduler clock, ChatOptions options, ChatHistory history) {
     if (clock == null || options == null) throw new IllegalArgumentException("clock and options are required");
     this.clock = clock;
     this.options = options;
+    this.history = history;
     this.presence = new Presence(new Presence.Listener() {
       @Override
       public void firstConnection(OnlineUser user) {
@@ -141,6 +154,11 @@ public final class ChatApplication {
 
   Presence presence() {
     return presence;
+  }
+
+  /** The history, or null when none is kept. */
+  ChatHistory history() {
+    return history;
   }
 
   String nextMessageId() {

@@ -5,6 +5,7 @@ import dev.switchboard.socketio.Ack;
 import dev.switchboard.socketio.Args;
 import dev.switchboard.socketio.Namespace;
 import dev.switchboard.socketio.Socket;
+import dev.switchboard.storage.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,12 +17,19 @@ import java.util.logging.Logger;
  * buckets and its identity.
  *
  * <p>Threading: created by the connection handler and then only used by the socket's handlers;
- * all of them run on the socket's serial executor, so the buckets need no lock. Room membership
+ * all of them run on the socket's serial executor, so the buckets need no lock. The answers of
+ * the history requests are sent from a history thread ({@link ChatHistory#read}): an ack and an
+ * emit may come from any thread, and they touch nothing else here. Room membership
  * lives in the adapter (thread-safe) and presence in {@link Presence} (thread-safe).
  */
 final class ChatConnection {
   private static final Logger LOG = Logger.getLogger(ChatConnection.class.getName());
   static final String INTERNAL_ERROR = "Internal server error";
+  static final String INVALID_MESSAGE_ID = "Invalid message id";
+  static final String INVALID_USER_ID = "Invalid user id";
+  static final String NO_HISTORY = "History is not kept on this server";
+  /** Longer than any id the server makes; bounds what a request can make the database compare. */
+  static final int MAX_USER_ID_LENGTH = 128;
 
   private final ChatApplication app;
   private final Namespace namespace;
@@ -56,6 +64,8 @@ final class ChatConnection {
     on("get-online-users", this::getOnlineUsers);
     on("get-rooms", this::getRooms);
     on("list-rooms", this::listRooms);
+    on("get-history", this::getHistory);
+    on("get-private-history", this::getPrivateHistory);
     // Rooms first: once presence announces the user, their personal room must already reach them.
     socket.join(RoomName.GENERAL.adapterRoom(), personalRoom);
     socket.onDisconnect(reason -> app.presence().disconnect(me));
@@ -147,10 +157,15 @@ final class ChatConnection {
     requireMember(room);
     // Last check: a refused message costs no token.
     if (!messageBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
-    String id = app.nextMessageId();
+    ChatHistory history = app.history();
+    long storedId = history != null ? history.nextId() : 0;
+    String id = history != null ? Long.toString(storedId) : app.nextMessageId();
+    long now = app.clock().currentTimeMillis();
     // chat.md: the sender is included, so the namespace's operator, not socket.to() (which excludes it).
-    namespace.to(room.adapterRoom())
-        .emit(ChatEvents.NEW_MESSAGE, ChatEvents.newMessage(id, me, text, room, app.clock().currentTimeMillis()));
+    namespace.to(room.adapterRoom()).emit(ChatEvents.NEW_MESSAGE, ChatEvents.newMessage(id, me, text, room, now));
+    // Delivered first; storing is queued, never waited for (storage.md §Writer). Before the ack,
+    // so that a get-history sent after it finds the message (read-your-writes).
+    if (history != null) history.recordRoom(storedId, room, me.userId(), me.username(), text, now);
     app.countRelayed();
     ack.send(ChatEvents.ok().put("id", id));
   }
@@ -162,12 +177,15 @@ final class ChatConnection {
     OnlineUser target = app.presence().find(targetUserId);
     if (target == null) throw new ChatRefusal(ChatRefusal.NOT_ONLINE);
     if (!messageBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
-    String id = app.nextMessageId();
+    ChatHistory history = app.history();
+    long storedId = history != null ? history.nextId() : 0;
+    String id = history != null ? Long.toString(storedId) : app.nextMessageId();
+    long now = app.clock().currentTimeMillis();
     // One broadcast to both personal rooms: the adapter takes the union, so a socket in both
     // (a message to oneself) gets it once.
     namespace.to(personalRoom, RoomName.personalRoom(target.userId()))
-        .emit(ChatEvents.PRIVATE_MESSAGE,
-            ChatEvents.privateMessage(id, me, target, text, app.clock().currentTimeMillis()));
+        .emit(ChatEvents.PRIVATE_MESSAGE, ChatEvents.privateMessage(id, me, target, text, now));
+    if (history != null) history.recordPrivate(storedId, me.userId(), me.username(), target, text, now);
     app.countRelayed();
     ack.send(ChatEvents.ok().put("id", id));
   }
@@ -184,6 +202,65 @@ final class ChatConnection {
           .emit(ChatEvents.USER_TYPING, ChatEvents.userTyping(me, room, isTyping));
     }
     ack.send(ChatEvents.ok());
+  }
+
+  // ------------------------------------------------------------------ history
+
+  private void getHistory(Args args, Ack ack) throws ChatRefusal {
+    Payload p = Payload.of(args.get(0));
+    RoomName room = RoomName.parse(p.string("room"));
+    long before = beforeId(p);
+    int limit = p.intOr("limit", ChatHistory.DEFAULT_PAGE, 1, ChatHistory.MAX_PAGE);
+    // Membership now, on the socket's executor; the read itself goes to a history thread.
+    requireMember(room);
+    ChatHistory history = requireHistory();
+    history.read(Conversation.room(room.name()), before, limit,
+        (page, hasMore) -> ack.send(ChatEvents.roomHistory(room, page, hasMore)),
+        refusal -> refuse("get-history", ack, refusal));
+  }
+
+  private void getPrivateHistory(Args args, Ack ack) throws ChatRefusal {
+    Payload p = Payload.of(args.get(0));
+    String userId = p.string("userId");
+    long before = beforeId(p);
+    int limit = p.intOr("limit", ChatHistory.DEFAULT_PAGE, 1, ChatHistory.MAX_PAGE);
+    // The other side need not be online, nor exist any more: the conversation is the caller's own.
+    Conversation conversation;
+    try {
+      if (userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) throw new IllegalArgumentException();
+      conversation = Conversation.between(me.userId(), userId);
+    } catch (IllegalArgumentException unstorable) {
+      throw new ChatRefusal(INVALID_USER_ID);
+    }
+    ChatHistory history = requireHistory();
+    history.read(conversation, before, limit,
+        (page, hasMore) -> ack.send(ChatEvents.privateHistory(me, userId, page, hasMore)),
+        refusal -> refuse("get-private-history", ack, refusal));
+  }
+
+  /**
+   * The optional {@code before}: a message id as the chat sends them (a decimal string), or
+   * {@link Long#MAX_VALUE} for the newest page.
+   */
+  private static long beforeId(Payload p) throws ChatRefusal {
+    String before = p.optionalString("before");
+    if (before == null) return Long.MAX_VALUE;
+    if (before.isEmpty() || before.length() > 19) throw new ChatRefusal(INVALID_MESSAGE_ID);
+    for (int i = 0; i < before.length(); i++) {
+      char c = before.charAt(i);
+      if (c < '0' || c > '9') throw new ChatRefusal(INVALID_MESSAGE_ID);
+    }
+    try {
+      return Long.parseLong(before);
+    } catch (NumberFormatException tooLarge) {
+      throw new ChatRefusal(INVALID_MESSAGE_ID);
+    }
+  }
+
+  private ChatHistory requireHistory() throws ChatRefusal {
+    ChatHistory history = app.history();
+    if (history == null) throw new ChatRefusal(NO_HISTORY);
+    return history;
   }
 
   // ------------------------------------------------------------------ presence

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.Principal;
+import dev.switchboard.storage.StoredMessage;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The fixed schemas of everything the chat sends (chat.md §Server → client and the acks of
@@ -49,27 +51,72 @@ final class ChatEvents {
   }
 
   static ObjectNode newMessage(String id, Principal from, String message, RoomName room, long epochMillis) {
+    return newMessage(id, from.userId(), from.username(), message, room.name(), epochMillis);
+  }
+
+  static ObjectNode newMessage(String id, String userId, String username, String message, String room,
+      long epochMillis) {
     ObjectNode o = NODES.objectNode();
     o.put("id", id);
-    o.put("userId", from.userId());
-    o.put("username", from.username());
+    o.put("userId", userId);
+    o.put("username", username);
     o.put("message", message);
-    o.put("room", room.name());
+    o.put("room", room);
     o.put("timestamp", timestamp(epochMillis));
     return o;
   }
 
   static ObjectNode privateMessage(String id, Principal from, OnlineUser to, String message, long epochMillis) {
+    return privateMessage(id, from.userId(), from.username(), to.userId(), to.username(), message, epochMillis);
+  }
+
+  static ObjectNode privateMessage(String id, String fromUserId, String fromUsername, String toUserId,
+      String toUsername, String message, long epochMillis) {
     ObjectNode o = NODES.objectNode();
     o.put("id", id);
-    o.put("fromUserId", from.userId());
-    o.put("fromUsername", from.username());
-    o.put("toUserId", to.userId());
-    o.put("toUsername", to.username());
+    o.put("fromUserId", fromUserId);
+    o.put("fromUsername", fromUsername);
+    o.put("toUserId", toUserId);
+    o.put("toUsername", toUsername);
     // The tutorial's shape of the sender, next to ours (chat.md: a superset of both).
-    o.putObject("from").put("userId", from.userId()).put("username", from.username());
+    o.putObject("from").put("userId", fromUserId).put("username", fromUsername);
     o.put("message", message);
     o.put("timestamp", timestamp(epochMillis));
+    return o;
+  }
+
+  /**
+   * The ack of {@code get-history}: {@code {ok, room, messages, hasMore}}, each message exactly as
+   * {@code new-message} carried it, oldest first.
+   */
+  static ObjectNode roomHistory(RoomName room, List<StoredMessage> page, boolean hasMore) {
+    ObjectNode o = ok();
+    o.put("room", room.name());
+    ArrayNode a = o.putArray("messages");
+    for (StoredMessage m : page) {
+      a.add(newMessage(Long.toString(m.id()), m.senderId(), m.senderName(), m.text(), room.name(), m.sentAtMillis()));
+    }
+    o.put("hasMore", hasMore);
+    return o;
+  }
+
+  /**
+   * The ack of {@code get-private-history}: {@code {ok, userId, messages, hasMore}}, each message
+   * exactly as {@code private-message} carried it, oldest first. {@code me} is the caller, whose
+   * name stands in for a recipient name a schema-v1 row does not have; the other side's id does
+   * otherwise.
+   */
+  static ObjectNode privateHistory(Principal me, String userId, List<StoredMessage> page, boolean hasMore) {
+    ObjectNode o = ok();
+    o.put("userId", userId);
+    ArrayNode a = o.putArray("messages");
+    for (StoredMessage m : page) {
+      String to = m.recipientId();
+      String toName = m.recipientName() != null ? m.recipientName() : to.equals(me.userId()) ? me.username() : to;
+      a.add(privateMessage(Long.toString(m.id()), m.senderId(), m.senderName(), to, toName, m.text(),
+          m.sentAtMillis()));
+    }
+    o.put("hasMore", hasMore);
     return o;
   }
 

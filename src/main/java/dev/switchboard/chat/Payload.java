@@ -47,6 +47,41 @@ final class Payload {
   }
 
   /**
+   * An optional string: null when the field is missing. An explicit null is a wrong type (as for
+   * {@link #booleanOr}): "{@code <field>} must be a string".
+   */
+  String optionalString(String field) throws ChatRefusal {
+    JsonNode v = object.get(field);
+    if (v == null) return null;
+    if (!v.isTextual()) throw new ChatRefusal(notAString(field));
+    return v.textValue();
+  }
+
+  static String notANumber(String field) {
+    return field + " must be a number";
+  }
+
+  static String notInRange(String field, int min, int max) {
+    return field + " must be a whole number from " + min + " to " + max;
+  }
+
+  /**
+   * An optional whole number from {@code min} to {@code max}: {@code absent} when the field is
+   * missing; any other type (null included) is "{@code <field>} must be a number", and a number
+   * out of range or with a fraction "{@code <field>} must be a whole number from min to max".
+   */
+  int intOr(String field, int absent, int min, int max) throws ChatRefusal {
+    JsonNode v = object.get(field);
+    if (v == null) return absent;
+    if (!v.isNumber()) throw new ChatRefusal(notANumber(field));
+    // 2.0 is a whole number (JSON does not tell them apart, nor does JavaScript); 2.5 is not.
+    if (!v.canConvertToExactIntegral() || !v.canConvertToInt()) throw new ChatRefusal(notInRange(field, min, max));
+    int n = v.intValue();
+    if (n < min || n > max) throw new ChatRefusal(notInRange(field, min, max));
+    return n;
+  }
+
+  /**
    * An optional boolean: {@code absent} when the field is missing. An explicit null is a wrong
    * type, not a missing field, so it is refused like a string or a number.
    */

@@ -13,6 +13,8 @@ import dev.switchboard.auth.SessionSockets;
 import dev.switchboard.auth.SessionStore;
 import dev.switchboard.auth.Usernames;
 import dev.switchboard.chat.ChatApplication;
+import dev.switchboard.chat.ChatHistory;
+import dev.switchboard.chat.ChatOptions;
 import dev.switchboard.chat.WebPage;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.engineio.SessionIdGenerator;
@@ -50,10 +52,12 @@ import java.util.function.DoubleSupplier;
  * opened at start ({@link Database#open}: unreachable → {@link DatabaseOpenException}, which the
  * command prints and exits 2 on). An old {@code DATA_DIR/users.json} is imported once
  * ({@link UsersFileImport}; a corrupt one stops the start, left untouched). So a restart logs
- * nobody out. The JWT key is shared through the data directory (or {@code JWT_SECRET}). On a
- * cluster, session revocations, the login limits' counts and presence are shared through Redis
- * ({@link RedisCluster#shareChatState}); without one they are this node's. Closing the server
- * closes the database.
+ * nobody out. The chat's history is kept there too ({@link ChatHistory}: written off the delivery
+ * path, read by {@code get-history}, trimmed hourly by {@link ServerConfig#history}). The JWT key
+ * is shared through the data directory (or {@code JWT_SECRET}). On a cluster, session revocations,
+ * the login limits' counts and presence are shared through Redis ({@link RedisCluster#shareChatState});
+ * without one they are this node's. Closing the server stores the queued history, then closes the
+ * database.
  *
  * <pre>{@code
  * try (ChatServer chat = ChatServer.start(ServerConfig.forTests(dir))) {
@@ -74,9 +78,12 @@ public final class ChatServer implements AutoCloseable {
   private final RedisCluster cluster; // null when not clustered
   private final Database database;
   private final ExecutorService storageReads;
+  private final ChatHistory history;
 
   private ChatServer(SocketIoServer io, Authenticator auth, PasswordHasher hasher, SystemScheduler ownedClock,
-      Cancellable purging, String scheme, RedisCluster cluster, Database database, ExecutorService storageReads) {
+      Cancellable purging, String scheme, RedisCluster cluster, Database database, ExecutorService storageReads,
+      ChatHistory history) {
+    this.history = history;
     this.cluster = cluster;
     this.database = database;
     this.storageReads = storageReads;
@@ -176,7 +183,17 @@ public final class ChatServer implements AutoCloseable {
     SessionSockets live = new SessionSockets(auth, appClock);
     ExecutorService storageReads = storageReads();
     JwtAuthMiddleware.install(io.sockets(), auth, live, storageReads);
-    ChatApplication chat = new ChatApplication(appClock);
+    // Chat history: ids claimed from the database now, messages stored off the delivery path.
+    ChatHistory history;
+    try {
+      history = ChatHistory.start(db, appClock, config.history());
+    } catch (RuntimeException e) { // the database refused the claim of the message ids
+      io.close();
+      storageReads.shutdown();
+      hasher.close();
+      throw e;
+    }
+    ChatApplication chat = new ChatApplication(appClock, ChatOptions.DEFAULTS, history);
     chat.install(io.sockets());
     // A cluster shares revocations, login counters and presence through its Redis (issue #11).
     if (cluster != null) {
@@ -194,7 +211,10 @@ public final class ChatServer implements AutoCloseable {
     WebPage page = new WebPage();
     for (String path : WebPage.paths()) io.route(path, page);
     io.route(HealthCheck.PATH, new HealthCheck());
-    Metrics metrics = metrics(io, auth, sessions, live, chat);
+    Metrics metrics = metrics(io, auth, sessions, live, chat)
+        .counter("switchboard_history_stored_total", "Chat messages stored in the history.", history::messagesStored)
+        .counter("switchboard_history_not_stored_total",
+            "Chat messages delivered but not stored (history queue full or database away).", history::messagesNotStored);
     if (cluster != null) cluster.addMetrics(metrics, io.sockets());
     LimitsConfig.addMetrics(metrics, io);
     io.route("/metrics", metrics);
@@ -206,12 +226,13 @@ public final class ChatServer implements AutoCloseable {
     } catch (Exception e) {
       purging.cancel();
       io.close();
+      history.close();
       storageReads.shutdown();
       hasher.close();
       throw e;
     }
     return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster, db,
-        storageReads);
+        storageReads, history);
   }
 
   /**
@@ -285,6 +306,7 @@ public final class ChatServer implements AutoCloseable {
     purging.cancel();
     io.close();
     if (cluster != null) cluster.close(); // after the server: its adapters no longer use the link
+    history.close(); // after the server (no more messages), before the database: stores what is queued
     storageReads.shutdown();
     hasher.close();
     database.close(); // last: the pools above may still be finishing a login

@@ -74,6 +74,7 @@ public final class Main {
         "                                 --bcrypt-cost N, --tls-cert F --tls-key F | --tls-p12 F; env JWT_SECRET (>= 32 bytes)",
         "                                 --database-url/DATABASE_URL U  users and sessions in PostgreSQL",
         "                                 (postgresql://user:password@host:5432/db); unset: SQLite in DATA_DIR/switchboard.db",
+        "                                 --history-days/HISTORY_DAYS (30), --history-per-room/HISTORY_PER_ROOM (10000)",
         "                                 limits (README 'Limits'; 0 = off): --max-connections-per-address N (500),",
         "                                 --max-new-connections-per-second N (200), --max-unconnected-sessions-per-address N",
         "                                 (50), --trusted-proxy LIST (none), --max-failed-connects N (5); each also an env var",

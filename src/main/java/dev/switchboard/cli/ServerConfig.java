@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.net.TlsContexts;
 import dev.switchboard.storage.DatabaseUrl;
+import dev.switchboard.storage.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -27,6 +28,8 @@ import javax.net.ssl.SSLContext;
  * --login-max-failures N  LOGIN_MAX_FAILURES  5   failed logins per account and per address…
  * --login-window D        LOGIN_WINDOW        15m …within this sliding window, then 429
  * --database-url U      DATABASE_URL  (none: SQLite in DATA_DIR/switchboard.db) PostgreSQL for several nodes
+ * --history-days N      HISTORY_DAYS      30     chat history older than this is deleted (hourly)…
+ * --history-per-room N  HISTORY_PER_ROOM  10000  …and beyond the newest N of each room / private conversation
  * --redis-url U, --adapter A, --redis-key K, --subscription-mode M, --presence-heartbeat D: joining a cluster ({@link ClusterConfig})
  * --max-connections-per-address N, --max-new-connections-per-second N, --max-unconnected-sessions-per-address N,
  * --trusted-proxy LIST, --max-failed-connects N: per-address and abuse limits ({@link LimitsConfig})
@@ -49,7 +52,8 @@ public record ServerConfig(
     Duration loginWindow,
     ClusterConfig cluster,
     DatabaseUrl database,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    Retention history) {
 
   /** The embedded default database: one SQLite file in the data directory. */
   public static final String SQLITE_FILE = "switchboard.db";
@@ -65,39 +69,45 @@ public record ServerConfig(
   /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
   public static ServerConfig forTests(Path dataDir) {
     return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
-        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null, LimitsConfig.CHAT_DEFAULTS);
+        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null, LimitsConfig.CHAT_DEFAULTS, Retention.DEFAULT);
   }
 
   public ServerConfig withTokenTtl(Duration ttl) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   public ServerConfig withRegistration(boolean on) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> origins) {
     return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   /** The same configuration on {@code database} (null: the SQLite default in the data directory). */
   public ServerConfig withDatabase(DatabaseUrl database) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   /** The same configuration with these per-address and abuse limits. */
   public ServerConfig withLimits(LimitsConfig limits) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
+  }
+
+  /** The same configuration keeping {@code history} of chat history. */
+  public ServerConfig withHistory(Retention history) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   public ServerConfig withCluster(ClusterConfig cluster) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits);
+        loginMaxFailures, loginWindow, cluster, database, limits, history);
   }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
@@ -136,9 +146,25 @@ public record ServerConfig(
     ClusterConfig cluster = ClusterConfig.from(o);
     DatabaseUrl database = databaseUrl(o);
     LimitsConfig limits = LimitsConfig.from(o, LimitsConfig.CHAT_DEFAULTS);
+    Retention retention = history(o);
     o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window,
-        cluster, database, limits);
+        cluster, database, limits, retention);
+  }
+
+  /**
+   * {@code --history-days} / {@code HISTORY_DAYS} (1 to 3650, default 30) and
+   * {@code --history-per-room} / {@code HISTORY_PER_ROOM} (1 to 1 000 000, default 10 000; it
+   * bounds each private conversation too): how much chat history the retention job keeps.
+   */
+  static Retention history(Options o) {
+    int days = o.getInt("history-days", "HISTORY_DAYS", 30);
+    if (days < 1 || days > 3650) throw new IllegalArgumentException("--history-days must be between 1 and 3650");
+    int perRoom = o.getInt("history-per-room", "HISTORY_PER_ROOM", 10_000);
+    if (perRoom < 1 || perRoom > 1_000_000) {
+      throw new IllegalArgumentException("--history-per-room must be between 1 and 1000000");
+    }
+    return new Retention(perRoom, Duration.ofDays(days));
   }
 
   /**

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * <pre>{@code
  * try (Database db = Database.open(DatabaseUrl.sqlite(dataDir.resolve("switchboard.db")))) {
  *   db.users().add(new UserRecord(id, "Alice", "alice", bcryptHash, now, OptionalLong.empty()));
- *   StoredMessage m = db.messages().append(Conversation.room("general"), id, "Alice", "hi", now);
+ *   MessageIds ids = db.messages().claimIds(System::currentTimeMillis, now);
+ *   db.messages().append(new StoredMessage(ids.next(), Conversation.room("general"), id, "Alice", "hi", now));
  *   List<StoredMessage> page = db.messages().latest(Conversation.room("general"), 50);
  * }
  * }</pre>
@@ -138,10 +139,14 @@ public final class Database implements AutoCloseable {
     try {
       Path dir = file.getParent();
       if (dir != null && !Files.isDirectory(dir)) Files.createDirectories(dir, ownerOnly("rwx------"));
-      if (!Files.exists(file)) Files.createFile(file, ownerOnly("rw-------"));
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      // Another process on the same DATA_DIR (deploy/cluster.sh starts three) created it between
-      // our check and our create: the file is there, which is all this wanted.
+      if (!Files.exists(file)) {
+        try {
+          Files.createFile(file, ownerOnly("rw-------"));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // Another process on the same DATA_DIR (deploy/cluster.sh starts three) created it
+          // between our check and our create: the file is there, which is all this wanted.
+        }
+      }
     } catch (IOException e) {
       throw new DatabaseOpenException("cannot create the database file " + url.masked() + ": " + e, e);
     }

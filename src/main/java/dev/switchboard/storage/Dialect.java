@@ -76,7 +76,10 @@ public enum Dialect {
   /** "sbmigr" in ASCII: the advisory lock that migrations and the users-file import hold. */
   static final long MIGRATION_LOCK_KEY = 0x73_62_6d_69_67_72L;
 
-  /** The column definition of a database-generated, never-reused 64-bit id. */
+  /**
+   * The column definition of a database-generated, never-reused 64-bit id: schema v1's message
+   * ids, and the node-number counter of {@link MessageIds} claims.
+   */
   abstract String generatedIdColumn();
 
   /** Makes the current transaction exclusive against other migrations and imports, until it ends. */

@@ -3,9 +3,11 @@ package dev.switchboard.storage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The {@code messages} table: room and private history, with paging and retention. Every
@@ -13,7 +15,8 @@ import java.util.List;
  *
  * <pre>{@code
  * MessageRepository messages = db.messages();
- * StoredMessage m = messages.append(Conversation.room("general"), userId, "Alice", "hello", now);
+ * MessageIds ids = messages.claimIds(clock::currentTimeMillis, now);   // once, at start
+ * messages.append(new StoredMessage(ids.next(), Conversation.room("general"), userId, "Alice", "hello", now));
  * List<StoredMessage> last = messages.latest(Conversation.room("general"), 50);     // oldest first
  * List<StoredMessage> older = messages.before(Conversation.room("general"), last.get(0).id(), 50);
  * messages.applyRetention(Retention.DEFAULT, now);  // 10 000 per conversation, 30 days
@@ -26,7 +29,8 @@ public final class MessageRepository {
   /** The largest page {@link #latest} and {@link #before} return. */
   public static final int MAX_PAGE = 1000;
 
-  private static final String COLUMNS = "id, room, pair_low, pair_high, sender_id, sender_name, body, sent_at";
+  private static final String COLUMNS =
+      "id, room, pair_low, pair_high, sender_id, sender_name, body, sent_at, recipient_name";
 
   /**
    * Ranks each conversation's messages newest first and deletes those ranked beyond the bound.
@@ -43,37 +47,77 @@ public final class MessageRepository {
     this.db = db;
   }
 
-  /** Stores a message; returns it with the id the database gave it. */
-  public StoredMessage append(Conversation conversation, String senderId, String senderName, String text,
-      long sentAtMillis) {
-    StoredText.check("sender id", senderId);
-    StoredText.check("sender name", senderName);
-    StoredText.check("message text", text);
-    long id = db.read("store a message", c -> {
+  /**
+   * Claims this node's id space: draws a new node number (one row of {@code message_id_claims};
+   * every start takes the next one) and reads the largest stored id, so that the returned
+   * {@link MessageIds} gives ids unique across nodes and restarts and above every stored one
+   * (spec-notes/storage.md §Ids). {@code clockMillis} times the ids; {@code nowMillis} is recorded.
+   */
+  public MessageIds claimIds(LongSupplier clockMillis, long nowMillis) {
+    return db.transaction("claim a message id node number", c -> {
+      long claim;
       try (PreparedStatement st = c.prepareStatement(
-          "INSERT INTO messages (room, pair_low, pair_high, sender_id, sender_name, body, sent_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-        if (conversation instanceof Conversation.Room r) {
-          st.setString(1, r.name());
-          st.setNull(2, java.sql.Types.VARCHAR);
-          st.setNull(3, java.sql.Types.VARCHAR);
-        } else {
-          Conversation.Private p = (Conversation.Private) conversation;
-          st.setNull(1, java.sql.Types.VARCHAR);
-          st.setString(2, p.low());
-          st.setString(3, p.high());
-        }
-        st.setString(4, senderId);
-        st.setString(5, senderName);
-        st.setString(6, text);
-        st.setLong(7, sentAtMillis);
+          "INSERT INTO message_id_claims (claimed_at) VALUES (?) RETURNING id")) {
+        st.setLong(1, nowMillis);
         try (ResultSet rs = st.executeQuery()) {
           rs.next();
-          return rs.getLong(1);
+          claim = rs.getLong(1);
         }
       }
+      // Only the newest claim matters: the counter itself (a sequence, or AUTOINCREMENT's
+      // sqlite_sequence) never goes back, so the older rows can go.
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM message_id_claims WHERE id < ?")) {
+        st.setLong(1, claim);
+        st.executeUpdate();
+      }
+      long floor;
+      try (PreparedStatement st = c.prepareStatement("SELECT MAX(id) FROM messages");
+          ResultSet rs = st.executeQuery()) {
+        rs.next();
+        floor = Math.max(0, rs.getLong(1));
+      }
+      return new MessageIds((int) Math.floorMod(claim - 1, (long) MessageIds.NODES), floor, clockMillis);
     });
-    return new StoredMessage(id, conversation, senderId, senderName, text, sentAtMillis);
+  }
+
+  /** Stores one message with the id it carries. */
+  public void append(StoredMessage message) {
+    appendAll(List.of(message));
+  }
+
+  /**
+   * Stores messages with the ids they carry, all in one transaction: all of them or, on a
+   * failure, none. An id already stored is a {@link StorageException} (and nothing is stored).
+   */
+  public void appendAll(List<StoredMessage> batch) {
+    if (batch.isEmpty()) return;
+    db.transaction("store messages", c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT INTO messages (id, room, pair_low, pair_high, sender_id, sender_name, recipient_name, body, sent_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (StoredMessage m : batch) {
+          st.setLong(1, m.id());
+          if (m.conversation() instanceof Conversation.Room r) {
+            st.setString(2, r.name());
+            st.setNull(3, Types.VARCHAR);
+            st.setNull(4, Types.VARCHAR);
+          } else {
+            Conversation.Private p = (Conversation.Private) m.conversation();
+            st.setNull(2, Types.VARCHAR);
+            st.setString(3, p.low());
+            st.setString(4, p.high());
+          }
+          st.setString(5, m.senderId());
+          st.setString(6, m.senderName());
+          if (m.recipientName() == null) st.setNull(7, Types.VARCHAR); else st.setString(7, m.recipientName());
+          st.setString(8, m.text());
+          st.setLong(9, m.sentAtMillis());
+          st.addBatch();
+        }
+        st.executeBatch();
+      }
+      return null;
+    });
   }
 
   /** The newest {@code limit} messages of the conversation, oldest first: what opening it shows. */
@@ -83,7 +127,8 @@ public final class MessageRepository {
 
   /**
    * The {@code limit} messages just older than message {@code beforeId} (that is, with a smaller
-   * id), oldest first: the page above the one shown. Empty at the start of the history.
+   * id), oldest first: the page above the one shown. Empty at the start of the history. Ask for
+   * one more than shown to learn whether there is a page beyond.
    */
   public List<StoredMessage> before(Conversation conversation, long beforeId, int limit) {
     if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", not " + limit);
@@ -162,6 +207,6 @@ public final class MessageRepository {
     Conversation conversation = room != null ? new Conversation.Room(room)
         : new Conversation.Private(rs.getString(3), rs.getString(4));
     return new StoredMessage(rs.getLong(1), conversation, rs.getString(5), rs.getString(6), rs.getString(7),
-        rs.getLong(8));
+        rs.getLong(8), rs.getString(9));
   }
 }

@@ -67,7 +67,20 @@ final class Migrations {
             name TEXT PRIMARY KEY,
             done_at BIGINT NOT NULL,
             outcome TEXT NOT NULL
-          )""")));
+          )""")),
+      // Message ids are assigned by the application before delivery (MessageIds), so the
+      // database no longer generates them; every start claims a node number from a counter of
+      // its own (spec-notes/storage.md §Ids). A private message keeps its recipient's name, as it
+      // keeps the sender's: history outlives a removed user.
+      new Step(2, "application-assigned message ids, node number claims, recipient names", d -> {
+        List<String> sql = new java.util.ArrayList<>();
+        // SQLite's INTEGER PRIMARY KEY takes the id given; PostgreSQL's GENERATED ALWAYS
+        // identity would refuse it.
+        if (d == Dialect.POSTGRESQL) sql.add("ALTER TABLE messages ALTER COLUMN id DROP IDENTITY");
+        sql.add("ALTER TABLE messages ADD COLUMN recipient_name TEXT");
+        sql.add("CREATE TABLE message_id_claims (\n  " + d.generatedIdColumn() + ",\n  claimed_at BIGINT NOT NULL\n)");
+        return sql;
+      }));
 
   /** The newest schema this build knows. */
   static final int LATEST = STEPS.get(STEPS.size() - 1).version();

@@ -323,4 +323,12 @@ class ChatMessagingTest {
     bob.assertNoEvent("new-message");
     assertEquals(refused("You have not joined this room"), bob.emitWithAck("chat-message", msg(bobsId, "mine?")));
   }
+
+  @Test
+  void withoutAHistoryItsRequestsAreRefused() throws Exception {
+    SocketIoTestClient alice = f.connect("u-alice", "alice");
+    assertEquals(refused("History is not kept on this server"), alice.emitWithAck("get-history", Map.of("room", "general")));
+    assertEquals(refused("History is not kept on this server"),
+        alice.emitWithAck("get-private-history", Map.of("userId", "u-bob")));
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.switchboard.storage.Retention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,5 +74,18 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--login-max-failures", "0"), Map.of())).getMessage());
     assertEquals("--bcrypt-cost must be between 4 and 16",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--bcrypt-cost", "31"), Map.of())).getMessage());
+  }
+
+  @Test
+  void historyRetentionFromFlagsOrEnvironment() throws Exception {
+    assertEquals(Retention.DEFAULT, parse(List.of(), Map.of()).history());
+    assertEquals(new Retention(500, Duration.ofDays(7)),
+        parse(List.of("--history-days", "7"), Map.of("HISTORY_PER_ROOM", "500", "HISTORY_DAYS", "90")).history());
+    assertEquals("--history-days must be between 1 and 3650",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--history-days", "0"), Map.of())).getMessage());
+    assertEquals("--history-per-room must be between 1 and 1000000",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("HISTORY_PER_ROOM", "-1"))).getMessage());
+    assertEquals("--history-days must be a number, got: 30d",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--history-days", "30d"), Map.of())).getMessage());
   }
 }

@@ -50,16 +50,25 @@ class PostgresStorageTest extends StorageContract {
   void twoNodesOnOneDatabaseNeverShareAMessageId() throws Exception {
     try (Database other = Database.open(url, FAST)) {
       assertEquals(Migrations.LATEST, other.schemaVersion(), "the second node found the schema in place");
+      // Each node claims its ids at start; the clock stands still, so every id is made in the
+      // same millisecond and only the node number and the sequence tell them apart.
+      MessageIds second = other.messages().claimIds(idClock::get, idClock.get());
+      assertTrue(second.node() != ids.node());
       ExecutorService threads = Executors.newFixedThreadPool(4);
       try {
         List<Future<List<Long>>> futures = new ArrayList<>();
-        for (Database node : List.of(db, other, db, other)) {
+        for (int t = 0; t < 4; t++) {
+          Database node = t % 2 == 0 ? db : other;
+          MessageIds nodeIds = t % 2 == 0 ? ids : second;
           Callable<List<Long>> appends = () -> {
-            List<Long> ids = new ArrayList<>();
+            List<Long> made = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-              ids.add(node.messages().append(Conversation.room("general"), "u", "U", "m" + i, i).id());
+              long id = nodeIds.next();
+              assertTrue(made.isEmpty() || id > made.get(made.size() - 1), "increasing within a node");
+              node.messages().append(new StoredMessage(id, Conversation.room("general"), "u", "U", "m" + i, i));
+              made.add(id);
             }
-            return ids;
+            return made;
           };
           futures.add(threads.submit(appends));
         }
@@ -132,7 +141,7 @@ class PostgresStorageTest extends StorageContract {
           read.getMessage());
       assertFalse(read.getMessage().contains(pg.password()), read.getMessage());
       assertThrows(DatabaseUnavailableException.class,
-          () -> db.messages().append(Conversation.room("a"), "u1", "Alice", "lost", 1));
+          () -> append(Conversation.room("a"), "u1", "Alice", "lost", 1));
     } finally {
       pg.start();
     }
@@ -147,7 +156,7 @@ class PostgresStorageTest extends StorageContract {
       }
     });
     assertEquals("Alice", db.users().findById("u1").orElseThrow().username());
-    db.messages().append(Conversation.room("a"), "u1", "Alice", "back", 2);
+    append(Conversation.room("a"), "u1", "Alice", "back", 2);
     assertEquals(List.of("back"), texts(db.messages().latest(Conversation.room("a"), 10)), "the lost append left nothing");
   }
 }

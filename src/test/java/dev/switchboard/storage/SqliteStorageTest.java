@@ -44,13 +44,16 @@ class SqliteStorageTest extends StorageContract {
       try {
         List<Future<List<Long>>> futures = new ArrayList<>();
         for (Database node : List.of(db, other)) {
+          MessageIds nodeIds = node == db ? ids : other.messages().claimIds(idClock::get, idClock.get());
           Callable<List<Long>> appends = () -> {
-            List<Long> ids = new ArrayList<>();
+            List<Long> made = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-              ids.add(node.messages().append(Conversation.room("general"), "u1", "Alice", "m" + i, i).id());
+              StoredMessage m = new StoredMessage(nodeIds.next(), Conversation.room("general"), "u1", "Alice", "m" + i, i);
+              node.messages().append(m);
+              made.add(m.id());
               node.sessions().create(new SessionRecord(node.hashCode() + "-" + i, "u1", i, i + 1));
             }
-            return ids;
+            return made;
           };
           futures.add(threads.submit(appends));
         }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,10 +42,22 @@ abstract class StorageContract {
   /** A new, empty database of the backend under test. */
   abstract DatabaseUrl freshDatabase() throws Exception;
 
+  /** The clock of the message ids: epoch milliseconds, moved by the tests. */
+  final AtomicLong idClock = new AtomicLong(1_764_000_000_000L);
+  MessageIds ids;
+
   @BeforeEach
   void open() throws Exception {
     url = freshDatabase();
     db = Database.open(url, FAST);
+    ids = db.messages().claimIds(idClock::get, idClock.get());
+  }
+
+  /** Stores a message with the next id and returns it. */
+  StoredMessage append(Conversation c, String senderId, String senderName, String text, long sentAt) {
+    StoredMessage m = new StoredMessage(ids.next(), c, senderId, senderName, text, sentAt);
+    db.messages().append(m);
+    return m;
   }
 
   @AfterEach
@@ -193,8 +206,8 @@ abstract class StorageContract {
     Conversation b = Conversation.room("b");
     List<Long> inA = new ArrayList<>();
     for (int i = 1; i <= 7; i++) {
-      inA.add(db.messages().append(a, "u1", "Alice", "a" + i, i).id());
-      db.messages().append(b, "u2", "Bob", "b" + i, i);
+      inA.add(append(a, "u1", "Alice", "a" + i, i).id());
+      append(b, "u2", "Bob", "b" + i, i);
     }
     List<StoredMessage> last = db.messages().latest(a, 3);
     assertEquals(List.of("a5", "a6", "a7"), texts(last));
@@ -214,10 +227,10 @@ abstract class StorageContract {
 
   @Test
   void aPrivateConversationIsOneWhicheverSideSpeaks() {
-    db.messages().append(Conversation.between("u1", "u2"), "u1", "Alice", "hi Bob", 1);
-    db.messages().append(Conversation.between("u2", "u1"), "u2", "Bob", "hi Alice", 2);
-    db.messages().append(Conversation.between("u1", "u3"), "u1", "Alice", "hi Carol", 3);
-    db.messages().append(Conversation.room("u1"), "u1", "Alice", "a room named like an id", 4);
+    append(Conversation.between("u1", "u2"), "u1", "Alice", "hi Bob", 1);
+    append(Conversation.between("u2", "u1"), "u2", "Bob", "hi Alice", 2);
+    append(Conversation.between("u1", "u3"), "u1", "Alice", "hi Carol", 3);
+    append(Conversation.room("u1"), "u1", "Alice", "a room named like an id", 4);
     List<StoredMessage> page = db.messages().latest(Conversation.between("u2", "u1"), 10);
     assertEquals(List.of("hi Bob", "hi Alice"), texts(page));
     assertEquals(Conversation.between("u1", "u2"), page.get(0).conversation());
@@ -229,9 +242,9 @@ abstract class StorageContract {
     Conversation b = Conversation.room("b");
     Conversation dm = Conversation.between("u1", "u2");
     for (int i = 1; i <= 5; i++) {
-      db.messages().append(a, "u1", "Alice", "a" + i, 100 + i);
-      db.messages().append(b, "u1", "Alice", "b" + i, 200 + i);
-      db.messages().append(dm, "u1", "Alice", "d" + i, 300 + i);
+      append(a, "u1", "Alice", "a" + i, 100 + i);
+      append(b, "u1", "Alice", "b" + i, 200 + i);
+      append(dm, "u1", "Alice", "d" + i, 300 + i);
     }
     assertEquals(9, db.messages().deleteBeyond(2));
     assertEquals(List.of("a4", "a5"), texts(db.messages().latest(a, 10)));
@@ -251,9 +264,9 @@ abstract class StorageContract {
     long day = Duration.ofDays(1).toMillis();
     long now = 100 * day;
     for (int i = 1; i <= 4; i++) {
-      db.messages().append(a, "u1", "Alice", "old a" + i, now - 40 * day + i);
-      db.messages().append(a, "u1", "Alice", "new a" + i, now - day + i);
-      db.messages().append(dm, "u1", "Alice", "new d" + i, now - day + i);
+      append(a, "u1", "Alice", "old a" + i, now - 40 * day + i);
+      append(a, "u1", "Alice", "new a" + i, now - day + i);
+      append(dm, "u1", "Alice", "new d" + i, now - day + i);
     }
     assertEquals(4 + 1 + 1, db.messages().applyRetention(new Retention(3, Duration.ofDays(30)), now));
     assertEquals(List.of("new a2", "new a3", "new a4"), texts(db.messages().latest(a, 10)));
@@ -265,14 +278,43 @@ abstract class StorageContract {
   @Test
   void messageIdsAreNeverReusedAcrossRetentionAndRestarts() {
     Conversation a = Conversation.room("a");
-    long first = db.messages().append(a, "u1", "Alice", "one", 1).id();
-    long second = db.messages().append(a, "u1", "Alice", "two", 2).id();
+    long first = append(a, "u1", "Alice", "one", 1).id();
+    long second = append(a, "u1", "Alice", "two", 2).id();
     assertTrue(second > first);
-    assertEquals(2, db.messages().deleteOlderThan(Long.MAX_VALUE), "the table is empty again");
     db.close();
     db = Database.open(url, FAST);
-    long third = db.messages().append(a, "u1", "Alice", "three", 3).id();
+    // The clock went back an hour across the restart: the new node still numbers above the floor.
+    idClock.addAndGet(-3_600_000);
+    MessageIds again = db.messages().claimIds(idClock::get, idClock.get());
+    assertTrue(again.node() != ids.node(), "a new node number for every start");
+    ids = again;
+    long third = append(a, "u1", "Alice", "three", 3).id();
     assertTrue(third > second, third + " after " + second);
+    assertEquals(List.of("one", "two", "three"), texts(db.messages().latest(a, 10)));
+    assertEquals(3, db.messages().deleteOlderThan(Long.MAX_VALUE), "the table is empty again");
+    long fourth = append(a, "u1", "Alice", "four", 4).id();
+    assertTrue(fourth > third, "ids keep growing after retention emptied the table");
+  }
+
+  @Test
+  void anIdAlreadyStoredFailsTheWholeBatch() {
+    Conversation a = Conversation.room("a");
+    StoredMessage kept = append(a, "u1", "Alice", "kept", 1);
+    StoredMessage fresh = new StoredMessage(ids.next(), a, "u1", "Alice", "fresh", 2);
+    StoredMessage clash = new StoredMessage(kept.id(), a, "u1", "Alice", "clash", 3);
+    assertThrows(StorageException.class, () -> db.messages().appendAll(List.of(fresh, clash)));
+    assertEquals(List.of(kept), db.messages().latest(a, 10), "one transaction: nothing of the batch stored");
+    db.messages().appendAll(List.of(fresh, new StoredMessage(ids.next(), a, "u1", "Alice", "later", 3)));
+    assertEquals(List.of("kept", "fresh", "later"), texts(db.messages().latest(a, 10)));
+  }
+
+  @Test
+  void aPrivateMessageKeepsItsRecipientsName() {
+    StoredMessage m = new StoredMessage(ids.next(), Conversation.between("u2", "u1"), "u2", "Bob", "hi", 5, "Alice");
+    db.messages().append(m);
+    assertEquals(List.of(m), db.messages().latest(Conversation.between("u1", "u2"), 10));
+    assertEquals("u1", m.recipientId());
+    assertEquals("u1", new StoredMessage(1, Conversation.between("u1", "u1"), "u1", "A", "note", 1).recipientId());
   }
 
   // Hostile text
@@ -300,8 +342,8 @@ abstract class StorageContract {
       assertTrue(db.users().add(u), s);
       assertEquals(u, db.users().findByCanonicalName("canon " + s).orElseThrow());
       assertEquals(u, db.users().findById(id).orElseThrow());
-      StoredMessage room = db.messages().append(Conversation.room(s), id, s, s, n);
-      StoredMessage dm = db.messages().append(Conversation.between(id, s), id, s, s + "!", n);
+      StoredMessage room = append(Conversation.room(s), id, s, s, n);
+      StoredMessage dm = append(Conversation.between(id, s), id, s, s + "!", n);
       StoredMessage readRoom = db.messages().latest(Conversation.room(s), 10).get(0);
       assertEquals(room, readRoom);
       assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), readRoom.text().getBytes(StandardCharsets.UTF_8));
@@ -315,12 +357,12 @@ abstract class StorageContract {
   @Test
   void nulAndUnpairedSurrogatesAreRefusedBeforeAnyStatement() {
     IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
-        () -> db.messages().append(Conversation.room("a"), "u1", "Alice", "a\0b", 1));
+        () -> append(Conversation.room("a"), "u1", "Alice", "a\0b", 1));
     assertEquals("message text contains U+0000 (NUL), which the database cannot store", nul.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Conversation.room("a\0"));
     assertThrows(IllegalArgumentException.class, () -> user("u\0", "Alice", 1));
     IllegalArgumentException lone = assertThrows(IllegalArgumentException.class,
-        () -> db.messages().append(Conversation.room("a"), "u1", "Alice", "half \uD83D", 1));
+        () -> append(Conversation.room("a"), "u1", "Alice", "half \uD83D", 1));
     assertEquals("message text contains an unpaired surrogate, which is not valid UTF-8", lone.getMessage());
     assertThrows(IllegalArgumentException.class, () -> user("u1", "\uDE00x", 1));
     assertEquals(List.of(), db.messages().latest(Conversation.room("a"), 10));
