@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 /**
  * {@code bench-server}: the benchmark application, the same as {@code bench/node-server.js} does on
@@ -48,7 +49,7 @@ final class BenchServerCommand {
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     Running server = start(args, env, out, err);
-    ConformanceCommand.awaitShutdown(server);
+    ConformanceCommand.awaitShutdown(server, out, "BenchServer");
     return 0;
   }
 
@@ -58,11 +59,12 @@ final class BenchServerCommand {
    * {@code bench-server listening on …} line.
    *
    * @throws IllegalArgumentException for a bad option or value (exit code 2)
+   * @throws Main.CannotListen the port is taken (exit code 3)
    */
   static Running start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     Options opts = new Options(args, env);
     int port = opts.getInt("port", "PORT", 3000);
-    boolean recovery = ServerConfig.parseSwitch(opts.get("recovery", "RECOVERY", "off"), "--recovery");
+    boolean recovery = ServerConfig.parseSwitch(opts.getSwitch("recovery", "RECOVERY", "off"), "--recovery");
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);
@@ -72,13 +74,16 @@ final class BenchServerCommand {
     SocketIoServer io;
     try {
       io = start(port, auth, recovery, nodeId.trim(), cluster);
+    } catch (java.net.BindException e) {
+      if (cluster != null) cluster.close();
+      throw new Main.CannotListen("127.0.0.1", port, e);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
       throw e;
     }
-    out.println("bench-server listening on http://127.0.0.1:" + io.port() + " (node " + nodeId.trim()
-        + (recovery ? ", connection state recovery" : "")
-        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")");
+    out.println(LogFormat.line(Level.INFO, "BenchServer", "bench-server listening on http://127.0.0.1:" + io.port()
+        + " (node " + nodeId.trim() + (recovery ? ", connection state recovery" : "")
+        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")"));
     out.flush();
     return new Running(io, cluster, nodeId.trim());
   }

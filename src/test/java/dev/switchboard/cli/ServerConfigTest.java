@@ -57,7 +57,7 @@ class ServerConfigTest {
 
   @Test
   void refusesBadValuesWithAClearSentence() {
-    assertEquals("--port must be a number, got: abc",
+    assertEquals("--port must be a number, not \"abc\"",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--port", "abc"), Map.of())).getMessage());
     assertEquals("not an origin (scheme://host[:port]): *",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("ALLOWED_ORIGINS", "*"))).getMessage());
