@@ -23,9 +23,10 @@ import java.util.logging.Logger;
  * message. A message's own line breaks are indented, so a record never looks like two.
  *
  * <p>An exception attached to a record is shown as one extra indented block (its stack trace) only
- * when it may be a bug — an ERROR record — or at DEBUG and below, or when the log level is DEBUG or
- * lower; otherwise it is named at the end of the line ({@code (java.io.IOException: Broken pipe)}),
- * which is what an operator needs for an expected failure such as a client gone or Redis away.
+ * when it may be a bug — an ERROR record, or an unchecked exception such as a handler that threw
+ * ({@link #isBug}) — or at DEBUG and below, or when the log level is DEBUG or lower; otherwise it
+ * is named at the end of the line ({@code (java.io.IOException: Broken pipe)}), which is what an
+ * operator needs for an expected failure such as a client gone, the database or Redis away.
  *
  * <p>Installed by {@link #install} from {@link Main#main} only, never by library code or
  * {@link Main#run}: an application embedding Switchboard keeps its own logging configuration. Not
@@ -54,7 +55,8 @@ final class LogFormat extends Formatter {
     line(b, r.getInstant(), r.getLevel(), shortName(r.getLoggerName()), formatMessage(r));
     Throwable t = r.getThrown();
     if (t != null) {
-      if (traces || r.getLevel().intValue() >= Level.SEVERE.intValue() || r.getLevel().intValue() <= Level.FINE.intValue()) {
+      if (traces || r.getLevel().intValue() >= Level.SEVERE.intValue() || r.getLevel().intValue() <= Level.FINE.intValue()
+          || isBug(t)) {
         StringWriter w = new StringWriter();
         t.printStackTrace(new PrintWriter(w));
         b.append(System.lineSeparator()).append("    ");
@@ -64,6 +66,24 @@ final class LogFormat extends Formatter {
       }
     }
     return b.append(System.lineSeparator()).toString();
+  }
+
+  /**
+   * Whether {@code t} looks like a programming error (an unchecked exception or an Error, such as
+   * a handler that threw) rather than a failure the server expects and handles (I/O, a timeout,
+   * the database or Redis away — also when wrapped, as in a {@code CompletionException}).
+   */
+  static boolean isBug(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException
+          || c instanceof dev.switchboard.storage.StorageException
+          // By name: naming the type would load Redis classes in a server without Redis.
+          || c.getClass().getName().equals("dev.switchboard.cluster.redis.RedisLinkException")) {
+        return false;
+      }
+      if (c.getCause() == c) break;
+    }
+    return t instanceof RuntimeException || t instanceof Error;
   }
 
   /** One line in this format, without a line end: for the lines the commands print themselves. */

@@ -40,6 +40,12 @@ class LogFormatTest {
     assertEquals("2026-12-04T14:50:01.123Z ERROR ChatServer: task failed", bug.get(0));
     assertEquals("    java.lang.IllegalStateException: bad", bug.get(1));
     assertTrue(bug.size() > 2 && bug.subList(1, bug.size()).stream().allMatch(l -> l.startsWith("    ")), bug.toString());
+    List<String> handler = format(new LogFormat(false), Level.WARNING, "handler failed", new NullPointerException("x"))
+        .lines().toList();
+    assertEquals("    java.lang.NullPointerException: x", handler.get(1), "a handler that threw is a bug: its trace");
+    assertEquals("2026-12-04T14:50:01.123Z WARN  ChatServer: lost (dev.switchboard.storage.DatabaseUnavailableException: "
+        + "database away)\n", format(new LogFormat(false), Level.WARNING, "lost",
+            new dev.switchboard.storage.DatabaseUnavailableException("database away", null)));
     List<String> debug = format(new LogFormat(true), Level.WARNING, "write failed", gone).lines().toList();
     assertEquals("    java.io.IOException: Broken pipe", debug.get(1), "at LOG_LEVEL=debug every trace is shown");
   }
