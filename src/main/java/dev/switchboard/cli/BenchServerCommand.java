@@ -48,8 +48,8 @@ final class BenchServerCommand {
   private BenchServerCommand() {}
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-    Running server = start(args, env, out, err);
-    ConformanceCommand.awaitShutdown(server, out, "BenchServer");
+    Running server = open(args, env, err);
+    ConformanceCommand.awaitShutdown(server, out, "BenchServer", server.listening());
     return 0;
   }
 
@@ -62,6 +62,14 @@ final class BenchServerCommand {
    * @throws Main.CannotListen the port is taken (exit code 3)
    */
   static Running start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Running server = open(args, env, err);
+    out.println(LogFormat.line(Level.INFO, "BenchServer", server.listening()));
+    out.flush();
+    return server;
+  }
+
+  /** {@link #start} without printing the listening line. */
+  private static Running open(List<String> args, Map<String, String> env, PrintStream err) throws Exception {
     Options opts = new Options(args, env);
     int port = opts.getInt("port", "PORT", 3000);
     boolean recovery = ServerConfig.parseSwitch(opts.getSwitch("recovery", "RECOVERY", "off"), "--recovery");
@@ -81,15 +89,17 @@ final class BenchServerCommand {
       if (cluster != null) cluster.close();
       throw e;
     }
-    out.println(LogFormat.line(Level.INFO, "BenchServer", "bench-server listening on http://127.0.0.1:" + io.port()
+    String listening = "bench-server listening on http://127.0.0.1:" + io.port()
         + " (node " + nodeId.trim() + (recovery ? ", connection state recovery" : "")
-        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")"));
-    out.flush();
-    return new Running(io, cluster, nodeId.trim());
+        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")";
+    return new Running(io, cluster, nodeId.trim(), listening);
   }
 
-  /** A started bench-server; closing it closes the server, then its Redis link. */
-  record Running(SocketIoServer io, RedisCluster cluster, String nodeId) implements AutoCloseable {
+  /**
+   * A started bench-server and the line that says where it listens; closing it closes the server,
+   * then its Redis link.
+   */
+  record Running(SocketIoServer io, RedisCluster cluster, String nodeId, String listening) implements AutoCloseable {
     @Override
     public void close() {
       io.close();

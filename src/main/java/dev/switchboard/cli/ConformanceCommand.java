@@ -57,10 +57,8 @@ final class ConformanceCommand {
         } catch (java.net.BindException e) {
           throw new Main.CannotListen(host, port, e);
         }
-        out.println(LogFormat.line(Level.INFO, "Conformance",
-            "Engine.IO conformance server listening on http://" + host + ":" + host0.port() + "/engine.io/"));
-        out.flush();
-        awaitShutdown(host0, out, "Conformance");
+        awaitShutdown(host0, out, "Conformance",
+            "Engine.IO conformance server listening on http://" + host + ":" + host0.port() + "/engine.io/");
         return 0;
       }
       case "socket.io": {
@@ -75,11 +73,9 @@ final class ConformanceCommand {
           if (cluster != null) cluster.close();
           throw e;
         }
-        out.println(LogFormat.line(Level.INFO, "Conformance",
+        awaitShutdown(new Serving(io, cluster), out, "Conformance",
             "Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/"
-            + (cluster == null ? "" : " (" + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl() + ")")));
-        out.flush();
-        awaitShutdown(new Serving(io, cluster), out, "Conformance");
+            + (cluster == null ? "" : " (" + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl() + ")"));
         return 0;
       }
       default:
@@ -126,12 +122,14 @@ final class ConformanceCommand {
   }
 
   /**
-   * Blocks until the JVM is told to stop (SIGTERM, Ctrl-C), then closes {@code server} and prints
+   * Prints {@code listening} (the server's address) on {@code out} once the shutdown hook is in
+   * place, blocks until the JVM is told to stop (SIGTERM, Ctrl-C), then closes {@code server} and prints
    * {@code stopping} and {@code stopped in N ms} on {@code out} in the log format, as {@code logger}.
    * Written straight to {@code out}, not through java.util.logging: the LogManager's own shutdown
    * hook may already have removed every handler by then (hooks run in no particular order).
    */
-  static void awaitShutdown(AutoCloseable server, PrintStream out, String logger) throws InterruptedException {
+  static void awaitShutdown(AutoCloseable server, PrintStream out, String logger, String listening)
+      throws InterruptedException {
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       long start = System.nanoTime();
@@ -146,6 +144,9 @@ final class ConformanceCommand {
       out.flush();
       done.countDown();
     }, "switchboard-shutdown"));
+    // Only now: a script that stops the server as soon as it reads this line finds the hook in place.
+    out.println(LogFormat.line(Level.INFO, logger, listening));
+    out.flush();
     done.await();
   }
 }

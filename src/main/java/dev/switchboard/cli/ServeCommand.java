@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 
 /**
  * The default command: the chat server ({@link ChatServer}) configured by {@link ServerConfig}.
@@ -42,9 +41,8 @@ final class ServeCommand {
     }
     String scheme = config.tls() != null ? "https" : "http";
     String shown = config.host().equals("0.0.0.0") ? "localhost" : config.host();
-    out.println(LogFormat.line(Level.INFO, "ChatServer", "listening on " + scheme + "://" + shown + ":" + server.port() + "/"));
-    out.flush();
-    ConformanceCommand.awaitShutdown(server, out, "ChatServer");
+    ConformanceCommand.awaitShutdown(server, out, "ChatServer",
+        "listening on " + scheme + "://" + shown + ":" + server.port() + "/");
     return Help.OK;
   }
 
