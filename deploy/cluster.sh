@@ -154,9 +154,9 @@ redis_answers() {
   [[ $reply == +PONG* ]]
 }
 
-# The port a node printed ("Switchboard listening on http://127.0.0.1:PORT/"), empty until then.
+# The port a node printed ("<time> INFO  ChatServer: listening on http://127.0.0.1:PORT/"), empty until then.
 printed_port() {
-  sed -n 's|^Switchboard listening on [a-z]*://[^ ]*:\([0-9][0-9]*\)/.*$|\1|p' "$1" | head -n 1
+  sed -n 's|^[^ ]* INFO  ChatServer: listening on [a-z]*://[^ ]*:\([0-9][0-9]*\)/.*$|\1|p' "$1" | head -n 1
 }
 
 # shellcheck disable=SC2317 # run by wait_until

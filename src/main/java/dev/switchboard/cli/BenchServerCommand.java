@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 /**
  * {@code bench-server}: the benchmark application, the same as {@code bench/node-server.js} does on
@@ -56,8 +57,8 @@ final class BenchServerCommand {
   private BenchServerCommand() {}
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-    Running server = start(args, env, out, err);
-    ConformanceCommand.awaitShutdown(server);
+    Running server = open(args, env, err);
+    ConformanceCommand.awaitShutdown(server, out, "BenchServer", server.listening());
     return 0;
   }
 
@@ -67,11 +68,20 @@ final class BenchServerCommand {
    * {@code bench-server listening on …} line.
    *
    * @throws IllegalArgumentException for a bad option or value (exit code 2)
+   * @throws Main.CannotListen the port is taken (exit code 3)
    */
   static Running start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    Running server = open(args, env, err);
+    out.println(LogFormat.line(Level.INFO, "BenchServer", server.listening()));
+    out.flush();
+    return server;
+  }
+
+  /** {@link #start} without printing the listening line. */
+  private static Running open(List<String> args, Map<String, String> env, PrintStream err) throws Exception {
     Options opts = new Options(args, env);
     int port = opts.getInt("port", "PORT", 3000);
-    boolean recovery = ServerConfig.parseSwitch(opts.get("recovery", "RECOVERY", "off"), "--recovery");
+    boolean recovery = ServerConfig.parseSwitch(opts.getSwitch("recovery", "RECOVERY", "off"), "--recovery");
     int pingIntervalMs = opts.getInt("ping-interval-ms", "PING_INTERVAL_MS", 25_000);
     int pingTimeoutMs = opts.getInt("ping-timeout-ms", "PING_TIMEOUT_MS", 20_000);
     EngineIoOptions engine = EngineIoOptions.builder().pingInterval(Duration.ofMillis(pingIntervalMs))
@@ -86,19 +96,24 @@ final class BenchServerCommand {
     SocketIoServer io;
     try {
       io = start(port, auth, recovery, nodeId.trim(), cluster, engine, limits);
+    } catch (java.net.BindException e) {
+      if (cluster != null) cluster.close();
+      throw new Main.CannotListen("127.0.0.1", port, e);
     } catch (Exception | Error e) {
       if (cluster != null) cluster.close();
       throw e;
     }
-    out.println("bench-server listening on http://127.0.0.1:" + io.port() + " (node " + nodeId.trim()
-        + (recovery ? ", connection state recovery" : "")
-        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")");
-    out.flush();
-    return new Running(io, cluster, nodeId.trim());
+    String listening = "bench-server listening on http://127.0.0.1:" + io.port()
+        + " (node " + nodeId.trim() + (recovery ? ", connection state recovery" : "")
+        + (cluster == null ? "" : ", " + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl()) + ")";
+    return new Running(io, cluster, nodeId.trim(), listening);
   }
 
-  /** A started bench-server; closing it closes the server, then its Redis link. */
-  record Running(SocketIoServer io, RedisCluster cluster, String nodeId) implements AutoCloseable {
+  /**
+   * A started bench-server and the line that says where it listens; closing it closes the server,
+   * then its Redis link.
+   */
+  record Running(SocketIoServer io, RedisCluster cluster, String nodeId, String listening) implements AutoCloseable {
     @Override
     public void close() {
       io.close();

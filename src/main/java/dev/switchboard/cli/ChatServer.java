@@ -146,7 +146,7 @@ public final class ChatServer implements AutoCloseable {
       UsersFileImport.Result r = UsersFileImport.run(db, config.dataDir().resolve(FileUserStore.FILE_NAME),
           Usernames::canonical, nowMillis);
       if (r.outcome() == UsersFileImport.Outcome.IMPORTED || r.outcome() == UsersFileImport.Outcome.SKIPPED_NOT_EMPTY) {
-        log.println("switchboard: " + r.message());
+        log.println(Main.say(r.message()));
       }
       return db;
     } catch (RuntimeException | Error e) {
@@ -165,7 +165,9 @@ public final class ChatServer implements AutoCloseable {
         .loginLimits(config.loginMaxFailures(), config.loginMaxFailures() * 10, config.loginWindow())
         .build();
     DatabaseUserStore users = new DatabaseUserStore(db);
-    JwtSecret secret = JwtSecret.load(config.jwtSecret(), config.dataDir());
+    // Read, or generated in memory: a new key is written only once the port is bound, so a start
+    // that fails there (the port taken) leaves the data directory without one.
+    JwtSecret secret = JwtSecret.readOrGenerate(config.jwtSecret(), config.dataDir());
     PasswordHasher hasher = PasswordHasher.withDefaultPool(config.bcryptCost());
     SessionIdGenerator ids = SessionIdGenerator.secureRandom();
     SessionStore sessions = new SessionStore(appClock, authOptions, ids, db.sessions(), users);
@@ -221,8 +223,10 @@ public final class ChatServer implements AutoCloseable {
     // Every 10 s: expired sessions go, and so do the sessions of users removed from the database
     // (`user remove`, another process), whose sockets are then disconnected at once.
     Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), users::ids);
+    boolean saved;
     try {
       io.listen(config.port());
+      saved = secret.save(config.dataDir());
     } catch (Exception e) {
       purging.cancel();
       io.close();
@@ -230,6 +234,15 @@ public final class ChatServer implements AutoCloseable {
       storageReads.shutdown();
       hasher.close();
       throw e;
+    }
+    if (!saved) {
+      // Another server on this data directory wrote its new key first, while we were binding:
+      // start again on that key, or the two would refuse each other's tokens.
+      purging.cancel();
+      io.close();
+      storageReads.shutdown();
+      hasher.close();
+      return start(config, appClock, owned, cluster, db);
     }
     return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster, db,
         storageReads, history);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 
 /**
  * The servers the official protocol test suites expect (each repository's README, "Test suite"),
@@ -38,8 +39,8 @@ final class ConformanceCommand {
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
-      err.println("Usage: conformance engine.io|socket.io [--port N]");
-      return 2;
+      err.println(Main.say("conformance needs a target: conformance engine.io|socket.io [--port N]"));
+      return Help.USAGE;
     }
     Options opts = new Options(args.subList(1, args.size()), env);
     int port = opts.getInt("port", "PORT", 3000);
@@ -49,11 +50,15 @@ final class ConformanceCommand {
     opts.rejectUnknown();
     switch (args.get(0)) {
       case "engine.io": {
-        EngineIoHost host0 = EngineIoHost.start(NetOptions.builder().host(host).port(port).build(),
-            engineIoOptions(), new EchoApplication(), null, null);
-        out.println("Engine.IO conformance server listening on http://" + host + ":" + host0.port() + "/engine.io/");
-        out.flush();
-        awaitShutdown(host0);
+        EngineIoHost host0;
+        try {
+          host0 = EngineIoHost.start(NetOptions.builder().host(host).port(port).build(),
+              engineIoOptions(), new EchoApplication(), null, null);
+        } catch (java.net.BindException e) {
+          throw new Main.CannotListen(host, port, e);
+        }
+        awaitShutdown(host0, out, "Conformance",
+            "Engine.IO conformance server listening on http://" + host + ":" + host0.port() + "/engine.io/");
         return 0;
       }
       case "socket.io": {
@@ -61,19 +66,21 @@ final class ConformanceCommand {
         SocketIoServer io;
         try {
           io = socketIoServer(host, port, cluster);
+        } catch (java.net.BindException e) {
+          if (cluster != null) cluster.close();
+          throw new Main.CannotListen(host, port, e);
         } catch (Exception | Error e) {
           if (cluster != null) cluster.close();
           throw e;
         }
-        out.println("Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/"
+        awaitShutdown(new Serving(io, cluster), out, "Conformance",
+            "Socket.IO conformance server listening on http://" + host + ":" + io.port() + "/socket.io/"
             + (cluster == null ? "" : " (" + clusterConfig.adapter().flagValue + " adapter on " + cluster.maskedUrl() + ")"));
-        out.flush();
-        awaitShutdown(new Serving(io, cluster));
         return 0;
       }
       default:
-        err.println("Unknown conformance target: " + args.get(0) + " (expected engine.io or socket.io)");
-        return 2;
+        err.println(Main.say("unknown conformance target: " + args.get(0) + " (expected engine.io or socket.io)"));
+        return Help.USAGE;
     }
   }
 
@@ -114,16 +121,32 @@ final class ConformanceCommand {
     }
   }
 
-  static void awaitShutdown(AutoCloseable server) throws InterruptedException {
+  /**
+   * Prints {@code listening} (the server's address) on {@code out} once the shutdown hook is in
+   * place, blocks until the JVM is told to stop (SIGTERM, Ctrl-C), then closes {@code server} and prints
+   * {@code stopping} and {@code stopped in N ms} on {@code out} in the log format, as {@code logger}.
+   * Written straight to {@code out}, not through java.util.logging: the LogManager's own shutdown
+   * hook may already have removed every handler by then (hooks run in no particular order).
+   */
+  static void awaitShutdown(AutoCloseable server, PrintStream out, String logger, String listening)
+      throws InterruptedException {
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      long start = System.nanoTime();
+      out.println(LogFormat.line(Level.INFO, logger, "stopping"));
+      out.flush();
       try {
         server.close();
-      } catch (Exception ignored) {
-        // exiting anyway
+      } catch (Exception e) {
+        out.println(LogFormat.line(Level.WARNING, logger, "stopping: " + e)); // exiting anyway
       }
+      out.println(LogFormat.line(Level.INFO, logger, "stopped in " + (System.nanoTime() - start) / 1_000_000 + " ms"));
+      out.flush();
       done.countDown();
-    }));
+    }, "switchboard-shutdown"));
+    // Only now: a script that stops the server as soon as it reads this line finds the hook in place.
+    out.println(LogFormat.line(Level.INFO, logger, listening));
+    out.flush();
     done.await();
   }
 }

@@ -14,11 +14,28 @@ import java.util.Map;
  *       test suites expect</li>
  *   <li>{@code bench-server} — the benchmark application</li>
  * </ul>
+ *
+ * <p>What the command line prints: {@code --help} ({@link Help}, with the exit codes) and results
+ * on standard output; every message of its own on standard error as one line
+ * {@code switchboard: <lower-case sentence without a final period>} ({@link #say}); a server's
+ * "listening on" line, and its "stopping" and "stopped" lines, on standard output in the log
+ * format ({@link LogFormat}), where scripts wait for the first; log records on standard error.
  */
 public final class Main {
   private Main() {}
 
+  /**
+   * The runnable jar's entry point: installs the one-line log format ({@link LogFormat}; only
+   * here, so that an application embedding the library keeps its own logging), runs the command
+   * and exits with its code.
+   */
   public static void main(String[] args) throws Exception {
+    try {
+      LogFormat.install(System.getenv(), System.err);
+    } catch (IllegalArgumentException e) {
+      System.err.println(say(e.getMessage()));
+      System.exit(Help.USAGE);
+    }
     int code = run(Arrays.asList(args), System.out, System.err);
     if (code != 0) System.exit(code);
   }
@@ -32,7 +49,7 @@ public final class Main {
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
     if (args.contains("--help") || args.contains("-h")) {
       out.println(usage());
-      return 0;
+      return Help.OK;
     }
     if (args.isEmpty() || args.get(0).startsWith("--")) {
       return ServeCommand.run(args, env, out, err);
@@ -40,8 +57,11 @@ public final class Main {
     try {
       return runCommand(args, env, out, err);
     } catch (IllegalArgumentException e) { // a bad option or value: one line, no stack trace
-      err.println("switchboard: " + e.getMessage());
-      return 2;
+      err.println(say(e.getMessage()));
+      return Help.USAGE;
+    } catch (CannotListen e) {
+      err.println(cannotListen(e.host, e.port, e.getCause()));
+      return Help.CANNOT_LISTEN;
     }
   }
 
@@ -56,43 +76,66 @@ public final class Main {
         return BenchServerCommand.run(args.subList(1, args.size()), env, out, err);
       case "help":
         out.println(usage());
-        return 0;
+        return Help.OK;
       default:
-        err.println("Unknown command: " + args.get(0));
-        err.println(usage());
-        return 2;
+        err.println(say("unknown command: " + args.get(0) + " (see --help)"));
+        return Help.USAGE;
     }
   }
 
+  /** Words {@link #say} leaves capitalised at the start of a sentence. */
+  private static final java.util.Set<String> PROPER_NAMES =
+      java.util.Set.of("Redis", "PostgreSQL", "SQLite", "Switchboard", "Node", "Engine.IO", "Socket.IO", "Java");
+
+  /** The text of {@code --help}. */
   static String usage() {
-    return String.join("\n",
-        "Usage: java -jar target/switchboard.jar [command] [options]",
-        "",
-        "Commands:",
-        "  (none)                         the chat server: --port/PORT (3000), --host/HOST, --data-dir/DATA_DIR (./data),",
-        "                                 --allowed-origins/ALLOWED_ORIGINS, --token-ttl/TOKEN_TTL (1h), --registration on|off,",
-        "                                 --bcrypt-cost N, --tls-cert F --tls-key F | --tls-p12 F; env JWT_SECRET (>= 32 bytes)",
-        "                                 --database-url/DATABASE_URL U  users and sessions in PostgreSQL",
-        "                                 (postgresql://user:password@host:5432/db); unset: SQLite in DATA_DIR/switchboard.db",
-        "                                 --history-days/HISTORY_DAYS (30), --history-per-room/HISTORY_PER_ROOM (10000)",
-        "                                 limits (README 'Limits'; 0 = off): --max-connections-per-address N (500),",
-        "                                 --max-new-connections-per-second N (200), --max-unconnected-sessions-per-address N",
-        "                                 (50), --trusted-proxy LIST (none), --max-failed-connects N (5); each also an env var",
-        "  user add NAME | list | remove NAME  manage users (password read from stdin; --data-dir D, --database-url U)",
-        "  conformance engine.io [--port N]  echo server for the official engine.io-protocol suite (port 3000)",
-        "  conformance socket.io [--port N]  the app the official socket.io-protocol suite expects (port 3000)",
-        "  bench-server                   the benchmark application on 127.0.0.1:PORT (env TOKEN, AUTH_MODE=jwt, JWT_SECRET);",
-        "                                 --recovery (RECOVERY=on) connection state recovery, --node-id/NODE_ID ID its whoami",
-        "                                 answer (random when unset); per-address limits off unless given, --max-failed-connects N",
-        "                                 (5)",
-        "  help                           this text",
-        "",
-        "Cluster (the chat server, bench-server, conformance socket.io; without a Redis URL: one process, no Redis):",
-        "  --redis-url/REDIS_URL U        join the nodes on this Redis: redis://[[user]:password@]host[:port][/db], rediss:// for TLS",
-        "  --adapter/ADAPTER A            redis (the default with a URL) | redis-sharded | redis-streams, as Node's adapters",
-        "  --redis-key/REDIS_KEY K        channel prefix (and stream name) shared with the other nodes (socket.io)",
-        "  --subscription-mode/SUBSCRIPTION_MODE M  redis-sharded only: dynamic (default) | static | dynamic-private",
-        "  --presence-heartbeat/PRESENCE_HEARTBEAT D  chat server: a dead node's users leave within 1.5 x D (5s)",
-        "  The chat server, bench-server and conformance socket.io answer GET /healthz (200 ok); the first two GET /metrics.");
+    return Help.text();
+  }
+
+  /**
+   * A message of the command line, in its one style: {@code switchboard: } and the sentence with
+   * a lower-case start (unless it starts with a name in capitals, {@code JWT_SECRET}, {@code TLS})
+   * and no final period — also for the sentences of other packages' exceptions it passes on.
+   */
+  static String say(String message) {
+    String m = message == null ? "failed" : message.strip();
+    if (m.endsWith(".") && !m.endsWith("..")) m = m.substring(0, m.length() - 1);
+    String first = m.split("[ :,]", 2)[0];
+    if (!PROPER_NAMES.contains(first) && m.length() > 1 && Character.isUpperCase(m.charAt(0)) && !Character.isUpperCase(m.charAt(1))
+        && !Character.isDigit(m.charAt(1)) && m.charAt(1) != '_' && m.charAt(1) != '-') {
+      m = Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    }
+    return "switchboard: " + m;
+  }
+
+  /**
+   * The sentence for a server that cannot listen on {@code host:port} ({@code e}: the bind's
+   * exception, "Address already in use" or "Permission denied"), with what to do about it.
+   */
+  static String cannotListen(String host, int port, java.net.BindException e) {
+    String why = e.getMessage() == null ? "the address cannot be bound" : e.getMessage();
+    String hint = why.toLowerCase(java.util.Locale.ROOT).contains("in use")
+        ? "another process listens there; choose another port with --port or PORT"
+        : port < 1024 && port != 0 ? "ports below 1024 need privileges; choose another with --port or PORT"
+        : "check --host and --port";
+    return say("cannot listen on " + host + ":" + port + ": " + why.toLowerCase(java.util.Locale.ROOT) + " (" + hint + ")");
+  }
+
+  /** A server's bind failed: {@code host:port} and the JDK's exception, for {@link #cannotListen}. */
+  static final class CannotListen extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String host;
+    final int port;
+
+    CannotListen(String host, int port, java.net.BindException cause) {
+      super(host + ":" + port, cause);
+      this.host = host;
+      this.port = port;
+    }
+
+    @Override
+    public synchronized java.net.BindException getCause() {
+      return (java.net.BindException) super.getCause();
+    }
   }
 }

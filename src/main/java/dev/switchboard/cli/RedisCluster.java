@@ -92,14 +92,14 @@ final class RedisCluster implements AutoCloseable {
       try {
         RedisLink link = RedisLink.connect(url);
         if (waited) {
-          log.println("switchboard: Redis at " + link.maskedUrl() + " reached; joining the cluster");
+          log.println(Main.say("Redis at " + link.maskedUrl() + " reached; joining the cluster"));
           log.flush();
         }
         return link;
       } catch (RedisLinkException e) {
         if (!waited) {
-          log.println("switchboard: " + e.getMessage() + "; waiting for Redis before serving (retrying every "
-              + MAX_RETRY.toSeconds() + " s at most)");
+          log.println(Main.say(e.getMessage() + "; waiting for Redis before serving (retrying every "
+              + MAX_RETRY.toSeconds() + " s at most)"));
           log.flush();
           waited = true;
         }

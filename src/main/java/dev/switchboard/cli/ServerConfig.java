@@ -131,9 +131,9 @@ public record ServerConfig(
     String ttlText = o.get("token-ttl", "TOKEN_TTL", null);
     if (ttlText == null) ttlText = env.getOrDefault("JWT_EXPIRES_IN", "1h");
     Duration ttl = parseDuration(ttlText, "--token-ttl", Duration.ofSeconds(5), Duration.ofDays(30));
-    String reg = o.get("registration", "REGISTRATION", null);
+    String reg = o.getSwitch("registration", "REGISTRATION", null);
     if (reg == null) reg = env.getOrDefault("ALLOW_REGISTRATION", "on");
-    if ("true".equals(o.get("no-registration", null, "false"))) reg = "off";
+    if (parseSwitch(o.getSwitch("no-registration", null, "off"), "--no-registration")) reg = "off";
     boolean registration = parseSwitch(reg, "--registration");
     String secret = env.get("JWT_SECRET");
     if (secret != null && !secret.isEmpty()) {

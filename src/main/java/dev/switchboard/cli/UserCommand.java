@@ -41,52 +41,52 @@ final class UserCommand {
   private UserCommand() {}
 
   static String usage() {
-    return "Usage: user add NAME | user list | user remove NAME  [--data-dir D] [--database-url U] [--bcrypt-cost N] [--redis-url U --redis-key K]";
+    return Main.say("usage: user add NAME | user list | user remove NAME [--data-dir D] [--database-url U] [--bcrypt-cost N] [--redis-url U --redis-key K]");
   }
 
   static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) {
     if (args.isEmpty()) {
       err.println(usage());
-      return 2;
+      return Help.USAGE;
     }
     String verb = args.get(0);
     boolean takesName = verb.equals("add") || verb.equals("remove");
     if (takesName && (args.size() < 2 || args.get(1).startsWith("--"))) {
       err.println(usage());
-      return 2;
+      return Help.USAGE;
     }
     if (verb.equals("add") && args.size() > 2 && !args.get(2).startsWith("--")) {
       // Not even echoed in the error: it may well be the password.
-      err.println("switchboard: user add reads the password from standard input, never from an argument");
-      return 2;
+      err.println(Main.say("user add reads the password from standard input, never from an argument"));
+      return Help.USAGE;
     }
     Options opts;
     try {
       opts = new Options(args.subList(takesName ? 2 : 1, args.size()), System.getenv());
     } catch (IllegalArgumentException e) {
-      err.println("switchboard: " + e.getMessage());
-      return 2;
+      err.println(Main.say(e.getMessage()));
+      return Help.USAGE;
     }
     Path dataDir = Path.of(opts.get("data-dir", "DATA_DIR", "./data"));
     ServerConfig config;
     try {
       config = ServerConfig.forTests(dataDir).withDatabase(ServerConfig.databaseUrl(opts));
     } catch (IllegalArgumentException e) {
-      err.println("switchboard: " + e.getMessage());
-      return 2;
+      err.println(Main.say(e.getMessage()));
+      return Help.USAGE;
     }
     Database db;
     try {
       db = ChatServer.openDatabase(config, System.currentTimeMillis(), err);
     } catch (DatabaseOpenException | UsersFileImport.CorruptUsersFileException e) {
-      err.println("switchboard: " + e.getMessage());
-      return 2;
+      err.println(Main.say(e.getMessage()));
+      return Help.USAGE;
     }
     try (db) {
       return run(verb, args, opts, new DatabaseUserStore(db), db.url().masked(), stdin, out, err);
     } catch (StorageException e) { // the database lost meanwhile: one sentence, masked
-      err.println("switchboard: " + e.getMessage());
-      return 1;
+      err.println(Main.say(e.getMessage()));
+      return Help.FAILED;
     }
   }
 
@@ -98,26 +98,26 @@ final class UserCommand {
       }
       case "list" -> {
         List<User> users = store.list();
-        for (User u : users) {
-          out.println(u.username() + "\t" + u.id() + "\t" + Instant.ofEpochMilli(u.createdAtMillis()));
+        if (users.isEmpty()) {
+          err.println(Main.say("no users in " + where));
+          return 0;
         }
-        if (users.isEmpty()) err.println("no users in " + where);
+        out.print(table(users));
         return 0;
       }
       case "remove" -> {
         String removedId = store.findByName(Usernames.canonical(args.get(1))).map(User::id).orElse(null);
         if (store.remove(Usernames.canonical(args.get(1)))) {
-          out.println("removed " + args.get(1));
+          out.println(Main.say("removed " + args.get(1)));
           if (removedId != null) RedisCluster.announceUserRemoved(opts, removedId, err);
           return 0;
         }
-        err.println("no such user: " + args.get(1));
-        return 1;
+        err.println(Main.say("no such user: " + args.get(1)));
+        return Help.FAILED;
       }
       default -> {
-        err.println("Unknown user command: " + verb);
-        err.println(usage());
-        return 2;
+        err.println(Main.say("unknown user command: " + verb + " (expected add, list or remove)"));
+        return Help.USAGE;
       }
     }
   }
@@ -133,19 +133,45 @@ final class UserCommand {
       if (password == null) throw new IllegalArgumentException("no password given on standard input");
       Passwords.checkNew(password);
     } catch (IllegalArgumentException | IOException e) {
-      err.println("switchboard: " + e.getMessage());
-      return 2;
+      err.println(Main.say(e.getMessage()));
+      return Help.USAGE;
     }
     try (PasswordHasher hasher = new PasswordHasher(cost, 1, 1)) {
       User user = new User(SessionIdGenerator.secureRandom().next(), username, hasher.hashNow(password),
           System.currentTimeMillis());
       store.add(user);
-      out.println("added " + user.username() + " (" + user.id() + ")");
+      out.println(Main.say("added " + user.username() + " (" + user.id() + ")"));
       return 0;
     } catch (IllegalStateException e) {
-      err.println("switchboard: " + e.getMessage());
-      return 1;
+      err.println(Main.say(e.getMessage()));
+      return Help.FAILED;
     }
+  }
+
+  /**
+   * {@code user list}'s answer: a header, then one line per user, the columns aligned and
+   * separated by two spaces (a name has no spaces: {@link Usernames}).
+   */
+  static String table(List<User> users) {
+    String[] header = {"USERNAME", "ID", "CREATED"};
+    List<String[]> rows = new java.util.ArrayList<>();
+    rows.add(header);
+    for (User u : users) {
+      rows.add(new String[] {u.username(), u.id(), Instant.ofEpochMilli(u.createdAtMillis()).toString()});
+    }
+    int[] width = new int[header.length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+    }
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        b.append(r[i]);
+        if (i < r.length - 1) b.append(" ".repeat(width[i] - r[i].length() + 2));
+      }
+      b.append(System.lineSeparator());
+    }
+    return b.toString();
   }
 
   /** The terminal without echo (asked twice), else the first line of standard input. */

@@ -6,7 +6,7 @@
  *   <li>{@link dev.switchboard.cli.Main} — {@code java -jar switchboard.jar [command] [options]}:
  *       the chat server (no command), {@code user add|list|remove}, {@code conformance
  *       engine.io|socket.io}, {@code bench-server}, {@code help}. An unknown option is refused by
- *       name with exit code 2.
+ *       name with exit code 2; a port already taken is named, exit code 3.
  *   <li>{@link dev.switchboard.cli.ServerConfig} — the chat server's configuration from flags and
  *       environment variables (a flag wins over its variable, which wins over the default), every
  *       value checked at start with one clear sentence.
@@ -19,6 +19,9 @@
  *       {@code BenchServerCommand} — the benchmark application, the twin of
  *       {@code bench/node-server.js}; {@code Metrics} — {@code GET /metrics} in the Prometheus
  *       text format; {@code UserCommand} — user administration on the data directory.
+ *   <li>{@code Help} — {@code --help}, generated from one table of commands, flags, variables,
+ *       defaults, endpoints and exit codes; {@code Options} — the flag parser; {@code LogFormat}
+ *       — the runnable jar's one-line log records, installed by {@code Main.main} only.
  *   <li>{@code ClusterConfig} — the cluster flags the three servers share ({@code --redis-url},
  *       {@code --adapter}, {@code --redis-key}, {@code --subscription-mode}); {@code RedisCluster}
  *       — the Redis link and adapter factory they make, the {@code switchboard_cluster_*} metrics,

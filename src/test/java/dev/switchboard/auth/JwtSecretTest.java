@@ -48,6 +48,25 @@ class JwtSecretTest {
   }
 
   @Test
+  void aGeneratedKeyIsWrittenOnlyWhenSaved() throws Exception {
+    Path data = dir.resolve("data");
+    JwtSecret fresh = JwtSecret.readOrGenerate(null, data);
+    assertFalse(Files.exists(data), "nothing written before save (the server binds its port first)");
+    assertTrue(fresh.save(data));
+    assertEquals(fresh, JwtSecret.readOrGenerate(null, data));
+    assertTrue(JwtSecret.readOrGenerate(null, data).save(data), "a key read from the file saves as nothing");
+  }
+
+  @Test
+  void aKeyWrittenMeanwhileByAnotherServerWinsTheRace() throws Exception {
+    JwtSecret ours = JwtSecret.readOrGenerate(null, dir);
+    JwtSecret theirs = JwtSecret.load(null, dir); // the other server saved first
+    assertFalse(ours.save(dir), "ours must be given up for the file's");
+    assertEquals(theirs, JwtSecret.load(null, dir));
+    assertEquals(theirs, JwtSecret.readOrGenerate(null, dir));
+  }
+
+  @Test
   void toStringNeverShowsTheKey() {
     assertEquals("JwtSecret{32 bytes}", JwtSecret.of("y".repeat(32).getBytes()).toString());
   }

@@ -187,7 +187,7 @@ class BenchServerClusterTest {
     assertTrue(String.valueOf(health.header("Content-Type")).startsWith("text/plain"), health.headers().toString());
     assertTrue(plain.io().options().recovery().isEmpty());
     assertFalse(metrics(plain).contains("switchboard_cluster_"), "no cluster lines without a cluster");
-    assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s)bench-server listening on http://127\\.0\\.0\\.1:\\d+ \\(node bench-[0-9a-f]{12}\\)\\R"),
+    assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s)\\S+Z INFO  BenchServer: bench-server listening on http://127\\.0\\.0\\.1:\\d+ \\(node bench-[0-9a-f]{12}\\)\\R"),
         out.toString());
 
     BenchServerCommand.Running recovering = benchServer(Map.of("RECOVERY", "on"), "--port", "0");

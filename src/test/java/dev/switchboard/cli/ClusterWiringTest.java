@@ -139,6 +139,6 @@ class ClusterWiringTest {
     int code = Main.run(List.of("conformance", "engine.io", "--port", "0", "--redis-url", redis.url()), Map.of(),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(2, code);
-    assertEquals("switchboard: Unknown option: --redis-url (see --help)", err.toString(StandardCharsets.UTF_8).strip());
+    assertEquals("switchboard: unknown option: --redis-url (see --help)", err.toString(StandardCharsets.UTF_8).strip());
   }
 }

@@ -62,7 +62,7 @@ class LimitsConfigTest {
     assertEquals("--trusted-proxy: not an address or CIDR block: proxy.example",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--trusted-proxy", "proxy.example"), Map.of()))
             .getMessage());
-    assertEquals("--max-connections-per-address must be a number, got: many",
+    assertEquals("--max-connections-per-address must be a number, not \"many\"",
         assertThrows(IllegalArgumentException.class,
             () -> parse(List.of("--max-connections-per-address", "many"), Map.of())).getMessage());
   }

@@ -58,7 +58,7 @@ class ServerConfigTest {
 
   @Test
   void refusesBadValuesWithAClearSentence() {
-    assertEquals("--port must be a number, got: abc",
+    assertEquals("--port must be a number, not \"abc\"",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--port", "abc"), Map.of())).getMessage());
     assertEquals("not an origin (scheme://host[:port]): *",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("ALLOWED_ORIGINS", "*"))).getMessage());
@@ -85,7 +85,7 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--history-days", "0"), Map.of())).getMessage());
     assertEquals("--history-per-room must be between 1 and 1000000",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of(), Map.of("HISTORY_PER_ROOM", "-1"))).getMessage());
-    assertEquals("--history-days must be a number, got: 30d",
+    assertEquals("--history-days must be a number, not \"30d\"",
         assertThrows(IllegalArgumentException.class, () -> parse(List.of("--history-days", "30d"), Map.of())).getMessage());
   }
 }

@@ -156,7 +156,7 @@ class StorageWiringTest {
     assertEquals(0, UserCommand.run(List.of("list", "--data-dir", dir.toString()), java.io.InputStream.nullInputStream(),
         print, print));
     String listed = out.toString(StandardCharsets.UTF_8);
-    assertTrue(listed.contains("alice\t") && listed.contains("bob\t"), listed);
+    assertTrue(listed.contains("\nalice  ") && listed.contains("\nbob  "), listed);
     assertEquals(0, UserCommand.run(List.of("remove", "alice", "--data-dir", dir.toString()),
         java.io.InputStream.nullInputStream(), print, print));
     try (ChatServer server = ChatServer.start(ServerConfig.forTests(dir), clock);

@@ -45,7 +45,7 @@ class UserCommandTest {
   @Test
   void addReadsThePasswordFromStandardInputAndItVerifies() throws Exception {
     assertEquals(0, run("correct horse battery\n", "add", "Alice"));
-    assertTrue(out.toString().startsWith("added Alice ("), out.toString());
+    assertTrue(out.toString().startsWith("switchboard: added Alice ("), out.toString());
     String hash = users(u -> u.findByName("alice")).orElseThrow().passwordHash();
     try (PasswordHasher h = new PasswordHasher(4, 1, 1)) {
       assertTrue(h.verify("correct horse battery", hash).get(10, TimeUnit.SECONDS));
@@ -60,11 +60,13 @@ class UserCommandTest {
     out.reset();
     assertEquals(0, run("", "list"));
     String[] lines = out.toString().split("\n");
-    assertEquals(2, lines.length);
-    assertTrue(lines[0].startsWith("alice\t") && lines[1].startsWith("bob\t"), out.toString());
+    assertEquals(3, lines.length, out.toString());
+    assertTrue(lines[0].matches("USERNAME {2}ID +CREATED"), out.toString());
+    assertTrue(lines[1].startsWith("alice  ") && lines[2].startsWith("bob    "), out.toString());
+    assertEquals(lines[0].indexOf("CREATED"), lines[2].indexOf("20"), "the columns are aligned: " + out);
     assertEquals(0, run("", "remove", "ALICE"));
     assertEquals(1, run("", "remove", "alice"));
-    assertTrue(err.toString().contains("no such user: alice"), err.toString());
+    assertTrue(err.toString().contains("switchboard: no such user: alice"), err.toString());
     assertEquals(1, (int) users(UserStore::count));
   }
 
@@ -78,9 +80,11 @@ class UserCommandTest {
     assertTrue(err.toString().contains("username must be 3-32 characters"), err.toString());
     run("correct horse battery\n", "add", "alice");
     assertEquals(1, run("another password\n", "add", "Alice"));
-    assertTrue(err.toString().contains("Username is already taken"), err.toString());
+    assertTrue(err.toString().contains("switchboard: username is already taken"), err.toString());
     assertEquals(2, run("", "add"));
     assertEquals(2, run("", "frobnicate"));
+    assertTrue(err.toString().contains("switchboard: unknown user command: frobnicate (expected add, list or remove)"),
+        err.toString());
   }
 
   @Test
