@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
-import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.testing.Await;
@@ -49,20 +48,7 @@ class JavaClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
-    io.use((socket, next) -> {
-      if (socket.handshake().auth().path("token").asText().equals("secret")) next.proceed();
-      else next.fail(new ConnectError("unauthorized", Map.of("code", "BAD_TOKEN")));
-    });
-    io.onConnection(socket -> {
-      socket.emit("welcome", socket.transport());
-      socket.on("bytes", (args, ack) -> ack.send(Arrays.toString(args.getBytes(0)), args.getBytes(0)));
-      socket.on("transport", (args, ack) -> ack.send(socket.transport()));
-      socket.on("ask", (args, ack) -> socket.emitWithAck("question", args.getString(0))
-          .thenAccept(answer -> ack.send("client said " + answer.getString(0))));
-    });
-    io.of("/admin").onConnection(socket -> socket.on("ping-admin", (args, ack) -> ack.send("admin pong")));
-    io.listen(0);
+    io = ThirdPartyClientApp.start();
   }
 
   @AfterEach

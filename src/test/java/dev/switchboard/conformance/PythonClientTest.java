@@ -2,17 +2,12 @@ package dev.switchboard.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.net.NetOptions;
-import dev.switchboard.socketio.ConnectError;
-import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,21 +31,7 @@ class PythonClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
-    io.use((socket, next) -> {
-      if (socket.handshake().auth().path("token").asText().equals("secret")) next.proceed();
-      else next.fail(new ConnectError("unauthorized", Map.of("code", "BAD_TOKEN")));
-    });
-    io.onConnection(socket -> {
-      socket.emit("welcome", socket.transport());
-      socket.on("bytes", (args, ack) -> ack.send(Arrays.toString(args.getBytes(0)), args.getBytes(0)));
-      socket.on("transport", (args, ack) -> ack.send(socket.transport()));
-      socket.on("ask", (args, ack) -> socket.emitWithAck("question", args.getString(0))
-          .thenAccept(answer -> ack.send("client said " + answer.getString(0))));
-      socket.on("kick-me", (args, ack) -> socket.disconnect());
-    });
-    io.of("/admin").onConnection(socket -> socket.on("ping-admin", (args, ack) -> ack.send("admin pong")));
-    io.listen(0);
+    io = ThirdPartyClientApp.start();
   }
 
   @AfterEach
