@@ -63,7 +63,7 @@ module dev.switchboard {
   requires transitive com.fasterxml.jackson.databind;
   requires com.nimbusds.jose.jwt;
   requires jbcrypt;
-  requires java.logging;
+  requires transitive java.logging; // scheduling.RateLimitedLog takes a Logger and a Level
   // The cluster adapters: Lettuce (its Automatic-Module-Name) with netty's thread factory, and
   // msgpack-core, which has no module name either (the automatic module msgpack.core).
   requires lettuce.core;

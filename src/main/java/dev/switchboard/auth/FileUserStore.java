@@ -131,6 +131,7 @@ public final class FileUserStore implements UserStore {
     }
   }
 
+  @SuppressWarnings("try") // the FileLock is held for the block's length, never read
   private boolean updateLocked(Change change) {
     try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockChannel.lock()) {

@@ -163,7 +163,7 @@ public final class Handshake {
    */
   static Handshake fromJson(JsonNode json) {
     HttpHeaders.Builder headers = new HttpHeaders.Builder();
-    json.path("headers").fields().forEachRemaining(e -> {
+    json.path("headers").properties().forEach(e -> {
       if (e.getValue().isArray()) {
         for (JsonNode v : e.getValue()) if (isScalar(v)) headers.add(e.getKey(), v.asText());
       } else if (isScalar(e.getValue())) {
@@ -171,7 +171,7 @@ public final class Handshake {
       }
     });
     Map<String, String> query = new LinkedHashMap<>();
-    json.path("query").fields().forEachRemaining(e -> {
+    json.path("query").properties().forEach(e -> {
       JsonNode v = e.getValue().isArray() ? e.getValue().path(0) : e.getValue(); // a repeated name: its first value
       if (isScalar(v)) query.put(e.getKey(), v.asText());
     });
