@@ -33,6 +33,16 @@ class AuthEndpointsTest {
   @TempDir Path dir;
   private ChatServer server;
 
+  /** The server's configuration: SQLite in {@link #dir}; {@link PostgresAuthEndpointsTest} uses PostgreSQL. */
+  ServerConfig config() throws Exception {
+    return ServerConfig.forTests(dir);
+  }
+
+  /** What tells {@code user ...} in another process the server's database. */
+  java.util.List<String> databaseArgs() {
+    return java.util.List.of("--data-dir", dir.toString());
+  }
+
   private ChatServer start(ServerConfig config) throws Exception {
     server = ChatServer.start(config, clock);
     return server;
@@ -76,7 +86,7 @@ class AuthEndpointsTest {
 
   @Test
   void signUpAnswersTheGrantAndTheNameIsThenTaken() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     HttpResponse<String> r = postJson("/auth/register", "{\"username\":\"Alice\",\"password\":\"correct horse\"}");
     assertEquals(201, r.statusCode());
     JsonNode body = json(r);
@@ -106,14 +116,14 @@ class AuthEndpointsTest {
   @ParameterizedTest(name = "[{index}] {1}")
   @MethodSource("badSignUps")
   void malformedSignUpsGet400WithTheRule(String body, String message) throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     assertError(postJson("/auth/register", body), 400, message);
     assertEquals(0, server.auth().users().count());
   }
 
   @Test
   void signUpCanBeSwitchedOff() throws Exception {
-    start(ServerConfig.forTests(dir).withRegistration(false));
+    start(config().withRegistration(false));
     assertError(postJson("/auth/register", "{\"username\":\"alice\",\"password\":\"correct horse\"}"), 403,
         "Registration is disabled");
     assertEquals("{\"registration\":false}", send("GET", "/auth/config", null).body());
@@ -121,7 +131,7 @@ class AuthEndpointsTest {
 
   @Test
   void bodiesAreJsonAndSmall() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     assertError(send("POST", "/auth/login", "{}", "Content-Type", "text/plain"), 415, "Content-Type must be application/json");
     assertError(send("POST", "/auth/login", "{}"), 415, "Content-Type must be application/json");
     assertError(send("POST", "/auth/login", "{}", "Content-Type", "application/json; charset=latin1"), 415,
@@ -136,7 +146,7 @@ class AuthEndpointsTest {
 
   @Test
   void methodsAndPathsAreChecked() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     HttpResponse<String> r = send("GET", "/auth/login", null);
     assertError(r, 405, "Method not allowed");
     assertEquals("POST", r.headers().firstValue("Allow").orElseThrow());
@@ -146,7 +156,7 @@ class AuthEndpointsTest {
 
   @Test
   void logoutAndRefreshNeedABearerToken() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String token = register("alice");
     HttpResponse<String> none = send("POST", "/auth/refresh", null);
     assertError(none, 401, "Authentication token required");
@@ -160,7 +170,7 @@ class AuthEndpointsTest {
 
   @Test
   void anExpiredTokenCannotRefreshButCanStillLogOut() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String token = register("alice");
     clock.advanceBy(Duration.ofHours(2));
     assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Token expired");
@@ -177,7 +187,7 @@ class AuthEndpointsTest {
 
   @Test
   void logoutAnswersTheTutorialsMessagesAndIsIdempotent() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String token = register("alice");
     assertLogout(send("POST", "/auth/logout", null, "Authorization", "Bearer " + token), "Logged out successfully");
     assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Session expired");
@@ -189,7 +199,7 @@ class AuthEndpointsTest {
 
   @Test
   void theLoginAliasAnswersTheJwtPatternsShape() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     register("Alice");
     HttpResponse<String> r = postJson("/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
     assertEquals(200, r.statusCode(), r.body());
@@ -211,7 +221,7 @@ class AuthEndpointsTest {
 
   @Test
   void theLoginAliasSharesTheThrottleOfAuthLogin() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     register("alice");
     for (int i = 0; i < 3; i++) assertEquals(401, postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
     for (int i = 0; i < 2; i++) assertEquals(401, postJson("/login", "{\"username\":\"alice\",\"password\":\"nope " + i + "\"}").statusCode());
@@ -227,7 +237,7 @@ class AuthEndpointsTest {
 
   @Test
   void theLoginAliasHasTheSameCors() throws Exception {
-    start(ServerConfig.forTests(dir).withAllowedOrigins(Set.of(ORIGIN)));
+    start(config().withAllowedOrigins(Set.of(ORIGIN)));
     HttpResponse<String> pre = send("OPTIONS", "/login", null, "Origin", ORIGIN, "Access-Control-Request-Method", "POST");
     assertEquals(204, pre.statusCode());
     assertEquals(ORIGIN, pre.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
@@ -245,7 +255,7 @@ class AuthEndpointsTest {
 
   @Test
   void refreshExtendsTheSessionAndTheNewTokenLogsIn() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String first = register("alice");
     clock.advanceBy(Duration.ofMinutes(50));
     HttpResponse<String> r = send("POST", "/auth/refresh", null, "Authorization", "Bearer " + first);
@@ -259,7 +269,7 @@ class AuthEndpointsTest {
 
   @Test
   void aRemovedUserCanNoLongerRefresh() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String token = register("alice");
     server.auth().users().remove("alice");
     assertError(send("POST", "/auth/refresh", null, "Authorization", "Bearer " + token), 401, "Session expired");
@@ -267,14 +277,16 @@ class AuthEndpointsTest {
 
   @Test
   void aUserRemovedByAnotherProcessLosesItsSessionsWithinOneSweep() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     String token = register("alice");
     String bobs = register("bob");
     assertTrue(send("GET", "/metrics", null).body().contains("switchboard_sessions_active 2"));
     // `user remove alice` is another process: its own connection to the same database, which
     // deletes the user and (ON DELETE CASCADE) its sessions.
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    assertEquals(0, UserCommand.run(java.util.List.of("remove", "alice", "--data-dir", dir.toString()),
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("remove", "alice"));
+    command.addAll(databaseArgs());
+    assertEquals(0, UserCommand.run(command,
         java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true), new java.io.PrintStream(out, true)),
         out.toString());
     assertThrows(dev.switchboard.auth.AuthException.class, () -> server.auth().authenticate(token),
@@ -287,14 +299,14 @@ class AuthEndpointsTest {
 
   @Test
   void corsIsOffUnlessOriginsAreGiven() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     HttpResponse<String> r = postJson("/auth/login", "{}", "Origin", ORIGIN);
     assertNull(r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
   }
 
   @Test
   void corsAllowsExactlyTheConfiguredOrigins() throws Exception {
-    start(ServerConfig.forTests(dir).withAllowedOrigins(Set.of(ORIGIN)));
+    start(config().withAllowedOrigins(Set.of(ORIGIN)));
     HttpResponse<String> pre = send("OPTIONS", "/auth/login", null, "Origin", ORIGIN,
         "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, authorization");
     assertEquals(204, pre.statusCode());
@@ -312,7 +324,7 @@ class AuthEndpointsTest {
 
   @Test
   void metricsCountLoginsByOutcome() throws Exception {
-    start(ServerConfig.forTests(dir));
+    start(config());
     register("alice");
     postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"correct horse\"}");
     postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"wrong horse\"}");
@@ -336,7 +348,7 @@ class AuthEndpointsTest {
     java.util.logging.Level old = java.util.logging.Logger.getLogger("dev.switchboard").getLevel();
     java.util.logging.Logger.getLogger("dev.switchboard").setLevel(java.util.logging.Level.ALL);
     try {
-      start(ServerConfig.forTests(dir));
+      start(config());
       String token = register("alice");
       for (int i = 0; i < 6; i++) postJson("/auth/login", "{\"username\":\"alice\",\"password\":\"sekrit-" + i + "-pw\"}");
       send("POST", "/auth/logout", null, "Authorization", "Bearer " + token);

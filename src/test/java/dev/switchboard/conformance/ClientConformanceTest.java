@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.switchboard.storage.DatabaseUrl;
+import dev.switchboard.testing.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -30,12 +33,39 @@ class ClientConformanceTest {
     return scenarios("chat");
   }
 
+  /**
+   * The chat suite again with the chat server on PostgreSQL (issue #11: the auth and chat suite on
+   * both databases), one fresh database per scenario on one PostgreSQL for the lot.
+   */
+  @TestFactory
+  Stream<DynamicTest> chatServerOnPostgres() throws Exception {
+    assumeFalse(Boolean.getBoolean("conformance.skip"), "conformance scenarios skipped (-Dconformance.skip=true)");
+    postgres = PostgresServer.create();
+    return scenarios("chat", name -> new ChatApp(DatabaseUrl.parse(postgres.createDatabase())), "chat on PostgreSQL");
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    if (postgres != null) postgres.close();
+  }
+
+  private static PostgresServer postgres;
+
+  /** How a scenario's server starts. */
+  private interface Starter {
+    TestApps.Running start(String scenario) throws Exception;
+  }
+
   private Stream<DynamicTest> scenarios(String suite) throws Exception {
+    return scenarios(suite, name -> TestApps.start(suite, name), suite);
+  }
+
+  private Stream<DynamicTest> scenarios(String suite, Starter starter, String label) throws Exception {
     assumeFalse(Boolean.getBoolean("conformance.skip"), "conformance scenarios skipped (-Dconformance.skip=true)");
     List<DynamicTest> tests = new ArrayList<>();
     for (String name : NodeRunner.listScenarios(suite)) {
-      tests.add(DynamicTest.dynamicTest(suite + " › " + name, () -> {
-        try (TestApps.Running server = TestApps.start(suite, name)) {
+      tests.add(DynamicTest.dynamicTest(label + " › " + name, () -> {
+        try (TestApps.Running server = starter.start(name)) {
           NodeRunner.runScenario(suite, name, server.url(), command -> {
             if (command.equals("restart-server")) server.restart();
             else server.control(command);
