@@ -1,5 +1,8 @@
 package dev.switchboard.auth;
 
+import static dev.switchboard.cluster.redis.PeerMessage.parse;
+import static dev.switchboard.cluster.redis.PeerMessage.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,7 +47,6 @@ public final class RedisRevocationBus implements RevocationBus {
   private static final Logger LOG = Logger.getLogger(RedisRevocationBus.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_MESSAGE_BYTES = 1024;
-  private static final int MAX_FIELD_CHARS = 256;
 
   private final RedisLink link;
   private final String channel;
@@ -190,23 +192,6 @@ public final class RedisRevocationBus implements RevocationBus {
             + "); further ones are only counted");
       }
     }
-  }
-
-  /** Jackson's own message quotes the input: ours only says what was wrong. */
-  private static JsonNode parse(byte[] message) throws IOException {
-    try {
-      return JSON.readTree(message);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException("not JSON");
-    }
-  }
-
-  private static String text(JsonNode m, String field) throws IOException {
-    JsonNode v = m.get(field);
-    if (v == null || !v.isTextual()) throw new IOException(field + " must be a string");
-    String s = v.asText();
-    if (s.isEmpty() || s.length() > MAX_FIELD_CHARS) throw new IOException(field + " must be 1 to " + MAX_FIELD_CHARS + " characters");
-    return s;
   }
 
   private static SessionEnd reason(String wire) throws IOException {

@@ -1,5 +1,8 @@
 package dev.switchboard.chat;
 
+import static dev.switchboard.cluster.redis.PeerMessage.parse;
+import static dev.switchboard.cluster.redis.PeerMessage.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.cluster.redis.RedisLink;
@@ -68,7 +71,6 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_MESSAGE_BYTES = 1024;
   static final int MAX_USERS_PER_NODE = 100_000;
-  private static final int MAX_FIELD_CHARS = 256;
 
   /** ARGV: prefix, node, user, name, channel. */
   private static final String ONLINE = """
@@ -332,22 +334,5 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
     if (refused.getAndIncrement() == 0) {
       LOG.warning("dropped a malformed presence message on " + channel + " (" + why + "); further ones are only counted");
     }
-  }
-
-  /** Jackson's own message quotes the input: ours only says what was wrong. */
-  private static JsonNode parse(byte[] message) throws IOException {
-    try {
-      return JSON.readTree(message);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException("not JSON");
-    }
-  }
-
-  private static String text(JsonNode m, String field) throws IOException {
-    JsonNode v = m.get(field);
-    if (v == null || !v.isTextual()) throw new IOException(field + " must be a string");
-    String s = v.asText();
-    if (s.isEmpty() || s.length() > MAX_FIELD_CHARS) throw new IOException(field + " must be 1 to " + MAX_FIELD_CHARS + " characters");
-    return s;
   }
 }
