@@ -1,9 +1,8 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.storage.DatabaseUrl;
-import dev.switchboard.testing.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.switchboard.testing.PostgresPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every test of {@link AuthEndpointsTest} with the chat server on PostgreSQL instead of SQLite
@@ -11,23 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
  * per test.
  */
 class PostgresAuthEndpointsTest extends AuthEndpointsTest {
-  private static PostgresServer pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.create();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) pg.close();
-  }
+  @RegisterExtension static final PostgresPerClass postgres = new PostgresPerClass();
 
   private String url;
 
   @Override
   ServerConfig config() throws Exception {
-    url = pg.createDatabase();
+    url = postgres.server().createDatabase();
     return super.config().withDatabase(DatabaseUrl.parse(url));
   }
 

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.storage.DatabaseUrl;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.LogLines;
-import dev.switchboard.testing.PostgresServer;
+import dev.switchboard.testing.PostgresPerClass;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,21 +21,11 @@ import org.junit.jupiter.api.Test;
  * recover by themselves.
  */
 class PostgresChatHistoryTest extends ChatHistoryContract {
-  static PostgresServer pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.create();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) pg.close();
-  }
+  @RegisterExtension static final PostgresPerClass postgres = new PostgresPerClass();
 
   @Override
   ServerConfig config(Path dataDir) throws Exception {
-    return ServerConfig.forTests(dataDir).withDatabase(DatabaseUrl.parse(pg.createDatabase()));
+    return ServerConfig.forTests(dataDir).withDatabase(DatabaseUrl.parse(postgres.server().createDatabase()));
   }
 
   @Test
@@ -47,7 +36,7 @@ class PostgresChatHistoryTest extends ChatHistoryContract {
     say(alice, "general", "before");
     assertEquals(List.of("before"), texts(history(alice, "room", "general")), "stored before the outage");
     try (LogLines log = LogLines.of("dev.switchboard.chat.HistoryWriter")) {
-      pg.stop();
+      postgres.server().stop();
       try {
         assertEquals(refused("History is unavailable, try again later"), history(alice, "room", "general"));
         assertEquals("get-history", alice.socket().awaitEvent("error").path("event").asText());
@@ -60,7 +49,7 @@ class PostgresChatHistoryTest extends ChatHistoryContract {
         Await.until("the write to fail", Duration.ofSeconds(20),
             () -> log.count(Level.WARNING, "history: messages are delivered but not stored") == 1);
       } finally {
-        pg.start();
+        postgres.server().start();
       }
       Await.until("history readable again", Duration.ofSeconds(30), () -> uncheckedHistory(alice).path("ok").asBoolean());
       say(alice, "general", "after");

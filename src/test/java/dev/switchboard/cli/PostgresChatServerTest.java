@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.storage.DatabaseUrl;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.PostgresPerClass;
 import dev.switchboard.testing.PostgresServer;
 import dev.switchboard.testing.SocketIoTestClient;
 import java.io.ByteArrayInputStream;
@@ -21,8 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,19 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and connected sockets keep chatting (issue #11, "Faults").
  */
 class PostgresChatServerTest {
-  static PostgresServer pg;
+  @RegisterExtension static final PostgresPerClass postgres = new PostgresPerClass();
   @TempDir Path dir;
   private final FakeScheduler clock = new FakeScheduler();
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.create();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) pg.close();
-  }
 
   private ServerConfig config(String url) {
     return ServerConfig.forTests(dir).withDatabase(DatabaseUrl.parse(url));
@@ -53,7 +43,7 @@ class PostgresChatServerTest {
 
   @Test
   void aRestartLogsNobodyOut() throws Exception {
-    String url = pg.createDatabase();
+    String url = postgres.server().createDatabase();
     String token;
     try (ChatServer first = ChatServer.start(config(url), clock)) {
       token = register(first, "alice");
@@ -66,7 +56,7 @@ class PostgresChatServerTest {
 
   @Test
   void userAddThenLogin() throws Exception {
-    String url = pg.createDatabase();
+    String url = postgres.server().createDatabase();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     int code = UserCommand.run(List.of("add", "Alice", "--database-url", url, "--data-dir", dir.toString(),
@@ -81,7 +71,7 @@ class PostgresChatServerTest {
 
   @Test
   void whileTheDatabaseIsDownLoginAnswers503AndSocketsKeepChatting() throws Exception {
-    String url = pg.createDatabase();
+    String url = postgres.server().createDatabase();
     try (ChatServer server = ChatServer.start(config(url), clock);
         ChatServer other = ChatServer.start(config(url), clock)) { // another node: an empty cache
       String alicesToken = register(server, "alice");
@@ -90,7 +80,7 @@ class PostgresChatServerTest {
           SocketIoTestClient bob = SocketIoTestClient.connect(server.port(), auth(register(server, "bob")))) {
         alice.emitWithAck("join", Map.of("room", "lobby"));
         bob.emitWithAck("join", Map.of("room", "lobby"));
-        pg.stop();
+        postgres.server().stop();
         try {
           HttpResponse<String> login = post(server, "/auth/login", credentials("alice"));
           assertEquals(503, login.statusCode(), login.body());
@@ -111,7 +101,7 @@ class PostgresChatServerTest {
           assertEquals(SocketIoTestClient.CONNECT_ERROR, refused.type());
           assertEquals("UNAVAILABLE", refused.data().path("data").path("code").asText(), refused.data().toString());
         } finally {
-          pg.start();
+          postgres.server().start();
         }
         // Back by itself: the pool reconnects (with a backoff of up to 5 s).
         Await.until("login works again", Duration.ofSeconds(20),

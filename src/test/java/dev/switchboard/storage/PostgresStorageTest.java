@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PostgresPerClass;
 import dev.switchboard.testing.PostgresServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,8 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,21 +29,11 @@ import org.junit.jupiter.api.Test;
  * open, and one that goes away and comes back while the database is open.
  */
 class PostgresStorageTest extends StorageContract {
-  static PostgresServer pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.create();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) pg.close();
-  }
+  @RegisterExtension static final PostgresPerClass postgres = new PostgresPerClass();
 
   @Override
   DatabaseUrl freshDatabase() throws Exception {
-    return DatabaseUrl.parse(pg.createDatabase());
+    return DatabaseUrl.parse(postgres.server().createDatabase());
   }
 
   @Test
@@ -84,7 +74,7 @@ class PostgresStorageTest extends StorageContract {
 
   @Test
   void twoNodesOpeningAnEmptyDatabaseAtOnceMigrateItOnce() throws Exception {
-    DatabaseUrl empty = DatabaseUrl.parse(pg.createDatabase());
+    DatabaseUrl empty = DatabaseUrl.parse(postgres.server().createDatabase());
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
       Future<Database> a = threads.submit(() -> Database.open(empty, FAST));
@@ -121,9 +111,9 @@ class PostgresStorageTest extends StorageContract {
 
   @Test
   void aWrongPasswordIsRefusedAtOpenWithoutShowingIt() {
-    String wrong = "not-" + pg.password();
+    String wrong = "not-" + postgres.server().password();
     DatabaseOpenException e = assertThrows(DatabaseOpenException.class, () -> Database.open(
-        DatabaseUrl.parse("postgresql://" + PostgresServer.USER + ":" + wrong + "@127.0.0.1:" + pg.port() + "/postgres"),
+        DatabaseUrl.parse("postgresql://" + PostgresServer.USER + ":" + wrong + "@127.0.0.1:" + postgres.server().port() + "/postgres"),
         FAST));
     assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
     assertFalse(e.getMessage().contains(wrong), e.getMessage());
@@ -133,17 +123,17 @@ class PostgresStorageTest extends StorageContract {
   @Test
   void aServerLostAtRunTimeGivesUnavailableAndIsUsedAgainOnceBack() throws Exception {
     db.users().add(user("u1", "Alice", 1));
-    pg.stop();
+    postgres.server().stop();
     try {
       DatabaseUnavailableException read = assertThrows(DatabaseUnavailableException.class,
           () -> db.users().findById("u1"));
       assertTrue(read.getMessage().startsWith("the database " + url.masked() + " is unavailable (find a user): "),
           read.getMessage());
-      assertFalse(read.getMessage().contains(pg.password()), read.getMessage());
+      assertFalse(read.getMessage().contains(postgres.server().password()), read.getMessage());
       assertThrows(DatabaseUnavailableException.class,
           () -> append(Conversation.room("a"), "u1", "Alice", "lost", 1));
     } finally {
-      pg.start();
+      postgres.server().start();
     }
     // The same Database, not reopened: the pool drops the connections the restart broke and makes
     // new ones. Its connection adder backs off (up to 5 s) while the server is away, so the first
