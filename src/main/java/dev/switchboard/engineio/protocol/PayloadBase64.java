@@ -50,8 +50,9 @@ final class PayloadBase64 {
     return false;
   }
 
-  // Node skips every character outside the alphabet; we skip only these (what line-wrapping
-  // encoders insert): space, TAB, LF, VT, FF, CR.
+  // RFC 4648 §3.3 lets the referring specification allow characters outside the alphabet; Node's
+  // decoder (engine.io-parser's Buffer.from(s, "base64")) skips all of them, we skip only what
+  // line-wrapping encoders insert (§3.1): space, TAB, LF, VT, FF, CR.
   private static boolean isWhitespace(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
   }
@@ -75,6 +76,7 @@ final class PayloadBase64 {
     int data = b.length();
     if (data == 0 && padding == 0) return ""; // only whitespace: empty, like a bare "b"
     if (data == 0 || (data & 3) == 1 || padding > 2) throw invalid();
+    // RFC 4648 §3.2: padding may be omitted where the referring specification says so; Node does.
     int needed = (4 - (data & 3)) & 3;
     if (padding > needed) throw invalid();
     for (int i = 0; i < needed; i++) b.append('=');
