@@ -45,13 +45,11 @@ def exchange(sio):
 def connect_and_exchange(transports):
     sio = client()
     welcome = []
-    sio.on("welcome", lambda t: welcome.append(t))
+    welcomed = threading.Event()
+    sio.on("welcome", lambda t: (welcome.append(t), welcomed.set()))
     sio.connect(URL, auth={"token": "secret"}, transports=transports, wait_timeout=WAIT)
     exchange(sio)
-    deadline = time.time() + WAIT
-    while not welcome and time.time() < deadline:
-        time.sleep(0.01)
-    check(welcome == [transports[0]], "welcome: %r" % welcome)
+    check(welcomed.wait(WAIT) and welcome == [transports[0]], "welcome: %r" % welcome)
     sio.disconnect()
 
 
