@@ -76,7 +76,7 @@ public final class AuthenticateServer {
   static final String CHECKING = "checking";
 
   /** Starts the server on {@code PORT} (3000) of {@code HOST} (127.0.0.1) and serves until Ctrl-C. */
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws IOException {
     SystemScheduler clock = new SystemScheduler();
     Passwords passwords = new Passwords();
     // Fixed: at most 5 failures per account and 20 per address in 15 minutes, then a refusal
@@ -122,7 +122,6 @@ public final class AuthenticateServer {
       passwords.pool.shutdownNow();
       clock.close();
     }));
-    Thread.currentThread().join(); // the server's threads are daemons: wait here until Ctrl-C
   }
 
   /** On the socket's executor. Answers {@code authenticated} exactly once per attempt. */

@@ -29,7 +29,7 @@ public final class EchoServer {
   static final int MAX_MESSAGE = 500;
 
   /** Starts the server on {@code PORT} (3000) of {@code HOST} (127.0.0.1) and serves until Ctrl-C. */
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws IOException {
     SocketIoServer io = new SocketIoServer();
 
     io.onConnection(socket -> {
@@ -49,7 +49,6 @@ public final class EchoServer {
     io.listen(NetOptions.builder().host(env("HOST", "127.0.0.1")).port(Integer.parseInt(env("PORT", "3000"))).build());
     System.out.println("listening on http://localhost:" + io.port() + "/");
     Runtime.getRuntime().addShutdownHook(new Thread(io::close));
-    Thread.currentThread().join(); // the server's threads are daemons: wait here until Ctrl-C
   }
 
   // ------------------------------------------------------------------ the page

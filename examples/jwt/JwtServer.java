@@ -136,7 +136,6 @@ public final class JwtServer {
       login.pool.shutdownNow();
       clock.close();
     }));
-    Thread.currentThread().join(); // the server's threads are daemons: wait here until Ctrl-C
   }
 
   static String env(String name, String otherwise) {
