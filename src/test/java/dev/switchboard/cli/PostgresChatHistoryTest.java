@@ -73,9 +73,12 @@ class PostgresChatHistoryTest extends ChatHistoryContract {
       assertTrue(ids.add(say(alice, "general", "from a " + i)));
       assertTrue(ids.add(say(bob, "general", "from b " + i)));
     }
-    // Read-your-writes holds per node: reading on A first waits for A's writer to store alice's.
-    JsonNode onA = history(alice, "room", "general");
+    // Read-your-writes holds per node: a read on A waits for A's writer to store alice's, one on B
+    // for B's writer to store bob's; another node sees a message once its own writer stored it, so
+    // A is read again after B's read.
+    history(alice, "room", "general");
     JsonNode onB = history(bob, "room", "general");
+    JsonNode onA = history(alice, "room", "general");
     assertEquals(8, onB.path("messages").size(), onB.toString());
     assertEquals(texts(onA), texts(onB), "one history, read from either node");
   }
