@@ -38,6 +38,7 @@ final class ChatConnection {
   private final String personalRoom;
   private final TokenBucket messageBucket;
   private final TokenBucket typingBucket;
+  private final TokenBucket historyBucket;
 
   private interface Handler {
     void handle(Args args, Ack ack) throws ChatRefusal;
@@ -52,6 +53,8 @@ final class ChatConnection {
     // chat.md: chat-message and private-message share one bucket.
     this.messageBucket = new TokenBucket(app.options().messages(), app.clock());
     this.typingBucket = new TokenBucket(app.options().typing(), app.clock());
+    // chat.md "Rate limits": the history readers and their queue are shared by every socket.
+    this.historyBucket = new TokenBucket(app.options().history(), app.clock());
   }
 
   /** Socket executor, from the connection handler. */
@@ -214,6 +217,7 @@ final class ChatConnection {
     // Membership now, on the socket's executor; the read itself goes to a history thread.
     requireMember(room);
     ChatHistory history = requireHistory();
+    takeHistoryToken();
     history.read(Conversation.room(room.name()), before, limit,
         (page, hasMore) -> ack.send(ChatEvents.roomHistory(room, page, hasMore)),
         refusal -> refuse("get-history", ack, refusal));
@@ -233,6 +237,7 @@ final class ChatConnection {
       throw new ChatRefusal(INVALID_USER_ID);
     }
     ChatHistory history = requireHistory();
+    takeHistoryToken();
     history.read(conversation, before, limit,
         (page, hasMore) -> ack.send(ChatEvents.privateHistory(me, userId, page, hasMore)),
         refusal -> refuse("get-private-history", ack, refusal));
@@ -255,6 +260,11 @@ final class ChatConnection {
     } catch (NumberFormatException tooLarge) {
       throw new ChatRefusal(INVALID_MESSAGE_ID);
     }
+  }
+
+  /** A valid history request that would reach the readers costs one token; a refused one none. */
+  private void takeHistoryToken() throws ChatRefusal {
+    if (!historyBucket.tryTake()) throw new ChatRefusal(ChatRefusal.RATE_LIMITED);
   }
 
   private ChatHistory requireHistory() throws ChatRefusal {

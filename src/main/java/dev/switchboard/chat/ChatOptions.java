@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  *     10, one token back per second); bounds the fan-out one socket can cause
  * @param typing the bucket of {@code typing} (chat.md: 5, two tokens back per second); typing
  *     events over it are dropped silently
+ * @param history the bucket shared by {@code get-history} and {@code get-private-history} (chat.md:
+ *     10, two tokens back per second); bounds the share of the history readers one socket can take
  * @param messageIds makes the {@code id} of every relayed message; called from any thread, so it
  *     must be thread-safe, and its ids must not repeat for the server's lifetime
  */
@@ -23,6 +25,7 @@ public record ChatOptions(
     int maxMessageLength,
     RateLimit messages,
     RateLimit typing,
+    RateLimit history,
     Supplier<String> messageIds) {
 
   public static final ChatOptions DEFAULTS = new ChatOptions(
@@ -30,12 +33,13 @@ public record ChatOptions(
       500,
       new RateLimit(10, Duration.ofSeconds(1)),
       new RateLimit(5, Duration.ofMillis(500)),
+      new RateLimit(10, Duration.ofMillis(500)),
       sequentialIds());
 
   public ChatOptions {
     if (maxRoomsPerSocket < 1) throw new IllegalArgumentException("maxRoomsPerSocket must be at least 1");
     if (maxMessageLength < 1) throw new IllegalArgumentException("maxMessageLength must be at least 1");
-    if (messages == null || typing == null || messageIds == null) throw new IllegalArgumentException("null option");
+    if (messages == null || typing == null || history == null || messageIds == null) throw new IllegalArgumentException("null option");
   }
 
   /**
@@ -48,22 +52,26 @@ public record ChatOptions(
   }
 
   public ChatOptions withMaxRoomsPerSocket(int n) {
-    return new ChatOptions(n, maxMessageLength, messages, typing, messageIds);
+    return new ChatOptions(n, maxMessageLength, messages, typing, history, messageIds);
   }
 
   public ChatOptions withMaxMessageLength(int n) {
-    return new ChatOptions(maxRoomsPerSocket, n, messages, typing, messageIds);
+    return new ChatOptions(maxRoomsPerSocket, n, messages, typing, history, messageIds);
   }
 
   public ChatOptions withMessages(RateLimit r) {
-    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, r, typing, messageIds);
+    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, r, typing, history, messageIds);
   }
 
   public ChatOptions withTyping(RateLimit r) {
-    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, messages, r, messageIds);
+    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, messages, r, history, messageIds);
   }
 
   public ChatOptions withMessageIds(Supplier<String> ids) {
-    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, messages, typing, ids);
+    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, messages, typing, history, ids);
+  }
+
+  public ChatOptions withHistory(RateLimit r) {
+    return new ChatOptions(maxRoomsPerSocket, maxMessageLength, messages, typing, r, messageIds);
   }
 }

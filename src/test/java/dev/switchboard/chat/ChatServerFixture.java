@@ -36,6 +36,11 @@ final class ChatServerFixture implements AutoCloseable {
   }
 
   ChatServerFixture(ChatOptions options, boolean withPrincipal) throws IOException {
+    this(options, withPrincipal, null);
+  }
+
+  /** A chat keeping its history in {@code history} (the caller closes it after this fixture). */
+  ChatServerFixture(ChatOptions options, boolean withPrincipal, ChatHistory history) throws IOException {
     AtomicInteger ids = new AtomicInteger();
     io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build(),
         new FakeScheduler(), () -> "id" + ids.incrementAndGet() + "xxxxxxxxxxxxxxxx");
@@ -51,7 +56,7 @@ final class ChatServerFixture implements AutoCloseable {
         next.proceed();
       });
     }
-    chat = new ChatApplication(chatClock, options);
+    chat = new ChatApplication(chatClock, options, history);
     chat.install(io.sockets());
     io.listen(0);
   }
