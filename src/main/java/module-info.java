@@ -86,4 +86,5 @@ module dev.switchboard {
   exports dev.switchboard.socketio;
   exports dev.switchboard.cluster;
   exports dev.switchboard.cluster.redis;
+  exports dev.switchboard.admin;
 }
