@@ -106,7 +106,8 @@ public final class AdminUi implements AutoCloseable {
   private final EventCounts events = new EventCounts();
   /** Local sockets that connected over polling and have not been seen on WebSocket yet (socket_updated). */
   private final Map<Socket, Boolean> polling = new ConcurrentHashMap<>();
-  private final Set<Namespace> watched = ConcurrentHashMap.newKeySet();
+  /** Namespaces hooked already; weak, so that a dynamic namespace's removed children can go. Guarded by itself. */
+  private final Set<Namespace> watched = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
   /** Whether an emit to the admin namespace can be skipped while it has no local socket (in-memory adapter only). */
   private final boolean localOnly;
   private final String serverId;
@@ -334,7 +335,9 @@ public final class AdminUi implements AutoCloseable {
 
   /** Any thread (configuration, or a dynamic child's creation): hooks on one namespace, once. */
   private void watch(Namespace ns) {
-    if (!watched.add(ns)) return;
+    synchronized (watched) {
+      if (!watched.add(ns)) return; // a namespace made while instrument() listed them is offered twice
+    }
     String name = ns.name();
     boolean isAdmin = ns == admin;
     ns.onConnection(socket -> onConnected(socket, name, isAdmin));
@@ -436,7 +439,8 @@ public final class AdminUi implements AutoCloseable {
     s.put("pid", ProcessHandle.current().pid());
     long started = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(clock.currentTimeMillis());
     s.put("uptime", Math.max(0, clock.currentTimeMillis() - started) / 1000.0);
-    Set<String> clients = new HashSet<>();
+    EngineIoHost host = io.engineHost();
+    Set<String> clients = host == null ? new HashSet<>() : null; // only counted here without a listener
     Set<String> pollingClients = new HashSet<>();
     ArrayNode namespaces = NODES.arrayNode();
     for (Namespace ns : io.namespaces()) {
@@ -445,12 +449,10 @@ public final class AdminUi implements AutoCloseable {
       n.put("name", ns.name());
       n.put("socketsCount", sockets.size());
       for (Socket socket : sockets.values()) {
-        String cid = socket.connectionId();
-        clients.add(cid);
-        if ("polling".equals(socket.transport())) pollingClients.add(cid);
+        if (clients != null) clients.add(socket.connectionId());
+        if ("polling".equals(socket.transport())) pollingClients.add(socket.connectionId());
       }
     }
-    EngineIoHost host = io.engineHost();
     s.put("clientsCount", host != null ? host.engine().sessionCount() : clients.size());
     s.put("pollingClientsCount", pollingClients.size());
     Runtime rt = Runtime.getRuntime();

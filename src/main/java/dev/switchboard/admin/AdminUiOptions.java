@@ -31,8 +31,12 @@ public final class AdminUiOptions {
     PRODUCTION
   }
 
-  /** A bcrypt hash in the modular crypt format: {@code $2a$}, {@code $2b$} or {@code $2y$}, cost, 53 characters. */
-  private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}");
+  /**
+   * A bcrypt hash in the modular crypt format: {@code $2a$}, {@code $2b$} or {@code $2y$}, the
+   * cost, 53 characters. Costs 4 to 20, as {@code auth.PasswordHasher} accepts them: above 20 one
+   * check takes minutes.
+   */
+  private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|1[0-9]|20)\\$[./A-Za-z0-9]{53}");
 
   private final String namespace;
   private final String username;
@@ -126,7 +130,8 @@ public final class AdminUiOptions {
     public Builder basicAuth(String username, String bcryptHash) {
       if (username == null || username.isEmpty()) throw new IllegalArgumentException("the admin UI user name must not be empty");
       if (!isBcryptHash(bcryptHash)) {
-        throw new IllegalArgumentException("the admin UI password must be given as a bcrypt hash ($2a$, $2b$ or $2y$), not as a password");
+        throw new IllegalArgumentException(
+            "the admin UI password must be given as a bcrypt hash ($2a$, $2b$ or $2y$, cost 4 to 20), not as a password");
       }
       this.username = username;
       this.passwordHash = bcryptHash;
