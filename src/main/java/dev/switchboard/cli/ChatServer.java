@@ -67,6 +67,10 @@ import java.util.function.DoubleSupplier;
  * }
  * }</pre>
  *
+ * <p>With {@link ServerConfig#adminUi()} on ({@code --admin-ui}), the Socket.IO Admin UI's
+ * namespace ({@code /admin}, {@link AdminUi}) and its page ({@code /admin/}, {@link AdminUiPage}),
+ * and CORS with credentials for the allowed origins (the hosted UI polls with them).
+ *
  * <p>Time: the Socket.IO layer always runs on the system clock (heartbeats); the application's
  * clock (token expiry, sessions, rate limits) is {@code appClock}, a fake one in tests.
  */
