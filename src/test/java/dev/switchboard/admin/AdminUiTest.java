@@ -11,6 +11,8 @@ import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.FakeScheduler;
+import dev.switchboard.testing.RawHttpClient;
+import dev.switchboard.testing.RawWebSocketClient;
 import dev.switchboard.testing.SocketIoTestClient;
 import dev.switchboard.testing.SocketIoTestClient.Packet;
 import java.time.Duration;
@@ -214,6 +216,31 @@ class AdminUiTest {
     Set<String> kinds = new java.util.HashSet<>();
     for (JsonNode e : stats.path("aggregatedEvents")) kinds.add(e.path("type").asText() + "/" + e.path("subType").asText());
     assertTrue(kinds.containsAll(Set.of("rawConnection/", "rawDisconnection/transport close")), kinds.toString());
+  }
+
+  @Test
+  void aSocketThatConnectedOverPollingIsReportedAgainOnceItUpgraded() throws Exception {
+    SocketIoTestClient c = admin(LOGIN);
+    event(c, "config");
+    int port = io.port();
+    String open = RawHttpClient.request(port, "GET", "/socket.io/?EIO=4&transport=polling", null).bodyText();
+    String sid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(open.substring(1)).path("sid").asText();
+    assertEquals(200, RawHttpClient.request(port, "POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "40",
+        "Content-Type", "text/plain;charset=UTF-8").status());
+    Packet connected = event(c, "socket_connected", p -> p.arg(0).path("transport").asText().equals("polling"));
+    String id = connected.arg(0).path("id").asText();
+
+    try (RawWebSocketClient ws = RawWebSocketClient.open(port, "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
+      ws.sendText("2probe");
+      assertEquals("3probe", ws.readText());
+      ws.sendText("5");
+      Await.until("the upgrade", () -> "websocket".equals(io.sockets().sockets().get(id).transport()));
+      clock.advanceBy(Duration.ofSeconds(2)); // upgrades are looked for at each report
+      JsonNode update = event(c, "socket_updated").arg(0);
+      assertEquals(id, update.path("id").asText());
+      assertEquals("/", update.path("nsp").asText());
+      assertEquals("websocket", update.path("transport").asText());
+    }
   }
 
   // ------------------------------------------------------------------ actions
