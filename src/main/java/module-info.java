@@ -36,6 +36,8 @@
  *       {@code ClusterAdapterBase}. Their signatures name no Lettuce, netty or msgpack-core type
  *       (Lettuce stays behind {@code RedisLink}: futures, {@code byte[]}, our own records), so
  *       those modules are required but not transitively.
+ *   <li>{@code admin} — the server side of the Socket.IO Admin UI ({@code AdminUi.instrument})
+ *       and its page; its signatures name only {@code socketio}, {@code net} and its own types.
  * </ul>
  *
  * <p>Not exported: {@code engineio.transport} (the transports are the sessions' business),
@@ -86,4 +88,5 @@ module dev.switchboard {
   exports dev.switchboard.socketio;
   exports dev.switchboard.cluster;
   exports dev.switchboard.cluster.redis;
+  exports dev.switchboard.admin;
 }

@@ -44,6 +44,7 @@ class LayeringTest {
       "dev.switchboard.cluster.*",
       "dev.switchboard.storage",
       "dev.switchboard.auth",
+      "dev.switchboard.admin",
       "dev.switchboard.chat",
       "dev.switchboard.cli");
 

@@ -1,5 +1,7 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.admin.AdminUi;
+import dev.switchboard.admin.AdminUiPage;
 import dev.switchboard.auth.AuthHttpHandler;
 import dev.switchboard.auth.AuthOptions;
 import dev.switchboard.auth.Authenticator;
@@ -65,6 +67,10 @@ import java.util.function.DoubleSupplier;
  * }
  * }</pre>
  *
+ * <p>With {@link ServerConfig#adminUi()} on ({@code --admin-ui}), the Socket.IO Admin UI's
+ * namespace ({@code /admin}, {@link AdminUi}) and its page ({@code /admin/}, {@link AdminUiPage}),
+ * and CORS with credentials for the allowed origins (the hosted UI polls with them).
+ *
  * <p>Time: the Socket.IO layer always runs on the system clock (heartbeats); the application's
  * clock (token expiry, sessions, rate limits) is {@code appClock}, a fake one in tests.
  */
@@ -79,6 +85,8 @@ public final class ChatServer implements AutoCloseable {
   private final Database database;
   private final ExecutorService storageReads;
   private final ChatHistory history;
+  /** The Admin UI when {@code --admin-ui} is on, else null; set once by {@code start}. */
+  private AdminUi adminUi;
 
   private ChatServer(SocketIoServer io, Authenticator auth, PasswordHasher hasher, SystemScheduler ownedClock,
       Cancellable purging, String scheme, RedisCluster cluster, Database database, ExecutorService storageReads,
@@ -177,8 +185,12 @@ public final class ChatServer implements AutoCloseable {
     NetOptions.Builder netBuilder = config.limits().applyTo(NetOptions.builder().host(config.host()));
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
-    EngineIoOptions engine = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()))
-        .build();
+    EngineIoOptions.Builder engineBuilder = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()));
+    // The hosted Admin UI (admin.socket.io) polls with credentials: its origin in ALLOWED_ORIGINS
+    // works only with Access-Control-Allow-Credentials (README, "Admin UI"). No cookie carries
+    // anything here (tokens travel in the auth payload), so this grants those origins nothing more.
+    if (config.adminUi().enabled()) engineBuilder.corsCredentials(true);
+    EngineIoOptions engine = engineBuilder.build();
     SocketIoOptions.Builder options = config.limits().applyTo(SocketIoOptions.builder().net(net).engine(engine));
     if (cluster != null) options.adapter(cluster.adapterFactory());
     SocketIoServer io = new SocketIoServer(options.build());
@@ -223,12 +235,19 @@ public final class ChatServer implements AutoCloseable {
     // Every 10 s: expired sessions go, and so do the sessions of users removed from the database
     // (`user remove`, another process), whose sockets are then disconnected at once.
     Cancellable purging = sessions.purgeEvery(Duration.ofSeconds(10), users::ids);
+    // The Admin UI (issue #12): its namespace beside the chat's, and its page at /admin/.
+    AdminUi adminUi = null;
+    if (config.adminUi().enabled()) {
+      adminUi = AdminUi.instrument(io, config.adminUi().options());
+      io.route(AdminUiPage::matches, new AdminUiPage());
+    }
     boolean saved;
     try {
       io.listen(config.port());
       saved = secret.save(config.dataDir());
     } catch (Exception e) {
       purging.cancel();
+      if (adminUi != null) adminUi.close();
       io.close();
       history.close();
       storageReads.shutdown();
@@ -239,13 +258,16 @@ public final class ChatServer implements AutoCloseable {
       // Another server on this data directory wrote its new key first, while we were binding:
       // start again on that key, or the two would refuse each other's tokens.
       purging.cancel();
+      if (adminUi != null) adminUi.close();
       io.close();
       storageReads.shutdown();
       hasher.close();
       return start(config, appClock, owned, cluster, db);
     }
-    return new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster, db,
-        storageReads, history);
+    ChatServer server = new ChatServer(io, auth, hasher, owned, purging, config.tls() != null ? "https" : "http", cluster,
+        db, storageReads, history);
+    server.adminUi = adminUi;
+    return server;
   }
 
   /**
@@ -317,6 +339,7 @@ public final class ChatServer implements AutoCloseable {
   @Override
   public void close() {
     purging.cancel();
+    if (adminUi != null) adminUi.close();
     io.close();
     if (cluster != null) cluster.close(); // after the server: its adapters no longer use the link
     history.close(); // after the server (no more messages), before the database: stores what is queued

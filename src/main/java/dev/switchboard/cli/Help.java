@@ -62,7 +62,11 @@ final class Help {
           opt("--tls-p12 F", "TLS_P12", "off", "HTTPS with a PKCS#12 store (password in TLS_P12_PASSWORD)"),
           opt("", "LOG_LEVEL", "info", "error, warn, info, debug (adds stack traces) or trace"),
           opt("--history-days N", "HISTORY_DAYS", "30", "chat history older than this is deleted (hourly)"),
-          opt("--history-per-room N", "HISTORY_PER_ROOM", "10000", "…and beyond the newest N of each room or conversation"))),
+          opt("--history-per-room N", "HISTORY_PER_ROOM", "10000", "…and beyond the newest N of each room or conversation"),
+          opt("--admin-ui", "ADMIN_UI", "off", "the Socket.IO Admin UI: namespace /admin, page at /admin/"),
+          opt("", "ADMIN_UI_USER", "admin", "…its user name"),
+          opt("", "ADMIN_UI_PASSWORD_HASH", "none", "…bcrypt hash of its password, required; environment only"),
+          opt("--admin-ui-mode M", "ADMIN_UI_MODE", "development", "…development (every socket and event) or production (counts)"))),
       new Section("Limits (the chat server; bench-server: per-address caps off unless given; 0 = off):", List.of(
           opt("--max-connections-per-address N", "MAX_CONNECTIONS_PER_ADDRESS", "500", "open connections of one address"),
           opt("--max-new-connections-per-second N", "MAX_NEW_CONNECTIONS_PER_SECOND", "200", "new connections of one address per second"),

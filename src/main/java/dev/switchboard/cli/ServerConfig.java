@@ -33,6 +33,7 @@ import javax.net.ssl.SSLContext;
  * --redis-url U, --adapter A, --redis-key K, --subscription-mode M, --presence-heartbeat D: joining a cluster ({@link ClusterConfig})
  * --max-connections-per-address N, --max-new-connections-per-second N, --max-unconnected-sessions-per-address N,
  * --trusted-proxy LIST, --max-failed-connects N: per-address and abuse limits ({@link LimitsConfig})
+ * --admin-ui, --admin-ui-mode M (ADMIN_UI_USER, ADMIN_UI_PASSWORD_HASH): the Admin UI ({@link AdminUiConfig})
  * </pre>
  * {@code JWT_SECRET} is read from the environment only: secrets do not belong on a command line
  * (they show in {@code ps} and shell history). At least 32 bytes; when unset, a key is generated
@@ -53,7 +54,8 @@ public record ServerConfig(
     ClusterConfig cluster,
     DatabaseUrl database,
     LimitsConfig limits,
-    Retention history) {
+    Retention history,
+    AdminUiConfig adminUi) {
 
   /** The embedded default database: one SQLite file in the data directory. */
   public static final String SQLITE_FILE = "switchboard.db";
@@ -69,45 +71,52 @@ public record ServerConfig(
   /** For tests: 127.0.0.1 on a free port, bcrypt cost 4, a random key, everything else default. */
   public static ServerConfig forTests(Path dataDir) {
     return new ServerConfig(0, "127.0.0.1", dataDir, Set.of(), null, 4, Duration.ofHours(1), true,
-        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null, LimitsConfig.CHAT_DEFAULTS, Retention.DEFAULT);
+        null, 5, Duration.ofMinutes(15), ClusterConfig.NONE, null, LimitsConfig.CHAT_DEFAULTS, Retention.DEFAULT,
+        AdminUiConfig.OFF);
   }
 
   public ServerConfig withTokenTtl(Duration ttl) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, ttl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   public ServerConfig withRegistration(boolean on) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, on, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> origins) {
     return new ServerConfig(port, host, dataDir, origins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   /** The same configuration on {@code database} (null: the SQLite default in the data directory). */
   public ServerConfig withDatabase(DatabaseUrl database) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   /** The same configuration with these per-address and abuse limits. */
   public ServerConfig withLimits(LimitsConfig limits) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   /** The same configuration keeping {@code history} of chat history. */
   public ServerConfig withHistory(Retention history) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
+  }
+
+  /** The same configuration with the Admin UI on or off (issue #12). */
+  public ServerConfig withAdminUi(AdminUiConfig adminUi) {
+    return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   public ServerConfig withCluster(ClusterConfig cluster) {
     return new ServerConfig(port, host, dataDir, allowedOrigins, tls, bcryptCost, tokenTtl, registration, jwtSecret,
-        loginMaxFailures, loginWindow, cluster, database, limits, history);
+        loginMaxFailures, loginWindow, cluster, database, limits, history, adminUi);
   }
 
   static ServerConfig from(Options o, java.util.Map<String, String> env) throws Exception {
@@ -147,9 +156,10 @@ public record ServerConfig(
     DatabaseUrl database = databaseUrl(o);
     LimitsConfig limits = LimitsConfig.from(o, LimitsConfig.CHAT_DEFAULTS);
     Retention retention = history(o);
+    AdminUiConfig adminUi = AdminUiConfig.from(o, env);
     o.rejectUnknown();
     return new ServerConfig(port, host, dataDir, origins, tls, cost, ttl, registration, secret, maxFailures, window,
-        cluster, database, limits, retention);
+        cluster, database, limits, retention, adminUi);
   }
 
   /**

@@ -66,6 +66,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private final SessionIdGenerator ids;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
+  /** {@link #onNewNamespace} listeners. */
+  private final List<Consumer<Namespace>> newNamespaceListeners = new CopyOnWriteArrayList<>();
   /** Connection state recovery's settings; null when it is off. */
   private final SocketIoOptions.Recovery recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
@@ -112,7 +114,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return options;
   }
 
-  Scheduler scheduler() {
+  /** The clock and timer this server runs its heartbeats and timeouts on (the one given, or its own). */
+  public Scheduler scheduler() {
     return scheduler;
   }
 
@@ -196,7 +199,44 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   /** The namespace {@code name} ("/" is the main one), created on first use. */
   public Namespace of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
-    return namespaces.computeIfAbsent(n, k -> new Namespace(k, this, null));
+    Namespace ns = namespaces.get(n);
+    if (ns != null) return ns;
+    boolean[] made = new boolean[1];
+    ns = namespaces.computeIfAbsent(n, k -> {
+      made[0] = true;
+      return new Namespace(k, this, null);
+    });
+    if (made[0]) namespaceCreated(ns);
+    return ns;
+  }
+
+  /**
+   * The namespaces that exist now: the static ones and the children dynamic namespaces made so
+   * far (Node's {@code io._nsps}). A snapshot; any thread.
+   */
+  public List<Namespace> namespaces() {
+    return List.copyOf(namespaces.values());
+  }
+
+  /**
+   * Runs {@code listener} for every namespace created from now on — by {@link #of(String)} or as
+   * the child of a dynamic namespace when its first client connects (Node's {@code new_namespace}
+   * event). It runs on the thread that creates the namespace (for a child, the connecting
+   * client's executor, before that client's socket connects), so it must be quick.
+   */
+  public SocketIoServer onNewNamespace(Consumer<Namespace> listener) {
+    newNamespaceListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  private void namespaceCreated(Namespace ns) {
+    for (Consumer<Namespace> l : newNamespaceListeners) {
+      try {
+        l.accept(ns);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "new-namespace listener failed", e);
+      }
+    }
   }
 
   /** A dynamic namespace for every name matching {@code pattern}. */
@@ -241,7 +281,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     for (ParentNamespace p : parents) {
       if (p.matches(name)) {
         Namespace child = p.createChild(name);
-        namespaces.putIfAbsent(name, child);
+        if (namespaces.putIfAbsent(name, child) == null) namespaceCreated(child);
         return namespaces.get(name);
       }
     }

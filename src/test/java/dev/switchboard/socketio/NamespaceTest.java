@@ -53,6 +53,21 @@ class NamespaceTest {
   }
 
   @Test
+  void namespacesListsThemAndNewNamespaceListenersHearEachCreationOnceDynamicChildrenIncluded() {
+    List<String> made = new java.util.ArrayList<>();
+    sio.io().onNewNamespace(ns -> made.add(ns.name()));
+    sio.io().of("/admin");
+    sio.io().of("/admin");
+    sio.io().of(java.util.regex.Pattern.compile("^/team-\\d+$"));
+    FakeEngineIoConnection c = sio.client();
+    c.receive("0/team-1,");
+    c.receive("0/team-1,");
+    assertEquals(List.of("/admin", "/team-1"), made);
+    assertEquals(java.util.Set.of("/", "/admin", "/team-1"),
+        sio.io().namespaces().stream().map(Namespace::name).collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Test
   void aNamespaceCreatedAfterClientsConnectedCanBeJoined() {
     FakeEngineIoConnection c = sio.client();
     c.receive("0/late,");

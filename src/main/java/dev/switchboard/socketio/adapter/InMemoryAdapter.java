@@ -41,6 +41,8 @@ public class InMemoryAdapter implements Adapter {
   private final Map<String, Set<String>> rooms = new HashMap<>();
   /** Guarded by this. */
   private final Map<String, Set<String>> roomsOfSocket = new HashMap<>();
+  /** See {@link #membershipListener}; null (nobody listening) unless a tool asked. */
+  private volatile MembershipListener membership;
 
   /** The adapter of {@code namespace}; {@code InMemoryAdapter::new} is an {@link AdapterFactory}. */
   public InMemoryAdapter(AdapterNamespace namespace) {
@@ -52,8 +54,9 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public synchronized void addAll(String socketId, Set<String> toJoin) {
     Set<String> mine = roomsOfSocket.computeIfAbsent(socketId, k -> new HashSet<>(4));
+    MembershipListener l = membership;
     for (String room : toJoin) {
-      mine.add(room);
+      if (mine.add(room) && l != null) notify(l, room, socketId, true);
       Set<String> members = rooms.get(room);
       if (members == null) {
         members = new LinkedHashSet<>();
@@ -68,17 +71,46 @@ public class InMemoryAdapter implements Adapter {
   public synchronized void del(String socketId, String room) {
     Set<String> mine = roomsOfSocket.get(socketId);
     if (mine != null) {
-      mine.remove(room);
+      if (mine.remove(room)) notifyLeft(room, socketId);
       if (mine.isEmpty()) roomsOfSocket.remove(socketId);
     }
     removeFromRoom(room, socketId);
+  }
+
+  /**
+   * Sets the one listener told of every join and leave of this node's sockets (null: none). Off
+   * by default: a membership change then costs one read of a volatile field. A tool sets it once,
+   * after the adapter is chosen ({@code SocketIoServer.adapter(...)} replaces the adapter, and the
+   * listener with it).
+   */
+  public void membershipListener(MembershipListener listener) {
+    membership = listener;
+  }
+
+  private void notifyLeft(String room, String socketId) {
+    MembershipListener l = membership;
+    if (l != null) notify(l, room, socketId, false);
+  }
+
+  /** A listener that throws must not leave the membership half changed. */
+  private static void notify(MembershipListener l, String room, String socketId, boolean joined) {
+    try {
+      if (joined) l.joined(room, socketId);
+      else l.left(room, socketId);
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(InMemoryAdapter.class.getName())
+          .log(java.util.logging.Level.WARNING, "membership listener failed", e);
+    }
   }
 
   @Override
   public synchronized void delAll(String socketId) {
     Set<String> mine = roomsOfSocket.remove(socketId);
     if (mine == null) return;
-    for (String room : mine) removeFromRoom(room, socketId);
+    for (String room : mine) {
+      removeFromRoom(room, socketId);
+      notifyLeft(room, socketId);
+    }
   }
 
   private void removeFromRoom(String room, String socketId) {

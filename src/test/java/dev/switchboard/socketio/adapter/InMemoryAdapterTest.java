@@ -451,4 +451,35 @@ class InMemoryAdapterTest {
     for (byte x : b) out.add(x);
     return out;
   }
+
+  @Test
+  void aMembershipListenerHearsEachRealJoinAndLeaveOnceAndCannotBreakTheRooms() {
+    List<String> heard = new ArrayList<>();
+    adapter.membershipListener(new MembershipListener() {
+      @Override
+      public void joined(String room, String socketId) {
+        heard.add("+" + room + " " + socketId);
+        if (room.equals("boom")) throw new IllegalStateException("listener bug");
+      }
+
+      @Override
+      public void left(String room, String socketId) {
+        heard.add("-" + room + " " + socketId);
+      }
+    });
+    adapter.addAll("s1", Set.of("s1"));
+    adapter.addAll("s1", Set.of("s1")); // already a member: nothing new
+    adapter.del("s1", "nowhere");       // never a member: nothing left
+    try (dev.switchboard.testing.LogLines logs = dev.switchboard.testing.LogLines.of(InMemoryAdapter.class.getName())) {
+      adapter.addAll("s1", Set.of("boom"));
+      assertEquals(1, logs.count(java.util.logging.Level.WARNING, "membership listener failed"), logs.lines().toString());
+    }
+    assertEquals(Set.of("s1", "boom"), adapter.socketRooms("s1"), "a throwing listener leaves the membership whole");
+    adapter.del("s1", "boom");
+    adapter.delAll("s1");
+    assertEquals(List.of("+s1 s1", "+boom s1", "-boom s1", "-s1 s1"), heard);
+    adapter.membershipListener(null);
+    adapter.addAll("s2", Set.of("x"));
+    assertEquals(4, heard.size());
+  }
 }
