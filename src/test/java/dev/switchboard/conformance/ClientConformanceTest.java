@@ -28,6 +28,12 @@ class ClientConformanceTest {
     return scenarios("socket.io");
   }
 
+  /** socket.io-client 4.8 with socket.io-msgpack-parser, against the test app with parser msgpack (issue #12). */
+  @TestFactory
+  Stream<DynamicTest> socketIoClientMsgpack() throws Exception {
+    return scenarios("socket.io-msgpack");
+  }
+
   @TestFactory
   Stream<DynamicTest> chatServer() throws Exception {
     return scenarios("chat");
