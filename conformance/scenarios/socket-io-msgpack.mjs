@@ -147,6 +147,28 @@ export const socketIoMsgpackScenarios = {
     assertEqual((await reason)[0], "transport close", "closed by the server");
   },
 
+  async "connection state recovery replays missed packets"(url) {
+    // Recovery on (the harness turns it on for this scenario only): the CONNECT carries pid and
+    // offset, and every event an offset, all inside the MessagePack maps.
+    const a = io(url, { forceNew: true, parser: msgpackParser, reconnectionDelay: 500, reconnectionDelayMax: 500, randomizationFactor: 0 });
+    await once(a, "auth");
+    assertEqual(a.recovered, false, "first connection is not recovered");
+    await ack(a, "join", "rec");
+    const firstId = a.id;
+    const { socket: b } = await connect(url);
+    const dropped = once(a, "disconnect");
+    const reconnected = once(a, "connect", 8000);
+    const missed = once(a, "room-message", 8000);
+    a.io.engine.close();
+    await dropped;
+    await ack(b, "to-room", "rec", Buffer.from([1, 2]));
+    await reconnected;
+    assertEqual([a.recovered, a.id], [true, firstId], "recovered with the same id");
+    const [payload] = await missed;
+    assertEqual(bytes(payload), [1, 2], "missed binary packet");
+    a.close(); b.close();
+  },
+
   async "many events in order"(url) {
     const { socket } = await connect(url);
     const got = collect(socket, "echo", 50);

@@ -36,7 +36,7 @@ final class TestApps {
       case "socket.io" -> SocketIoApp.start(0, scenario.contains("state recovery"));
       case "chat" -> new ChatApp();
       // socket.io-client 4.8 with socket.io-msgpack-parser: the same application, parser msgpack.
-      case "socket.io-msgpack" -> SocketIoApp.start(0, false, SocketIoParser.MSGPACK);
+      case "socket.io-msgpack" -> SocketIoApp.start(0, scenario.contains("state recovery"), SocketIoParser.MSGPACK);
       // socket.io-client 3.1: the same application as for 4.8.
       case "socket.io-v3" -> SocketIoApp.start(0, false);
       default -> throw new IllegalArgumentException(suite);
