@@ -208,6 +208,38 @@ class MsgpackParserTest {
     return input instanceof String s ? decoder.add(s) : decoder.add((byte[]) input);
   }
 
+  /**
+   * socket.io-msgpack-parser's own test "throws an error upon invalid format" (test/index.js),
+   * row for row, decoded as a client decodes (so CONNECT_ERROR is a server's packet): each is
+   * refused here too, with our message for the reason the parser gives. Its other tests
+   * (connection, binary, acks, multiplexing, namespace error, broadcasting) are scenarios of the
+   * {@code socket.io-msgpack} conformance suite.
+   */
+  static Stream<Arguments> theParsersOwnInvalidFormats() {
+    return Stream.of(
+        Arguments.of("Could not parse: empty", new byte[0], "Empty message"),
+        Arguments.of("invalid packet type: {}", pack(map()), "Invalid packet type"),
+        Arguments.of("invalid packet type: type \"a\"", pack(map("type", "a")), "Invalid packet type"),
+        Arguments.of("invalid packet type: type 7", pack(map("type", 7)), "Invalid packet type"),
+        Arguments.of("invalid packet type: a Buffer", pack(new byte[] {1}), "Packet is not a MessagePack map"),
+        Arguments.of("invalid namespace: none", pack(map("type", 2)), "Invalid namespace"),
+        Arguments.of("invalid namespace: 2", pack(map("type", 2, "nsp", 2)), "Invalid namespace"),
+        Arguments.of("invalid payload: none", pack(map("type", 2, "nsp", "/")), "Invalid EVENT payload"),
+        Arguments.of("invalid payload: 4", pack(map("type", 2, "nsp", "/", "data", 4)), "Invalid EVENT payload"),
+        Arguments.of("invalid payload: CONNECT_ERROR []", pack(map("type", 4, "nsp", "/", "data", List.of())),
+            "Invalid CONNECT_ERROR payload"),
+        Arguments.of("invalid packet id: \"a\"", pack(map("type", 2, "nsp", "/", "data", List.of(), "id", "a")),
+            "Invalid ack id"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("theParsersOwnInvalidFormats")
+  void refusesTheParsersOwnInvalidFormats(String label, byte[] input, String message) {
+    PacketDecoder decoder = MsgpackParser.newDecoder(SocketIoLimits.DEFAULTS, Sender.SERVER);
+    SocketIoProtocolException e = assertThrows(SocketIoProtocolException.class, () -> decoder.add(input));
+    assertEquals(message, e.getMessage());
+  }
+
   @Test
   void acceptsWhatTheLimitsAllowAndIgnoresUnknownKeys() throws Exception {
     PacketDecoder decoder = SocketIoParser.MSGPACK.newDecoder(SocketIoLimits.DEFAULTS);
