@@ -1,17 +1,18 @@
 // Runs every scenario of a suite against Node's own server, to show the scenarios themselves are right:
-//   node run-against-reference.mjs engine.io|socket.io [scenario-substring]
+//   node run-against-reference.mjs engine.io|socket.io|socket.io-msgpack|socket.io-v3 [scenario-substring]
 import { spawn, execFileSync } from "node:child_process";
 import net from "node:net";
 import readline from "node:readline";
 
 const [suite, only] = process.argv.slice(2);
-const script = suite === "socket.io" ? "reference/socket-io-server.mjs" : "reference/engine-io-server.mjs";
+const script = suite.startsWith("socket.io") ? "reference/socket-io-server.mjs" : "reference/engine-io-server.mjs";
+const parser = suite === "socket.io-msgpack" ? "msgpack" : "";
 const names = execFileSync("node", ["run.mjs", "--list", suite], { encoding: "utf8" }).split("\n").filter(Boolean)
   .filter((n) => !only || n.includes(only));
 const port = 20000 + Math.floor(Math.random() * 20000);
 
 async function startServer(recovery) {
-  const child = spawn("node", [script], { env: { ...process.env, PORT: String(port), RECOVERY: recovery ? "1" : "" }, stdio: "ignore" });
+  const child = spawn("node", [script], { env: { ...process.env, PORT: String(port), RECOVERY: recovery ? "1" : "", PARSER: parser }, stdio: "ignore" });
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((r) => { const s = net.connect(port, "127.0.0.1", () => { s.destroy(); r(true); }); s.on("error", () => r(false)); });
     if (up) return child;

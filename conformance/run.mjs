@@ -8,11 +8,14 @@
 import { engineIoScenarios } from "./scenarios/engine-io.mjs";
 import { socketIoScenarios } from "./scenarios/socket-io.mjs";
 import { chatScenarios } from "./scenarios/chat.mjs";
+import { socketIoMsgpackScenarios } from "./scenarios/socket-io-msgpack.mjs";
+import { socketIoV3Scenarios } from "./scenarios/socket-io-v3.mjs";
 import {
   tutorialAuthenticateScenarios, tutorialCompleteScenarios, tutorialEchoScenarios, tutorialJwtScenarios,
 } from "./scenarios/tutorial.mjs";
 
 const suites = { "engine.io": engineIoScenarios, "socket.io": socketIoScenarios, chat: chatScenarios,
+  "socket.io-msgpack": socketIoMsgpackScenarios, "socket.io-v3": socketIoV3Scenarios,
   // The tutorial's client flows (scenarios/tutorial.mjs): examples/echo, examples/authenticate, examples/jwt, the chat server.
   "tutorial-echo": tutorialEchoScenarios, "tutorial-authenticate": tutorialAuthenticateScenarios,
   "tutorial-jwt": tutorialJwtScenarios, "tutorial-complete": tutorialCompleteScenarios };

@@ -1,6 +1,7 @@
 // Node's socket.io running the Socket.IO test application (README.md), to validate the scenarios:
-//   PORT=3001 [RECOVERY=1] node reference/socket-io-server.mjs
+//   PORT=3001 [RECOVERY=1] [PARSER=msgpack] node reference/socket-io-server.mjs
 import { Server } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
 
 const io = new Server(Number(process.env.PORT || 3001), {
   pingInterval: 300,
@@ -8,6 +9,7 @@ const io = new Server(Number(process.env.PORT || 3001), {
   connectTimeout: 1000,
   maxHttpBufferSize: 1e6,
   ...(process.env.RECOVERY ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 } } : {}),
+  ...(process.env.PARSER === "msgpack" ? { parser: msgpackParser } : {}),
 });
 
 io.on("connection", (socket) => {

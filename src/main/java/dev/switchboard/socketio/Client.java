@@ -8,8 +8,7 @@ import dev.switchboard.engineio.SessionHandler;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.socketio.adapter.BroadcastFlags;
 import dev.switchboard.socketio.adapter.Outgoing;
-import dev.switchboard.socketio.protocol.SocketIoDecoder;
-import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.protocol.PacketDecoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import dev.switchboard.socketio.protocol.SocketIoProtocolException;
@@ -31,7 +30,8 @@ final class Client implements SessionHandler {
 
   private final SocketIoServer server;
   private final EngineIoConnection session;
-  private final SocketIoDecoder decoder;
+  /** The server's parser ({@code SocketIoOptions.parser()}): the default one or MessagePack. */
+  private final PacketDecoder decoder;
   /**
    * The sockets of this connection, one per namespace joined: nearly always one or two, so an
    * array searched by name rather than a HashMap (160 bytes with its table and node per idle
@@ -55,7 +55,7 @@ final class Client implements SessionHandler {
   Client(SocketIoServer server, EngineIoConnection session) {
     this.server = server;
     this.session = session;
-    this.decoder = new SocketIoDecoder(server.options().limits());
+    this.decoder = server.options().parser().newDecoder(server.options().limits());
     // socket.io-protocol §Connection to a namespace: a connection that never joins one is dropped.
     this.connectTimer = server.scheduler().schedule(server.options().connectTimeout(),
         () -> session.executor().execute(() -> {
@@ -249,7 +249,7 @@ final class Client implements SessionHandler {
   // ------------------------------------------------------------------ outgoing (any thread)
 
   void send(SocketIoPacket packet, BroadcastFlags flags) {
-    sendOutgoing(new Outgoing(SocketIoEncoder.encode(packet)), flags);
+    sendOutgoing(new Outgoing(server.options().parser().encode(packet)), flags);
   }
 
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {

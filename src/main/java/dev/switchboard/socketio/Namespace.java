@@ -7,6 +7,7 @@ import dev.switchboard.scheduling.SerialExecutor;
 import dev.switchboard.socketio.adapter.Adapter;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.AdapterNamespace;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import dev.switchboard.socketio.adapter.AdapterSocket;
 import dev.switchboard.socketio.adapter.SocketDetails;
 import java.time.Duration;
@@ -109,6 +110,11 @@ public final class Namespace implements Broadcaster {
     @Override
     public Executor completions() {
       return server.completions();
+    }
+
+    @Override
+    public SocketIoParser parser() {
+      return server.options().parser();
     }
   };
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();

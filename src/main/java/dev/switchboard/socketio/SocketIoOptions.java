@@ -5,6 +5,7 @@ import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
 import dev.switchboard.socketio.protocol.SocketIoLimits;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public final class SocketIoOptions {
   private final Optional<Recovery> recovery;
   private final boolean cleanupEmptyChildNamespaces;
   private final AdapterFactory adapter;
+  private final SocketIoParser parser;
 
   private SocketIoOptions(Builder b) {
     this.engine = b.engine;
@@ -48,6 +50,7 @@ public final class SocketIoOptions {
     this.recovery = b.recovery;
     this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
     this.adapter = b.adapter;
+    this.parser = b.parser;
   }
 
   /** A builder holding the defaults. */
@@ -119,6 +122,15 @@ public final class SocketIoOptions {
     return adapter;
   }
 
+  /**
+   * How packets are written into Engine.IO messages (Node's {@code parser} option): {@link
+   * SocketIoParser#DEFAULT} (the default) or {@link SocketIoParser#MSGPACK}, which every client
+   * must then use too (socket.io-msgpack-parser).
+   */
+  public SocketIoParser parser() {
+    return parser;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SocketIoOptions other
@@ -126,19 +138,19 @@ public final class SocketIoOptions {
         && connectTimeout.equals(other.connectTimeout) && maxFailedConnects == other.maxFailedConnects
         && ackTimeout.equals(other.ackTimeout)
         && recovery.equals(other.recovery) && cleanupEmptyChildNamespaces == other.cleanupEmptyChildNamespaces
-        && adapter.equals(other.adapter);
+        && adapter.equals(other.adapter) && parser.equals(other.parser);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(engine, net, limits, connectTimeout, maxFailedConnects, ackTimeout, recovery,
-        cleanupEmptyChildNamespaces, adapter);
+        cleanupEmptyChildNamespaces, adapter, parser);
   }
 
   @Override
   public String toString() {
     return "SocketIoOptions{connectTimeout=" + connectTimeout + ", maxFailedConnects=" + maxFailedConnects + ", ackTimeout=" + ackTimeout + ", recovery="
-        + recovery + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", limits=" + limits
+        + recovery + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", parser=" + parser + ", limits=" + limits
         + ", engine=" + engine + ", net=" + net + "}";
   }
 
@@ -157,6 +169,7 @@ public final class SocketIoOptions {
     private Optional<Recovery> recovery = Optional.empty();
     private boolean cleanupEmptyChildNamespaces;
     private AdapterFactory adapter = IN_MEMORY;
+    private SocketIoParser parser = SocketIoParser.DEFAULT;
 
     private Builder() {}
 
@@ -170,6 +183,7 @@ public final class SocketIoOptions {
       recovery = o.recovery;
       cleanupEmptyChildNamespaces = o.cleanupEmptyChildNamespaces;
       adapter = o.adapter;
+      parser = o.parser;
     }
 
     /** See {@link SocketIoOptions#engine()}. */
@@ -238,6 +252,12 @@ public final class SocketIoOptions {
     /** See {@link SocketIoOptions#adapter()}. */
     public Builder adapter(AdapterFactory adapter) {
       this.adapter = Objects.requireNonNull(adapter, "adapter");
+      return this;
+    }
+
+    /** See {@link SocketIoOptions#parser()}. */
+    public Builder parser(SocketIoParser parser) {
+      this.parser = Objects.requireNonNull(parser, "parser");
       return this;
     }
 

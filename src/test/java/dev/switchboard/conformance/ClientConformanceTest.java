@@ -28,6 +28,18 @@ class ClientConformanceTest {
     return scenarios("socket.io");
   }
 
+  /** socket.io-client 4.8 with socket.io-msgpack-parser, against the test app with parser msgpack (issue #12). */
+  @TestFactory
+  Stream<DynamicTest> socketIoClientMsgpack() throws Exception {
+    return scenarios("socket.io-msgpack");
+  }
+
+  /** socket.io-client 3.1, the older EIO4 client (issue #12), callback-style scenarios. */
+  @TestFactory
+  Stream<DynamicTest> socketIoClientV3() throws Exception {
+    return scenarios("socket.io-v3");
+  }
+
   @TestFactory
   Stream<DynamicTest> chatServer() throws Exception {
     return scenarios("chat");

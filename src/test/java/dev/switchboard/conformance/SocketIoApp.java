@@ -9,6 +9,7 @@ import dev.switchboard.socketio.Args;
 import dev.switchboard.socketio.ConnectError;
 import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.SocketIoServer;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +25,31 @@ final class SocketIoApp implements TestApps.Running {
   private SocketIoServer io;
   private final int port;
   private final boolean recovery;
+  private final SocketIoParser parser;
 
-  private SocketIoApp(SocketIoServer io, boolean recovery) {
+  private SocketIoApp(SocketIoServer io, boolean recovery, SocketIoParser parser) {
     this.io = io;
     this.port = io.port();
     this.recovery = recovery;
+    this.parser = parser;
   }
 
   static SocketIoApp start(int port, boolean recovery) throws Exception {
-    return new SocketIoApp(create(port, recovery), recovery);
+    return start(port, recovery, SocketIoParser.DEFAULT);
+  }
+
+  /** With {@code parser} ({@code PARSER=msgpack} on the Node reference server). */
+  static SocketIoApp start(int port, boolean recovery, SocketIoParser parser) throws Exception {
+    return new SocketIoApp(create(port, recovery, parser), recovery, parser);
   }
 
   static SocketIoServer create(int port, boolean recovery) throws Exception {
+    return create(port, recovery, SocketIoParser.DEFAULT);
+  }
+
+  static SocketIoServer create(int port, boolean recovery, SocketIoParser parser) throws Exception {
     SocketIoOptions.Builder options = SocketIoOptions.builder()
+        .parser(parser)
         .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())
         .connectTimeout(Duration.ofMillis(1000))
         .net(NetOptions.builder().host("127.0.0.1").build());
@@ -134,7 +147,7 @@ final class SocketIoApp implements TestApps.Running {
   @Override
   public void restart() throws Exception {
     io.close();
-    io = create(port, recovery);
+    io = create(port, recovery, parser);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.switchboard.cli.EchoApplication;
 import dev.switchboard.engineio.EngineIoHost;
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import java.time.Duration;
 
 /**
@@ -34,6 +35,10 @@ final class TestApps {
       // Recovery appends an offset to every event, so only its scenario runs with it (as on Node).
       case "socket.io" -> SocketIoApp.start(0, scenario.contains("state recovery"));
       case "chat" -> new ChatApp();
+      // socket.io-client 4.8 with socket.io-msgpack-parser: the same application, parser msgpack.
+      case "socket.io-msgpack" -> SocketIoApp.start(0, scenario.contains("state recovery"), SocketIoParser.MSGPACK);
+      // socket.io-client 3.1: the same application as for 4.8.
+      case "socket.io-v3" -> SocketIoApp.start(0, false);
       default -> throw new IllegalArgumentException(suite);
     };
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.socketio;
 
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,6 +29,7 @@ class SocketIoOptionsTest {
     assertEquals(Optional.empty(), o.ackTimeout());
     assertEquals(Optional.empty(), o.recovery());
     assertFalse(o.cleanupEmptyChildNamespaces());
+    assertEquals(SocketIoParser.DEFAULT, o.parser());
     assertEquals("/socket.io/", o.engine().path());
     assertEquals(Duration.ofMinutes(2), SocketIoOptions.Recovery.DEFAULTS.maxDisconnectionDuration());
     assertTrue(SocketIoOptions.Recovery.DEFAULTS.skipMiddlewares());
@@ -46,6 +48,7 @@ class SocketIoOptionsTest {
         .recovery(recovery)
         .cleanupEmptyChildNamespaces(true)
         .adapter(factory)
+        .parser(SocketIoParser.MSGPACK)
         .build();
     assertEquals(Duration.ofSeconds(3), o.connectTimeout());
     assertEquals(9, o.maxFailedConnects());
@@ -55,6 +58,7 @@ class SocketIoOptionsTest {
     assertFalse(o.recovery().orElseThrow().skipMiddlewares());
     assertTrue(o.cleanupEmptyChildNamespaces());
     assertEquals(factory, o.adapter());
+    assertEquals(SocketIoParser.MSGPACK, o.parser());
 
     SocketIoOptions changed = o.toBuilder().connectTimeout(Duration.ofSeconds(9)).build();
     assertEquals(Duration.ofSeconds(9), changed.connectTimeout());
@@ -63,6 +67,8 @@ class SocketIoOptionsTest {
     assertNotEquals(o, o.toBuilder().maxFailedConnects(5).build());
     assertEquals(o.recovery(), changed.recovery());
     assertTrue(changed.cleanupEmptyChildNamespaces());
+    assertEquals(SocketIoParser.MSGPACK, changed.parser());
+    assertNotEquals(o, o.toBuilder().parser(SocketIoParser.DEFAULT).build());
     assertNotEquals(o, changed);
     assertEquals(o, o.toBuilder().build());
     assertEquals(o.hashCode(), o.toBuilder().build().hashCode());
@@ -82,6 +88,7 @@ class SocketIoOptionsTest {
     assertEquals("net", assertThrows(NullPointerException.class, () -> b.net(null)).getMessage());
     assertEquals("limits", assertThrows(NullPointerException.class, () -> b.limits(null)).getMessage());
     assertEquals("adapter", assertThrows(NullPointerException.class, () -> b.adapter(null)).getMessage());
+    assertEquals("parser", assertThrows(NullPointerException.class, () -> b.parser(null)).getMessage());
     assertEquals("connectTimeout must be positive, got PT0S",
         assertThrows(IllegalArgumentException.class, () -> b.connectTimeout(Duration.ZERO)).getMessage());
     assertEquals("ackTimeout must be positive, got PT-1S",

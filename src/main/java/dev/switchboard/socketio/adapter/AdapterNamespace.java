@@ -1,6 +1,7 @@
 package dev.switchboard.socketio.adapter;
 
 import dev.switchboard.scheduling.Scheduler;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.Optional;
@@ -69,4 +70,12 @@ public interface AdapterNamespace {
    * {@link dev.switchboard.scheduling.SerialExecutor}.
    */
   Executor completions();
+
+  /**
+   * How packets are encoded for this namespace's clients ({@code SocketIoOptions.parser()}); a
+   * broadcast is encoded once with it.
+   */
+  default SocketIoParser parser() {
+    return SocketIoParser.DEFAULT;
+  }
 }

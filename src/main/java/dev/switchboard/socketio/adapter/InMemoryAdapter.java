@@ -2,7 +2,7 @@ package dev.switchboard.socketio.adapter;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.scheduling.Cancellable;
-import dev.switchboard.socketio.protocol.SocketIoEncoder;
+import dev.switchboard.socketio.protocol.SocketIoParser;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +35,8 @@ public class InMemoryAdapter implements Adapter {
   public static final int MAX_KEPT_PACKETS = 10_000;
 
   protected final AdapterNamespace namespace;
+  /** The namespace's parser, read once: a broadcast is encoded with it, once. */
+  private final SocketIoParser parser;
   /** Recovery's packets and sessions; null when recovery is off. */
   private final SessionStore sessions;
   /** Guarded by this. */
@@ -47,6 +49,7 @@ public class InMemoryAdapter implements Adapter {
   /** The adapter of {@code namespace}; {@code InMemoryAdapter::new} is an {@link AdapterFactory}. */
   public InMemoryAdapter(AdapterNamespace namespace) {
     this.namespace = namespace;
+    this.parser = namespace.parser();
     this.sessions = namespace.maxDisconnectionDuration()
         .map(d -> new SessionStore(namespace.scheduler(), d)).orElse(null);
   }
@@ -235,7 +238,7 @@ public class InMemoryAdapter implements Adapter {
    */
   protected void broadcastLocally(SocketIoPacket packet, BroadcastOptions options) {
     List<AdapterSocket> targets = select(options);
-    Outgoing encoded = new Outgoing(SocketIoEncoder.encode(packet), targets.size() > 1);
+    Outgoing encoded = new Outgoing(parser.encode(packet), targets.size() > 1);
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
   }
 
@@ -246,7 +249,7 @@ public class InMemoryAdapter implements Adapter {
     long ackId = namespace.nextAckId();
     SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
     List<AdapterSocket> targets = select(options);
-    Outgoing encoded = new Outgoing(SocketIoEncoder.encode(withId), targets.size() > 1);
+    Outgoing encoded = new Outgoing(parser.encode(withId), targets.size() > 1);
     for (AdapterSocket s : targets) s.expectAck(ackId, acks);
     clientCount.accept(targets.size());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());

@@ -24,7 +24,7 @@ public final class Outgoing {
   public Outgoing(SocketIoEncoder.Encoded encoded, boolean manyRecipients) {
     this.encoded = encoded;
     List<EngineIoPacket> packets = new ArrayList<>(1 + encoded.attachments().size());
-    packets.add(EngineIoPacket.message(encoded.text()));
+    if (encoded.text() != null) packets.add(EngineIoPacket.message(encoded.text())); // null: MessagePack
     for (byte[] a : encoded.attachments()) packets.add(EngineIoPacket.message(a));
     this.message = new SharedMessage(packets, manyRecipients);
   }
@@ -34,7 +34,10 @@ public final class Outgoing {
     return encoded;
   }
 
-  /** The Engine.IO messages: the packet's text, then each binary attachment. */
+  /**
+   * The Engine.IO messages: the packet's text, then each binary attachment (with the MessagePack
+   * parser, the one binary message).
+   */
   public SharedMessage message() {
     return message;
   }

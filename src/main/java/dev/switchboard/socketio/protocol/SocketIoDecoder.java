@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Threading: not thread-safe; call it from the connection's serial executor only.
  */
-public final class SocketIoDecoder {
+public final class SocketIoDecoder implements PacketDecoder {
 
   /** Where the decoder is between messages. */
   public enum State {
@@ -70,6 +70,7 @@ public final class SocketIoDecoder {
   }
 
   /** Drops any partial packet and returns to IDLE, e.g. when the connection closes. */
+  @Override
   public void reset() {
     pending = null;
     state = State.IDLE;
@@ -81,6 +82,7 @@ public final class SocketIoDecoder {
    * @return the packet, or null when it is a binary header now waiting for attachments
    * @throws SocketIoProtocolException the peer broke the protocol; close the connection
    */
+  @Override
   public SocketIoPacket add(String text) throws SocketIoProtocolException {
     Objects.requireNonNull(text, "text");
     requireUsable();
@@ -101,6 +103,7 @@ public final class SocketIoDecoder {
    * @return the reconstructed packet when this was the last attachment, else null
    * @throws SocketIoProtocolException the peer broke the protocol; close the connection
    */
+  @Override
   public SocketIoPacket add(byte[] attachment) throws SocketIoProtocolException {
     Objects.requireNonNull(attachment, "attachment");
     requireUsable();
@@ -195,7 +198,7 @@ public final class SocketIoDecoder {
       }
       data = reader.read(text, i, binary);
     }
-    validatePayload(type, data, ackId);
+    validatePayload(type, data, ackId, limits);
 
     if (binary == null) return new SocketIoPacket(type, namespace, data, ackId);
     binary.header(type, namespace, data, ackId);
@@ -204,8 +207,11 @@ public final class SocketIoDecoder {
     return null;
   }
 
-  /** socket.io-parser isPayloadValid, plus the stricter rules of hostile-inputs.md#D84 to hostile-inputs.md#D99. */
-  private void validatePayload(SocketIoPacketType type, JsonNode data, long ackId)
+  /**
+   * socket.io-parser isPayloadValid, plus the stricter rules of hostile-inputs.md#D84 to
+   * hostile-inputs.md#D99. Shared with the MessagePack decoder, whose payloads follow the same rules.
+   */
+  static void validatePayload(SocketIoPacketType type, JsonNode data, long ackId, SocketIoLimits limits)
       throws SocketIoProtocolException {
     switch (type) {
       case CONNECT -> {
@@ -217,7 +223,7 @@ public final class SocketIoDecoder {
         // hostile-inputs.md#D98: a DISCONNECT names a namespace and nothing else.
         if (data != null) throw invalidPayload(type);
       }
-      case EVENT, BINARY_EVENT -> validateEvent(type, data);
+      case EVENT, BINARY_EVENT -> validateEvent(type, data, limits);
       case ACK, BINARY_ACK -> {
         // socket.io-protocol §Acknowledgement: "MUST be an array (possibly empty)" (hostile-inputs.md#D90).
         if (data == null || !data.isArray()) throw invalidPayload(type);
@@ -231,7 +237,7 @@ public final class SocketIoDecoder {
     }
   }
 
-  private void validateEvent(SocketIoPacketType type, JsonNode data) throws SocketIoProtocolException {
+  private static void validateEvent(SocketIoPacketType type, JsonNode data, SocketIoLimits limits) throws SocketIoProtocolException {
     // socket.io-protocol §Sending and receiving data: "MUST be a non-empty array" (hostile-inputs.md#D84).
     if (data == null || !data.isArray() || data.isEmpty()) throw invalidPayload(type);
     JsonNode name = data.get(0);

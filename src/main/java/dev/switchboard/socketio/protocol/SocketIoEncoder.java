@@ -51,11 +51,15 @@ public final class SocketIoEncoder {
 
   private SocketIoEncoder() {}
 
-  /** The text message, then the attachments to send as binary messages, in order. */
+  /**
+   * The text message, then the attachments to send as binary messages, in order. {@code text} is
+   * null when the packet travels in binary messages only: the MessagePack parser ({@link
+   * SocketIoParser#MSGPACK}) sends each packet as one binary message, its single attachment.
+   */
   public record Encoded(String text, List<byte[]> attachments) {
     public Encoded {
-      Objects.requireNonNull(text, "text");
       attachments = List.copyOf(attachments);
+      if (text == null && attachments.isEmpty()) throw new IllegalArgumentException("no message at all");
     }
   }
 
@@ -104,8 +108,11 @@ public final class SocketIoEncoder {
     }
   }
 
-  /** The payload rules of socket.io-parser isPacketValid, so the peer never has to close on us. */
-  private static void checkShape(SocketIoPacketType type, JsonNode data, long ackId) {
+  /**
+   * The payload rules of socket.io-parser isPacketValid, so the peer never has to close on us.
+   * Shared with the MessagePack encoder, whose parser checks the same shapes.
+   */
+  static void checkShape(SocketIoPacketType type, JsonNode data, long ackId) {
     // Digits after the namespace of a CONNECT would be read back as payload.
     if (ackId != SocketIoPacket.NO_ACK_ID && !type.carriesAckId()) {
       throw new IllegalArgumentException(type + " packets carry no ack id");

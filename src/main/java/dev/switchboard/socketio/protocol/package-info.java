@@ -22,6 +22,11 @@
  * {@link dev.switchboard.socketio.protocol.SocketIoLimits}. Every peer error is a {@link
  * dev.switchboard.socketio.protocol.SocketIoProtocolException}, after which the connection closes.
  *
+ * <p>That is the default parser. {@link dev.switchboard.socketio.protocol.SocketIoParser} picks
+ * it or {@link dev.switchboard.socketio.protocol.MsgpackParser} (socket.io-msgpack-parser: one
+ * MessagePack map per packet in one binary message); both decode into the same {@link
+ * dev.switchboard.socketio.protocol.SocketIoPacket}s under the same limits.
+ *
  * <p>Spec sections cited in this package:
  *
  * <table>
