@@ -53,6 +53,15 @@ final class IoLoop implements Runnable {
     this.selector = Selector.open();
   }
 
+  /** A loop that was never started: releases its selector (a failed {@link NetServer#start}). */
+  void closeUnstarted() {
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+
   void start() {
     Thread t = new Thread(this, name);
     // Not a daemon: a listening server keeps the JVM alive until it is closed, as a listening

@@ -55,7 +55,7 @@ public final class NetServer implements AutoCloseable {
       new dev.switchboard.scheduling.RateLimitedLog[Refusal.values().length];
   /** Accept thread only: when {@link #perAddress} was last pruned. */
   private long lastPrune;
-  private ServerSocketChannel serverChannel;
+  private volatile ServerSocketChannel serverChannel;
   private volatile boolean closed;
 
   /**
@@ -120,15 +120,31 @@ public final class NetServer implements AutoCloseable {
     return options;
   }
 
-  /** Binds and starts the loops. Returns once the port accepts connections. */
+  /**
+   * Binds and starts the loops. Returns once the port accepts connections. When it throws (the
+   * port is taken, no selector can be opened) nothing is left behind: the channel and every
+   * selector opened so far are closed and no thread was started, so the caller may simply try
+   * again.
+   */
   public NetServer start() throws IOException {
-    for (int i = 0; i < loops.length; i++) {
-      loops[i] = new IoLoop("switchboard-io-" + i, scheduler::nanoTime);
+    if (serverChannel != null || closed) throw new IllegalStateException("start is called once");
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(options.host(), options.port()), 1024);
+      channel.configureBlocking(false);
+      for (int i = 0; i < loops.length; i++) {
+        loops[i] = new IoLoop("switchboard-io-" + i, scheduler::nanoTime);
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      for (int i = 0; i < loops.length; i++) {
+        if (loops[i] != null) loops[i].closeUnstarted();
+        loops[i] = null;
+      }
+      throw e;
     }
-    serverChannel = ServerSocketChannel.open();
-    serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-    serverChannel.bind(new InetSocketAddress(options.host(), options.port()), 1024);
-    serverChannel.configureBlocking(false);
+    serverChannel = channel;
     IoLoop acceptLoop = loops[0];
     CountDownLatch registered = new CountDownLatch(1);
     for (IoLoop l : loops) l.start();
@@ -148,9 +164,16 @@ public final class NetServer implements AutoCloseable {
     return this;
   }
 
-  /** The bound port (useful when started with port 0). */
+  /** The bound port (useful when started with port 0); IllegalStateException before {@link #start}. */
   public int port() {
-    return serverChannel.socket().getLocalPort();
+    ServerSocketChannel ch = serverChannel;
+    if (ch == null) throw new IllegalStateException("not listening: start() has not bound a port yet");
+    return ch.socket().getLocalPort();
+  }
+
+  /** Whether {@link #close} has been called. Any thread. */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** The bound address and port. */

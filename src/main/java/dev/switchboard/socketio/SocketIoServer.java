@@ -325,6 +325,38 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   }
 
   /**
+   * Node's {@code io.attach(httpServer)}: serves Socket.IO on an application's own server instead
+   * of one {@link #listen} would make. Requests for {@link dev.switchboard.engineio.EngineIoOptions#path()}
+   * ({@code /socket.io/}), HTTP long-polling and the WebSocket upgrade alike, go to Socket.IO ahead
+   * of the router's routes; every other path stays the application's, and routes added with
+   * {@link #route} before this call are added to {@code router} after them. The sessions run on
+   * the router's {@link HttpRouter#workers()}, the timers on this server's scheduler.
+   * {@code server} is the application's server whose handler is {@code router}; it may be started
+   * before or after this call. {@link #port()} then reports its port, and {@link #close()} ends
+   * the Socket.IO sessions and takes the route off the router but leaves the application's server,
+   * routes and worker pool running (Node's {@code io.close()} would close the HTTP server too).
+   *
+   * <pre>{@code
+   * ExecutorService workers = Executors.newFixedThreadPool(8);
+   * HttpRouter router = new HttpRouter(workers).exact("/hello", ex -> ex.respond(
+   *     HttpResponse.status(200).body("hi", "text/plain").build()));
+   * NetServer server = new NetServer(NetOptions.builder().port(8080).build(), router, workers,
+   *     new SystemScheduler()).start();
+   * SocketIoServer io = new SocketIoServer().attach(server, router);
+   * }</pre>
+   */
+  public SocketIoServer attach(dev.switchboard.net.NetServer server, HttpRouter router) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(router, "router");
+    synchronized (this) {
+      if (host != null) throw new IllegalStateException("already listening or attached");
+      host = EngineIoHost.attach(server, router, options.engine(), engineListener(), allowRequest, scheduler);
+    }
+    routeRegistrations.forEach(r -> r.accept(router));
+    return this;
+  }
+
+  /**
    * The running Engine.IO host (its net server's refusal counts, the Engine.IO server's), or null
    * before {@link #listen} and when running in memory.
    */
@@ -355,7 +387,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return a;
   }
 
-  /** The port we listen on. */
+  /** The port we listen on (attached: the application's server's port). */
   public int port() {
     EngineIoHost h = host;
     if (h == null) throw new IllegalStateException("not listening");
