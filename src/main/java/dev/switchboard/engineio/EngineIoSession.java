@@ -208,7 +208,7 @@ public final class EngineIoSession implements EngineIoConnection {
     return handshakeTarget;
   }
 
-  /** The peer's address. Any thread. */
+  /** The client's address (see {@link EngineIoConnection#remoteAddress()}). Any thread. */
   @Override
   public InetSocketAddress remoteAddress() {
     return remoteAddress;
