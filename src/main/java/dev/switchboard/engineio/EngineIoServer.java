@@ -25,8 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The Engine.IO v4 server: checks each request on its path (engine.io-protocol §HTTP error
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * {@link RequestFilter} to a worker. The session map is concurrent.
  */
 public final class EngineIoServer implements HttpHandler {
-  private static final Logger LOG = Logger.getLogger(EngineIoServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EngineIoServer.class);
 
   private final EngineIoOptions options;
   private final Scheduler scheduler;
@@ -325,7 +326,7 @@ public final class EngineIoServer implements HttpHandler {
       try {
         listener.onConnection(session);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "connection listener failed", e);
+        LOG.warn("connection listener failed", e);
       }
     });
   }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each request to the first route whose path predicate matches; 404 otherwise. Paths are
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * before the body is buffered.
  */
 public final class HttpRouter implements HttpHandler {
-  private static final Logger LOG = Logger.getLogger(HttpRouter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
 
   private record Route(Predicate<String> path, HttpHandler handler, boolean inline) {}
 
@@ -138,7 +138,7 @@ public final class HttpRouter implements HttpHandler {
     try {
       handler.handle(exchange);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handler failed", e);
+      LOG.warn("handler failed", e);
       exchange.respond(plain(500, "Internal server error\n"));
     }
   }

@@ -15,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The TCP side of Switchboard: a non-blocking accept loop and {@code ioThreads} selector loops,
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * internal to the loops.
  */
 public final class NetServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(NetServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NetServer.class);
 
   private final NetOptions options;
   private final HttpHandler handler;
@@ -152,7 +153,7 @@ public final class NetServer implements AutoCloseable {
       try {
         serverChannel.register(acceptLoop.selector, SelectionKey.OP_ACCEPT, (IoLoop.Acceptor) this::acceptAll);
       } catch (IOException e) {
-        LOG.log(Level.SEVERE, "cannot listen", e);
+        LOG.error("cannot listen", e);
       }
       registered.countDown();
     });
@@ -313,7 +314,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.handle(exchange);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handler failed", e);
+      LOG.warn("handler failed", e);
       exchange.respond(HttpResponse.status(500)
           .header("Content-Type", "text/plain; charset=UTF-8")
           .body("Internal server error\n".getBytes(StandardCharsets.UTF_8))
@@ -326,7 +327,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.onRequestHead(head, c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "head handler failed", e);
+      LOG.warn("head handler failed", e);
     }
   }
 
@@ -335,7 +336,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.onRequestAbandoned(head, c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "head handler failed", e);
+      LOG.warn("head handler failed", e);
     }
   }
 

@@ -39,9 +39,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO v5 server (socket.io-protocol revision 5 over Engine.IO v4), with the API of Node's
@@ -58,7 +58,7 @@ import java.util.regex.Pattern;
  * from any thread afterwards.
  */
 public final class SocketIoServer implements Broadcaster, AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(SocketIoServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SocketIoServer.class);
 
   private final SocketIoOptions options;
   private final Scheduler scheduler;
@@ -448,7 +448,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       restored = restoring.join();
     } catch (RuntimeException e) {
       // Node logs and gives the client a fresh session; so do we (at FINE: a client may send anything).
-      LOG.log(Level.FINE, "restoring a session failed; the client gets a new one", e);
+      LOG.debug("restoring a session failed; the client gets a new one", e);
       restored = Optional.empty();
     }
     if (restored.isEmpty()) {
@@ -501,7 +501,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       try {
         h.accept(socket);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "connection handler failed", e);
+        LOG.warn("connection handler failed", e);
       }
     }
   }
@@ -515,7 +515,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     new MiddlewareChain<Middleware, ConnectError>(ns.handshakeChain(), socket.executor(), client::isOpen,
         (step, link) -> step.handle(socket, new HandshakeNext(link)),
         e -> {
-          LOG.log(Level.WARNING, "handshake middleware failed", e);
+          LOG.warn("handshake middleware failed", e);
           return new ConnectError("Internal server error");
         },
         new MiddlewareChain.Outcome<>() {
