@@ -49,7 +49,9 @@
  * later is compatible; taking an export back is not.
  *
  * <p>Requires: Jackson (transitively: {@code JsonNode} is in the API's signatures), nimbus-jose-jwt
- * and jbcrypt for {@code auth}, {@code java.logging}. jbcrypt 0.4 has no module name, so it is the
+ * and jbcrypt for {@code auth}, {@code org.slf4j} (transitively: every line is logged through
+ * slf4j-api, which an application binds to its own logging; the runnable jar binds it to
+ * java.util.logging), {@code java.logging}. jbcrypt 0.4 has no module name, so it is the
  * automatic module named after its file, {@code jbcrypt}: it works on the module path, and the
  * compiler plugin warns once that such a module should not be published to a public repository.
  *
@@ -65,7 +67,11 @@ module dev.switchboard {
   requires transitive com.fasterxml.jackson.databind;
   requires com.nimbusds.jose.jwt;
   requires jbcrypt;
-  requires transitive java.logging; // scheduling.RateLimitedLog takes a Logger and a Level
+  // Logging goes through SLF4J (transitive: scheduling.RateLimitedLog takes an org.slf4j.Logger
+  // and Level); java.util.logging only where the runnable jar configures its backend (cli.LogFormat,
+  // and the levels of HikariCP's and Lettuce's loggers).
+  requires transitive org.slf4j;
+  requires java.logging;
   // The cluster adapters: Lettuce (its Automatic-Module-Name) with netty's thread factory, and
   // msgpack-core, which has no module name either (the automatic module msgpack.core).
   requires lettuce.core;

@@ -18,9 +18,9 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of authentication, under {@code /auth/}: register, login, logout, refresh,
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * answer later from the bcrypt pool. Nothing here blocks an I/O thread.
  */
 public final class AuthHttpHandler implements HttpHandler {
-  private static final Logger LOG = Logger.getLogger(AuthHttpHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AuthHttpHandler.class);
   public static final String PREFIX = "/auth/";
   /**
    * The login endpoint of the tutorial's JWT pattern: the same check, throttle, limits and CORS as
@@ -347,7 +347,7 @@ public final class AuthHttpHandler implements HttpHandler {
   }
 
   private HttpResponse internalError(HttpRequest req, Throwable failure) {
-    LOG.log(Level.WARNING, "authentication request failed", failure);
+    LOG.warn("authentication request failed", failure);
     return error(req, 500, "Internal server error");
   }
 
@@ -357,7 +357,7 @@ public final class AuthHttpHandler implements HttpHandler {
 
   /** 503 with {@code Retry-After}: the database is away (RFC 9110 §15.6.4, §10.2.3). */
   private HttpResponse unavailable(HttpRequest req, DatabaseUnavailableException e) {
-    java.util.logging.Logger.getLogger(AuthHttpHandler.class.getName()).warning(e.getMessage());
+    org.slf4j.LoggerFactory.getLogger(AuthHttpHandler.class).warn(e.getMessage());
     return errorBuilder(req, 503, AuthFailure.UNAVAILABLE.message())
         .header("Retry-After", Long.toString(Authenticator.UNAVAILABLE_RETRY_AFTER.toSeconds())).build();
   }

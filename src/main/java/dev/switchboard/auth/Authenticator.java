@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authentication flow in one place, for the HTTP endpoints, the Socket.IO handshake and the
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  * the bcrypt pool; the token checks are a few microseconds of HMAC and run on the caller.
  */
 public final class Authenticator {
-  private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   /**
    * The {@code Retry-After} of a 503 while the database is away: about the pool's reconnection
    * backoff (up to 5 s, spec-notes/storage.md §Faults).
@@ -51,7 +52,7 @@ public final class Authenticator {
     this.sessions = sessions;
     this.options = options;
     this.clock = clock;
-    this.throttledLog = new dev.switchboard.scheduling.RateLimitedLog(LOG, java.util.logging.Level.WARNING,
+    this.throttledLog = new dev.switchboard.scheduling.RateLimitedLog(LOG, org.slf4j.event.Level.WARN,
         "login_throttled", clock);
     this.userIds = userIds;
     this.loginThrottle = new LoginThrottle(clock, options.maxFailuresPerAccount(), options.maxFailuresPerAddress(),
@@ -275,7 +276,7 @@ public final class Authenticator {
   }
 
   private static Result unavailable(DatabaseUnavailableException e) {
-    LOG.warning(e.getMessage());
+    LOG.warn(e.getMessage());
     return new Result(LoginOutcome.UNAVAILABLE, null, UNAVAILABLE_RETRY_AFTER, UNAVAILABLE_MESSAGE);
   }
 

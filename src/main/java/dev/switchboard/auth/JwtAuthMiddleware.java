@@ -9,7 +9,8 @@ import dev.switchboard.storage.DatabaseUnavailableException;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO handshake check: the token travels in the CONNECT packet's auth payload
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * {@link AuthFailure#UNAVAILABLE}; sockets already connected are not touched.
  */
 public final class JwtAuthMiddleware implements Middleware {
-  private static final Logger LOG = Logger.getLogger(JwtAuthMiddleware.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JwtAuthMiddleware.class);
 
   private final Authenticator auth;
   /** Where a database read for a cache miss runs; null: on the caller (in-memory stores only). */
@@ -111,7 +112,7 @@ public final class JwtAuthMiddleware implements Middleware {
     } catch (AuthException e) {
       next.fail(refusal(e.failure()));
     } catch (DatabaseUnavailableException e) {
-      LOG.warning(e.getMessage());
+      LOG.warn(e.getMessage());
       next.fail(refusal(AuthFailure.UNAVAILABLE));
     }
   }

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HS256 key. RFC 8725 §3.5: an HMAC key must be at least as long as the hash output (256
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  * restart. The key never appears in a log or an error message.
  */
 public final class JwtSecret {
-  private static final Logger LOG = Logger.getLogger(JwtSecret.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JwtSecret.class);
   public static final int MIN_BYTES = 32;
   public static final String FILE_NAME = "jwt-secret";
 

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Limits failed logins per client address and per account over a sliding window (by default: 5
@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * are HTTP workers, never an I/O thread; the attempt's outcome is sent without waiting.
  */
 public final class LoginThrottle {
-  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
   /** How long a login waits for the shared counters before counting locally. */
   static final long SHARED_TIMEOUT_MILLIS = 500;
   /** {@link #SHARED_TIMEOUT_MILLIS} as a sentence for the docs. */
@@ -199,7 +199,7 @@ public final class LoginThrottle {
       Thread.currentThread().interrupt();
       return null;
     } catch (Exception e) { // Redis away or slow: RedisLink has said so once
-      LOG.log(Level.FINE, "shared login counters did not answer; counting locally", e);
+      LOG.debug("shared login counters did not answer; counting locally", e);
       return null;
     }
   }

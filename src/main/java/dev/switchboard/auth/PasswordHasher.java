@@ -10,9 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.mindrot.jbcrypt.BCrypt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * bcrypt (jbcrypt 0.4) on a small bounded pool of its own. One check costs 100–400 ms of CPU at
@@ -31,7 +31,7 @@ import org.mindrot.jbcrypt.BCrypt;
  * <p>Threading: any thread; the work runs on the pool and completes the returned futures there.
  */
 public final class PasswordHasher implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(PasswordHasher.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordHasher.class);
 
   private final int cost;
   private final SecureRandom random = new SecureRandom();
@@ -101,14 +101,14 @@ public final class PasswordHasher implements AutoCloseable {
     }
     String normalised = normalise(hash);
     if (normalised == null) {
-      LOG.warning("a stored password hash is not a bcrypt $2a$/$2b$/$2y$ hash; the login was refused");
+      LOG.warn("a stored password hash is not a bcrypt $2a$/$2b$/$2y$ hash; the login was refused");
       matches(password, dummyHash);
       return false;
     }
     try {
       return matches(password, normalised);
     } catch (IllegalArgumentException e) {
-      LOG.log(Level.WARNING, "a stored password hash is malformed; the login was refused");
+      LOG.warn("a stored password hash is malformed; the login was refused");
       return false;
     }
   }

@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RevocationBus} of a cluster on Redis: one pub/sub channel, {@code <key>:switchboard:sessions},
@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * database (the chat server gives its handshake-reads pool).
  */
 public final class RedisRevocationBus implements RevocationBus {
-  private static final Logger LOG = Logger.getLogger(RedisRevocationBus.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisRevocationBus.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_MESSAGE_BYTES = 1024;
 
@@ -188,7 +188,7 @@ public final class RedisRevocationBus implements RevocationBus {
       applied.incrementAndGet();
     } catch (IOException e) {
       if (refused.getAndIncrement() == 0) {
-        LOG.warning("dropped a malformed session message on " + channel + " (" + e.getMessage()
+        LOG.warn("dropped a malformed session message on " + channel + " (" + e.getMessage()
             + "); further ones are only counted");
       }
     }
@@ -205,7 +205,7 @@ public final class RedisRevocationBus implements RevocationBus {
       int ended = store.recheckCached();
       LOG.info("Redis back: cached sessions rechecked against the database, " + ended + " ended meanwhile");
     } catch (RuntimeException e) { // the database away too: the sweep and the next misses catch up
-      LOG.log(Level.WARNING, "could not recheck the cached sessions after a Redis outage: " + e.getMessage());
+      LOG.warn("could not recheck the cached sessions after a Redis outage: " + e.getMessage());
     }
   }
 }

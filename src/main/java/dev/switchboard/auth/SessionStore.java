@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live login sessions. A JWT alone cannot be revoked (auth-pitfalls §2, "Revocation"); every
@@ -51,7 +51,7 @@ import java.util.logging.Logger;
  * executor only through {@link #findCached} (spec-notes/threading.md).
  */
 public final class SessionStore {
-  private static final Logger LOG = Logger.getLogger(SessionStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
 
   private final Scheduler clock;
   private final AuthOptions options;
@@ -244,7 +244,7 @@ public final class SessionStore {
       try {
         l.onRefreshed(updated);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "session listener failed", e);
+        LOG.warn("session listener failed", e);
       }
     }
   }
@@ -412,7 +412,7 @@ public final class SessionStore {
         purgeExpired();
         if (userIds != null && size() > 0) revokeOrphans(userIds.get()::contains);
       } catch (RuntimeException e) { // an unreadable users file, the database away: keep the sessions, try again next time
-        LOG.warning("could not sweep the sessions: " + e.getMessage());
+        LOG.warn("could not sweep the sessions: " + e.getMessage());
       }
       next = clock.schedule(interval, this);
     }
@@ -446,7 +446,7 @@ public final class SessionStore {
       try {
         l.onEnded(s, reason);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "session listener failed", e);
+        LOG.warn("session listener failed", e);
       }
     }
   }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat of {@code spec-notes/chat.md} on one namespace: rooms, room and private messages,
@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * thread-safe. {@link #onlineUsers} and {@link #messagesRelayed} may be called from any thread.
  */
 public final class ChatApplication {
-  private static final Logger LOG = Logger.getLogger(ChatApplication.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChatApplication.class);
 
   private final Scheduler clock;
   private final ChatOptions options;
@@ -135,7 +135,7 @@ public final class ChatApplication {
     } catch (IllegalStateException e) {
       // chat.md §Identity: without the middleware's Principal there is no one to chat as, and
       // taking an identity from the client would defeat the point.
-      LOG.log(Level.WARNING, e.getMessage() + "; disconnected");
+      LOG.warn(e.getMessage() + "; disconnected");
       socket.disconnect(true);
       return;
     }

@@ -9,8 +9,8 @@ import dev.switchboard.storage.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat as one socket sees it: its handlers for the client events of chat.md, its rate-limit
@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * lives in the adapter (thread-safe) and presence in {@link Presence} (thread-safe).
  */
 final class ChatConnection {
-  private static final Logger LOG = Logger.getLogger(ChatConnection.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChatConnection.class);
   static final String INTERNAL_ERROR = "Internal server error";
   static final String INVALID_MESSAGE_ID = "Invalid message id";
   static final String INVALID_USER_ID = "Invalid user id";
@@ -83,7 +83,7 @@ final class ChatConnection {
         refuse(event, ack, r.getMessage());
       } catch (RuntimeException e) {
         // A bug of ours must not leave the client's ack waiting for ever.
-        LOG.log(Level.WARNING, "chat handler for '" + event + "' failed", e);
+        LOG.warn("chat handler for '" + event + "' failed", e);
         refuse(event, ack, INTERNAL_ERROR);
       }
     });

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat's history in a {@link Database} (issue #11; spec-notes/chat.md §History and
@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * retention job, which the clock's timer only hands over. {@link #close} from the closing thread.
  */
 public final class ChatHistory implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ChatHistory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChatHistory.class);
   /** chat.md: the page size when {@code limit} is absent. */
   public static final int DEFAULT_PAGE = 50;
   /** chat.md: the largest {@code limit}. */
@@ -149,7 +149,7 @@ public final class ChatHistory implements AutoCloseable {
           Thread.currentThread().interrupt();
           refusal.accept(UNAVAILABLE);
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "history: a read failed", e);
+          LOG.warn("history: a read failed", e);
           refusal.accept(ChatConnection.INTERNAL_ERROR);
         }
       });
@@ -206,9 +206,9 @@ public final class ChatHistory implements AutoCloseable {
   private void applyRetention() {
     try {
       int deleted = db.messages().applyRetention(retention, clock.currentTimeMillis());
-      if (deleted > 0) LOG.fine("history: retention deleted " + deleted + " messages");
+      if (deleted > 0) LOG.debug("history: retention deleted " + deleted + " messages");
     } catch (RuntimeException e) {
-      LOG.warning("history: retention did not run, it is tried again in an hour: " + e.getMessage());
+      LOG.warn("history: retention did not run, it is tried again in an hour: " + e.getMessage());
     }
   }
 }

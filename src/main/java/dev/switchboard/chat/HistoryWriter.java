@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores the chat's messages off the delivery path (spec-notes/storage.md §Writer): senders
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * thread that closes the server.
  */
 final class HistoryWriter implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(HistoryWriter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
 
   /** Where batches go: stores all of the batch or throws (then none of it is stored). */
   @FunctionalInterface
@@ -126,7 +126,7 @@ final class HistoryWriter implements AutoCloseable {
     }
     if (thread.isAlive()) {
       thread.interrupt();
-      LOG.warning("history: the writer did not finish storing within " + timeout.toSeconds()
+      LOG.warn("history: the writer did not finish storing within " + timeout.toSeconds()
           + " s of shutdown; " + queue.size() + " queued messages are not stored");
     }
   }
@@ -164,7 +164,7 @@ final class HistoryWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       // close() gave up waiting; what is left is reported there.
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "history: the writer stopped; messages are no longer stored", e);
+      LOG.error("history: the writer stopped; messages are no longer stored", e);
     } finally {
       closed = true;
       for (Object o; (o = queue.poll()) != null; ) {
@@ -198,7 +198,7 @@ final class HistoryWriter implements AutoCloseable {
     dropped.addAndGet(n);
     droppedInOutage.addAndGet(n);
     if (reason != null && !failing.get() && failing.compareAndSet(false, true)) {
-      LOG.warning("history: messages are delivered but not stored until this clears: " + reason);
+      LOG.warn("history: messages are delivered but not stored until this clears: " + reason);
     }
   }
 }

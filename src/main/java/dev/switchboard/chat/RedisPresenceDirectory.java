@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Presence across the nodes of a cluster on Redis (spec-notes/chat.md, "Presence across nodes").
@@ -67,7 +67,7 @@ import java.util.logging.Logger;
  * {@link #close} waits up to one second for its last script.
  */
 public final class RedisPresenceDirectory implements PresenceDirectory {
-  private static final Logger LOG = Logger.getLogger(RedisPresenceDirectory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceDirectory.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_MESSAGE_BYTES = 1024;
   static final int MAX_USERS_PER_NODE = 100_000;
@@ -224,7 +224,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
     try {
       eval(GONE, prefix, node, channel).get(1, TimeUnit.SECONDS);
     } catch (Exception e) { // Redis away: the others drop this node when its heartbeat expires
-      LOG.log(Level.FINE, "could not leave the presence directory", e);
+      LOG.debug("could not leave the presence directory", e);
     }
   }
 
@@ -332,7 +332,7 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
 
   private void refuse(String why) {
     if (refused.getAndIncrement() == 0) {
-      LOG.warning("dropped a malformed presence message on " + channel + " (" + why + "); further ones are only counted");
+      LOG.warn("dropped a malformed presence message on " + channel + " (" + why + "); further ones are only counted");
     }
   }
 }

@@ -73,7 +73,10 @@ final class Help {
           opt("--max-unconnected-sessions-per-address N", "MAX_UNCONNECTED_SESSIONS_PER_ADDRESS", "50",
               "Engine.IO sessions of one client that joined no namespace"),
           opt("--trusted-proxy L", "TRUSTED_PROXY", "none", "proxies (addresses, CIDRs) whose X-Forwarded-For is believed"),
-          opt("--max-failed-connects N", "MAX_FAILED_CONNECTS", "5", "refused CONNECTs per connection; the next closes it"))),
+          opt("--max-failed-connects N", "MAX_FAILED_CONNECTS", "5", "refused CONNECTs per connection; the next closes it"),
+          opt("--max-buffered-body-bytes N", "MAX_BUFFERED_BODY_BYTES", "67108864",
+              "bytes of all request bodies being received at once; over it 503"),
+          opt("--min-body-rate N", "MIN_BODY_RATE", "1024", "bytes/s a body must average from 5 s after its head; below it 408"))),
       new Section("Cluster options (the chat server, bench-server, conformance socket.io):", List.of(
           opt("--redis-url U", "REDIS_URL", "none", "the nodes' Redis: redis://[[user]:password@]host[:port][/db], rediss://"),
           opt("--adapter A", "ADAPTER", "redis", "redis, redis-sharded (Redis 7) or redis-streams, as Node's adapters"),

@@ -16,6 +16,8 @@ import dev.switchboard.socketio.SocketIoOptions;
  * --max-unconnected-sessions-per-address N  MAX_UNCONNECTED_SESSIONS_PER_ADDRESS  50
  * --trusted-proxy LIST                      TRUSTED_PROXY                         (none) addresses/CIDRs
  * --max-failed-connects N                   MAX_FAILED_CONNECTS                   5
+ * --max-buffered-body-bytes N               MAX_BUFFERED_BODY_BYTES               67108864 (64 MiB, all bodies at once)
+ * --min-body-rate N                         MIN_BODY_RATE                         1024 (bytes/s after 5 s)
  * </pre>
  *
  * <p>The chat server starts from {@link #CHAT_DEFAULTS}; {@code bench-server} from {@link #OFF}
@@ -27,9 +29,25 @@ import dev.switchboard.socketio.SocketIoOptions;
  *     they join a namespace (0: no cap)
  * @param trustedProxies peers whose {@code X-Forwarded-For} names the client
  * @param maxFailedConnects refused CONNECTs one connection may make before it is closed
+ * @param maxBufferedBodyBytes bytes buffered for all request bodies being received at once, the
+ *     server-wide budget of spec-notes/http.md "Body limits per route" (0: no budget)
+ * @param minBodyBytesPerSecond the average rate a body still arriving 5 s after its head must
+ *     have kept since the head (http.md; 0: no rate rule, only the request timeout)
  */
 public record LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPerSecond,
-    int maxUnconnectedSessionsPerAddress, TrustedProxies trustedProxies, int maxFailedConnects) {
+    int maxUnconnectedSessionsPerAddress, TrustedProxies trustedProxies, int maxFailedConnects,
+    long maxBufferedBodyBytes, int minBodyBytesPerSecond) {
+
+  /** The transport's defaults for the two body limits ({@code NetOptions}). */
+  static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = NetOptions.DEFAULTS.maxBufferedBodyBytes();
+  static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = NetOptions.DEFAULTS.minBodyBytesPerSecond();
+
+  /** The per-address limits with the transport's default body limits. */
+  public LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPerSecond,
+      int maxUnconnectedSessionsPerAddress, TrustedProxies trustedProxies, int maxFailedConnects) {
+    this(maxConnectionsPerAddress, maxNewConnectionsPerSecond, maxUnconnectedSessionsPerAddress, trustedProxies,
+        maxFailedConnects, DEFAULT_MAX_BUFFERED_BODY_BYTES, DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+  }
 
   /** The chat server's defaults: none of them reached by the clients of one NAT (operations.md). */
   public static final LimitsConfig CHAT_DEFAULTS = new LimitsConfig(500, 200, 50, TrustedProxies.NONE, 5);
@@ -43,6 +61,8 @@ public record LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPe
     check(maxNewConnectionsPerSecond, 0, 1_000_000, "--max-new-connections-per-second");
     check(maxUnconnectedSessionsPerAddress, 0, 1_000_000, "--max-unconnected-sessions-per-address");
     check(maxFailedConnects, 1, 100, "--max-failed-connects");
+    if (maxBufferedBodyBytes < 0) throw new IllegalArgumentException("--max-buffered-body-bytes must not be negative");
+    check(minBodyBytesPerSecond, 0, 1_000_000_000, "--min-body-rate");
     if (trustedProxies == null) throw new IllegalArgumentException("trustedProxies == null");
   }
 
@@ -62,11 +82,19 @@ public record LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPe
       throw new IllegalArgumentException("--trusted-proxy: " + e.getMessage());
     }
     int failed = o.getInt("max-failed-connects", "MAX_FAILED_CONNECTS", defaults.maxFailedConnects);
-    return new LimitsConfig(connections, rate, unconnected, trusted, failed);
+    int budget = o.getInt("max-buffered-body-bytes", "MAX_BUFFERED_BODY_BYTES",
+        (int) Math.min(Integer.MAX_VALUE, defaults.maxBufferedBodyBytes));
+    int bodyRate = o.getInt("min-body-rate", "MIN_BODY_RATE", defaults.minBodyBytesPerSecond);
+    return new LimitsConfig(connections, rate, unconnected, trusted, failed, budget, bodyRate);
   }
 
-  /** These limits on the transport: the two connection caps and the trusted proxies. */
+  /**
+   * These limits on the transport: the two connection caps, the trusted proxies, the body budget
+   * (0: none, i.e. {@code Long.MAX_VALUE}) and the minimum body rate (its 5 s grace is NetOptions').
+   */
   NetOptions.Builder applyTo(NetOptions.Builder net) {
+    net.maxBufferedBodyBytes(maxBufferedBodyBytes == 0 ? Long.MAX_VALUE : maxBufferedBodyBytes);
+    net.minBodyRate(minBodyBytesPerSecond, NetOptions.DEFAULTS.bodyRateGracePeriod());
     if (maxConnectionsPerAddress > 0) net.maxConnectionsPerAddress(maxConnectionsPerAddress);
     else net.unlimitedConnectionsPerAddress();
     if (maxNewConnectionsPerSecond > 0) net.maxNewConnectionsPerSecondPerAddress(maxNewConnectionsPerSecond);

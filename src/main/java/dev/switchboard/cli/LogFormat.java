@@ -28,6 +28,10 @@ import java.util.logging.Logger;
  * is named at the end of the line ({@code (java.io.IOException: Broken pipe)}), which is what an
  * operator needs for an expected failure such as a client gone, the database or Redis away.
  *
+ * <p>The library logs through SLF4J; in the jar, slf4j-jdk14 hands its records to
+ * java.util.logging (error, warn, info, debug, trace → SEVERE, WARNING, INFO, FINE, FINEST), where
+ * this formatter prints them, together with HikariCP's and Lettuce's.
+ *
  * <p>Installed by {@link #install} from {@link Main#main} only, never by library code or
  * {@link Main#run}: an application embedding Switchboard keeps its own logging configuration. Not
  * installed either when the JVM is given a java.util.logging configuration of its own

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logic of socket.io-adapter's {@code ClusterAdapter} (2.5, the variant without heartbeats;
@@ -115,7 +115,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
   /** The most received messages one adapter keeps waiting to be handled; more are dropped. */
   public static final int MAX_QUEUED_MESSAGES = 10_000;
 
-  private static final Logger LOG = Logger.getLogger(ClusterAdapterBase.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterAdapterBase.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -253,7 +253,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
     if (!options.flags().local() && !isClosed()) {
       if (ackRequests.size() >= MAX_PENDING_REQUESTS) {
         metrics.recordRequestRefused();
-        LOG.fine(() -> nsp + ": " + MAX_PENDING_REQUESTS + " broadcasts with acks wait already; this one stays on this node");
+        LOG.atDebug().log(() -> nsp + ": " + MAX_PENDING_REQUESTS + " broadcasts with acks wait already; this one stays on this node");
       } else {
         String requestId = randomId();
         ackRequests.put(requestId, new AckRequest(clientCount, acks));
@@ -499,7 +499,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
 
   private void publishFailed(ClusterMessage message, Throwable error) {
     metrics.recordPublishFailure();
-    LOG.log(Level.FINE, () -> nsp + ": could not publish " + message.type() + ": " + unwrap(error).getMessage());
+    LOG.atDebug().log(() -> nsp + ": could not publish " + message.type() + ": " + unwrap(error).getMessage());
   }
 
   // ------------------------------------------------------------------ what the other nodes send
@@ -551,7 +551,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
   /** Counts a dropped message and logs why at FINE. */
   protected final void drop(ClusterMetrics.Drop reason, java.util.function.Supplier<String> why) {
     metrics.recordDropped(reason);
-    LOG.log(Level.FINE, () -> nsp + ": dropped a message from another node (" + reason.metricName() + "): " + why.get());
+    LOG.atDebug().log(() -> nsp + ": dropped a message from another node (" + reason.metricName() + "): " + why.get());
   }
 
   /**
@@ -632,7 +632,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter {
       try {
         sockets.add(SocketDetails.ofLocal(d));
       } catch (ClusterMessageException e) {
-        LOG.log(Level.FINE, () -> nsp + ": socket " + d.id() + " left out of a fetchSockets answer: " + e.getMessage());
+        LOG.atDebug().log(() -> nsp + ": socket " + d.id() + " left out of a fetchSockets answer: " + e.getMessage());
       }
     }
     respond(f.uid(), new ClusterMessage.FetchSocketsResponse(uid, nsp, f.requestId(), sockets));

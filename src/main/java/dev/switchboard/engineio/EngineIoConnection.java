@@ -26,7 +26,11 @@ public interface EngineIoConnection {
   /** The request target (path and query, as received) of the request that opened the session. */
   String handshakeTarget();
 
-  /** The peer's address. Any thread. */
+  /**
+   * The client's address: the TCP peer's, or when the peer is a trusted proxy
+   * ({@code NetOptions.trustedProxies}) the address its {@code X-Forwarded-For} names, with port 0.
+   * Any thread.
+   */
   InetSocketAddress remoteAddress();
 
   /** Whether the session runs over TLS. Any thread. */

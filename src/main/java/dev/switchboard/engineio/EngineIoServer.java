@@ -25,8 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The Engine.IO v4 server: checks each request on its path (engine.io-protocol §HTTP error
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * {@link RequestFilter} to a worker. The session map is concurrent.
  */
 public final class EngineIoServer implements HttpHandler {
-  private static final Logger LOG = Logger.getLogger(EngineIoServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EngineIoServer.class);
 
   private final EngineIoOptions options;
   private final Scheduler scheduler;
@@ -303,7 +304,7 @@ public final class EngineIoServer implements HttpHandler {
     String sid = ids.next();
     SerialExecutor executor = new SerialExecutor(workers);
     EngineIoSession session = new EngineIoSession(sid, this, options, scheduler, executor, req,
-        exchange.remoteAddress(), exchange.isSecure());
+        clientOf(exchange, client), exchange.isSecure());
     if (client != null) unconnected.put(session, client);
     sessions.put(sid, session);
     String acceptKey = accept;
@@ -325,7 +326,7 @@ public final class EngineIoServer implements HttpHandler {
       try {
         listener.onConnection(session);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "connection listener failed", e);
+        LOG.warn("connection listener failed", e);
       }
     });
   }
@@ -409,6 +410,21 @@ public final class EngineIoServer implements HttpHandler {
     List<String> extra = e.extraHeaders();
     for (int i = 0; i + 1 < extra.size(); i += 2) b.header(extra.get(i), extra.get(i + 1));
     exchange.respond(b.body((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)).build());
+  }
+
+  /**
+   * The address a session reports ({@link EngineIoConnection#remoteAddress()}, Socket.IO's
+   * {@code handshake.address}): the TCP peer, or, when the peer is one of
+   * {@code NetOptions.trustedProxies}, the client its {@code X-Forwarded-For} names (http.md,
+   * "Trusted proxies"), with port 0 since the client's port is not forwarded. Node's engine.io
+   * always reports the TCP peer ({@code req.connection.remoteAddress}) and leaves the header to the
+   * application; we read it only from proxies the operator named, as the per-address caps do.
+   * {@code known} is the client address already worked out for the cap, or null.
+   */
+  private static java.net.InetSocketAddress clientOf(HttpExchange exchange, java.net.InetAddress known) {
+    java.net.InetSocketAddress peer = exchange.remoteAddress();
+    java.net.InetAddress client = known != null ? known : exchange.clientAddress();
+    return client.equals(peer.getAddress()) ? peer : new java.net.InetSocketAddress(client, 0);
   }
 
   /** Closes every session (server shutdown); new handshakes get 503. */

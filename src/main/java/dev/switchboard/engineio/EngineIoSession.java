@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Engine.IO session: its transport, the upgrade, the heartbeat and the write buffer.
@@ -75,7 +75,7 @@ import java.util.logging.Logger;
  * the volatile {@link #transportName()}, {@code direct} and {@code outboundTasks}.
  */
 public final class EngineIoSession implements EngineIoConnection {
-  private static final Logger LOG = Logger.getLogger(EngineIoSession.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EngineIoSession.class);
 
   /** The session's lifecycle; see the class javadoc. */
   enum State {
@@ -208,7 +208,7 @@ public final class EngineIoSession implements EngineIoConnection {
     return handshakeTarget;
   }
 
-  /** The peer's address. Any thread. */
+  /** The client's address (see {@link EngineIoConnection#remoteAddress()}). Any thread. */
   @Override
   public InetSocketAddress remoteAddress() {
     return remoteAddress;
@@ -482,7 +482,7 @@ public final class EngineIoSession implements EngineIoConnection {
   /** PROBING or PROBE_ANSWERED → NONE: the probe is dropped, polling goes on. */
   private void abandonProbe(String why) {
     assert onExecutor();
-    LOG.log(Level.FINE, "upgrade abandoned: {0}", why);
+    LOG.debug("upgrade abandoned: {}", why);
     noopTimer.cancel();
     upgradeTimer.cancel();
     WebSocketTransport p = probe;
@@ -703,7 +703,7 @@ public final class EngineIoSession implements EngineIoConnection {
       if (packet.isBinary()) h.onBinary(packet.binary());
       else h.onMessage(packet.text());
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "message handler failed", e);
+      LOG.warn("message handler failed", e);
     }
   }
 
@@ -778,13 +778,13 @@ public final class EngineIoSession implements EngineIoConnection {
     if (next != State.CLOSED) {
       closingTimer = scheduler.schedule(options.pingTimeout(), () -> executor.execute(this::finishClose));
     }
-    LOG.log(Level.FINE, "session closed: {0} ({1})", new Object[] {reason.wireName(), description});
+    LOG.debug("session closed: {} ({})", reason.wireName(), description);
     SessionHandler h = handler;
     if (h != null) {
       try {
         h.onClose(reason, description);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "close handler failed", e);
+        LOG.warn("close handler failed", e);
       }
     }
   }

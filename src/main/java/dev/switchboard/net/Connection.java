@@ -18,8 +18,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection: HTTP/1.1 until an upgrade, then WebSocket.
@@ -51,7 +51,7 @@ import java.util.logging.Logger;
  * WebSocket's liveness is Engine.IO's heartbeat).
  */
 final class Connection implements WebSocketConnection, OutboundQueue.Owner {
-  private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** What the connection's bytes mean right now; the class comment tables the transitions. */
@@ -192,11 +192,11 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         onEof();
         return;
       } catch (TlsChannel.RenegotiationRefused e) {
-        LOG.log(Level.FINE, "TLS renegotiation refused from {0}", remote);
+        LOG.debug("TLS renegotiation refused from {}", remote);
         closeNow(CloseCause.RENEGOTIATION_REFUSED);
         return;
       } catch (IOException e) {
-        LOG.log(Level.FINE, "TLS read failed: {0}", e.getMessage());
+        LOG.debug("TLS read failed: {}", e.getMessage());
         closeNow(CloseCause.ERROR);
         return;
       }
@@ -330,7 +330,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   private void rejectHttp(HttpParseException e) {
     abandonAnnouncedHead();
     parser.discardBody();
-    LOG.log(Level.FINE, "bad request from peer: {0}", e.getMessage());
+    LOG.debug("bad request from peer: {}", e.getMessage());
     if (e.status() == 413) server.refused(Refusal.BODY_TOO_LARGE, remote);
     if (e.status() == 503) server.refused(Refusal.BODY_BUDGET, remote);
     HttpResponse.Builder b = HttpResponse.status(e.status())
@@ -360,7 +360,7 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     try {
       decoder.feed(buf);
     } catch (WebSocketProtocolException e) {
-      LOG.log(Level.FINE, "WebSocket protocol error from peer: {0}", e.getMessage());
+      LOG.debug("WebSocket protocol error from peer: {}", e.getMessage());
       startClose(e.closeCode(), e.getMessage());
     }
   }

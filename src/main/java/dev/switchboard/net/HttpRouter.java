@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each request to the first route whose path predicate matches; 404 otherwise. Paths are
@@ -18,16 +18,20 @@ import java.util.logging.Logger;
  * <p>Threading: {@link #handle} is called on the I/O thread that parsed the request. Ordinary
  * routes are handed to the worker pool. Routes added with {@link #inline} run right there: only
  * for handlers that never block and only hand work on (the Engine.IO router), so that requests
- * for one session reach it in the order they arrived. Build the router before the server starts.
+ * for one session reach it in the order they arrived. Routes may be added from any thread, also
+ * while the server runs (an embedder attaching Socket.IO to its own server, {@link #mount}): the
+ * table is an immutable array replaced under the router's monitor and read through one volatile
+ * field, so a request sees the routes of one moment and pays no lock.
  * A route's body limit is its handler's {@link HttpHandler#maxBodyBytes}, asked on the I/O thread
  * before the body is buffered.
  */
 public final class HttpRouter implements HttpHandler {
-  private static final Logger LOG = Logger.getLogger(HttpRouter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
 
   private record Route(Predicate<String> path, HttpHandler handler, boolean inline) {}
 
-  private final List<Route> routes = new ArrayList<>();
+  /** Copy-on-write: replaced whole under {@code this}, never changed in place. */
+  private volatile Route[] routes = new Route[0];
   private final Executor workers;
 
   /** A router with no routes yet; ordinary routes run on {@code workers}. */
@@ -35,28 +39,55 @@ public final class HttpRouter implements HttpHandler {
     this.workers = workers;
   }
 
+  /** The executor ordinary routes run on (what an attached Engine.IO server runs its sessions on). */
+  public Executor workers() {
+    return workers;
+  }
+
   /** Adds a route for one exact path, run on a worker. */
   public HttpRouter exact(String path, HttpHandler handler) {
-    routes.add(new Route(path::equals, handler, false));
-    return this;
+    return add(new Route(path::equals, handler, false), false);
   }
 
   /** Adds a route for every path the predicate accepts, run on a worker. */
   public HttpRouter matching(Predicate<String> path, HttpHandler handler) {
-    routes.add(new Route(path, handler, false));
-    return this;
+    return add(new Route(path, handler, false), false);
   }
 
   /** Adds a route whose handler runs on the I/O thread: it must never block. */
   public HttpRouter inline(Predicate<String> path, HttpHandler handler) {
-    routes.add(new Route(path, handler, true));
+    return add(new Route(path, handler, true), false);
+  }
+
+  /**
+   * Adds an inline route (see {@link #inline}) ahead of every route already there, so that it
+   * takes its paths even from an application's catch-all route — how Socket.IO attaches to an
+   * application's server (Node's {@code io.attach(httpServer)} likewise serves its path before the
+   * server's other request listeners). Any thread, also while the server runs.
+   */
+  public HttpRouter mount(Predicate<String> path, HttpHandler handler) {
+    return add(new Route(path, handler, true), true);
+  }
+
+  /** Removes every route of {@code handler} (what {@link #mount} added). Any thread. */
+  public synchronized HttpRouter unmount(HttpHandler handler) {
+    List<Route> kept = new ArrayList<>(List.of(routes));
+    kept.removeIf(r -> r.handler == handler);
+    routes = kept.toArray(new Route[0]);
+    return this;
+  }
+
+  private synchronized HttpRouter add(Route route, boolean first) {
+    List<Route> next = new ArrayList<>(List.of(routes));
+    next.add(first ? 0 : next.size(), route);
+    routes = next.toArray(new Route[0]);
     return this;
   }
 
   @Override
   public void handle(HttpExchange exchange) {
     String path = exchange.request().path();
-    for (Route r : routes) {
+    for (Route r : routes) { // one volatile read: the table of this moment
       if (r.path.test(path)) {
         if (r.inline) {
           run(r.handler, exchange);
@@ -107,7 +138,7 @@ public final class HttpRouter implements HttpHandler {
     try {
       handler.handle(exchange);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handler failed", e);
+      LOG.warn("handler failed", e);
       exchange.respond(plain(500, "Internal server error\n"));
     }
   }

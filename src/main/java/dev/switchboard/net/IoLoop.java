@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One selector thread. It owns its connections: all their reads, writes, parsing and timeout
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * two wake-ups are flushed in one pass.
  */
 final class IoLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger(IoLoop.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
   private static final long SWEEP_INTERVAL_NANOS = 250_000_000L;
 
   final Selector selector;
@@ -51,6 +51,15 @@ final class IoLoop implements Runnable {
     this.name = name;
     this.clock = clock;
     this.selector = Selector.open();
+  }
+
+  /** A loop that was never started: releases its selector (a failed {@link NetServer#start}). */
+  void closeUnstarted() {
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
   }
 
   void start() {
@@ -124,7 +133,7 @@ final class IoLoop implements Runnable {
     } catch (ClosedSelectorException e) {
       // shutting down
     } catch (Throwable t) {
-      LOG.log(Level.SEVERE, name + " crashed", t);
+      LOG.error(name + " crashed", t);
     } finally {
       runTasks(); // queued writes and closes from the shutdown
       for (Connection c : new ArrayList<>(connections)) {
@@ -154,7 +163,7 @@ final class IoLoop implements Runnable {
       // closed meanwhile
     } catch (Throwable t) {
       // One bad connection never takes the loop down (hostile-inputs.md#B62).
-      LOG.log(Level.FINE, "connection failed", t);
+      LOG.debug("connection failed", t);
       if (att instanceof Connection c) c.closeNow(CloseCause.ERROR);
     }
   }
@@ -167,7 +176,7 @@ final class IoLoop implements Runnable {
       try {
         r.run();
       } catch (Throwable t) {
-        LOG.log(Level.WARNING, "loop task failed", t);
+        LOG.warn("loop task failed", t);
       }
     }
   }

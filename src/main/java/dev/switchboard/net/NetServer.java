@@ -15,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The TCP side of Switchboard: a non-blocking accept loop and {@code ioThreads} selector loops,
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * internal to the loops.
  */
 public final class NetServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(NetServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NetServer.class);
 
   private final NetOptions options;
   private final HttpHandler handler;
@@ -55,7 +56,7 @@ public final class NetServer implements AutoCloseable {
       new dev.switchboard.scheduling.RateLimitedLog[Refusal.values().length];
   /** Accept thread only: when {@link #perAddress} was last pruned. */
   private long lastPrune;
-  private ServerSocketChannel serverChannel;
+  private volatile ServerSocketChannel serverChannel;
   private volatile boolean closed;
 
   /**
@@ -120,15 +121,31 @@ public final class NetServer implements AutoCloseable {
     return options;
   }
 
-  /** Binds and starts the loops. Returns once the port accepts connections. */
+  /**
+   * Binds and starts the loops. Returns once the port accepts connections. When it throws (the
+   * port is taken, no selector can be opened) nothing is left behind: the channel and every
+   * selector opened so far are closed and no thread was started, so the caller may simply try
+   * again.
+   */
   public NetServer start() throws IOException {
-    for (int i = 0; i < loops.length; i++) {
-      loops[i] = new IoLoop("switchboard-io-" + i, scheduler::nanoTime);
+    if (serverChannel != null || closed) throw new IllegalStateException("start is called once");
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(options.host(), options.port()), 1024);
+      channel.configureBlocking(false);
+      for (int i = 0; i < loops.length; i++) {
+        loops[i] = new IoLoop("switchboard-io-" + i, scheduler::nanoTime);
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      for (int i = 0; i < loops.length; i++) {
+        if (loops[i] != null) loops[i].closeUnstarted();
+        loops[i] = null;
+      }
+      throw e;
     }
-    serverChannel = ServerSocketChannel.open();
-    serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-    serverChannel.bind(new InetSocketAddress(options.host(), options.port()), 1024);
-    serverChannel.configureBlocking(false);
+    serverChannel = channel;
     IoLoop acceptLoop = loops[0];
     CountDownLatch registered = new CountDownLatch(1);
     for (IoLoop l : loops) l.start();
@@ -136,7 +153,7 @@ public final class NetServer implements AutoCloseable {
       try {
         serverChannel.register(acceptLoop.selector, SelectionKey.OP_ACCEPT, (IoLoop.Acceptor) this::acceptAll);
       } catch (IOException e) {
-        LOG.log(Level.SEVERE, "cannot listen", e);
+        LOG.error("cannot listen", e);
       }
       registered.countDown();
     });
@@ -148,9 +165,16 @@ public final class NetServer implements AutoCloseable {
     return this;
   }
 
-  /** The bound port (useful when started with port 0). */
+  /** The bound port (useful when started with port 0); IllegalStateException before {@link #start}. */
   public int port() {
-    return serverChannel.socket().getLocalPort();
+    ServerSocketChannel ch = serverChannel;
+    if (ch == null) throw new IllegalStateException("not listening: start() has not bound a port yet");
+    return ch.socket().getLocalPort();
+  }
+
+  /** Whether {@link #close} has been called. Any thread. */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** The bound address and port. */
@@ -290,7 +314,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.handle(exchange);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "handler failed", e);
+      LOG.warn("handler failed", e);
       exchange.respond(HttpResponse.status(500)
           .header("Content-Type", "text/plain; charset=UTF-8")
           .body("Internal server error\n".getBytes(StandardCharsets.UTF_8))
@@ -303,7 +327,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.onRequestHead(head, c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "head handler failed", e);
+      LOG.warn("head handler failed", e);
     }
   }
 
@@ -312,7 +336,7 @@ public final class NetServer implements AutoCloseable {
     try {
       handler.onRequestAbandoned(head, c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "head handler failed", e);
+      LOG.warn("head handler failed", e);
     }
   }
 

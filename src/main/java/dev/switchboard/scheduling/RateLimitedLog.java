@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * The log of one kind of client-caused event (a throttled login, a refused connection, a body
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * 2 000 throttled logins in 0.7 s wrote 244 KB of log).
  *
  * <pre>{@code
- * RateLimitedLog throttled = new RateLimitedLog(LOG, Level.WARNING, "login_throttled", scheduler);
+ * RateLimitedLog throttled = new RateLimitedLog(LOG, Level.WARN, "login_throttled", scheduler);
  * throttled.event(() -> "login throttled for an account from " + address);
  * // one line per 10 s at most: "login throttled for an account from 10.0.0.7 (1 999 more since the last line)"
  * }</pre>
@@ -56,7 +56,7 @@ public final class RateLimitedLog {
 
   /**
    * Events of {@code kind} (a metric label: lower case, digits and '_') written to {@code logger}
-   * at {@code level}, at most one line per {@code interval} of {@code clock}.
+   * (SLF4J) at {@code level}, at most one line per {@code interval} of {@code clock}.
    */
   public RateLimitedLog(Logger logger, Level level, String kind, Duration interval, Scheduler clock) {
     if (!kind.matches("[a-z0-9_]+")) throw new IllegalArgumentException("kind must be [a-z0-9_]+: " + kind);
@@ -72,7 +72,7 @@ public final class RateLimitedLog {
   /** Counts one event and writes {@code message} (one line) unless a line was written within the interval. */
   public void event(Supplier<String> message) {
     count.increment();
-    if (!logger.isLoggable(level)) return;
+    if (!logger.isEnabledForLevel(level)) return;
     long left;
     synchronized (this) {
       long now = clock.nanoTime();
@@ -87,7 +87,7 @@ public final class RateLimitedLog {
     }
     String line = message.get();
     if (left > 0) line += " (" + left + " more since the last line)";
-    logger.logp(level, logger.getName(), null, line); // the owner's name as the source, not this class
+    logger.atLevel(level).log(line); // on the owner's logger: its name, not this class's, names the line
   }
 
   /** The kind this log counts. */

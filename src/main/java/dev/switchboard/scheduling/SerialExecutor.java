@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool. Every Engine.IO session owns
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * that throws is logged and does not stop the ones after it.
  */
 public final class SerialExecutor implements Executor {
-  private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   /** Tasks run per turn before yielding the pool thread, so one busy session cannot starve others. */
   private static final int BATCH = 64;
   /** Updates {@link #pending}: an AtomicInteger would be 16 bytes more for every session. */
@@ -84,7 +84,7 @@ public final class SerialExecutor implements Executor {
       try {
         task.run();
       } catch (Throwable t) {
-        LOG.log(Level.WARNING, "task failed", t);
+        LOG.warn("task failed", t);
       } finally {
         // Before the decrement: once the count reaches 0, a submitter may start the next drain
         // on another thread, whose own write must not be overwritten.

@@ -27,6 +27,6 @@
  * work on (to a serial executor), never do it there: one slow timer task delays every timer of
  * the server. The whole picture is in {@code spec-notes/threading.md}, "Serial executors".
  *
- * <p>Depends on: the JDK only ({@code java.util.concurrent}, {@code java.util.logging}).
+ * <p>Depends on: the JDK ({@code java.util.concurrent}) and slf4j-api.
  */
 package dev.switchboard.scheduling;

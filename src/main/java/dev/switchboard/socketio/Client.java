@@ -14,8 +14,8 @@ import dev.switchboard.socketio.protocol.SocketIoPacketType;
 import dev.switchboard.socketio.protocol.SocketIoProtocolException;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Engine.IO connection seen by Socket.IO: it decodes packets, multiplexes them onto one
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * session's serial executor.
  */
 final class Client implements SessionHandler {
-  private static final Logger LOG = Logger.getLogger(Client.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Client.class);
 
   private final SocketIoServer server;
   private final EngineIoConnection session;
@@ -95,7 +95,7 @@ final class Client implements SessionHandler {
 
   private void onProtocolError(SocketIoProtocolException e) {
     // Node's socket.io closes the whole connection on a packet it cannot decode.
-    LOG.log(Level.FINE, "protocol error from client: {0}", e.getMessage());
+    LOG.debug("protocol error from client: {}", e.getMessage());
     closeConnection(ClientCloseCause.PROTOCOL_ERROR);
   }
 
@@ -238,7 +238,7 @@ final class Client implements SessionHandler {
    */
   void closeConnection(ClientCloseCause cause) {
     if (closed) return;
-    LOG.log(Level.FINE, "closing the connection: {0}", cause.description());
+    LOG.debug("closing the connection: {}", cause.description());
     server.countClose(cause);
     for (Socket s : sockets) s.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     sockets = NO_SOCKETS;

@@ -82,7 +82,11 @@ public final class Handshake {
     return time != null ? time : new java.util.Date(issued).toString();
   }
 
-  /** The peer's IP address; empty if unknown. */
+  /**
+   * The client's IP address; empty if unknown. The TCP peer's, as Node's {@code
+   * socket.handshake.address} always is, except behind a proxy of {@code NetOptions.trustedProxies}:
+   * then the client its {@code X-Forwarded-For} names (Node leaves that header to the application).
+   */
   public String address() {
     if (address != null) return address;
     return remote == null || remote.getAddress() == null ? "" : remote.getAddress().getHostAddress();

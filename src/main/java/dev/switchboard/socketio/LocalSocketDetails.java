@@ -3,8 +3,8 @@ package dev.switchboard.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.socketio.adapter.SocketDetails;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A socket of this server as an adapter reports it for {@code fetchSockets}: the live socket
@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * asks — to answer another node. Any thread.
  */
 final class LocalSocketDetails implements SocketDetails {
-  private static final Logger LOG = Logger.getLogger(LocalSocketDetails.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LocalSocketDetails.class);
 
   final Socket socket;
 
@@ -43,7 +43,7 @@ final class LocalSocketDetails implements SocketDetails {
       try {
         out.set(k, Json.toNode(v));
       } catch (IllegalArgumentException e) {
-        LOG.log(Level.FINE, "socket data ''{0}'' cannot be written as JSON; left out of fetchSockets", k);
+        LOG.debug("socket data '{}' cannot be written as JSON; left out of fetchSockets", k);
       }
     });
     return out;

@@ -25,8 +25,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A namespace: a communication channel multiplexed over the clients' connections
@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * query methods may be called from any thread.
  */
 public final class Namespace implements Broadcaster {
-  private static final Logger LOG = Logger.getLogger(Namespace.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Namespace.class);
 
   private final String name;
   private final SocketIoServer server;
@@ -170,7 +170,7 @@ public final class Namespace implements Broadcaster {
     try {
       a.close();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "closing the adapter of namespace " + name + " failed", e);
+      LOG.warn("closing the adapter of namespace " + name + " failed", e);
     }
   }
 
@@ -287,7 +287,7 @@ public final class Namespace implements Broadcaster {
   private void onServerSideEmit(ArrayNode packet, Consumer<ArrayNode> answer) {
     JsonNode name = packet.path(0);
     if (!name.isTextual() || RESERVED_SERVER_SIDE_EVENTS.contains(name.textValue())) {
-      LOG.log(Level.FINE, "server-side event without a usable name ignored");
+      LOG.debug("server-side event without a usable name ignored");
       return;
     }
     String event = name.textValue();
@@ -298,7 +298,7 @@ public final class Namespace implements Broadcaster {
       try {
         h.handler().handle(args, ack);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "server-side handler for event '" + event + "' failed", e);
+        LOG.warn("server-side handler for event '" + event + "' failed", e);
       }
     }
   }

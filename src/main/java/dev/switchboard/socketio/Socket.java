@@ -21,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client's connection to one namespace.
@@ -47,7 +47,7 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class Socket implements AdapterSocket, RemoteSocket {
-  private static final Logger LOG = Logger.getLogger(Socket.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Socket.class);
 
   private final String id;
   private final Namespace namespace;
@@ -352,7 +352,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
       try {
         outgoing.get(i).on(event, a);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "onAnyOutgoing listener failed", e);
+        LOG.warn("onAnyOutgoing listener failed", e);
       }
     }
   }
@@ -533,14 +533,14 @@ public final class Socket implements AdapterSocket, RemoteSocket {
   private void reportError(Exception error) {
     List<Consumer<Exception>> errors = listeners.hooks.errors;
     if (errors.isEmpty()) {
-      LOG.log(Level.FINE, "packet middleware refused an event: {0}", error.getMessage());
+      LOG.debug("packet middleware refused an event: {}", error.getMessage());
       return;
     }
     for (int i = 0; i < errors.size(); i++) {
       try {
         errors.get(i).accept(error);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "error listener failed", e);
+        LOG.warn("error listener failed", e);
       }
     }
   }
@@ -553,7 +553,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
       try {
         any.get(i).on(event, args);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "onAny listener failed", e);
+        LOG.warn("onAny listener failed", e);
       }
     }
     // A linear scan: a socket has a handful of handlers, and this is cheaper than a hash look-up
@@ -565,7 +565,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
       try {
         handlers[i].handle(args, ack);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "handler for event '" + event + "' failed", e);
+        LOG.warn("handler for event '" + event + "' failed", e);
       }
     }
   }
@@ -575,14 +575,14 @@ public final class Socket implements AdapterSocket, RemoteSocket {
     Map<Long, PendingAck> waiting = acks;
     PendingAck pending = waiting == null ? null : waiting.remove(packet.ackId());
     if (pending == null) {
-      LOG.log(Level.FINE, "ack for an unknown id ignored");
+      LOG.debug("ack for an unknown id ignored");
       return;
     }
     pending.timer.cancel();
     try {
       pending.listener.onAck(id, (ArrayNode) packet.data()); // the decoder admits arrays only
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "ack callback failed", e);
+      LOG.warn("ack callback failed", e);
     }
   }
 
@@ -607,7 +607,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
         try {
           p.listener.onDisconnect(id);
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "ack callback failed", e);
+          LOG.warn("ack callback failed", e);
         }
       }
     }
@@ -619,7 +619,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
       try {
         listeners.get(i).accept(reason);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "disconnect listener failed", e);
+        LOG.warn("disconnect listener failed", e);
       }
     }
   }

@@ -39,9 +39,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO v5 server (socket.io-protocol revision 5 over Engine.IO v4), with the API of Node's
@@ -58,7 +58,7 @@ import java.util.regex.Pattern;
  * from any thread afterwards.
  */
 public final class SocketIoServer implements Broadcaster, AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(SocketIoServer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SocketIoServer.class);
 
   private final SocketIoOptions options;
   private final Scheduler scheduler;
@@ -365,6 +365,38 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   }
 
   /**
+   * Node's {@code io.attach(httpServer)}: serves Socket.IO on an application's own server instead
+   * of one {@link #listen} would make. Requests for {@link dev.switchboard.engineio.EngineIoOptions#path()}
+   * ({@code /socket.io/}), HTTP long-polling and the WebSocket upgrade alike, go to Socket.IO ahead
+   * of the router's routes; every other path stays the application's, and routes added with
+   * {@link #route} before this call are added to {@code router} after them. The sessions run on
+   * the router's {@link HttpRouter#workers()}, the timers on this server's scheduler.
+   * {@code server} is the application's server whose handler is {@code router}; it may be started
+   * before or after this call. {@link #port()} then reports its port, and {@link #close()} ends
+   * the Socket.IO sessions and takes the route off the router but leaves the application's server,
+   * routes and worker pool running (Node's {@code io.close()} would close the HTTP server too).
+   *
+   * <pre>{@code
+   * ExecutorService workers = Executors.newFixedThreadPool(8);
+   * HttpRouter router = new HttpRouter(workers).exact("/hello", ex -> ex.respond(
+   *     HttpResponse.status(200).body("hi", "text/plain").build()));
+   * NetServer server = new NetServer(NetOptions.builder().port(8080).build(), router, workers,
+   *     new SystemScheduler()).start();
+   * SocketIoServer io = new SocketIoServer().attach(server, router);
+   * }</pre>
+   */
+  public SocketIoServer attach(dev.switchboard.net.NetServer server, HttpRouter router) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(router, "router");
+    synchronized (this) {
+      if (host != null) throw new IllegalStateException("already listening or attached");
+      host = EngineIoHost.attach(server, router, options.engine(), engineListener(), allowRequest, scheduler);
+    }
+    routeRegistrations.forEach(r -> r.accept(router));
+    return this;
+  }
+
+  /**
    * The running Engine.IO host (its net server's refusal counts, the Engine.IO server's), or null
    * before {@link #listen} and when running in memory.
    */
@@ -395,7 +427,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return a;
   }
 
-  /** The port we listen on. */
+  /** The port we listen on (attached: the application's server's port). */
   public int port() {
     EngineIoHost h = host;
     if (h == null) throw new IllegalStateException("not listening");
@@ -456,7 +488,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       restored = restoring.join();
     } catch (RuntimeException e) {
       // Node logs and gives the client a fresh session; so do we (at FINE: a client may send anything).
-      LOG.log(Level.FINE, "restoring a session failed; the client gets a new one", e);
+      LOG.debug("restoring a session failed; the client gets a new one", e);
       restored = Optional.empty();
     }
     if (restored.isEmpty()) {
@@ -509,7 +541,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       try {
         h.accept(socket);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "connection handler failed", e);
+        LOG.warn("connection handler failed", e);
       }
     }
   }
@@ -523,7 +555,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     new MiddlewareChain<Middleware, ConnectError>(ns.handshakeChain(), socket.executor(), client::isOpen,
         (step, link) -> step.handle(socket, new HandshakeNext(link)),
         e -> {
-          LOG.log(Level.WARNING, "handshake middleware failed", e);
+          LOG.warn("handshake middleware failed", e);
           return new ConnectError("Internal server error");
         },
         new MiddlewareChain.Outcome<>() {

@@ -27,6 +27,24 @@ class LimitsConfigTest {
     assertTrue(net.trustedProxies().isEmpty());
     assertEquals(50, l.applyTo(dev.switchboard.engineio.EngineIoOptions.builder()).build().maxUnconnectedSessionsPerAddress());
     assertEquals(5, l.applyTo(SocketIoOptions.builder()).build().maxFailedConnects());
+    assertEquals(64L * 1024 * 1024, net.maxBufferedBodyBytes());
+    assertEquals(1024, net.minBodyBytesPerSecond());
+  }
+
+  @Test
+  void theBodyLimitsHaveFlagsAndVariablesAndZeroTurnsThemOff() throws Exception {
+    NetOptions set = parse(List.of("--max-buffered-body-bytes", "1048576"), Map.of("MIN_BODY_RATE", "300"))
+        .limits().applyTo(NetOptions.builder()).build();
+    assertEquals(1_048_576, set.maxBufferedBodyBytes());
+    assertEquals(300, set.minBodyBytesPerSecond());
+    assertEquals(NetOptions.DEFAULTS.bodyRateGracePeriod(), set.bodyRateGracePeriod());
+    NetOptions off = parse(List.of("--min-body-rate=0"), Map.of("MAX_BUFFERED_BODY_BYTES", "0"))
+        .limits().applyTo(NetOptions.builder()).build();
+    assertEquals(Long.MAX_VALUE, off.maxBufferedBodyBytes());
+    assertEquals(0, off.minBodyBytesPerSecond());
+    assertEquals("--min-body-rate must be between 0 and 1000000000",
+        assertThrows(IllegalArgumentException.class, () -> parse(List.of("--min-body-rate", "-1"), Map.of()))
+            .getMessage());
   }
 
   @Test

@@ -8,18 +8,22 @@ import dev.switchboard.testing.LogLines;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
-/** One line per interval per kind, the count of lines left out on the next one, every event counted. */
+/**
+ * One line per interval per kind, the count of lines left out on the next one, every event counted.
+ * The lines go through SLF4J, bound on the test class path to java.util.logging (slf4j-jdk14), where
+ * {@link LogLines} reads them: WARN arrives as JUL's WARNING.
+ */
 class RateLimitedLogTest {
   private static final String NAME = RateLimitedLogTest.class.getName();
   private final FakeScheduler clock = new FakeScheduler();
 
   @Test
   void oneLinePerIntervalAndTheNextSaysHowManyWereLeftOut() {
-    RateLimitedLog log = new RateLimitedLog(Logger.getLogger(NAME), Level.WARNING, "test_flood", Duration.ofSeconds(10),
+    RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(NAME), Level.WARN, "test_flood", Duration.ofSeconds(10),
         clock);
     long before = log.count();
     AtomicInteger built = new AtomicInteger();
@@ -46,9 +50,9 @@ class RateLimitedLogTest {
 
   @Test
   void eventsAreCountedEvenWhenTheLevelIsOff() {
-    Logger quiet = Logger.getLogger(NAME + ".quiet");
-    quiet.setLevel(Level.OFF);
-    RateLimitedLog log = new RateLimitedLog(quiet, Level.WARNING, "test_quiet", clock);
+    java.util.logging.Logger quiet = java.util.logging.Logger.getLogger(NAME + ".quiet"); // held: JUL keeps loggers weakly
+    quiet.setLevel(java.util.logging.Level.OFF);
+    RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(NAME + ".quiet"), Level.WARN, "test_quiet", clock);
     long before = log.count();
     log.event(() -> {
       throw new AssertionError("not built");
@@ -59,6 +63,6 @@ class RateLimitedLogTest {
   @Test
   void aKindIsAMetricLabel() {
     assertThrows(IllegalArgumentException.class,
-        () -> new RateLimitedLog(Logger.getLogger(NAME), Level.INFO, "Bad kind\"", clock));
+        () -> new RateLimitedLog(LoggerFactory.getLogger(NAME), Level.INFO, "Bad kind\"", clock));
   }
 }

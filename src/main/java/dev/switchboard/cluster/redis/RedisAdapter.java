@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The classic Redis adapter, wire-compatible with {@code @socket.io/redis-adapter} 8.3: Switchboard
@@ -105,7 +105,7 @@ import java.util.logging.Logger;
  * there, never on a Lettuce or timer thread.
  */
 public final class RedisAdapter extends InMemoryAdapter {
-  private static final Logger LOG = Logger.getLogger(RedisAdapter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisAdapter.class);
   private static final ClassicCodec CODEC = new ClassicCodec();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** The least a queued message is charged, for the queue's own cost per message. */
@@ -237,7 +237,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         return;
       }
       if (closed) return;
-      LOG.log(Level.FINE, "subscriptions of {0} failed, trying again: {1}", new Object[] {namespace.name(), error});
+      LOG.debug("subscriptions of {} failed, trying again: {}", namespace.name(), String.valueOf(error));
       resubscribe = namespace.scheduler().schedule(RESUBSCRIBE_DELAY, () -> completions.execute(this::subscribe));
     });
   }
@@ -288,8 +288,8 @@ public final class RedisAdapter extends InMemoryAdapter {
 
   private void drop(Drop reason, String channel, String why) {
     metrics.recordDropped(reason);
-    if (LOG.isLoggable(Level.FINE)) {
-      LOG.fine("dropped a message on " + channel + " (" + reason.metricName() + "): " + why);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("dropped a message on " + channel + " (" + reason.metricName() + "): " + why);
     }
   }
 
@@ -430,7 +430,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         publish(rooms.size() == 1 ? channels.room(rooms.get(0)) : broadcastChannel,
             CODEC.encode(new ClassicBroadcast(uid, packet, wire)));
       } catch (ClusterMessageException e) {
-        LOG.log(Level.WARNING, "a broadcast of " + namespace.name() + " cannot be published (delivered here only)", e);
+        LOG.warn("a broadcast of " + namespace.name() + " cannot be published (delivered here only)", e);
       }
     }
     super.broadcast(packet, options);
@@ -447,8 +447,8 @@ public final class RedisAdapter extends InMemoryAdapter {
     Cancellable forget = Cancellable.NONE;
     if (!options.flags().local() && !closed) {
       if (pendingRequests() >= this.options.maxPendingRequests()) {
-        LOG.log(Level.FINE, "{0}: {1} requests pending; a broadcast with acks goes out without collecting the "
-            + "other nodes'' answers", new Object[] {namespace.name(), pendingRequests()});
+        LOG.debug("{}: {} requests pending; a broadcast with acks goes out without collecting the "
+            + "other nodes' answers", namespace.name(), pendingRequests());
       } else {
         forget = publishBroadcastWithAck(packet, options, clientCount, acks);
       }
@@ -466,7 +466,7 @@ public final class RedisAdapter extends InMemoryAdapter {
           new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), SocketIoPacket.NO_ACK_ID),
           new WireOptions(List.copyOf(options.rooms()), List.copyOf(options.except()), wireFlags(options.flags()))));
     } catch (ClusterMessageException e) {
-      LOG.log(Level.WARNING, "a broadcast with acks of " + namespace.name() + " cannot be published (delivered here only)", e);
+      LOG.warn("a broadcast with acks of " + namespace.name() + " cannot be published (delivered here only)", e);
       return Cancellable.NONE;
     }
     AckRequest request = new AckRequest(clientCount, acks);
@@ -528,7 +528,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         lastServerCount = count;
         out.complete(count);
       } else {
-        LOG.log(Level.FINE, "{0}: cannot count the servers ({1}); assuming the last count", new Object[] {namespace.name(), error});
+        LOG.debug("{}: cannot count the servers ({}); assuming the last count", namespace.name(), String.valueOf(error));
         out.complete(assumedServerCount());
       }
     }));
@@ -688,7 +688,7 @@ public final class RedisAdapter extends InMemoryAdapter {
     try {
       bytes = CODEC.encode(request);
     } catch (ClusterMessageException e) {
-      LOG.log(Level.WARNING, "a " + request.type() + " request of " + namespace.name() + " cannot be published", e);
+      LOG.warn("a " + request.type() + " request of " + namespace.name() + " cannot be published", e);
       return;
     }
     publish(requestChannel, bytes);
@@ -736,7 +736,7 @@ public final class RedisAdapter extends InMemoryAdapter {
       try {
         out.add(dev.switchboard.cluster.SocketDetails.ofLocal(d)); // its own room first, as Node lists them
       } catch (ClusterMessageException e) {
-        LOG.log(Level.FINE, "socket {0} left out of a fetchSockets answer: {1}", new Object[] {d.id(), e.getMessage()});
+        LOG.debug("socket {} left out of a fetchSockets answer: {}", d.id(), e.getMessage());
       }
     }
     return out;

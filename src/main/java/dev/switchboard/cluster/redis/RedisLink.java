@@ -91,7 +91,7 @@ import java.util.logging.Logger;
  * then fails, so a misconfigured node stops at start-up rather than running alone.
  */
 public final class RedisLink implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisLink.class);
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   /**
    * Lettuce logs every reconnect attempt through netty's logging (java.util.logging here); these
@@ -382,7 +382,7 @@ public final class RedisLink implements AutoCloseable {
         if (lost) l.lost();
         else l.restored();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "outage listener of " + maskedUrl + " threw", e);
+        LOG.warn("outage listener of " + maskedUrl + " threw", e);
       }
     }
   }
@@ -533,7 +533,7 @@ public final class RedisLink implements AutoCloseable {
     try {
       resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.log(Level.FINE, "Lettuce resources of " + maskedUrl + " did not stop in time", e);
+      LOG.debug("Lettuce resources of " + maskedUrl + " did not stop in time", e);
     }
   }
 
@@ -627,7 +627,7 @@ public final class RedisLink implements AutoCloseable {
         handler.onMessage(channel, message);
       } catch (RuntimeException e) {
         // A handler bug must not break the connection's pipeline for every other subscription.
-        LOG.log(Level.WARNING, "message handler for " + channel + " on " + maskedUrl + " threw", e);
+        LOG.warn("message handler for " + channel + " on " + maskedUrl + " threw", e);
       }
     }
   }
@@ -668,7 +668,7 @@ public final class RedisLink implements AutoCloseable {
         outageStartNanos = System.nanoTime();
       }
       metrics.recordOutage();
-      LOG.warning("Redis at " + maskedUrl + " lost: cluster commands fail until it is back; reconnecting");
+      LOG.warn("Redis at " + maskedUrl + " lost: cluster commands fail until it is back; reconnecting");
       tellOutage(true);
     }
 

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster adapter of {@code @socket.io/redis-streams-adapter} 0.3.1, on the wire with it: a
@@ -83,7 +83,7 @@ import java.util.logging.Logger;
  * handlers) runs on the namespace's own executor. Nothing here blocks.
  */
 public final class RedisStreamsAdapter extends ClusterAdapterBase {
-  private static final Logger LOG = Logger.getLogger(RedisStreamsAdapter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStreamsAdapter.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
@@ -194,7 +194,7 @@ public final class RedisStreamsAdapter extends ClusterAdapterBase {
         lastServerCount = count;
         out.complete(count);
       } else {
-        LOG.log(Level.FINE, () -> namespace.name() + ": cannot count the servers (" + e.getMessage() + "); assuming the last count");
+        LOG.atDebug().log(() -> namespace.name() + ": cannot count the servers (" + e.getMessage() + "); assuming the last count");
         int last = lastServerCount;
         out.complete(last > 0 ? last : 2);
       }
@@ -241,7 +241,7 @@ public final class RedisStreamsAdapter extends ClusterAdapterBase {
       }
       synchronized (this) {
         if (isClosed()) return;
-        LOG.log(Level.FINE, () -> namespace.name() + ": subscribing failed, trying again: " + e.getMessage());
+        LOG.atDebug().log(() -> namespace.name() + ": subscribing failed, trying again: " + e.getMessage());
         Duration delay = retryDelay;
         retryDelay = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
         retry = namespace.scheduler().schedule(delay, () -> completions.execute(this::subscribe));
@@ -282,7 +282,7 @@ public final class RedisStreamsAdapter extends ClusterAdapterBase {
     String[] channels = current ? new String[] {publicChannel, privateChannel} : new String[] {privateChannel};
     CompletableFuture<Void> done = options.useShardedPubSub() ? link.sunsubscribe(channels) : link.unsubscribe(channels);
     done.whenComplete((ok, e) -> {
-      if (e != null) LOG.log(Level.FINE, () -> namespace.name() + ": unsubscribing failed: " + e.getMessage());
+      if (e != null) LOG.atDebug().log(() -> namespace.name() + ": unsubscribing failed: " + e.getMessage());
     });
   }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sharded Redis adapter, wire-compatible with {@code createShardedAdapter} of
@@ -68,7 +68,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   /** How long a (un)subscription that Redis refused waits before it is tried again. */
   public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
-  private static final Logger LOG = Logger.getLogger(ShardedRedisAdapter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedRedisAdapter.class);
   private static final ShardedCodec CODEC = new ShardedCodec();
 
   private final RedisLink link;
@@ -145,7 +145,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
         lastServerCount = count;
         out.complete(count);
       } else {
-        LOG.log(Level.FINE, () -> channels.main() + ": no server count from Redis (" + e.getMessage() + "); using the last, "
+        LOG.atDebug().log(() -> channels.main() + ": no server count from Redis (" + e.getMessage() + "); using the last, "
             + lastServerCount);
         out.complete(lastServerCount);
       }
@@ -245,7 +245,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
     /** Any thread: Redis refused a command; try again later if it still matters. */
     private synchronized void failed(String channel, boolean subscribing, Throwable e) {
       if (closed || wanted.contains(channel) != subscribing) return;
-      LOG.log(Level.FINE, () -> (subscribing ? "SSUBSCRIBE " : "SUNSUBSCRIBE ") + channel + " failed, retried in "
+      LOG.atDebug().log(() -> (subscribing ? "SSUBSCRIBE " : "SUNSUBSCRIBE ") + channel + " failed, retried in "
           + RETRY_DELAY.toMillis() + " ms: " + e.getMessage());
       retry.add(channel);
       if (retryTimer == null) {
@@ -275,7 +275,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
       // SA 113-131; if Redis is away the link forgets the handlers anyway, and Redis drops the
       // subscriptions of a connection that is gone.
       counted(link.sunsubscribe(all)).whenComplete((ok, e) -> {
-        if (e != null) LOG.log(Level.FINE, () -> "SUNSUBSCRIBE on close failed: " + e.getMessage());
+        if (e != null) LOG.atDebug().log(() -> "SUNSUBSCRIBE on close failed: " + e.getMessage());
       });
     }
   }

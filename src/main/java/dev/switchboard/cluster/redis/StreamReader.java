@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reader of one Redis stream of the streams adapter: {@code XREAD COUNT <readCount> BLOCK
@@ -47,7 +47,7 @@ import java.util.logging.Logger;
  * pool — where the loop runs and the sink is called, one batch at a time, in stream order.
  */
 final class StreamReader implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(StreamReader.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
   static final Duration FIRST_RETRY = Duration.ofMillis(50);
   static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
@@ -121,7 +121,7 @@ final class StreamReader implements AutoCloseable {
         return;
       }
       if (error != null) {
-        LOG.log(Level.FINE, () -> "stream " + stream + ": no connection for its reader yet: " + error.getMessage());
+        LOG.atDebug().log(() -> "stream " + stream + ": no connection for its reader yet: " + error.getMessage());
         waitThen(this::connect, State.CONNECTING);
         return;
       }
@@ -148,7 +148,7 @@ final class StreamReader implements AutoCloseable {
     synchronized (this) {
       if (state == State.CLOSED) return;
       if (error != null) {
-        LOG.log(Level.FINE, () -> "stream " + stream + ": read failed, trying again: " + error.getMessage());
+        LOG.atDebug().log(() -> "stream " + stream + ": read failed, trying again: " + error.getMessage());
         waitThen(this::read, State.READING);
         return;
       }
@@ -163,7 +163,7 @@ final class StreamReader implements AutoCloseable {
     try {
       handled = sink.apply(entries);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "stream " + stream + ": handling a batch failed", e); // a bug; the loop goes on
+      LOG.warn("stream " + stream + ": handling a batch failed", e); // a bug; the loop goes on
       handled = CompletableFuture.completedFuture(null);
     }
     handled.whenComplete((x, e) -> executor.execute(this::read));

@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection state recovery across nodes for one namespace of the streams adapter ({@code
@@ -60,7 +60,7 @@ import java.util.logging.Logger;
  * threads). Stateless between calls.
  */
 final class StreamsSessions {
-  private static final Logger LOG = Logger.getLogger(StreamsSessions.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsSessions.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   /** Entries per XRANGE while reading what a client missed. */
@@ -102,11 +102,11 @@ final class StreamsSessions {
     try {
       value = codec.encodeSession(toWire(session));
     } catch (RuntimeException e) { // data Jackson cannot write
-      LOG.log(Level.FINE, "session of " + session.id() + " not persisted: its data cannot be encoded", e);
+      LOG.debug("session of " + session.id() + " not persisted: its data cannot be encoded", e);
       return;
     }
     link.set(names.sessionKey(session.pid()), value, ttl).whenComplete((ok, e) -> {
-      if (e != null) LOG.log(Level.FINE, () -> "session of " + session.id() + " not persisted: " + e.getMessage());
+      if (e != null) LOG.atDebug().log(() -> "session of " + session.id() + " not persisted: " + e.getMessage());
     });
   }
 
@@ -163,7 +163,7 @@ final class StreamsSessions {
   private CompletableFuture<Boolean> readAfter(String cursor, dev.switchboard.cluster.redis.PersistedSession session,
       List<ArrayNode> missed, int page) {
     if (page == MAX_PAGES) {
-      LOG.fine(() -> "session " + session.sid() + " not restored: more than " + MAX_PAGES + " pages to read");
+      LOG.atDebug().log(() -> "session " + session.sid() + " not restored: more than " + MAX_PAGES + " pages to read");
       return CompletableFuture.completedFuture(false);
     }
     return link.xrange(stream, StreamsNames.nextOffset(cursor), "+", PAGE).thenComposeAsync(entries -> {
@@ -172,7 +172,7 @@ final class StreamsSessions {
         ArrayNode data = missedPacket(entry, session.rooms());
         if (data == null) continue;
         if (missed.size() == InMemoryAdapter.MAX_KEPT_PACKETS) {
-          LOG.fine(() -> "session " + session.sid() + " not restored: it missed more than " + InMemoryAdapter.MAX_KEPT_PACKETS + " packets");
+          LOG.atDebug().log(() -> "session " + session.sid() + " not restored: it missed more than " + InMemoryAdapter.MAX_KEPT_PACKETS + " packets");
           return CompletableFuture.completedFuture(false);
         }
         missed.add(data);
@@ -206,7 +206,7 @@ final class StreamsSessions {
   }
 
   private void drop(String what, ClusterMessageException e) {
-    LOG.log(Level.FINE, () -> "streams adapter of " + nsp + ": " + what + " ignored: " + e.getMessage());
+    LOG.atDebug().log(() -> "streams adapter of " + nsp + ": " + what + " ignored: " + e.getMessage());
     dropped.accept("malformed");
   }
 }

@@ -9,8 +9,8 @@ import dev.switchboard.net.HttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP long-polling (engine.io-protocol §HTTP long-polling): the client keeps one GET waiting for
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * the net layer are handed to that executor.
  */
 public final class PollingTransport implements Transport {
-  private static final Logger LOG = Logger.getLogger(PollingTransport.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PollingTransport.class);
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final Executor executor;
@@ -127,7 +127,7 @@ public final class PollingTransport implements Transport {
       // escaped, so text holding it would reach the client as two packets. Such a message (only
       // possible from a raw Engine.IO application; Socket.IO's JSON escapes it) is dropped.
       if (!EngineIoPayloadCodec.fitsPayload(p)) {
-        LOG.log(Level.WARNING, "dropped a message containing the record separator (cannot go over polling)");
+        LOG.warn("dropped a message containing the record separator (cannot go over polling)");
         continue;
       }
       if (sb.length() > 0) sb.append(EngineIoPayloadCodec.RECORD_SEPARATOR);
