@@ -38,8 +38,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server side of the Socket.IO Admin UI ({@code @socket.io/admin-ui} 0.5): a namespace
@@ -77,7 +77,7 @@ import java.util.logging.Logger;
  * server's {@link Scheduler}.
  */
 public final class AdminUi implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(AdminUi.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AdminUi.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /** The sentence the UI recognises to show "Invalid credentials" (its ConnectionModal). */
@@ -211,8 +211,8 @@ public final class AdminUi implements AutoCloseable {
         socket.data().put(SESSION_KEY, sessions.create());
         next.proceed();
       } else {
-        if (error != null) LOG.log(Level.WARNING, "admin UI: the password check failed", error);
-        else LOG.log(Level.FINE, "admin UI: a connection with wrong credentials was refused");
+        if (error != null) LOG.warn("admin UI: the password check failed", error);
+        else LOG.debug("admin UI: a connection with wrong credentials was refused");
         next.fail(new ConnectError(INVALID_CREDENTIALS));
       }
     });
@@ -230,7 +230,7 @@ public final class AdminUi implements AutoCloseable {
     socket.emit("config", config);
     if (development) {
       allSockets().whenComplete((list, error) -> {
-        if (error != null) LOG.log(Level.WARNING, "admin UI: listing the sockets failed", error);
+        if (error != null) LOG.warn("admin UI: listing the sockets failed", error);
         else socket.emit("all_sockets", list);
       });
     }
@@ -403,7 +403,7 @@ public final class AdminUi implements AutoCloseable {
       try {
         emit.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "admin UI: an event could not be sent", e);
+        LOG.warn("admin UI: an event could not be sent", e);
       }
     });
   }
@@ -419,7 +419,7 @@ public final class AdminUi implements AutoCloseable {
           if (!(localOnly && admin.sockets().isEmpty())) admin.emit("server_stats", stats(true));
           if (development) reportUpgrades();
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "admin UI: the statistics could not be sent", e);
+          LOG.warn("admin UI: the statistics could not be sent", e);
         }
       });
       scheduleStats();

@@ -234,7 +234,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       try {
         l.accept(ns);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "new-namespace listener failed", e);
+        LOG.warn("new-namespace listener failed", e);
       }
     }
   }

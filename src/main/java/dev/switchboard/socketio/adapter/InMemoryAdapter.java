@@ -101,8 +101,7 @@ public class InMemoryAdapter implements Adapter {
       if (joined) l.joined(room, socketId);
       else l.left(room, socketId);
     } catch (RuntimeException e) {
-      java.util.logging.Logger.getLogger(InMemoryAdapter.class.getName())
-          .log(java.util.logging.Level.WARNING, "membership listener failed", e);
+      org.slf4j.LoggerFactory.getLogger(InMemoryAdapter.class).warn("membership listener failed", e);
     }
   }
 
