@@ -8,7 +8,8 @@
 //                      [--wait-quiet SECONDS]  (on a shared machine: before each run, wait up to SECONDS until
 //                                 the machine has been below 25 % busy for 2 s; raw.json records the wait)
 //                      [--chat-jars NAME=JAR,NAME=JAR]  (the chat scenarios' servers: `java -jar JAR` for each,
-//                                 the first the baseline of the ratios; default head=target/switchboard.jar)
+//                                 the first the baseline of the ratios; default head=target/switchboard.jar;
+//                                 the issue's targets compare `after` with `before`, or `nohistory` for history)
 //                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
 //                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
 //                                 run again, up to N times; pinned runs only)
@@ -481,8 +482,10 @@ for (let round = 1; round <= opts.rounds; round++) {
   for (const [i, scenario] of selected.entries()) {
     if (scenario.once && round > 1) continue;
     const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
+    // The servers' order rotates from scenario to scenario and round to round (two: alternates).
     const kinds = kindsOf(scenario);
-    const order = (round + i) % 2 === 1 ? kinds : [...kinds].reverse();
+    const turn = (round + i + 1) % kinds.length;
+    const order = [...kinds.slice(turn), ...kinds.slice(0, turn)];
     for (const kind of order) for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
@@ -662,13 +665,18 @@ function chatSummary() {
   }
   const targets = TARGETS.filter((t) => t.variant && selected.some((s) => s.name === t.scenario));
   if (targets.length && vs.length > 1) {
-    lines.push("", `### Targets (${vs[vs.length - 1].name} / ${vs[0].name})`, "", "| target | ratio | result |", "|---|---:|---|");
+    // A target compares the jar named `after` (else the last) with the first of its `base` names
+    // present (else the first jar).
+    const names = vs.map((v) => v.name);
+    const tested = names.includes("after") ? "after" : names[names.length - 1];
+    lines.push("", "### Targets", "", "| target | compared | ratio | result |", "|---|---|---:|---|");
     for (const t of targets) {
-      const first = median(values(t.scenario, kinds[0], t.metric));
-      const last = median(values(t.scenario, kinds[kinds.length - 1], t.metric));
+      const against = (t.base ?? []).find((b) => names.includes(b) && b !== tested) ?? names[0];
+      const first = median(values(t.scenario, `chat:${against}`, t.metric));
+      const last = median(values(t.scenario, `chat:${tested}`, t.metric));
       const ratio = first && last !== null ? last / first : null;
       const pass = ratio === null ? null : t.variant === "<=" ? ratio <= t.value : ratio >= t.value;
-      lines.push(`| ${t.text} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${pass === null ? "no data" : pass ? "**met**" : "**missed**"} |`);
+      lines.push(`| ${t.text} | ${tested} / ${against} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${pass === null ? "no data" : pass ? "**met**" : "**missed**"} |`);
     }
   }
   return lines;
