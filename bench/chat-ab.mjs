@@ -2,8 +2,9 @@
 //   node bench/chat-ab.mjs RUN_DIR_OR_RAW_JSON... [--base before]
 // Reads each run's raw.json (bench/run.mjs --chat-jars ...), takes every kept run of every round,
 // and prints per metric: the median of each jar over all rounds, the spread (± half the range,
-// relative to the median), the ratio of the medians to the base jar, and the range of the
-// per-round ratios (a round's two jars ran back to back). The per-thread figures are derived
+// relative to the median), and the ratio to the base jar as the median of the per-round ratios
+// with their range (a round's jars ran back to back, so a round's ratio is the least touched by
+// the machine's drift; the ratio of the medians can differ from it). The per-thread figures are derived
 // from each run's CPU window, so older raw.json files without them work too.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -64,7 +65,7 @@ const spread = (xs) => {
 
 console.log(`${files.length} run(s): ${files.join(", ")}; base ${base}`);
 console.log("");
-console.log(`| scenario | metric | ${[base, ...others].join(" | ")} | ${pairs.map(([o, b]) => `${o} / ${b} (range over rounds)`).join(" | ")} |`);
+console.log(`| scenario | metric | ${[base, ...others].join(" | ")} | ${pairs.map(([o, b]) => `${o} / ${b}: median of rounds (range)`).join(" | ")} |`);
 console.log(`|---|---|${[base, ...others].map(() => "---:").join("|")}|${pairs.map(() => "---:").join("|")}|`);
 for (const [scenario, metrics] of Object.entries(DERIVED)) {
   const of = (jar) => runs.filter((r) => r.scenario === scenario && r.jar === jar);
@@ -78,8 +79,8 @@ for (const [scenario, metrics] of Object.entries(DERIVED)) {
       // a round's pair: the same file and round number
       const rs = of(o).map((r) => [get(r.result), of(b0).find((b) => b.file === r.file && b.round === r.round)])
         .filter(([, b]) => b).map(([v, b]) => v / get(b.result)).filter(Number.isFinite);
-      const range = rs.length ? ` (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})` : "";
-      return mb && mo !== null ? `${(mo / mb).toFixed(2)}${range}` : "–";
+      if (!rs.length) return mb && mo !== null ? `${(mo / mb).toFixed(2)} (of the medians)` : "–";
+      return `${median(rs).toFixed(2)} (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}, n=${rs.length})`;
     });
     console.log(`| ${scenario} | ${label} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
   }

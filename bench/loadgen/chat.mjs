@@ -205,7 +205,16 @@ export async function chatRoom(ctx) {
   const runPhase = (ms) => within(ms + STEP_TIMEOUT_MS, "chat messages to complete", new Promise((resolve) => {
     idle = resolve;
     launch();
-  }));
+  })).catch((e) => {
+    // what was still missing, and what the clients saw, for the run's error
+    const open = [];
+    for (let k = 0; k < next && open.length < 5; k++) {
+      if (!acked[k] || !completeAt[k]) open.push(`message ${k}: ${acked[k] ? "acked" : "not acked"}, ${deliveries[k]} of ${p.clients} deliveries`);
+    }
+    const closed = clients.filter((c) => c.closed).length;
+    const errors = clients.flatMap((c, i) => c.errors.map((x) => `client ${i}: ${x}`)).slice(0, 5);
+    throw new BenchError(`${e.message}; ${open.join("; ")}; ${closed} client(s) closed; ${errors.join("; ") || "no client error"}`);
+  });
   await runPhase(p.warmupMs);
   measureFrom = next;
   limit = total;
