@@ -7,12 +7,18 @@
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
 //                      [--wait-quiet SECONDS]  (on a shared machine: before each run, wait up to SECONDS until
 //                                 the machine has been below 25 % busy for 2 s; raw.json records the wait)
+//                      [--chat-jars NAME=JAR,NAME=JAR]  (the chat scenarios' servers: `java -jar JAR` for each,
+//                                 the first the baseline of the ratios; default head=target/switchboard.jar;
+//                                 the issue's targets compare `after` with `before`, or `nohistory` for history)
 //                      [--retry-disturbed N]  (a run in which other processes took more than 10 % of the servers'
 //                                 or the generator's CPU is marked `disturbed`, left out of the summary, and
 //                                 run again, up to N times; pinned runs only)
 // Scenarios marked `optIn` (the cluster ones: two nodes of a kind and redis-server; c100k: 100 000
-// clients) run only when named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10
-// or --scenarios c100k (BENCHMARKS.md).
+// clients; the chat server's) run only when named, e.g. --scenarios cluster-broadcast-1000-seq,cluster-broadcast-1000-10
+// or --scenarios c100k (BENCHMARKS.md); those marked `inSmoke` (the chat's) run in --smoke too.
+// A `chat` scenario runs the chat server (`java -jar JAR`, no Node counterpart) with a fresh
+// DATA_DIR, once per --chat-jars entry ("server" chat:NAME in raw.json), and its summary compares
+// the jars with the first (issue #11: before/after in the same run).
 // For every round and scenario it starts each server fresh (Switchboard and Node, the order
 // alternating), pinned to CPU 0, runs the scenario in a fresh load-generator process pinned to CPU 1,
 // stops the server, and appends the result to raw.json; at the end it writes summary.md.
@@ -80,6 +86,13 @@ function parseArgs(argv) {
     else if (a === "--perf") o.perf = true;
     else if (a === "--wait-quiet") o.waitQuietS = Number(val());
     else if (a === "--retry-disturbed") o.retryDisturbed = Number(val());
+    else if (a === "--chat-jars") {
+      o.chatJars = val().split(",").filter(Boolean).map((x) => {
+        const m = /^([\w.-]+)=(.+)$/.exec(x);
+        if (!m) throw new Error("--chat-jars needs NAME=JAR[,NAME=JAR...], e.g. before=/tmp/old.jar,after=target/switchboard.jar");
+        return { name: m[1], jar: path.resolve(m[2]) };
+      });
+    }
     else if (a === "--reuse-servers") o.reuse = true;
     else if (a === "--fresh-servers") o.reuse = false;
     else if (a === "--help" || a === "-h") {
@@ -136,7 +149,20 @@ const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM
 /** A scenario's `jvmHeap` (c100k: -Xmx512m) replaces the default -Xms/-Xmx; SWITCHBOARD_JVM_FLAGS wins over both. */
 const jvmFlagsFor = (scenario) => (scenario?.jvmHeap && !process.env.SWITCHBOARD_JVM_FLAGS
   ? [...jvmFlags.filter((f) => !/^-Xm[sx]/.test(f)), ...scenario.jvmHeap] : jvmFlags);
+/** The chat scenarios' servers: --chat-jars, or this build (--java-cmd, as the smoke test passes it, or the jar). */
+const chatVariants = () => opts.chatJars ?? [{ name: "head", jar: opts.javaCmd ? null : path.join(ROOT, "target", "switchboard.jar") }];
+const isChatKind = (kind) => kind.startsWith("chat:");
+
 function serverCommand(kind, logName, scenario) {
+  if (isChatKind(kind)) {
+    const v = chatVariants().find((x) => `chat:${x.name}` === kind);
+    if (!v.jar) {
+      const cmd = opts.javaCmd.trim().startsWith("[") ? JSON.parse(opts.javaCmd) : opts.javaCmd.split(/\s+/).filter(Boolean);
+      return cmd; // no subcommand: the chat server
+    }
+    if (!existsSync(v.jar)) throw new Error(`${v.jar} (--chat-jars ${v.name}) is missing`);
+    return ["java", ...jvmFlagsFor(scenario), "-jar", v.jar];
+  }
   if (kind === "java") {
     const jfr = [];
     if (opts.javaCmd) {
@@ -151,7 +177,10 @@ function serverCommand(kind, logName, scenario) {
   return ["node", ...NODE_FLAGS, path.join(BENCH, "node-server.js")];
 }
 
-const selected = SCENARIOS.filter((s) => (opts.scenarios ? opts.scenarios.includes(s.name) : !s.optIn));
+/** Which servers a scenario runs on: Switchboard and Node (--servers), or the chat jars. */
+const kindsOf = (scenario) => (scenario.chat ? chatVariants().map((v) => `chat:${v.name}`) : ["java", "node"].filter((k) => opts.servers.includes(k)));
+
+const selected = SCENARIOS.filter((s) => (opts.scenarios ? opts.scenarios.includes(s.name) : !s.optIn || (opts.smoke && s.inSmoke)));
 if (opts.scenarios) {
   for (const n of opts.scenarios) if (!SCENARIOS.some((s) => s.name === n)) throw new Error(`unknown scenario ${n}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
 }
@@ -197,11 +226,17 @@ const meta = {
       redisClient: pkgVersion("redis"),
     } : {}),
   },
+  ...(selected.some((s) => s.chat) ? { chatJars: chatVariants().map((v) => ({ name: v.name, jar: v.jar ?? "(--java-cmd)", commit: v.jar ? jarCommit(v.jar) : null })) } : {}),
   jfr: Boolean(opts.jfr),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
   ...(selected.some((s) => s.jvmHeap) && !opts.javaCmd ? { jvmFlagsByScenario: Object.fromEntries(selected.filter((s) => s.jvmHeap).map((s) => [s.name, jvmFlagsFor(s).join(" ")])) } : {}),
   nodeFlags: NODE_FLAGS.join(" "),
 };
+
+/** The commit a jar was built from, when it lies in a git worktree's target/ (as the before/after jars do). */
+function jarCommit(jar) {
+  return versionOf("git", ["-C", path.dirname(path.dirname(jar)), "rev-parse", "--short", "HEAD"]);
+}
 
 function execJavaVersion() {
   try {
@@ -244,11 +279,14 @@ const saveRaw = () => writeFileSync(path.join(outDir, "raw.json"), JSON.stringif
 /** Starts a server, resolves {child, pid, url} once it printed its `listening on` line. */
 function startServer(kind, env, logName, scenario) {
   const argv = pinned(0, serverCommand(kind, logName, scenario));
+  // The chat server keeps its users, sessions and history in DATA_DIR: a fresh one per start.
+  const dataDir = isChatKind(kind) ? mkdtempSync(path.join(os.tmpdir(), "bench-chat-")) : null;
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
-    env: { ...withoutCluster(process.env), ...env, PORT: "0" },
+    env: { ...withoutCluster(process.env), ...env, PORT: "0", ...(dataDir ? { DATA_DIR: dataDir } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (dataDir) child.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
   const log = createWriteStream(path.join(outDir, "logs", `${logName}.log`));
   child.stderr.pipe(log);
   return new Promise((resolve, reject) => {
@@ -271,7 +309,7 @@ function startServer(kind, env, logName, scenario) {
         child.stdout.removeAllListeners("data");
         child.stdout.on("data", (x) => log.write(x));
         loopbackOnly(m[1]);
-        resolve({ child, pid: child.pid, url: m[1], log });
+        resolve({ child, pid: child.pid, url: m[1], log, dataDir });
       }
     });
   });
@@ -407,7 +445,7 @@ function runGenerator(scenario, params, server, kind, env, logName) {
   const ctx = { kind: scenario.kind, url: server.url, serverPid: server.pid, serverKind: kind, p: params, env,
     pins: canPin ? { server: 0, generator: 1 } : null };
   if (server.urls) Object.assign(ctx, { urls: server.urls, processes: server.processes });
-  if (opts.jfr && kind === "java") {
+  if (opts.jfr && kind !== "node") {
     ctx.jfr = server.nodes
       ? { settings: jfrSettings(), recordings: server.nodes.map((x) => ({ pid: x.pid, file: path.join(outDir, "jfr", `${logName}-${x.name}.jfr`) })) }
       : { file: path.join(outDir, "jfr", `${logName}.jfr`), settings: jfrSettings() };
@@ -435,7 +473,8 @@ function runGenerator(scenario, params, server, kind, env, logName) {
 /** The scenario's server environment; --smoke adds `smokeEnv` (c100k: a short pingInterval). */
 const envOf = (scenario) => ({ ...(scenario.env ?? {}), ...(opts.smoke ? scenario.smokeEnv ?? {} : {}) });
 
-const label = { java: "Switchboard", node: "Node socket.io" };
+const LABELS = { java: "Switchboard", node: "Node socket.io" };
+const label = (kind) => LABELS[kind] ?? (isChatKind(kind) ? `chat ${kind.slice(5)}` : kind);
 let failures = 0;
 const reused = new Map();
 const t0 = Date.now();
@@ -443,8 +482,11 @@ for (let round = 1; round <= opts.rounds; round++) {
   for (const [i, scenario] of selected.entries()) {
     if (scenario.once && round > 1) continue;
     const params = { ...(scenario.p ?? {}), ...(opts.smoke ? scenario.smoke ?? {} : {}), ...(opts.set[scenario.name] ?? {}) };
-    const order = (round + i) % 2 === 1 ? ["java", "node"] : ["node", "java"];
-    for (const kind of order.filter((k) => opts.servers.includes(k))) for (let attempt = 0; ; attempt++) {
+    // The servers' order rotates from scenario to scenario and round to round (two: alternates).
+    const kinds = kindsOf(scenario);
+    const turn = (round + i + 1) % kinds.length;
+    const order = [...kinds.slice(turn), ...kinds.slice(0, turn)];
+    for (const kind of order) for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       const logName = `r${round}-${scenario.name}-${kind}${attempt ? `-retry${attempt}` : ""}`;
       let server = null;
@@ -488,7 +530,7 @@ for (let round = 1; round <= opts.rounds; round++) {
       if (!outcome.ok) failures++;
       const brief = outcome.ok ? headline(scenario.name, outcome.result) : `FAILED: ${outcome.error.split("\n")[0]}`;
       const note = disturbed ? ` DISTURBED (others took ${c.othersOnServerCpuPct} % of CPU 0, ${c.othersOnGeneratorCpuPct} % of CPU 1)` : "";
-      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label[kind].padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)${note}`);
+      console.log(`[round ${round}/${opts.rounds}] ${scenario.name.padEnd(20)} ${label(kind).padEnd(14)} ${brief} (${((Date.now() - started) / 1000).toFixed(1)} s)${note}`);
       if (!outcome.ok) console.log(outcome.error.split("\n").slice(0, 12).map((l) => `    ${l}`).join("\n"));
       if (!retry) break;
     }
@@ -543,20 +585,21 @@ function summary() {
   lines.push(`- ${meta.pinned ? "servers pinned to CPU 0, generator to CPU 1 (taskset)" : "UNPINNED"}; Switchboard ${meta.versions.switchboardCommit} on ${meta.versions.java}; JVM flags \`${meta.jvmFlags}\``);
   for (const [name, flags] of Object.entries(meta.jvmFlagsByScenario ?? {})) lines.push(`- ${name}: JVM flags \`${flags}\``);
   lines.push(`- Node ${meta.versions.node} \`${meta.nodeFlags}\`, socket.io ${meta.versions.socketIo} (engine.io ${meta.versions.engineIo}, ws ${meta.versions.ws}); official client socket.io-client ${meta.versions.socketIoClient}`);
-  lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node; gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
+  lines.push(`- medians over rounds; ± is half the range over rounds relative to the median; ratio = Switchboard / Node (chat server: each jar / the first); gen CPU = load generator's CPU over the window (≥ 90 % means the generator, not the server, may be the limit)`);
   lines.push(`- failed runs: ${failures}`);
   const disturbed = raw.runs.filter((r) => r.disturbed);
   if (opts.retryDisturbed) {
-    lines.push(`- disturbed runs (other processes took > ${DISTURBED_PCT} % of the servers' or the generator's CPU), left out and run again: ${disturbed.length}${disturbed.length ? ` (${disturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")})` : ""}`);
+    lines.push(`- disturbed runs (other processes took > ${DISTURBED_PCT} % of the servers' or the generator's CPU), left out and run again: ${disturbed.length}${disturbed.length ? ` (${disturbed.map((r) => `round ${r.round} ${r.scenario} ${label(r.server)}`).join("; ")})` : ""}`);
     const stillDisturbed = raw.runs.filter((r) => r.disturbedKept);
-    if (stillDisturbed.length) lines.push(`- STILL DISTURBED after ${opts.retryDisturbed} retries, kept: ${stillDisturbed.map((r) => `round ${r.round} ${r.scenario} ${label[r.server]}`).join("; ")}`);
+    if (stillDisturbed.length) lines.push(`- STILL DISTURBED after ${opts.retryDisturbed} retries, kept: ${stillDisturbed.map((r) => `round ${r.round} ${r.scenario} ${label(r.server)}`).join("; ")}`);
     const kept = raw.runs.filter((r) => r.ok && !r.disturbed && r.result?.cpu?.othersOnServerCpuPct !== undefined);
     if (kept.length) lines.push(`- in the runs kept, others took at most ${Math.max(...kept.map((r) => r.result.cpu.othersOnServerCpuPct))} % of CPU 0 and ${Math.max(...kept.map((r) => r.result.cpu.othersOnGeneratorCpuPct))} % of CPU 1`);
   }
   lines.push("");
+  if (!selected.some((s) => !s.chat)) return [...lines, ...chatSummary(), ...failedAndChecks()].join("\n") + "\n"; // chat scenarios only
   lines.push("| scenario | metric | Switchboard | Node | ratio | gen CPU % (SB / Node) |", "|---|---|---:|---:|---:|---:|");
   for (const [scenario, metric, lbl, unit] of METRICS) {
-    if (!selected.some((s) => s.name === scenario)) continue;
+    if (!selected.some((s) => s.name === scenario && !s.chat)) continue;
     const j = values(scenario, "java", metric);
     const n = values(scenario, "node", metric);
     const mj = median(j);
@@ -569,7 +612,7 @@ function summary() {
   }
   lines.push("", "## Targets", "", "| target | Switchboard | Node | ratio | result |", "|---|---:|---:|---:|---|");
   for (const t of TARGETS) {
-    if (!selected.some((s) => s.name === t.scenario)) continue;
+    if (t.variant || !selected.some((s) => s.name === t.scenario)) continue;
     const mj = median(values(t.scenario, "java", t.metric));
     const mn = median(values(t.scenario, "node", t.metric));
     const ratio = mj !== null && mn ? mj / mn : null;
@@ -579,17 +622,65 @@ function summary() {
     if (t.id === "heap-10k") pass = pass && values(t.scenario, "java", "connections").every((c) => c === 10000);
     lines.push(`| ${t.text} | ${fmt(mj)} | ${fmt(mn)} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${pass === null ? "no data" : pass ? "**met**" : "**missed**"} |`);
   }
+  if (selected.some((s) => s.chat)) lines.push(...chatSummary());
+  return [...lines, ...failedAndChecks()].join("\n") + "\n";
+}
+
+function failedAndChecks() {
+  const lines = [];
   const failed = raw.runs.filter((r) => !r.ok);
   if (failed.length) {
     lines.push("", "## Failed runs", "");
-    for (const f of failed) lines.push(`- round ${f.round} ${f.scenario} on ${label[f.server]}: ${f.error.split("\n")[0]}`);
+    for (const f of failed) lines.push(`- round ${f.round} ${f.scenario} on ${label(f.server)}: ${f.error.split("\n")[0]}`);
   }
   const checks = raw.runs.filter((r) => r.ok && r.result?.checks);
   if (checks.length) {
     lines.push("", "## Correctness (official client)", "");
-    for (const c of checks) lines.push(`- ${label[c.server]}: ${c.result.checks.join("; ")}`);
+    for (const c of checks) lines.push(`- ${label(c.server)}: ${c.result.checks.join("; ")}`);
   }
-  return lines.join("\n") + "\n";
+  return lines;
+}
+
+/**
+ * The chat scenarios' tables: each jar of --chat-jars (medians ± spread over rounds) and its ratio
+ * to the first; the targets of TARGETS with `variant` (the issue's ratios between versions).
+ */
+function chatSummary() {
+  const vs = chatVariants();
+  const kinds = vs.map((v) => `chat:${v.name}`);
+  const ratioCols = vs.slice(1).map((v) => `${v.name} / ${vs[0].name}`);
+  const lines = ["", "## Chat server", ""];
+  for (const v of vs) lines.push(`- ${v.name}: ${v.jar ?? "--java-cmd"}${v.jar ? ` (commit ${jarCommit(v.jar) ?? "unknown"})` : ""}`);
+  lines.push("");
+  const row = (cells) => `| ${cells.join(" | ")} |`;
+  lines.push(row(["scenario", "metric", ...vs.map((v) => v.name), ...ratioCols, "gen CPU %", "others on CPU 0 %"]),
+    row(["---", "---", ...[...vs, ...ratioCols, 1, 2].map(() => "---:")]));
+  for (const [scenario, metric, lbl, unit] of METRICS) {
+    if (!selected.some((s) => s.name === scenario && s.chat)) continue;
+    const meds = kinds.map((k) => median(values(scenario, k, metric)));
+    const cells = kinds.map((k, n) => `${fmt(meds[n])} ${spread(values(scenario, k, metric))}`);
+    const ratios = meds.slice(1).map((m) => (m !== null && meds[0] ? (m / meds[0]).toFixed(2) : "–"));
+    const gen = kinds.map((k) => fmt(median(values(scenario, k, "cpu.genCpuPct")))).join(" / ");
+    const others = kinds.map((k) => fmt(median(values(scenario, k, "cpu.othersOnServerCpuPct")))).join(" / ");
+    lines.push(row([scenario, `${lbl}${unit ? ` (${unit})` : ""}`, ...cells, ...ratios, gen, others]));
+  }
+  const targets = TARGETS.filter((t) => t.variant && selected.some((s) => s.name === t.scenario));
+  if (targets.length && vs.length > 1) {
+    // A target compares the jar named `after` (else the last) with the first of its `base` names
+    // present (else the first jar).
+    const names = vs.map((v) => v.name);
+    const tested = names.includes("after") ? "after" : names[names.length - 1];
+    lines.push("", "### Targets", "", "| target | compared | ratio | result |", "|---|---|---:|---|");
+    for (const t of targets) {
+      const against = (t.base ?? []).find((b) => names.includes(b) && b !== tested) ?? names[0];
+      const first = median(values(t.scenario, `chat:${against}`, t.metric));
+      const last = median(values(t.scenario, `chat:${tested}`, t.metric));
+      const ratio = first && last !== null ? last / first : null;
+      const pass = ratio === null ? null : t.variant === "<=" ? ratio <= t.value : ratio >= t.value;
+      lines.push(`| ${t.text} | ${tested} / ${against} | ${ratio === null ? "–" : ratio.toFixed(2)} | ${pass === null ? "no data" : pass ? "**met**" : "**missed**"} |`);
+    }
+  }
+  return lines;
 }
 
 writeFileSync(path.join(outDir, "summary.md"), summary());

@@ -92,6 +92,33 @@ export const SCENARIOS = [
       connectMaxMs: 60 * S, hardLimitMs: 150 * S },
     about: "100 000 WebSocket clients with their own JWTs, from 254 loopback addresses, idle through heartbeats, then broadcasts to all",
   },
+  // Issue #11: the chat server itself (`java -jar target/switchboard.jar`, no Node counterpart),
+  // started fresh with an empty DATA_DIR (SQLite), compared with itself at other commits:
+  // run.mjs --chat-jars before=OLD.jar,after=target/switchboard.jar runs each scenario on each jar,
+  // the order alternating, and the summary gives after / before (BENCHMARKS.md, "Storage and
+  // history"). Opt-in for a full run; the smoke run includes them (one jar: this build's).
+  // Users sign up over HTTP (bcrypt cost 4: the login is not what is measured), tokens come from
+  // POST /auth/login, and the per-address connection limits are off, as for bench-server.
+  ...[
+    {
+      name: "chat-connect-100", kind: "chatConnect",
+      // Warm-up 30 s: with 12 s (about 10 000 connects on a busy machine) C2 still took two thirds
+      // of the server's CPU in the window.
+      p: { users: 10, inflight: 100, warmupCount: 60000, warmupMs: 30 * S, maxCount: 20000, durationMs: 6 * S },
+      smoke: { users: 2, inflight: 10, warmupCount: 10, warmupMs: 300, maxCount: 30, durationMs: 500 },
+      about: "chat server: WebSocket handshake, CONNECT with a user's token (10 users), the chat's online-users, close; 100 in flight",
+    },
+    {
+      name: "chat-room-1000", kind: "chatRoom",
+      p: { clients: 1000, users: 10, inflight: 10, warmupCount: 2000, warmupMs: 8 * S, maxCount: 20000, durationMs: 6 * S, payloadBytes: 64 },
+      smoke: { clients: 30, users: 3, inflight: 5, warmupCount: 5, warmupMs: 300, maxCount: 20, durationMs: 500 },
+      about: "chat server: 1 000 clients (10 users) in general; chat-message sent by each client in turn, 10 in flight; new-message to all 1 000",
+    },
+  ].map((s) => ({
+    ...s, chat: true, optIn: true, inSmoke: true,
+    env: { BCRYPT_COST: "4", HOST: "127.0.0.1", MAX_CONNECTIONS_PER_ADDRESS: "0", MAX_NEW_CONNECTIONS_PER_SECOND: "0",
+      MAX_UNCONNECTED_SESSIONS_PER_ADDRESS: "0" },
+  })),
   {
     name: "idle-memory", kind: "idleMemory",
     p: { clients: 10000, step: 1000, maxMs: 120 * S, hardLimitMs: 300 * S },
@@ -160,6 +187,16 @@ export const METRICS = [
   ["c100k", "broadcastToAllMs", "one broadcast to all (median)", "ms", "lower"],
   ["c100k", "broadcastToAllMaxMs", "one broadcast to all (slowest)", "ms", "lower"],
   ["c100k", "serverCpuUsPerDelivery", "server CPU per broadcast delivery", "µs", "lower"],
+  ["chat-connect-100", "connectsPerSec", "connects/s", "", "higher"],
+  ["chat-connect-100", "connectMs.p99", "connect latency p99", "ms", "lower"],
+  ["chat-connect-100", "serverCpuUsPerConnect", "server CPU per connect", "µs", "lower"],
+  ["chat-connect-100", "serverCpuUsPerConnectWithoutJit", "… without the JIT compiler threads", "µs", "lower"],
+  ["chat-room-1000", "deliveriesPerSec", "deliveries/s", "", "higher"],
+  ["chat-room-1000", "fanoutMs.p99", "fan-out completion p99", "ms", "lower"],
+  ["chat-room-1000", "serverCpuUsPerDelivery", "server CPU per delivery", "µs", "lower"],
+  ["chat-room-1000", "serverCpuUsPerDeliveryWithoutJit", "… without the JIT compiler threads", "µs", "lower"],
+  ["chat-room-1000", "serverCpuUsPerMessage", "server CPU per message", "µs", "lower"],
+  ["chat-room-1000", "historyWriterCpuUsPerMessage", "of which the history writer's thread", "µs", "lower"],
   ["idle-memory", "rssSlopeKBPer1000", "RSS per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapSlopeKBPer1000", "heap after GC per 1 000 idle clients", "KB", "lower"],
   ["idle-memory", "heapAfterGcMB", "heap after GC at 10 000", "MB", "lower"],
@@ -185,5 +222,10 @@ export const TARGETS = [
     { id: `${c}-rate`, scenario: c, metric: "deliveriesPerSec", ratio: ">=", value: 2, text: `cluster broadcast (2 nodes + Redis, ${how}): deliveries/s ≥ 2× Node` },
     { id: `${c}-cpu`, scenario: c, metric: "serverCpuUsPerDelivery", ratio: "<=", value: 0.5, text: `cluster broadcast (2 nodes + Redis, ${how}): CPU per delivery ≤ 0.5× Node` },
   ]),
+  // Issue #11, chat scenarios: `variant` is a ratio between jars of --chat-jars, not to Node: the
+  // jar named `after` against the first of `base` that ran (run.mjs, chatSummary).
+  { id: "chat-connect-cpu", scenario: "chat-connect-100", metric: "serverCpuUsPerConnect", variant: "<=", value: 1.2, base: ["before"], text: "chat connect: server CPU per connect ≤ 1.2× before #11 (issue #11)" },
+  { id: "chat-room-rate", scenario: "chat-room-1000", metric: "deliveriesPerSec", variant: ">=", value: 0.9, base: ["nohistory", "before"], text: "chat room broadcast: deliveries/s ≥ 0.9× without history (issue #11: at most 10 % slower)" },
+  { id: "chat-room-cpu", scenario: "chat-room-1000", metric: "serverCpuUsPerDelivery", variant: "<=", value: 1.1, base: ["nohistory", "before"], text: "chat room broadcast: server CPU per delivery ≤ 1.1× without history" },
   { id: "polling-echo", scenario: "echo-polling-100", metric: "acksPerSec", ratio: ">=", value: 1.5, text: "polling-only echo (100 clients) ≥ 1.5× Node" },
 ];

@@ -2,11 +2,12 @@
 //   node loadgen/main.mjs '{"kind":"echo","url":"http://127.0.0.1:PORT","serverPid":N,"serverKind":"java","p":{...}}'
 // Prints `RESULT <json>` and exits 0, or prints the failure and exits 1. A hard deadline (p.hardLimitMs,
 // default 180 s) ends the process whatever happens.
+import { chatConnect, chatRoom } from "./chat.mjs";
 import { correctness, correctnessJwt } from "./correctness.mjs";
 import { loopbackOnly, perfResults } from "./common.mjs";
 import { SCENARIO_KINDS } from "./scenarios.mjs";
 
-const kinds = { ...SCENARIO_KINDS, correctness, correctnessJwt };
+const kinds = { ...SCENARIO_KINDS, correctness, correctnessJwt, chatConnect, chatRoom };
 const ctx = JSON.parse(process.argv[2] ?? "{}");
 loopbackOnly(ctx.url);
 for (const u of ctx.urls ?? []) loopbackOnly(u); // a cluster: every node

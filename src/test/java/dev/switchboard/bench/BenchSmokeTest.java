@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The benchmark suite's smoke mode ({@code node bench/run.mjs --smoke}), so the suite cannot rot:
  * every scenario once with small counts against Switchboard's bench-server (this build's classes,
  * started by the orchestrator exactly as {@code java -jar target/switchboard.jar bench-server}) and
- * against Node's socket.io app in {@code bench/}. Asserts correctness only — every ack and delivery
+ * against Node's socket.io app in {@code bench/}, and the chat server's scenarios against this
+ * build's chat server (no subcommand, a fresh data directory). Asserts correctness only — every ack and delivery
  * accounted for, bad tokens refused, the official client's checks — never a timing.
  * Skip locally with {@code -Dbench.skip=true} (CI never does).
  */
@@ -69,6 +70,10 @@ class BenchSmokeTest {
       for (String server : List.of("java", "node")) {
         assertTrue(seen.contains(scenario + "/" + server), scenario + " did not run on " + server + ": " + seen);
       }
+    }
+    // The chat server's scenarios (issue #11) run on the chat server of this build only.
+    for (String scenario : List.of("chat-connect-100", "chat-room-1000")) {
+      assertTrue(seen.contains(scenario + "/chat:head"), scenario + " did not run on the chat server: " + seen);
     }
   }
 
