@@ -178,7 +178,7 @@ public final class EngineIoServer implements HttpHandler {
       return;
     }
     if (eio3 && query.first("j") != null) {
-      // JSONP polling (EIO3 §Transports, polling-jsonp) is not served: only a client without
+      // JSONP polling (EIO3 §Transports › Polling › JSONP) is not served: only a client without
       // XHR or with forceJSONP asks for it, and its script-tag answers need a response shape of
       // their own. Refused plainly rather than answered with a payload it cannot read.
       reject(exchange, ErrorCode.BAD_REQUEST);
@@ -241,7 +241,7 @@ public final class EngineIoServer implements HttpHandler {
   }
 
   /**
-   * EIO3 §Transports: {@code b64} asks for binary as base64 text. Node tests the value for
+   * EIO3 §URLs: {@code b64} asks for binary as base64 text. Node tests the value for
    * JavaScript truth, so {@code b64=} (empty) does not count and {@code b64=0} does. v4 ignores it.
    */
   private static boolean base64Only(QueryParameters query) {

@@ -69,7 +69,7 @@ import java.util.logging.Logger;
  * </table>
  *
  * <p>An Engine.IO protocol 3 session ({@link #protocol()} 3, {@code allowEIO3}) turns the heartbeat
- * round (EIO3 §Heartbeat: the client pings, the server answers): open → AWAITING_PING; a
+ * round (EIO3 §Timeouts: the client pings, the server answers): open → AWAITING_PING; a
  * {@code 2} from the client is answered with {@code 3} and re-arms the wait; no ping within
  * {@code pingInterval + pingTimeout} closes the session with {@code ping timeout}; a {@code 3}
  * from the client is the wrong direction. Such a session never takes the direct path (its binary
@@ -569,7 +569,7 @@ public final class EngineIoSession implements EngineIoConnection {
       return;
     }
     if (eio3 && transport instanceof WebSocketTransport ws) {
-      // EIO3 §Encoding: binary frames carry a type byte, so the shared v4 frames do not fit;
+      // EIO3 §Encoding › Packet: binary frames carry a type byte, so the shared v4 frames do not fit;
       // the transport frames each packet itself.
       List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
       for (Outbound item : writeBuffer) item.addPacketsTo(batch);
@@ -642,7 +642,7 @@ public final class EngineIoSession implements EngineIoConnection {
   }
 
   /**
-   * v3 only, → AWAITING_PING: EIO3 §Heartbeat, the client pings every pingInterval and the server
+   * v3 only, → AWAITING_PING: EIO3 §Timeouts, the client pings every pingInterval and the server
    * gives up after pingInterval + pingTimeout without one (Node's {@code resetPingTimeout}). The
    * pong timer is reused: a v3 session never waits for a pong.
    */
@@ -655,11 +655,14 @@ public final class EngineIoSession implements EngineIoConnection {
     }));
   }
 
-  /** v3: the client's ping, answered with a pong (EIO3 §Heartbeat). */
-  private void onClientPing() {
+  /**
+   * v3: the client's ping, answered with a pong carrying the same data (EIO3 §Encoding › Packet, 2 ping;
+   * clients send none, so this is the one shared {@code 3}).
+   */
+  private void onClientPing(String data) {
     assert onExecutor();
     awaitClientPing();
-    buffer(Outbound.Packet.PONG);
+    buffer(data.isEmpty() ? Outbound.Packet.PONG : new Outbound.Packet(EngineIoPacket.pong(data)));
   }
 
   /** Any → STOPPED, when the session leaves OPEN. */
@@ -680,13 +683,13 @@ public final class EngineIoSession implements EngineIoConnection {
       switch (packet.type()) {
         case MESSAGE -> deliver(packet);
         case PONG -> {
-          // EIO3 §Heartbeat: a v3 client never sends a pong (Node: "invalid heartbeat direction").
+          // EIO3 §Timeouts: a v3 client never sends a pong (Node: "invalid heartbeat direction").
           if (eio3) close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
           else onPong();
         }
         // engine.io-protocol §Heartbeat: v4 clients never ping (hostile-inputs.md#A25, hostile-inputs.md#C68).
         case PING -> {
-          if (eio3) onClientPing();
+          if (eio3) onClientPing(packet.text());
           else close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
         }
         case CLOSE -> onClientClose();

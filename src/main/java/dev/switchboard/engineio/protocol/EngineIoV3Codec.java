@@ -13,14 +13,14 @@ import java.util.Objects;
  * data); what differs is how they are framed:
  *
  * <ul>
- *   <li>Text payload (EIO3 §Payload): {@code <length>:<packet>} repeated, the length counting
+ *   <li>Text payload (EIO3 §Encoding › Payload): {@code <length>:<packet>} repeated, the length counting
  *       the packet's UTF-16 code units as JavaScript's {@code String.length} does
  *       ({@code 2:4€}); a binary message is {@code b4} + base64 and counted the same way.
- *   <li>Binary payload (EIO3 §Payload, XHR2): for each packet a kind byte ({@code 0} text,
+ *   <li>Binary payload (EIO3 §Encoding › Payload, XHR2): for each packet a kind byte ({@code 0} text,
  *       {@code 1} binary), the length as one byte per decimal digit (0–9), {@code 0xFF}, then the
  *       packet: text as UTF-8 (the length counts its bytes), binary as the type byte {@code 4}
  *       and the data (the length counts both).
- *   <li>WebSocket (EIO3 §Encoding): a binary frame carries the type byte {@code 4} before the
+ *   <li>WebSocket (EIO3 §Encoding › Packet; §Transports › WebSocket: one packet per frame): a binary frame carries the type byte {@code 4} before the
  *       data; a text frame is the packet as in v4, or {@code b4} + base64.
  * </ul>
  *
@@ -40,7 +40,7 @@ import java.util.Objects;
 public final class EngineIoV3Codec {
   /** Length digits allowed: a body is at most {@code maxHttpBufferSize} (an int) long. */
   public static final int MAX_LENGTH_DIGITS = 10;
-  /** The type byte in front of a binary message (EIO3 §Encoding: the message type, 4). */
+  /** The type byte in front of a binary message (EIO3 §Encoding › Packet: the message type, 4). */
   public static final byte MESSAGE_TYPE_BYTE = 4;
   private static final int KIND_TEXT = 0;
   private static final int KIND_BINARY = 1;
@@ -63,7 +63,7 @@ public final class EngineIoV3Codec {
   static EngineIoPacket decode(String s, int start, int end) throws EngineIoProtocolException {
     if (start == end) throw new EngineIoProtocolException("Empty packet");
     if (s.charAt(start) == EngineIoProtocol.BINARY_PREFIX) {
-      // EIO3 §Encoding: "b" + the packet type + base64. Only a message can carry binary.
+      // EIO3 §Encoding › Packet: "b" + the packet type + base64. Only a message can carry binary.
       if (end - start < 2 || s.charAt(start + 1) != EngineIoPacketType.MESSAGE.wire()) {
         throw new EngineIoProtocolException("Unknown packet type");
       }
@@ -129,7 +129,7 @@ public final class EngineIoV3Codec {
     if (n == 0) throw new EngineIoProtocolException("Empty payload");
     int i = 0;
     while (i < n) {
-      // EIO3 §Payload: <length>:<packet>. Decimal digits only; engine.io-parser 2.x compares
+      // EIO3 §Encoding › Payload: <length>:<packet>. Decimal digits only; engine.io-parser 2.x compares
       // with Number(), which also takes "1e1", "0x1" and " 1" — refused here.
       int digitsStart = i;
       long length = 0;
@@ -200,7 +200,7 @@ public final class EngineIoV3Codec {
         if (i == n) throw invalidLength();
         int b = body[i++] & 0xFF;
         if (b == LENGTH_END) break;
-        // EIO3 §Payload: one byte per decimal digit. Node's parser allows 310 of them.
+        // EIO3 §Encoding › Payload: one byte per decimal digit. Node's parser allows 310 of them.
         if (b > 9 || ++digits > MAX_LENGTH_DIGITS) throw invalidLength();
         length = length * 10 + b;
       }

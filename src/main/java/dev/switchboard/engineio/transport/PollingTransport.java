@@ -27,7 +27,7 @@ public final class PollingTransport implements Transport {
 
   private final Executor executor;
   private final PollingResponses responses;
-  /** Engine.IO protocol 3 framing (EIO3 §Payload) rather than v4's record separator. */
+  /** Engine.IO protocol 3 framing (EIO3 §Encoding › Payload) rather than v4's record separator. */
   private final boolean eio3;
   /** v3 only: the client asked for base64 ({@code b64=1}), so never a binary payload. */
   private final boolean base64Only;
@@ -140,7 +140,7 @@ public final class PollingTransport implements Transport {
 
   /**
    * A v3 POST: a binary (XHR2) payload when sent as {@code application/octet-stream}, else a text
-   * payload (EIO3 §Payload). Node's parser 2.x reads both; errors are answered as in v4.
+   * payload (EIO3 §Encoding › Payload). Node's parser 2.x reads both; errors are answered as in v4.
    */
   private void onDataV3(HttpExchange exchange, boolean binaryBody) {
     byte[] body = exchange.request().body();
@@ -167,7 +167,7 @@ public final class PollingTransport implements Transport {
     if (get == null) throw new IllegalStateException("not writable");
     pendingGet = null;
     if (eio3) {
-      // EIO3 §Payload: length-prefixed, so any text fits; a client that takes binary gets a
+      // EIO3 §Encoding › Payload: length-prefixed, so any text fits; a client that takes binary gets a
       // binary payload whenever a packet is binary (engine.io-parser 2.x encodePayload).
       if (!base64Only && EngineIoV3Codec.hasBinary(packets)) {
         responses.respond(get, 200, "application/octet-stream", EngineIoV3Codec.encodeBinaryPayload(packets), true);

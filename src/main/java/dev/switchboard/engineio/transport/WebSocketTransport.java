@@ -22,7 +22,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   private WebSocketConnection connection;
   private TransportListener listener;
   private volatile boolean open = true;
-  /** Engine.IO protocol 3: binary frames carry a type byte (EIO3 §Encoding). */
+  /** Engine.IO protocol 3: binary frames carry a type byte (EIO3 §Encoding › Packet). */
   private final boolean eio3;
   /** v3 only: the client asked for base64 ({@code b64=1}), so binary leaves as {@code b4…} text. */
   private final boolean base64Only;
@@ -100,7 +100,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
         : dev.switchboard.websocket.WebSocketFrameEncoder.text(EngineIoPacketCodec.encodeText(p));
   }
 
-  /** The v3 frame of one packet (EIO3 §Encoding): text as in v4, binary with its type byte. */
+  /** The v3 frame of one packet (EIO3 §Encoding › Packet): text as in v4, binary with its type byte. */
   private java.nio.ByteBuffer frameV3(EngineIoPacket p) {
     if (!p.isBinary()) return frame(p);
     return base64Only
@@ -149,7 +149,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
       try {
         packet = EngineIoV3Codec.decodeBinary(data);
       } catch (EngineIoProtocolException e) {
-        listener.onError(this, TransportError.PARSE_ERROR, e.getMessage()); // EIO3 §Encoding: no type byte 4
+        listener.onError(this, TransportError.PARSE_ERROR, e.getMessage()); // EIO3 §Encoding › Packet: no type byte 4
         return;
       }
       listener.onPacket(this, packet);
