@@ -177,8 +177,10 @@ public final class ChatServer implements AutoCloseable {
     NetOptions.Builder netBuilder = config.limits().applyTo(NetOptions.builder().host(config.host()));
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
+    // allowEIO3: socket.io-client 2.x and socket.io-client-java 1.x apps connect too (issue #12);
+    // their token comes from a header or the query (JwtAuthMiddleware).
     EngineIoOptions engine = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()))
-        .build();
+        .allowEIO3(true).build();
     SocketIoOptions.Builder options = config.limits().applyTo(SocketIoOptions.builder().net(net).engine(engine));
     if (cluster != null) options.adapter(cluster.adapterFactory());
     SocketIoServer io = new SocketIoServer(options.build());
