@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * socket.io-client 2.5 from npm (Engine.IO protocol 3, Socket.IO protocol 4; the
  * {@code socket.io-client-v2} alias in {@code conformance/package.json}) against a server with
  * {@code allowEIO3} (issue #12): each scenario of {@code conformance/eio3/client-v2.mjs} against a
- * fresh {@link Eio3ClientApp} — polling (binary payloads), WebSocket (type-byte frames), the
- * upgrade, base64 mode ({@code b64=1}) on both transports, the client-driven heartbeat, acks both
+ * fresh {@link Eio3ClientApp} — polling (in Node this client asks {@code b64=1}, so binary
+ * travels as {@code b4} + base64; {@link JavaClientV1Test} covers binary payloads), WebSocket
+ * (type-byte frames), the upgrade, forced base64 ({@code forceBase64}) on both transports, the client-driven heartbeat, acks both
  * ways, a second namespace with its CONNECT query, refusals, the token in the query and in an
  * {@code Authorization} header, and reconnection. The scenarios mostly wait on Node starting, so
  * the class runs beside the sequential rest of the suite.
