@@ -71,8 +71,9 @@ final class Client implements SessionHandler {
   /**
    * Executor, right after the handler is set: an Engine.IO protocol 3 client (socket.io-client
    * 2.x) speaks Socket.IO protocol 4, where the connection joins {@code /} without a CONNECT
-   * packet (socket.io-protocol v4 §Connection to a namespace: the main namespace is connected at
-   * once). Its middlewares run as for any CONNECT; Node's {@code onconnection} does the same.
+   * packet (socket.io-protocol v4 §Exchange protocol › Connection to the default namespace: the
+   * server sends CONNECT for "/" as soon as the connection is established, without being asked).
+   * Its middlewares run as for any CONNECT; Node's {@code onconnection} does the same.
    */
   void connectMainNamespaceImplicitly() {
     onConnect(SocketIoProtocol.MAIN_NAMESPACE, null);
@@ -152,7 +153,7 @@ final class Client implements SessionHandler {
   private void onConnect(String name, JsonNode authNode) {
     int query = isProtocol4() ? name.indexOf('?') : -1;
     if (query >= 0) {
-      // socket.io-protocol v4 §CONNECT: a 2.x client puts its query after the namespace
+      // socket.io-protocol v4 §Packet types › 0 - CONNECT: a 2.x client puts its query after the namespace
       // ("0/admin?token=x,"). Node hands those parameters to the middlewares as handshake.auth.
       ObjectNode fromQuery = queryAsAuth(name.substring(query + 1));
       String bare = name.substring(0, query);
@@ -234,7 +235,7 @@ final class Client implements SessionHandler {
 
   void sendConnectError(String nsp, ConnectError error) {
     if (isProtocol4()) {
-      // socket.io-protocol v4 §ERROR: the data alone, or the message as a JSON string (what
+      // socket.io-protocol v4 §Packet types › 4 - ERROR: the data alone, or the message as a JSON string (what
       // Node sends a 2.x client: err.data || err.message).
       JsonNode data = error.data() != null ? error.data() : Json.NODES.textNode(String.valueOf(error.getMessage()));
       send(new SocketIoPacket(SocketIoPacketType.CONNECT_ERROR, nsp, data, -1), BroadcastFlags.NONE);

@@ -367,7 +367,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return session -> {
       Client client = new Client(this, session);
       session.setHandler(client);
-      if (session.protocol() == 3) client.connectMainNamespaceImplicitly(); // socket.io-protocol v4
+      if (session.protocol() == 3) client.connectMainNamespaceImplicitly(); // socket.io-protocol v4 §Exchange protocol › Connection to the default namespace
     };
   }
 
@@ -459,7 +459,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     socket.markConnected(restoredRooms != null);
     ObjectNode body = null;
     // socket.io-protocol §CONNECT: the server answers with the socket id; in protocol 4 (a 2.x
-    // client over Engine.IO 3) the CONNECT carries nothing.
+    // client over Engine.IO 3) the CONNECT carries nothing (socket.io-protocol v4 §Packet types ›
+    // 0 - CONNECT: "It does not contain any payload").
     if (client.session().protocol() != 3) {
       body = Json.NODES.objectNode();
       body.put("sid", socket.id());
