@@ -52,6 +52,8 @@ final class Client implements SessionHandler {
   private byte failedConnects;
 
   private static final Socket[] NO_SOCKETS = {};
+  /** socket.io-protocol §CONNECT_ERROR for a namespace that does not exist (Node's message). */
+  private static final ConnectError INVALID_NAMESPACE = new ConnectError("Invalid namespace");
 
   Client(SocketIoServer server, EngineIoConnection session) {
     this.server = server;
@@ -157,7 +159,7 @@ final class Client implements SessionHandler {
       // ("0/admin?token=x,"). Node hands those parameters to the middlewares as handshake.auth.
       ObjectNode fromQuery = queryAsAuth(name.substring(query + 1));
       String bare = name.substring(0, query);
-      if (fromQuery == null) refuseConnect(bare, new ConnectError("Invalid namespace"));
+      if (fromQuery == null) refuseConnect(bare, INVALID_NAMESPACE);
       else connectTo(bare, fromQuery);
       return;
     }
@@ -179,7 +181,7 @@ final class Client implements SessionHandler {
     Namespace ns = server.lookupNamespace(name);
     if (ns == null) {
       // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs.md#D94).
-      refuseConnect(name, new ConnectError("Invalid namespace"));
+      refuseConnect(name, INVALID_NAMESPACE);
       return;
     }
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
@@ -237,7 +239,13 @@ final class Client implements SessionHandler {
     if (isProtocol4()) {
       // socket.io-protocol v4 §Packet types › 4 - ERROR: the data alone, or the message as a JSON string (what
       // Node sends a 2.x client: err.data || err.message).
-      JsonNode data = error.data() != null ? error.data() : Json.NODES.textNode(String.valueOf(error.getMessage()));
+      JsonNode data;
+      if (error == INVALID_NAMESPACE) {
+        // Node answers an unknown namespace with {message} whatever the client's version.
+        data = Json.NODES.objectNode().put("message", error.getMessage());
+      } else {
+        data = error.data() != null ? error.data() : Json.NODES.textNode(String.valueOf(error.getMessage()));
+      }
       send(new SocketIoPacket(SocketIoPacketType.CONNECT_ERROR, nsp, data, -1), BroadcastFlags.NONE);
       return;
     }
