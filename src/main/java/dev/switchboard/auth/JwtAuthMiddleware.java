@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * contract's message and {@code data.code} ({@link AuthFailure}); an accepted socket carries its
  * {@link Principal} in {@code socket.data()}.
  *
+ * <p>A socket.io-client 2.x socket (Engine.IO protocol 3, {@code allowEIO3}) has no auth payload:
+ * for it, and only for it, the token may also come from the handshake's {@code Authorization:
+ * Bearer} header ({@code extraHeaders}, outside browsers) or, last, from the handshake query's
+ * {@code token} ({@code io(url, {query: {token}})}) — a URL, with the costs
+ * spec-notes/authentication.md lists ("Clients without an auth payload").
+ *
  * <pre>{@code
  * SessionSockets live = new SessionSockets(auth, clock);
  * JwtAuthMiddleware.install(io.sockets(), auth, live);   // before the application's handlers
@@ -66,6 +72,7 @@ public final class JwtAuthMiddleware implements Middleware {
   public void handle(Socket socket, Next next) {
     JsonNode t = socket.handshake().auth().get("token");
     String token = t != null && t.isTextual() ? t.textValue() : "";
+    if (token.isEmpty() && socket.engineIoProtocol() == 3) token = protocol3Token(socket.handshake());
     // Some clients send the HTTP form "Bearer <token>" (RFC 6750 §2.1: the scheme, 1*SP); the
     // prefix carries nothing. The token itself is not trimmed: a JSON string has no transport
     // whitespace to forgive, and a token has one spelling (RFC 7515 §7.1), so " <token>\n" is
@@ -101,6 +108,21 @@ public final class JwtAuthMiddleware implements Middleware {
     } catch (RejectedExecutionException e) {
       next.fail(refusal(AuthFailure.UNAVAILABLE));
     }
+  }
+
+  /**
+   * Where a 2.x client can put its token (issue #12): one {@code Authorization} header with the
+   * Bearer scheme (RFC 6750 §2.1), else the query's {@code token}. Two Authorization headers are
+   * ambiguous and count as none. Never logged.
+   */
+  private static String protocol3Token(dev.switchboard.socketio.Handshake handshake) {
+    dev.switchboard.http.HttpHeaders headers = handshake.headers();
+    if (headers.count("Authorization") == 1) {
+      String value = headers.first("Authorization");
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) return value;
+    }
+    String fromQuery = handshake.query().get("token");
+    return fromQuery == null ? "" : fromQuery;
   }
 
   /** The full check, which may read the database. */

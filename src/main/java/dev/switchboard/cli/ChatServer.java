@@ -185,7 +185,10 @@ public final class ChatServer implements AutoCloseable {
     NetOptions.Builder netBuilder = config.limits().applyTo(NetOptions.builder().host(config.host()));
     if (config.tls() != null) netBuilder.sslContext(config.tls());
     NetOptions net = netBuilder.build();
-    EngineIoOptions.Builder engineBuilder = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()));
+    // allowEIO3: socket.io-client 2.x and socket.io-client-java 1.x apps connect too (issue #12);
+    // their token comes from a header or the query (JwtAuthMiddleware).
+    EngineIoOptions.Builder engineBuilder = config.limits().applyTo(EngineIoOptions.builder().allowedOrigins(config.allowedOrigins()))
+        .allowEIO3(true);
     // The hosted Admin UI (admin.socket.io) polls with credentials: its origin in ALLOWED_ORIGINS
     // works only with Access-Control-Allow-Credentials (README, "Admin UI"). No cookie carries
     // anything here (tokens travel in the auth payload), so this grants those origins nothing more.

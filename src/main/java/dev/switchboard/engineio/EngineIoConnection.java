@@ -20,6 +20,15 @@ public interface EngineIoConnection {
   /** "polling" or "websocket": the transport in use right now. Any thread. */
   String transportName();
 
+  /**
+   * The Engine.IO protocol revision the client speaks: 4, or 3 for an {@code EIO=3} client that
+   * {@code EngineIoOptions.allowEIO3} let in (then Socket.IO speaks its protocol 4 to it). Any
+   * thread.
+   */
+  default int protocol() {
+    return 4;
+  }
+
   /** The headers of the request that opened the session. Any thread. */
   HttpHeaders handshakeHeaders();
 

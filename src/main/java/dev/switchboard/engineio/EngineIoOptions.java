@@ -40,6 +40,7 @@ public final class EngineIoOptions {
   private final boolean httpCompression;
   private final int httpCompressionThreshold;
   private final int maxUnconnectedSessionsPerAddress;
+  private final boolean allowEIO3;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -56,6 +57,7 @@ public final class EngineIoOptions {
     this.httpCompression = b.httpCompression;
     this.httpCompressionThreshold = b.httpCompressionThreshold;
     this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
+    this.allowEIO3 = b.allowEIO3;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -80,6 +82,7 @@ public final class EngineIoOptions {
     b.httpCompression = httpCompression;
     b.httpCompressionThreshold = httpCompressionThreshold;
     b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
+    b.allowEIO3 = allowEIO3;
     return b;
   }
 
@@ -165,6 +168,17 @@ public final class EngineIoOptions {
     return maxUnconnectedSessionsPerAddress;
   }
 
+  /**
+   * Whether clients that speak Engine.IO protocol 3 ({@code EIO=3}: socket.io-client 2.x,
+   * socket.io-client-java 1.x) are served, as Node's {@code allowEIO3} does: the v3 payload
+   * framing, binary payloads, {@code b64=1}, the client-driven heartbeat and, above it, Socket.IO
+   * protocol 4 (spec-notes/engine-io.md, "Engine.IO v3"). Off by default, as in Node: a v3
+   * handshake then gets 400 code 5 "Unsupported protocol version".
+   */
+  public boolean allowEIO3() {
+    return allowEIO3;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -181,14 +195,15 @@ public final class EngineIoOptions {
         && maxBufferedPackets == other.maxBufferedPackets
         && httpCompression == other.httpCompression
         && httpCompressionThreshold == other.httpCompressionThreshold
-        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress;
+        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress
+        && allowEIO3 == other.allowEIO3;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
-        httpCompressionThreshold, maxUnconnectedSessionsPerAddress);
+        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, allowEIO3);
   }
 
   @Override
@@ -199,7 +214,8 @@ public final class EngineIoOptions {
         + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
         + ", httpCompressionThreshold=" + httpCompressionThreshold
-        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress + "]";
+        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress
+        + ", allowEIO3=" + allowEIO3 + "]";
   }
 
   /**
@@ -238,6 +254,7 @@ public final class EngineIoOptions {
     private boolean httpCompression = true;
     private int httpCompressionThreshold = 1024;
     private int maxUnconnectedSessionsPerAddress;
+    private boolean allowEIO3;
 
     private Builder() {}
 
@@ -333,6 +350,12 @@ public final class EngineIoOptions {
     public Builder httpCompressionThreshold(int bytes) {
       if (bytes < 0) throw new IllegalArgumentException("httpCompressionThreshold must not be negative: " + bytes);
       this.httpCompressionThreshold = bytes;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#allowEIO3()}. */
+    public Builder allowEIO3(boolean allow) {
+      this.allowEIO3 = allow;
       return this;
     }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The Engine.IO v4 server: checks each request on its path (engine.io-protocol §HTTP error
+ * The Engine.IO v4 server (and v3 with {@code allowEIO3}): checks each request on its path (engine.io-protocol §HTTP error
  * codes), opens sessions, and routes requests that carry a sid to their session.
  *
  * <p>Threading: {@link #handle} runs on the I/O thread that parsed the request (it only checks
@@ -153,7 +153,7 @@ public final class EngineIoServer implements HttpHandler {
     boolean isUpgrade = WebSocketHandshake.isUpgradeRequest(req);
     String sid = query.first("sid");
     if (sid != null && !sid.isEmpty()) {
-      routeToSession(exchange, sid, transport, isUpgrade);
+      routeToSession(exchange, sid, transport, isUpgrade, base64Only(query));
       return;
     }
     // engine.io-protocol §Handshake: only GET opens a session (hostile-inputs.md#A4).
@@ -169,9 +169,20 @@ public final class EngineIoServer implements HttpHandler {
       reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
       return;
     }
-    // hostile-inputs.md#A1, hostile-inputs.md#A2: only the exact string "4" is protocol v4; v3 is not supported.
-    if (!"4".equals(query.first("EIO"))) {
+    // hostile-inputs.md#A1, hostile-inputs.md#A2: only the exact string "4" is protocol v4, and
+    // with allowEIO3 only the exact string "3" is protocol 3. Node reads every other value as 3;
+    // one spelling per revision here (spec-notes/engine-io.md, "Engine.IO v3").
+    String eio = query.first("EIO");
+    boolean eio3 = options.allowEIO3() && "3".equals(eio);
+    if (!eio3 && !"4".equals(eio)) {
       reject(exchange, ErrorCode.UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
+    if (eio3 && query.first("j") != null) {
+      // JSONP polling (EIO3 §Transports › Polling › JSONP) is not served: only a client without
+      // XHR or with forceJSONP asks for it, and its script-tag answers need a response shape of
+      // their own. Refused plainly rather than answered with a payload it cannot read.
+      reject(exchange, ErrorCode.BAD_REQUEST);
       return;
     }
     if (shuttingDown) {
@@ -182,14 +193,15 @@ public final class EngineIoServer implements HttpHandler {
       exchange.respond(errorResponse(req, 503, "{\"code\":3,\"message\":\"Too many sessions\"}"));
       return;
     }
+    boolean b64 = eio3 && base64Only(query);
     if (filter == null) {
-      handshake(exchange, transport);
+      handshake(exchange, transport, eio3, b64);
       return;
     }
     // Application code: never on the I/O thread.
     workers.execute(() -> filter.allow(req, exchange.remoteAddress()).whenComplete((ok, err) -> {
       if (err != null || !Boolean.TRUE.equals(ok)) reject(exchange, ErrorCode.FORBIDDEN);
-      else handshake(exchange, transport);
+      else handshake(exchange, transport, eio3, b64);
     }));
   }
 
@@ -229,7 +241,17 @@ public final class EngineIoServer implements HttpHandler {
     }
   }
 
-  private void routeToSession(HttpExchange exchange, String sid, String transport, boolean isUpgrade) {
+  /**
+   * EIO3 §URLs: {@code b64} asks for binary as base64 text. Node tests the value for
+   * JavaScript truth, so {@code b64=} (empty) does not count and {@code b64=0} does. v4 ignores it.
+   */
+  private static boolean base64Only(QueryParameters query) {
+    String b64 = query.first("b64");
+    return b64 != null && !b64.isEmpty();
+  }
+
+  private void routeToSession(HttpExchange exchange, String sid, String transport, boolean isUpgrade,
+      boolean base64Only) {
     EngineIoSession session = sessions.get(sid);
     if (session == null) {
       reject(exchange, ErrorCode.SESSION_ID_UNKNOWN); // hostile-inputs.md#A8, hostile-inputs.md#C79
@@ -241,7 +263,7 @@ public final class EngineIoServer implements HttpHandler {
         reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
         return;
       }
-      upgrade(exchange, session);
+      upgrade(exchange, session, base64Only);
       return;
     }
     // The transport mismatch (hostile-inputs.md#A13) is checked on the session's executor, after
@@ -254,7 +276,7 @@ public final class EngineIoServer implements HttpHandler {
     session.executor().execute(() -> session.onPollingRequest(exchange, isGet));
   }
 
-  private void upgrade(HttpExchange exchange, EngineIoSession session) {
+  private void upgrade(HttpExchange exchange, EngineIoSession session, boolean base64Only) {
     String accept;
     try {
       accept = WebSocketHandshake.validate(exchange.request());
@@ -271,7 +293,7 @@ public final class EngineIoServer implements HttpHandler {
         if (refused != null) refused.close(CloseCodes.NORMAL, "");
         return;
       }
-      WebSocketTransport ws = new WebSocketTransport();
+      WebSocketTransport ws = new WebSocketTransport(session.protocol() == 3, base64Only);
       WebSocketConnection conn = upgradeOrNull(exchange, accept, ws, session.executor());
       if (conn == null) return; // the client left first: no probe
       ws.attach(conn);
@@ -279,7 +301,7 @@ public final class EngineIoServer implements HttpHandler {
     });
   }
 
-  private void handshake(HttpExchange exchange, String transport) {
+  private void handshake(HttpExchange exchange, String transport, boolean eio3, boolean base64Only) {
     HttpRequest req = exchange.request();
     String accept = null;
     if ("websocket".equals(transport)) {
@@ -304,13 +326,13 @@ public final class EngineIoServer implements HttpHandler {
     String sid = ids.next();
     SerialExecutor executor = new SerialExecutor(workers);
     EngineIoSession session = new EngineIoSession(sid, this, options, scheduler, executor, req,
-        clientOf(exchange, client), exchange.isSecure());
+        clientOf(exchange, client), exchange.isSecure(), eio3);
     if (client != null) unconnected.put(session, client);
     sessions.put(sid, session);
     String acceptKey = accept;
     executor.execute(() -> {
       if ("websocket".equals(transport)) {
-        WebSocketTransport ws = new WebSocketTransport();
+        WebSocketTransport ws = new WebSocketTransport(eio3, base64Only);
         WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, executor);
         if (conn == null) {
           remove(session); // the client left before its handshake was handled: no session
@@ -319,7 +341,7 @@ public final class EngineIoServer implements HttpHandler {
         ws.attach(conn);
         session.open(ws);
       } else {
-        PollingTransport polling = new PollingTransport(executor, pollingResponses);
+        PollingTransport polling = new PollingTransport(executor, pollingResponses, eio3, base64Only);
         session.open(polling);
         polling.onPoll(exchange);
       }

@@ -68,6 +68,13 @@ import org.slf4j.LoggerFactory;
  * <tr><td>any</td><td>the session leaving OPEN</td><td>STOPPED</td></tr>
  * </table>
  *
+ * <p>An Engine.IO protocol 3 session ({@link #protocol()} 3, {@code allowEIO3}) turns the heartbeat
+ * round (EIO3 §Timeouts: the client pings, the server answers): open → AWAITING_PING; a
+ * {@code 2} from the client is answered with {@code 3} and re-arms the wait; no ping within
+ * {@code pingInterval + pingTimeout} closes the session with {@code ping timeout}; a {@code 3}
+ * from the client is the wrong direction. Such a session never takes the direct path (its binary
+ * frames are not the shared v4 frames).
+ *
  * <p>Threading: all state lives on {@link #executor()}, a serial executor, and every method that
  * touches it asserts that it runs there. The public {@code send}/{@code close} methods may be
  * called from any thread: they hop onto it, or (a shared message on a settled WebSocket) write
@@ -100,7 +107,7 @@ public final class EngineIoSession implements EngineIoConnection {
   enum Upgrade { NONE, PROBING, PROBE_ANSWERED }
 
   /** Where the heartbeat stands; see the class javadoc. */
-  enum Heartbeat { STOPPED, PING_SCHEDULED, AWAITING_PONG }
+  enum Heartbeat { STOPPED, PING_SCHEDULED, AWAITING_PONG, AWAITING_PING }
 
   /**
    * engine.io-protocol §Upgrade: how long after the probe (or a GET) a waiting GET is released
@@ -126,6 +133,8 @@ public final class EngineIoSession implements EngineIoConnection {
   private final String handshakeVersion;
   private final InetSocketAddress remoteAddress;
   private final boolean secure;
+  /** Engine.IO protocol 3 ({@code EIO=3}); a boolean beside {@code secure}, in the object's padding. */
+  private final boolean eio3;
 
   // --- Only accessed on the executor. ---
   private State state = State.OPEN;
@@ -168,6 +177,12 @@ public final class EngineIoSession implements EngineIoConnection {
 
   EngineIoSession(String id, EngineIoServer server, EngineIoOptions options, Scheduler scheduler,
       SerialExecutor executor, HttpRequest handshake, InetSocketAddress remoteAddress, boolean secure) {
+    this(id, server, options, scheduler, executor, handshake, remoteAddress, secure, false);
+  }
+
+  EngineIoSession(String id, EngineIoServer server, EngineIoOptions options, Scheduler scheduler,
+      SerialExecutor executor, HttpRequest handshake, InetSocketAddress remoteAddress, boolean secure, boolean eio3) {
+    this.eio3 = eio3;
     this.id = id;
     this.server = server;
     this.options = options;
@@ -218,6 +233,12 @@ public final class EngineIoSession implements EngineIoConnection {
   @Override
   public boolean isSecure() {
     return secure;
+  }
+
+  /** 3 for a client that speaks Engine.IO protocol 3 ({@code EIO=3}), else 4. Any thread. */
+  @Override
+  public int protocol() {
+    return eio3 ? 3 : 4;
   }
 
   /** The serial executor all of this session's work runs on. Any thread. */
@@ -363,7 +384,8 @@ public final class EngineIoSession implements EngineIoConnection {
     writeBuffer.add(new Outbound.Packet(EngineIoPacket.open(server.openPacketJson(id, first.name()))));
     flush();
     openDirectPath();
-    schedulePing();
+    if (eio3) awaitClientPing();
+    else schedulePing();
   }
 
   private void setTransport(Transport t) {
@@ -380,7 +402,7 @@ public final class EngineIoSession implements EngineIoConnection {
    */
   private void openDirectPath() {
     assert onExecutor();
-    direct = state == State.OPEN && transport instanceof WebSocketTransport ws ? ws : null;
+    direct = !eio3 && state == State.OPEN && transport instanceof WebSocketTransport ws ? ws : null;
   }
 
   // ------------------------------------------------------------------ requests routed here
@@ -546,7 +568,15 @@ public final class EngineIoSession implements EngineIoConnection {
       }
       return;
     }
-    if (transport instanceof WebSocketTransport ws) {
+    if (eio3 && transport instanceof WebSocketTransport ws) {
+      // EIO3 §Encoding › Packet: binary frames carry a type byte, so the shared v4 frames do not fit;
+      // the transport frames each packet itself.
+      List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
+      for (Outbound item : writeBuffer) item.addPacketsTo(batch);
+      writeBuffer.clear();
+      writeBuffer.trimToSize();
+      ws.send(batch);
+    } else if (transport instanceof WebSocketTransport ws) {
       // Closing states exist over polling only, and an upgrade never completes once closing.
       assert state == State.OPEN;
       // One piece: a direct send from another thread must not land between a packet and its
@@ -611,6 +641,30 @@ public final class EngineIoSession implements EngineIoConnection {
     schedulePing();
   }
 
+  /**
+   * v3 only, → AWAITING_PING: EIO3 §Timeouts, the client pings every pingInterval and the server
+   * gives up after pingInterval + pingTimeout without one (Node's {@code resetPingTimeout}). The
+   * pong timer is reused: a v3 session never waits for a pong.
+   */
+  private void awaitClientPing() {
+    assert onExecutor();
+    heartbeat = Heartbeat.AWAITING_PING;
+    pongTimer.cancel();
+    pongTimer = scheduler.schedule(options.pingInterval().plus(options.pingTimeout()), () -> executor.execute(() -> {
+      if (heartbeat == Heartbeat.AWAITING_PING) close(CloseReason.PING_TIMEOUT, "no ping within pingInterval + pingTimeout");
+    }));
+  }
+
+  /**
+   * v3: the client's ping, answered with a pong carrying the same data (EIO3 §Encoding › Packet, 2 ping;
+   * clients send none, so this is the one shared {@code 3}).
+   */
+  private void onClientPing(String data) {
+    assert onExecutor();
+    awaitClientPing();
+    buffer(data.isEmpty() ? Outbound.Packet.PONG : new Outbound.Packet(EngineIoPacket.pong(data)));
+  }
+
   /** Any → STOPPED, when the session leaves OPEN. */
   private void stopHeartbeat() {
     assert onExecutor();
@@ -628,9 +682,16 @@ public final class EngineIoSession implements EngineIoConnection {
       if (source != transport || state != State.OPEN) return; // hostile-inputs.md#C81
       switch (packet.type()) {
         case MESSAGE -> deliver(packet);
-        case PONG -> onPong();
+        case PONG -> {
+          // EIO3 §Timeouts: a v3 client never sends a pong (Node: "invalid heartbeat direction").
+          if (eio3) close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+          else onPong();
+        }
         // engine.io-protocol §Heartbeat: v4 clients never ping (hostile-inputs.md#A25, hostile-inputs.md#C68).
-        case PING -> close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+        case PING -> {
+          if (eio3) onClientPing(packet.text());
+          else close(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+        }
         case CLOSE -> onClientClose();
         // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport;
         // ignored, as Node's engine.io does.

@@ -31,6 +31,8 @@ abstract sealed class Outbound permits Outbound.Packet, SharedMessage {
   static final class Packet extends Outbound {
     /** The heartbeat's ping (engine.io-protocol §Heartbeat), one instance for every session. */
     static final Packet PING = new Packet(EngineIoPacket.ping());
+    /** The answer to a v3 client's ping (EIO3 §Timeouts), one instance for every session. */
+    static final Packet PONG = new Packet(EngineIoPacket.pong(""));
 
     private final EngineIoPacket packet;
 

@@ -11,6 +11,7 @@ import dev.switchboard.socketio.adapter.Outgoing;
 import dev.switchboard.socketio.protocol.PacketDecoder;
 import dev.switchboard.socketio.protocol.SocketIoPacket;
 import dev.switchboard.socketio.protocol.SocketIoPacketType;
+import dev.switchboard.socketio.protocol.SocketIoProtocol;
 import dev.switchboard.socketio.protocol.SocketIoProtocolException;
 import java.util.HashSet;
 import java.util.Set;
@@ -51,6 +52,8 @@ final class Client implements SessionHandler {
   private byte failedConnects;
 
   private static final Socket[] NO_SOCKETS = {};
+  /** socket.io-protocol §CONNECT_ERROR for a namespace that does not exist (Node's message). */
+  private static final ConnectError INVALID_NAMESPACE = new ConnectError("Invalid namespace");
 
   Client(SocketIoServer server, EngineIoConnection session) {
     this.server = server;
@@ -65,6 +68,22 @@ final class Client implements SessionHandler {
 
   EngineIoConnection session() {
     return session;
+  }
+
+  /**
+   * Executor, right after the handler is set: an Engine.IO protocol 3 client (socket.io-client
+   * 2.x) speaks Socket.IO protocol 4, where the connection joins {@code /} without a CONNECT
+   * packet (socket.io-protocol v4 §Exchange protocol › Connection to the default namespace: the
+   * server sends CONNECT for "/" as soon as the connection is established, without being asked).
+   * Its middlewares run as for any CONNECT; Node's {@code onconnection} does the same.
+   */
+  void connectMainNamespaceImplicitly() {
+    onConnect(SocketIoProtocol.MAIN_NAMESPACE, null);
+  }
+
+  /** Whether this client speaks Socket.IO protocol 4 (it came over Engine.IO protocol 3). */
+  private boolean isProtocol4() {
+    return session.protocol() == 3;
   }
 
   // ------------------------------------------------------------------ incoming
@@ -134,6 +153,20 @@ final class Client implements SessionHandler {
   }
 
   private void onConnect(String name, JsonNode authNode) {
+    int query = isProtocol4() ? name.indexOf('?') : -1;
+    if (query >= 0) {
+      // socket.io-protocol v4 §Packet types › 0 - CONNECT: a 2.x client puts its query after the namespace
+      // ("0/admin?token=x,"). Node hands those parameters to the middlewares as handshake.auth.
+      ObjectNode fromQuery = queryAsAuth(name.substring(query + 1));
+      String bare = name.substring(0, query);
+      if (fromQuery == null) refuseConnect(bare, INVALID_NAMESPACE);
+      else connectTo(bare, fromQuery);
+      return;
+    }
+    connectTo(name, authNode);
+  }
+
+  private void connectTo(String name, JsonNode authNode) {
     if (socket(name) != null || (connecting != null && connecting.contains(name))) {
       // hostile-inputs.md#D97: never two sockets for one namespace on one connection.
       closeConnection(ClientCloseCause.DUPLICATE_CONNECT);
@@ -148,7 +181,7 @@ final class Client implements SessionHandler {
     Namespace ns = server.lookupNamespace(name);
     if (ns == null) {
       // socket.io-protocol §CONNECT_ERROR; the connection stays usable (hostile-inputs.md#D94).
-      refuseConnect(name, new ConnectError("Invalid namespace"));
+      refuseConnect(name, INVALID_NAMESPACE);
       return;
     }
     JsonNode auth = authNode instanceof ObjectNode ? authNode : Json.NODES.objectNode();
@@ -170,6 +203,21 @@ final class Client implements SessionHandler {
     });
   }
 
+  /** The parameters of a v4 CONNECT's query as an object (first value of each), or null if malformed. */
+  private static ObjectNode queryAsAuth(String rawQuery) {
+    dev.switchboard.http.QueryParameters q;
+    try {
+      q = dev.switchboard.http.QueryParameters.parse(rawQuery);
+    } catch (dev.switchboard.http.HttpParseException e) {
+      return null;
+    }
+    ObjectNode auth = Json.NODES.objectNode();
+    for (int i = 0; i < q.size(); i++) {
+      if (!auth.has(q.name(i))) auth.put(q.name(i), q.value(i));
+    }
+    return auth;
+  }
+
   /**
    * Executor: answers a refused CONNECT (socket.io-protocol §CONNECT_ERROR; the connection stays
    * open, so the client may try again) and counts it. The CONNECT after
@@ -188,6 +236,19 @@ final class Client implements SessionHandler {
   }
 
   void sendConnectError(String nsp, ConnectError error) {
+    if (isProtocol4()) {
+      // socket.io-protocol v4 §Packet types › 4 - ERROR: the data alone, or the message as a JSON string (what
+      // Node sends a 2.x client: err.data || err.message).
+      JsonNode data;
+      if (error == INVALID_NAMESPACE) {
+        // Node answers an unknown namespace with {message} whatever the client's version.
+        data = Json.NODES.objectNode().put("message", error.getMessage());
+      } else {
+        data = error.data() != null ? error.data() : Json.NODES.textNode(String.valueOf(error.getMessage()));
+      }
+      send(new SocketIoPacket(SocketIoPacketType.CONNECT_ERROR, nsp, data, -1), BroadcastFlags.NONE);
+      return;
+    }
     ObjectNode body = Json.NODES.objectNode();
     body.put("message", error.getMessage());
     if (error.data() != null) body.set("data", error.data());

@@ -143,6 +143,15 @@ public final class Socket implements AdapterSocket, RemoteSocket {
     return client.session().id();
   }
 
+  /**
+   * The Engine.IO protocol revision of this socket's connection (Node's {@code socket.conn.protocol}):
+   * 4, or 3 for a socket.io-client 2.x client let in by {@code EngineIoOptions.allowEIO3}, whose
+   * {@link Handshake#auth()} holds the CONNECT packet's query parameters instead of an auth payload.
+   */
+  public int engineIoProtocol() {
+    return client.session().protocol();
+  }
+
   /** The serial executor this socket's handlers run on. */
   public Executor executor() {
     return client.session().executor();

@@ -436,7 +436,11 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   /** The seam to an Engine.IO server: one {@link Client} per Engine.IO session. */
   public EngineIoListener engineListener() {
-    return session -> session.setHandler(new Client(this, session));
+    return session -> {
+      Client client = new Client(this, session);
+      session.setHandler(client);
+      if (session.protocol() == 3) client.connectMainNamespaceImplicitly(); // socket.io-protocol v4 §Exchange protocol › Connection to the default namespace
+    };
   }
 
   // ------------------------------------------------------------------ connecting sockets
@@ -525,10 +529,15 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     if (restoredRooms != null) rooms.addAll(restoredRooms);
     ns.adapter().addAll(socket.id(), rooms);
     socket.markConnected(restoredRooms != null);
-    ObjectNode body = Json.NODES.objectNode();
-    body.put("sid", socket.id());
-    if (socket.pid() != null) body.put("pid", socket.pid());
-    // socket.io-protocol §CONNECT: the server answers with the socket id.
+    ObjectNode body = null;
+    // socket.io-protocol §CONNECT: the server answers with the socket id; in protocol 4 (a 2.x
+    // client over Engine.IO 3) the CONNECT carries nothing (socket.io-protocol v4 §Packet types ›
+    // 0 - CONNECT: "It does not contain any payload").
+    if (client.session().protocol() != 3) {
+      body = Json.NODES.objectNode();
+      body.put("sid", socket.id());
+      if (socket.pid() != null) body.put("pid", socket.pid());
+    }
     client.send(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1), BroadcastFlags.NONE);
     for (SocketIoPacket p : result.missedPackets()) client.send(p, BroadcastFlags.NONE);
     // A dynamic namespace's child runs its parent's handlers first, then any of its own.

@@ -44,6 +44,7 @@ class EngineIoOptionsTest {
         .corsCredentials(true)
         .maxSessions(3)
         .maxBufferedPackets(7)
+        .allowEIO3(true)
         .build();
     assertEquals("/engine.io/", o.path(), "a trailing slash is added");
     assertEquals(Duration.ofMillis(300), o.pingInterval());
@@ -56,6 +57,9 @@ class EngineIoOptionsTest {
     assertTrue(o.corsCredentials());
     assertEquals(3, o.maxSessions());
     assertEquals(7, o.maxBufferedPackets());
+    assertTrue(o.allowEIO3());
+    assertFalse(EngineIoOptions.DEFAULTS.allowEIO3(), "off by default, as in Node");
+    assertNotEquals(o, o.toBuilder().allowEIO3(false).build());
 
     EngineIoOptions changed = o.toBuilder().maxSessions(4).build();
     assertEquals(4, changed.maxSessions());

@@ -4,6 +4,7 @@ import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.protocol.EngineIoPayloadCodec;
 import dev.switchboard.engineio.protocol.EngineIoProtocol;
 import dev.switchboard.engineio.protocol.EngineIoProtocolException;
+import dev.switchboard.engineio.protocol.EngineIoV3Codec;
 import dev.switchboard.http.HttpRequest;
 import dev.switchboard.net.HttpExchange;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,10 @@ public final class PollingTransport implements Transport {
 
   private final Executor executor;
   private final PollingResponses responses;
+  /** Engine.IO protocol 3 framing (EIO3 §Encoding › Payload) rather than v4's record separator. */
+  private final boolean eio3;
+  /** v3 only: the client asked for base64 ({@code b64=1}), so never a binary payload. */
+  private final boolean base64Only;
   private TransportListener listener;
   /** The GET waiting for packets, or null. */
   private HttpExchange pendingGet;
@@ -44,8 +49,19 @@ public final class PollingTransport implements Transport {
    * whose responses are made by {@code responses} (CORS headers, compression), shared server-wide.
    */
   public PollingTransport(Executor executor, PollingResponses responses) {
+    this(executor, responses, false, false);
+  }
+
+  /**
+   * As {@link #PollingTransport(Executor, PollingResponses)}, speaking Engine.IO protocol 3 when
+   * {@code eio3} (its payload framing, and binary payloads unless {@code base64Only}: the
+   * client's {@code b64=1}; spec-notes/engine-io.md, "Engine.IO v3").
+   */
+  public PollingTransport(Executor executor, PollingResponses responses, boolean eio3, boolean base64Only) {
     this.executor = executor;
     this.responses = responses;
+    this.eio3 = eio3;
+    this.base64Only = base64Only;
   }
 
   @Override
@@ -95,7 +111,13 @@ public final class PollingTransport implements Transport {
       return;
     }
     String type = req.header("Content-Type");
-    if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")) {
+    boolean binaryBody = type != null
+        && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream");
+    if (eio3) {
+      onDataV3(exchange, binaryBody);
+      return;
+    }
+    if (binaryBody) {
       // engine.io-protocol §HTTP long-polling: v4 payloads are always text (hostile-inputs.md#A19).
       respond(exchange, 400, "text/plain; charset=UTF-8", "Invalid content".getBytes(StandardCharsets.UTF_8));
       listener.onError(this, TransportError.TRANSPORT_ERROR, "invalid content");
@@ -116,11 +138,46 @@ public final class PollingTransport implements Transport {
     respond(exchange, 200, "text/plain; charset=UTF-8", OK);
   }
 
+  /**
+   * A v3 POST: a binary (XHR2) payload when sent as {@code application/octet-stream}, else a text
+   * payload (EIO3 §Encoding › Payload). Node's parser 2.x reads both; errors are answered as in v4.
+   */
+  private void onDataV3(HttpExchange exchange, boolean binaryBody) {
+    byte[] body = exchange.request().body();
+    EngineIoPayloadCodec.PacketSink sink = p -> {
+      if (!closed) listener.onPacket(this, p);
+    };
+    try {
+      if (binaryBody) {
+        EngineIoV3Codec.decodeBinaryPayload(body, sink);
+      } else {
+        EngineIoV3Codec.decodeTextPayload(EngineIoPayloadCodec.decodeUtf8Strict(body, 0, body.length), sink);
+      }
+    } catch (EngineIoProtocolException e) {
+      respond(exchange, 400, "text/plain; charset=UTF-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+      listener.onError(this, TransportError.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    respond(exchange, 200, "text/plain; charset=UTF-8", OK);
+  }
+
   @Override
   public void send(List<EngineIoPacket> packets) {
     HttpExchange get = pendingGet;
     if (get == null) throw new IllegalStateException("not writable");
     pendingGet = null;
+    if (eio3) {
+      // EIO3 §Encoding › Payload: length-prefixed, so any text fits; a client that takes binary gets a
+      // binary payload whenever a packet is binary (engine.io-parser 2.x encodePayload).
+      if (!base64Only && EngineIoV3Codec.hasBinary(packets)) {
+        responses.respond(get, 200, "application/octet-stream", EngineIoV3Codec.encodeBinaryPayload(packets), true);
+      } else {
+        List<EngineIoPacket> some = packets.isEmpty() ? List.of(EngineIoPacket.noop()) : packets;
+        responses.respond(get, 200, "text/plain; charset=UTF-8",
+            EngineIoV3Codec.encodeTextPayload(some).getBytes(StandardCharsets.UTF_8), true);
+      }
+      return;
+    }
     StringBuilder sb = new StringBuilder();
     for (EngineIoPacket p : packets) {
       // engine.io-protocol §Packet encoding › HTTP long-polling: the record separator cannot be

@@ -3,6 +3,7 @@ package dev.switchboard.engineio.transport;
 import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.protocol.EngineIoPacketCodec;
 import dev.switchboard.engineio.protocol.EngineIoProtocolException;
+import dev.switchboard.engineio.protocol.EngineIoV3Codec;
 import dev.switchboard.net.WebSocketConnection;
 import dev.switchboard.net.WebSocketHandler;
 import dev.switchboard.websocket.CloseCodes;
@@ -21,6 +22,24 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   private WebSocketConnection connection;
   private TransportListener listener;
   private volatile boolean open = true;
+  /** Engine.IO protocol 3: binary frames carry a type byte (EIO3 §Encoding › Packet). */
+  private final boolean eio3;
+  /** v3 only: the client asked for base64 ({@code b64=1}), so binary leaves as {@code b4…} text. */
+  private final boolean base64Only;
+
+  /** An Engine.IO v4 transport. */
+  public WebSocketTransport() {
+    this(false, false);
+  }
+
+  /**
+   * A transport speaking Engine.IO protocol 3 when {@code eio3} (binary frames with the type
+   * byte, or {@code b4} + base64 text frames when {@code base64Only}); v4 otherwise.
+   */
+  public WebSocketTransport(boolean eio3, boolean base64Only) {
+    this.eio3 = eio3;
+    this.base64Only = eio3 && base64Only;
+  }
 
   /** The connection this transport writes to; set once, right after the upgrade. */
   public void attach(WebSocketConnection connection) {
@@ -50,7 +69,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
       return;
     }
     List<java.nio.ByteBuffer> frames = new java.util.ArrayList<>(packets.size());
-    for (EngineIoPacket p : packets) frames.add(frame(p));
+    for (EngineIoPacket p : packets) frames.add(eio3 ? frameV3(p) : frame(p));
     connection.sendFrames(frames, false);
   }
 
@@ -64,7 +83,10 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   }
 
   private void sendOne(EngineIoPacket p) {
-    if (p.isBinary()) {
+    if (eio3 && p.isBinary()) {
+      if (base64Only) connection.sendText(EngineIoV3Codec.encodeText(p));
+      else connection.sendBinary(EngineIoV3Codec.encodeBinary(p));
+    } else if (p.isBinary()) {
       connection.sendBinary(EngineIoPacketCodec.encodeBinary(p));
     } else {
       connection.sendText(EngineIoPacketCodec.encodeText(p));
@@ -76,6 +98,14 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     return p.isBinary()
         ? dev.switchboard.websocket.WebSocketFrameEncoder.binary(EngineIoPacketCodec.encodeBinary(p))
         : dev.switchboard.websocket.WebSocketFrameEncoder.text(EngineIoPacketCodec.encodeText(p));
+  }
+
+  /** The v3 frame of one packet (EIO3 §Encoding › Packet): text as in v4, binary with its type byte. */
+  private java.nio.ByteBuffer frameV3(EngineIoPacket p) {
+    if (!p.isBinary()) return frame(p);
+    return base64Only
+        ? dev.switchboard.websocket.WebSocketFrameEncoder.text(EngineIoV3Codec.encodeText(p))
+        : dev.switchboard.websocket.WebSocketFrameEncoder.binary(EngineIoV3Codec.encodeBinary(p));
   }
 
   @Override
@@ -101,7 +131,7 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     if (!open) return;
     EngineIoPacket packet;
     try {
-      packet = EngineIoPacketCodec.decodeText(text);
+      packet = eio3 ? EngineIoV3Codec.decodeText(text) : EngineIoPacketCodec.decodeText(text);
     } catch (EngineIoProtocolException e) {
       // engine.io-protocol §Packet encoding: an empty or unknown packet is a parse error, over
       // WebSocket as over polling (Node's engine.io closes with "parse error" too).
@@ -114,6 +144,17 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
   @Override
   public void onBinary(byte[] data) {
     if (!open) return;
+    if (eio3) {
+      EngineIoPacket packet;
+      try {
+        packet = EngineIoV3Codec.decodeBinary(data);
+      } catch (EngineIoProtocolException e) {
+        listener.onError(this, TransportError.PARSE_ERROR, e.getMessage()); // EIO3 §Encoding › Packet: no type byte 4
+        return;
+      }
+      listener.onPacket(this, packet);
+      return;
+    }
     listener.onPacket(this, EngineIoPacketCodec.decodeBinary(data));
   }
 

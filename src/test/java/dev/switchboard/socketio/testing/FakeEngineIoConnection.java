@@ -50,6 +50,7 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
   private final List<String> sent = new ArrayList<>();
   private volatile SessionHandler handler;
   private volatile String transport = "websocket";
+  private volatile int protocol = 4;
   private volatile boolean open = true;
   private volatile boolean closedByServer;
   private volatile CloseReason closeReason;
@@ -75,7 +76,18 @@ public final class FakeEngineIoConnection implements EngineIoConnection {
         new InetSocketAddress("127.0.0.1", 40000), false);
   }
 
+  /** Makes this an Engine.IO protocol 3 client (socket.io-client 2.x); call before connecting it. */
+  public FakeEngineIoConnection asEngineIo3() {
+    this.protocol = 3;
+    return this;
+  }
+
   // ------------------------------------------------------------------ EngineIoConnection
+
+  @Override
+  public int protocol() {
+    return protocol;
+  }
 
   @Override
   public String id() {
