@@ -249,7 +249,7 @@ final class Client implements SessionHandler {
   // ------------------------------------------------------------------ outgoing (any thread)
 
   void send(SocketIoPacket packet, BroadcastFlags flags) {
-    sendOutgoing(new Outgoing(SocketIoEncoder.encode(packet)), flags);
+    sendOutgoing(new Outgoing(SocketIoEncoder.encode(packet), false, flags.compress()), flags);
   }
 
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {
