@@ -41,10 +41,10 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
   /**
    * Picks the first permessage-deflate offer in {@code headerValues} (every
    * {@code Sec-WebSocket-Extensions} line, in order) that we can accept, or returns null to decline
-   * the extension. Never throws: RFC 7692 §5.1 makes declining the answer to an offer with an
+   * the extension. Never throws: RFC 7692 §5 makes declining the answer to an offer with an
    * unknown, repeated or invalid parameter, and a line that does not parse as RFC 6455 §9.1's
    * grammar is declined from the bad element on (ws answers that case with a 400; declining keeps
-   * the client connected, uncompressed, and is what §5.1 asks for offers).
+   * the client connected, uncompressed, and is what §5 asks for offers).
    */
   public static PerMessageDeflate negotiate(List<String> headerValues, DeflateOptions options) {
     if (headerValues == null) return null;
@@ -152,12 +152,12 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     private boolean clientNoTakeover;
     private int serverMaxWindowBits; // 0: absent
     private boolean clientMaxWindowBits;
-    /** Set by the first reason to decline (§5.1). */
+    /** Set by the first reason to decline (§5). */
     private boolean invalid;
 
     void add(String name, String value) {
       switch (name) {
-        // §7.1.1.1, §7.1.1.2: no value allowed; §5.1: a repeated parameter declines the offer.
+        // §7.1.1.1, §7.1.1.2: no value allowed; §5: a repeated parameter declines the offer.
         case "server_no_context_takeover" -> {
           if (value != null || serverNoTakeover) invalid = true;
           serverNoTakeover = true;
@@ -177,7 +177,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
           if ((value != null && windowBits(value) == 0) || clientMaxWindowBits) invalid = true;
           clientMaxWindowBits = true;
         }
-        // §5.1: a parameter not defined for an offer declines it.
+        // §5: a parameter not defined for an offer declines it.
         default -> invalid = true;
       }
     }
@@ -197,7 +197,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     PerMessageDeflate accept(DeflateOptions options) {
       if (invalid) return null;
       // §7.1.2.1: we can only compress with a 15-bit window (Java's Deflater), so a smaller limit
-      // on our window is a configuration we do not support: this offer is skipped (§5.1).
+      // on our window is a configuration we do not support: this offer is skipped (§5).
       if (serverMaxWindowBits != 0 && serverMaxWindowBits < OUR_WINDOW_BITS) return null;
       boolean serverReset = serverNoTakeover || options.serverNoContextTakeover();
       boolean clientReset = clientNoTakeover || options.clientNoContextTakeover();
