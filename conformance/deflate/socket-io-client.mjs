@@ -64,6 +64,13 @@ socket.emit("broadcast-plain", "x");
 if ((await got) !== big) fail("plain broadcast came back different");
 expect(3, 4, "broadcast with compress(false)");
 
+// Polling first, then the upgrade: the WebSocket of the upgrade negotiates it too.
+const upgraded = io(url, { reconnection: false, forceNew: true });
+await within(new Promise((resolve) => upgraded.io.engine.once("upgrade", resolve)), "upgrade");
+if (!upgraded.io.engine.transport.ws._extensions["permessage-deflate"]) fail("not negotiated on the upgrade");
+if ((await within(upgraded.emitWithAck("echo", big), "echo after the upgrade")) !== big) fail("echo after the upgrade");
+
+upgraded.disconnect();
 other.disconnect();
 socket.disconnect();
 console.log("ok");
