@@ -22,6 +22,10 @@ await within(new Promise((resolve, reject) => {
 const ws = socket.io.engine.transport.ws;
 const deflate = ws._extensions["permessage-deflate"];
 if (!deflate) fail("permessage-deflate was not negotiated: " + JSON.stringify(ws.extensions));
+const noTakeover = process.env.SERVER_NO_CONTEXT_TAKEOVER === "1";
+if (Boolean(deflate.params.server_no_context_takeover) !== noTakeover) {
+  fail("server_no_context_takeover: expected " + noTakeover + ", got " + JSON.stringify(deflate.params));
+}
 const counts = { compressed: 0, inflated: 0 };
 const compress = deflate.compress.bind(deflate);
 const decompress = deflate.decompress.bind(deflate);

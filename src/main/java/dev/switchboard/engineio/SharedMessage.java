@@ -112,7 +112,18 @@ public final class SharedMessage extends Outbound {
       for (ByteBuffer frame : plain) {
         // The threshold is the server's, the same for every connection: one list serves them all.
         boolean worth = MessageDeflater.isData(frame) && deflate.compresses(MessageDeflater.payloadLength(frame));
-        built.add(worth ? MessageDeflater.compressAlone(frame).asReadOnlyBuffer() : frame);
+        if (!worth) {
+          built.add(frame);
+          continue;
+        }
+        ByteBuffer compressed = MessageDeflater.compressAlone(frame);
+        if (broadcast) {
+          // Off-heap for many recipients, as webSocketFrames does (see the constructor).
+          ByteBuffer d = ByteBuffer.allocateDirect(compressed.remaining());
+          d.put(compressed).flip();
+          compressed = d;
+        }
+        built.add(compressed.asReadOnlyBuffer());
       }
       f = List.copyOf(built);
       deflatedFrames = f;

@@ -7,6 +7,7 @@ import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.testing.NodeScripts;
 import dev.switchboard.testing.RawHttpClient;
+import dev.switchboard.websocket.DeflateOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +25,13 @@ class SocketIoPerMessageDeflateTest {
 
   @BeforeEach
   void start() throws Exception {
+    start(DeflateOptions.DEFAULTS);
+  }
+
+  private void start(DeflateOptions deflate) throws Exception {
+    if (io != null) io.close();
     io = new SocketIoServer(SocketIoOptions.builder()
-        .engine(EngineIoOptions.builder().perMessageDeflate(true).build())
+        .engine(EngineIoOptions.builder().perMessageDeflate(deflate).build())
         .net(NetOptions.builder().host("127.0.0.1").port(0).build())
         .build());
     io.onConnection(socket -> {
@@ -45,6 +51,15 @@ class SocketIoPerMessageDeflateTest {
   @Test
   void theOfficialClientGetsCompressedFramesExceptWhereCompressIsFalse() throws Exception {
     NodeScripts.run("deflate/socket-io-client.mjs", List.of(), Map.of("SERVER_URL", "http://127.0.0.1:" + io.port()), 30);
+  }
+
+  @Test
+  void withoutServerContextTakeoverTheBroadcastCompressedOnceIsReadByEveryClient() throws Exception {
+    // ws accepts server_no_context_takeover in the answer; a broadcast's frames are then
+    // compressed once (SharedMessage.framesFor) and the same bytes go to both clients.
+    start(new DeflateOptions(1024, true, false));
+    NodeScripts.run("deflate/socket-io-client.mjs", List.of(),
+        Map.of("SERVER_URL", "http://127.0.0.1:" + io.port(), "SERVER_NO_CONTEXT_TAKEOVER", "1"), 30);
   }
 
   @Test
