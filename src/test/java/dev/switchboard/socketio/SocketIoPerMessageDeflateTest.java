@@ -2,6 +2,7 @@ package dev.switchboard.socketio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * permessage-deflate with the official client (socket.io-client over Node's {@code ws}, which
  * offers the extension by default), and the {@code compress(false)} flag over WebSocket and
- * polling.
+ * polling. The official client runs in Node ({@code conformance/deflate/socket-io-client.mjs}):
+ * skipped with {@code -Dconformance.skip=true}, like the other Node scenarios.
  */
 class SocketIoPerMessageDeflateTest {
   private static final String BIG = "hello world ".repeat(500);
@@ -50,6 +52,7 @@ class SocketIoPerMessageDeflateTest {
 
   @Test
   void theOfficialClientGetsCompressedFramesExceptWhereCompressIsFalse() throws Exception {
+    assumeFalse(Boolean.getBoolean("conformance.skip"), "Node scenarios skipped (-Dconformance.skip=true)");
     NodeScripts.run("deflate/socket-io-client.mjs", List.of(), Map.of("SERVER_URL", "http://127.0.0.1:" + io.port()), 30);
   }
 
@@ -58,6 +61,7 @@ class SocketIoPerMessageDeflateTest {
     // ws accepts server_no_context_takeover in the answer; a broadcast's frames are then
     // compressed once (SharedMessage.framesFor) and the same bytes go to both clients.
     start(new DeflateOptions(1024, true, false));
+    assumeFalse(Boolean.getBoolean("conformance.skip"), "Node scenarios skipped (-Dconformance.skip=true)");
     NodeScripts.run("deflate/socket-io-client.mjs", List.of(),
         Map.of("SERVER_URL", "http://127.0.0.1:" + io.port(), "SERVER_NO_CONTEXT_TAKEOVER", "1"), 30);
   }
