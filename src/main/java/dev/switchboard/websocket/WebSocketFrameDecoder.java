@@ -389,6 +389,10 @@ public final class WebSocketFrameDecoder {
             continue;
           }
         }
+        if (inf.finished() && inf.getRemaining() > 0) {
+          // Bytes after the final block, whether they came in this read or a later one.
+          throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Data after the end of the deflate stream");
+        }
         if (inf.needsInput() || inf.finished()) return;
         // RFC 7692 §7.2.2 leaves no room for preset dictionaries: the stream is not valid.
         if (inf.needsDictionary()) throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Invalid deflate data");

@@ -82,6 +82,22 @@ class DeflateCodecTest {
   }
 
   @Test
+  void acceptsAFinalBlockAsRfc7692Section7_2_3_4AndNothingAfterIt() throws Exception {
+    // §7.2.3.4: "Hello" in a block with BFINAL set; the tail is then not needed (nor appended).
+    byte[] bfinal = HEX.parseHex("f348cdc9c90700");
+    WebSocketFrameDecoder decoder = new WebSocketFrameDecoder(WebSocketLimits.DEFAULTS, events, TAKEOVER);
+    decoder.feed(ByteBuffer.wrap(text(bfinal).rsv(4).bytes()));
+    decoder.feed(ByteBuffer.wrap(text(bfinal).rsv(4).bytes())); // a new stream: the ended one was reset
+    assertEquals(List.of("text:Hello", "text:Hello"), events.events);
+    // Bytes after the final block fail the same whether they arrive with it or later (1007).
+    byte[] after = Arrays.copyOf(bfinal, bfinal.length + 1);
+    assertClose(1007, TAKEOVER, text(after).rsv(4).bytes());
+    WebSocketFrameDecoder split = new WebSocketFrameDecoder(WebSocketLimits.DEFAULTS, new RecordingListener(), TAKEOVER);
+    byte[] wire = concat(text(bfinal).rsv(4).fin(false), continuation(new byte[] {0}));
+    assertEquals(1007, assertThrows(WebSocketProtocolException.class, () -> split.feed(ByteBuffer.wrap(wire))).closeCode());
+  }
+
+  @Test
   void rsv1IsAProtocolErrorWhereRfc7692DoesNotAllowIt() {
     // Without the extension, RSV1 stays RFC 6455 §5.2's error.
     assertClose(1002, null, text("x").rsv(4).bytes());
