@@ -1,5 +1,6 @@
 package dev.switchboard.engineio;
 
+import dev.switchboard.websocket.DeflateOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,7 @@ public final class EngineIoOptions {
   private final int maxBufferedPackets;
   private final boolean httpCompression;
   private final int httpCompressionThreshold;
+  private final DeflateOptions perMessageDeflate;
   private final int maxUnconnectedSessionsPerAddress;
   private final boolean allowEIO3;
 
@@ -56,6 +58,7 @@ public final class EngineIoOptions {
     this.maxBufferedPackets = b.maxBufferedPackets;
     this.httpCompression = b.httpCompression;
     this.httpCompressionThreshold = b.httpCompressionThreshold;
+    this.perMessageDeflate = b.perMessageDeflate;
     this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
     this.allowEIO3 = b.allowEIO3;
   }
@@ -81,6 +84,7 @@ public final class EngineIoOptions {
     b.maxBufferedPackets = maxBufferedPackets;
     b.httpCompression = httpCompression;
     b.httpCompressionThreshold = httpCompressionThreshold;
+    b.perMessageDeflate = perMessageDeflate;
     b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
     b.allowEIO3 = allowEIO3;
     return b;
@@ -195,6 +199,7 @@ public final class EngineIoOptions {
         && maxBufferedPackets == other.maxBufferedPackets
         && httpCompression == other.httpCompression
         && httpCompressionThreshold == other.httpCompressionThreshold
+        && Objects.equals(perMessageDeflate, other.perMessageDeflate)
         && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress
         && allowEIO3 == other.allowEIO3;
   }
@@ -203,7 +208,7 @@ public final class EngineIoOptions {
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
-        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, allowEIO3);
+        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, perMessageDeflate, allowEIO3);
   }
 
   @Override
@@ -215,14 +220,15 @@ public final class EngineIoOptions {
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
         + ", httpCompressionThreshold=" + httpCompressionThreshold
         + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress
-        + ", allowEIO3=" + allowEIO3 + "]";
+        + ", perMessageDeflate=" + perMessageDeflate + ", allowEIO3=" + allowEIO3 + "]";
   }
 
   /**
    * Whether the data of a polling GET is compressed (gzip or deflate, as the request's
    * {@code Accept-Encoding} prefers) once it reaches {@link #httpCompressionThreshold()}: Node's
-   * {@code httpCompression}, on by default as there. WebSocket frames are never compressed
-   * (no permessage-deflate), and errors and {@code ok} answers never are.
+   * {@code httpCompression}, on by default as there. Errors and {@code ok} answers never are, nor
+   * a GET whose packets were all sent with Socket.IO's {@code compress(false)} (Node's rule).
+   * WebSocket frames: {@link #perMessageDeflate()}.
    */
   public boolean httpCompression() {
     return httpCompression;
@@ -231,6 +237,18 @@ public final class EngineIoOptions {
   /** The smallest polling payload, in bytes, that is compressed; default 1024, as in Node. */
   public int httpCompressionThreshold() {
     return httpCompressionThreshold;
+  }
+
+  /**
+   * permessage-deflate (RFC 7692) on WebSocket connections, or null when off — the default, as in
+   * Node's engine.io: with it on, a connection with context takeover costs about 300 KiB of native
+   * memory once it has compressed and inflated a message (spec-notes/websocket.md). When on and
+   * the client offers it, messages of at least {@link DeflateOptions#threshold()} bytes (1024, as
+   * in Node) are sent compressed unless sent with Socket.IO's {@code compress(false)}, and
+   * compressed client messages are inflated within {@link #maxHttpBufferSize()}.
+   */
+  public DeflateOptions perMessageDeflate() {
+    return perMessageDeflate;
   }
 
   /**
@@ -253,6 +271,7 @@ public final class EngineIoOptions {
     private int maxBufferedPackets = 10_000;
     private boolean httpCompression = true;
     private int httpCompressionThreshold = 1024;
+    private DeflateOptions perMessageDeflate;
     private int maxUnconnectedSessionsPerAddress;
     private boolean allowEIO3;
 
@@ -350,6 +369,18 @@ public final class EngineIoOptions {
     public Builder httpCompressionThreshold(int bytes) {
       if (bytes < 0) throw new IllegalArgumentException("httpCompressionThreshold must not be negative: " + bytes);
       this.httpCompressionThreshold = bytes;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#perMessageDeflate()}: on with Node's settings, or off. */
+    public Builder perMessageDeflate(boolean on) {
+      this.perMessageDeflate = on ? DeflateOptions.DEFAULTS : null;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#perMessageDeflate()}: on with these settings, or off with null. */
+    public Builder perMessageDeflate(DeflateOptions options) {
+      this.perMessageDeflate = options;
       return this;
     }
 

@@ -18,6 +18,8 @@ import dev.switchboard.net.WebSocketHandler;
 import dev.switchboard.websocket.CloseCodes;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SerialExecutor;
+import dev.switchboard.websocket.DeflateOptions;
+import dev.switchboard.websocket.PerMessageDeflate;
 import dev.switchboard.websocket.WebSocketHandshake;
 import dev.switchboard.websocket.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -358,10 +360,16 @@ public final class EngineIoServer implements HttpHandler {
    * after its upgrade request was routed and before it was handled here (the net layer then
    * aborts the exchange, and an abandoned request needs no answer).
    */
-  private static WebSocketConnection upgradeOrNull(HttpExchange exchange, String accept, WebSocketHandler handler,
+  private WebSocketConnection upgradeOrNull(HttpExchange exchange, String accept, WebSocketHandler handler,
       Executor executor) {
+    // RFC 7692 §5: with perMessageDeflate on, the first offer we can honour is accepted in the
+    // 101; none (or the refused probe's throwaway connection) means plain frames.
+    DeflateOptions deflateOptions = options.perMessageDeflate();
+    PerMessageDeflate deflate = deflateOptions == null || handler == IGNORE ? null
+        : PerMessageDeflate.negotiate(exchange.request().headers().all("Sec-WebSocket-Extensions"), deflateOptions);
     try {
-      return exchange.upgradeToWebSocket(WebSocketHandshake.response101(accept), handler, executor);
+      return exchange.upgradeToWebSocket(
+          WebSocketHandshake.response101(accept, deflate == null ? null : deflate.extensionHeader()), handler, executor, deflate);
     } catch (IllegalStateException aborted) {
       return null;
     }

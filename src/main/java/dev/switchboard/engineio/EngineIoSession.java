@@ -14,6 +14,7 @@ import dev.switchboard.net.HttpExchange;
 import dev.switchboard.scheduling.Cancellable;
 import dev.switchboard.scheduling.Scheduler;
 import dev.switchboard.scheduling.SerialExecutor;
+import dev.switchboard.websocket.PerMessageDeflate;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -279,7 +280,12 @@ public final class EngineIoSession implements EngineIoConnection {
     WebSocketTransport ws = direct;
     if (ws != null && outboundTasks == 0) {
       if (isVolatile && ws.connection().queuedBytes() >= VOLATILE_QUEUE_LIMIT) return;
-      ws.sendFrames(message.webSocketFrames(), message.isBroadcast());
+      PerMessageDeflate deflate = ws.connection().deflate();
+      if (deflate == null) {
+        ws.sendFrames(message.webSocketFrames(), message.isBroadcast());
+      } else {
+        ws.sendFrames(message.framesFor(deflate), message.isBroadcast(), message.compress());
+      }
       return;
     }
     queueOutbound(() -> {
@@ -583,25 +589,43 @@ public final class EngineIoSession implements EngineIoConnection {
       // attachments.
       List<ByteBuffer> frames = new ArrayList<>(writeBuffer.size());
       boolean coalesce = false;
+      // permessage-deflate: one compress(false) item keeps the whole batch as it is (RFC 7692 §6
+      // lets any message go uncompressed); a batch of several items is rare (open, upgrade).
+      PerMessageDeflate deflate = ws.connection().deflate();
+      boolean compress = deflate != null;
       for (Outbound item : writeBuffer) {
-        item.addFramesTo(frames);
+        if (deflate == null) {
+          item.addFramesTo(frames);
+        } else {
+          item.addFramesTo(frames, deflate);
+        }
         coalesce |= item.coalesces();
+        compress &= item.compressible();
       }
       writeBuffer.clear();
       // On WebSocket the buffer is used now and then (the OPEN packet, pings): give its array
       // back rather than keep ten slots per idle session.
       writeBuffer.trimToSize();
-      ws.sendFrames(frames, coalesce);
+      ws.sendFrames(frames, coalesce, compress);
     } else {
       List<EngineIoPacket> batch = new ArrayList<>(writeBuffer.size());
-      for (Outbound item : writeBuffer) item.addPacketsTo(batch);
+      // Node's polling transport compresses a response if any of its packets may be compressed.
+      boolean compress = false;
+      for (Outbound item : writeBuffer) {
+        item.addPacketsTo(batch);
+        compress |= item.compressible();
+      }
       writeBuffer.clear();
       // CLOSING over polling: the close packet waits for the next GET (above, empty buffer).
       // The spec is silent (EIO §Packet encoding defines the packet, not when it leaves). Node's
       // engine.io waits for "drain", and socket.io-client hands the Socket.IO packets of a payload
       // on a tick later than a close in that same payload, so they would be dropped
       // (spec-notes/engine-io.md, Closing).
-      transport.send(batch);
+      if (transport instanceof PollingTransport polling) {
+        polling.send(batch, compress);
+      } else {
+        transport.send(batch);
+      }
     }
   }
 

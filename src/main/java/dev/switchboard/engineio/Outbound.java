@@ -2,6 +2,7 @@ package dev.switchboard.engineio;
 
 import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.transport.WebSocketTransport;
+import dev.switchboard.websocket.PerMessageDeflate;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -17,6 +18,16 @@ abstract sealed class Outbound permits Outbound.Packet, SharedMessage {
 
   /** Appends this item's WebSocket frames, in order (engine.io-protocol §WebSocket: one packet per frame). */
   abstract void addFramesTo(List<ByteBuffer> frames);
+
+  /** As {@link #addFramesTo(List)}, for a connection that negotiated {@code deflate} (not null). */
+  void addFramesTo(List<ByteBuffer> frames, PerMessageDeflate deflate) {
+    addFramesTo(frames);
+  }
+
+  /** Whether this item may be compressed (false: Socket.IO's {@code compress(false)}). */
+  boolean compressible() {
+    return true;
+  }
 
   /** Appends this item's packets, in order, for a polling payload. */
   abstract void addPacketsTo(List<EngineIoPacket> packets);

@@ -2,6 +2,8 @@ package dev.switchboard.engineio;
 
 import dev.switchboard.engineio.protocol.EngineIoPacket;
 import dev.switchboard.engineio.transport.WebSocketTransport;
+import dev.switchboard.websocket.MessageDeflater;
+import dev.switchboard.websocket.PerMessageDeflate;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +19,22 @@ import java.util.List;
  * for (EngineIoConnection c : recipients) c.send(m, false);
  * }</pre>
  *
+ * <p>With permessage-deflate: a message sent with {@code compress} false (Socket.IO's
+ * {@code compress(false)}) is never compressed, over WebSocket or polling. For connections that
+ * negotiated {@code server_no_context_takeover} its compressed frames are built once too
+ * ({@link #framesFor}), the same bytes for every such recipient; with context takeover each
+ * connection compresses with its own window.
+ *
  * <p>Threading: immutable but for the lazily built frames, which any thread may build; a race
  * builds them twice, harmlessly.
  */
 public final class SharedMessage extends Outbound {
   private final List<EngineIoPacket> packets;
   private final boolean broadcast;
+  private final boolean compress;
   private volatile List<ByteBuffer> frames;
+  /** Compressed on their own (no context takeover), built on first use. */
+  private volatile List<ByteBuffer> deflatedFrames;
 
   /** Messages for one recipient, or a few. */
   public SharedMessage(List<EngineIoPacket> packets) {
@@ -38,8 +49,23 @@ public final class SharedMessage extends Outbound {
    * also queued rather than written through, to be coalesced ({@code WebSocketConnection.sendFrames}).
    */
   public SharedMessage(List<EngineIoPacket> packets, boolean broadcast) {
+    this(packets, broadcast, true);
+  }
+
+  /**
+   * As {@link #SharedMessage(List, boolean)}; {@code compress} false keeps these messages
+   * uncompressed (Node's {@code compress: false} send option): no permessage-deflate, and a
+   * polling response made only of such packets is not gzipped.
+   */
+  public SharedMessage(List<EngineIoPacket> packets, boolean broadcast, boolean compress) {
     this.packets = List.copyOf(packets);
     this.broadcast = broadcast;
+    this.compress = compress;
+  }
+
+  /** Whether these messages may be compressed (see the constructor). */
+  public boolean compress() {
+    return compress;
   }
 
   /** Whether this message goes to many recipients (see the constructor). */
@@ -72,9 +98,52 @@ public final class SharedMessage extends Outbound {
     return f;
   }
 
+  /**
+   * The frames to give a connection that negotiated {@code deflate} (not null): without context
+   * takeover, the frames compressed once for all (each frame of at least the threshold); otherwise
+   * the plain frames, which the connection compresses itself if {@link #compress()}.
+   */
+  public List<ByteBuffer> framesFor(PerMessageDeflate deflate) {
+    if (!compress || !deflate.serverNoContextTakeover()) return webSocketFrames();
+    List<ByteBuffer> f = deflatedFrames;
+    if (f == null) {
+      List<ByteBuffer> plain = webSocketFrames();
+      List<ByteBuffer> built = new ArrayList<>(plain.size());
+      for (ByteBuffer frame : plain) {
+        // The threshold is the server's, the same for every connection: one list serves them all.
+        boolean worth = MessageDeflater.isData(frame) && deflate.compresses(MessageDeflater.payloadLength(frame));
+        if (!worth) {
+          built.add(frame);
+          continue;
+        }
+        ByteBuffer compressed = MessageDeflater.compressAlone(frame);
+        if (broadcast) {
+          // Off-heap for many recipients, as webSocketFrames does (see the constructor).
+          ByteBuffer d = ByteBuffer.allocateDirect(compressed.remaining());
+          d.put(compressed).flip();
+          compressed = d;
+        }
+        built.add(compressed.asReadOnlyBuffer());
+      }
+      f = List.copyOf(built);
+      deflatedFrames = f;
+    }
+    return f;
+  }
+
   @Override
   void addFramesTo(List<ByteBuffer> out) {
     out.addAll(webSocketFrames());
+  }
+
+  @Override
+  void addFramesTo(List<ByteBuffer> out, PerMessageDeflate deflate) {
+    out.addAll(framesFor(deflate));
+  }
+
+  @Override
+  boolean compressible() {
+    return compress;
   }
 
   @Override

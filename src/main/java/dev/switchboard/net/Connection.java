@@ -7,6 +7,8 @@ import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.HttpResponseWriter;
 import dev.switchboard.net.OutboundQueue.AfterDrain;
 import dev.switchboard.websocket.CloseCodes;
+import dev.switchboard.websocket.MessageDeflater;
+import dev.switchboard.websocket.PerMessageDeflate;
 import dev.switchboard.websocket.WebSocketFrameDecoder;
 import dev.switchboard.websocket.WebSocketFrameEncoder;
 import dev.switchboard.websocket.WebSocketListener;
@@ -141,6 +143,11 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
 
   /** Every byte this connection writes goes through it. Any thread. */
   private final OutboundQueue queue;
+  /**
+   * permessage-deflate's sending side, or null when it was not negotiated (the usual case: one
+   * null reference per connection). Set in {@link #upgrade} before the connection is handed out.
+   */
+  private volatile Compression compression;
 
   Connection(NetServer server, IoLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -415,9 +422,10 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
   }
 
   /** Any thread. See {@link HttpExchange#upgradeToWebSocket}. */
-  WebSocketConnection upgrade(byte[] response101, WebSocketHandler handler, Executor executor) {
+  WebSocketConnection upgrade(byte[] response101, WebSocketHandler handler, Executor executor, PerMessageDeflate deflate) {
     wsHandler = handler;
     wsExecutor = executor;
+    if (deflate != null) compression = new Compression(deflate);
     queue.startWebSocket();
     queue.add(ByteBuffer.wrap(response101));
     loop.execute(() -> {
@@ -434,22 +442,137 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
 
   @Override
   public void sendText(String text) {
-    queue.add(WebSocketFrameEncoder.text(text));
+    sendData(WebSocketFrameEncoder.text(text));
   }
 
   @Override
   public void sendTextUtf8(byte[] utf8) {
-    queue.add(WebSocketFrameEncoder.textUtf8(utf8));
+    sendData(WebSocketFrameEncoder.textUtf8(utf8));
   }
 
   @Override
   public void sendBinary(byte[] data) {
-    queue.add(WebSocketFrameEncoder.binary(data));
+    sendData(WebSocketFrameEncoder.binary(data));
+  }
+
+  private void sendData(ByteBuffer frame) {
+    Compression c = compression;
+    if (c == null) {
+      queue.add(frame);
+    } else {
+      c.send(java.util.List.of(frame), false);
+    }
   }
 
   @Override
   public void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce) {
     queue.addFrames(frames, coalesce);
+  }
+
+  @Override
+  public void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce, boolean compress) {
+    Compression c = compression;
+    if (c == null || !compress) {
+      queue.addFrames(frames, coalesce);
+    } else {
+      c.send(frames, coalesce);
+    }
+  }
+
+  @Override
+  public PerMessageDeflate deflate() {
+    Compression c = compression;
+    return c == null ? null : c.params;
+  }
+
+  /**
+   * The sending side of permessage-deflate (RFC 7692 §7.2.1) for this connection. Compression
+   * runs on the sending thread (a session's executor or a broadcaster), never on the I/O loop.
+   *
+   * <p>With context takeover each message is compressed with the window of the ones before, so
+   * the order in which messages are compressed must be the order in which they are queued: one
+   * lock covers both, per connection (only on connections that negotiated the extension). The
+   * {@link java.util.zip.Deflater} (about 256 KiB native) is made on the first compressed message
+   * and ended at close. Without takeover ({@code server_no_context_takeover}) messages are
+   * independent: no lock, no compressor of our own, pooled ones are borrowed.
+   *
+   * <p>The loop thread never waits for the lock: at close it only tries it, and a sender still
+   * holding it ends the compressor on its way out.
+   */
+  private final class Compression {
+    final PerMessageDeflate params;
+    private final java.util.concurrent.locks.ReentrantLock lock;
+    /** Guarded by {@link #lock}. */
+    private java.util.zip.Deflater deflater;
+    private volatile boolean ended;
+
+    Compression(PerMessageDeflate params) {
+      this.params = params;
+      this.lock = params.serverNoContextTakeover() ? null : new java.util.concurrent.locks.ReentrantLock();
+    }
+
+    /** Any thread: queues {@code frames}, compressing each data frame over the threshold. */
+    void send(java.util.List<ByteBuffer> frames, boolean coalesce) {
+      if (!needsCompression(frames)) {
+        queue.addFrames(frames, coalesce);
+        return;
+      }
+      if (lock == null) {
+        queue.addFrames(compressed(frames, null), coalesce);
+        return;
+      }
+      lock.lock();
+      try {
+        if (ended) return; // closed: the queue drops it anyway
+        if (deflater == null) deflater = MessageDeflater.newDeflater();
+        queue.addFrames(compressed(frames, deflater), coalesce);
+      } finally {
+        lock.unlock();
+      }
+      endIfClosed();
+    }
+
+    private boolean needsCompression(java.util.List<ByteBuffer> frames) {
+      for (int i = 0, n = frames.size(); i < n; i++) {
+        if (worthCompressing(frames.get(i))) return true;
+      }
+      return false;
+    }
+
+    /** RFC 7692 §6: data frames only, each our own whole message; already compressed ones stay. */
+    private boolean worthCompressing(ByteBuffer frame) {
+      return MessageDeflater.isData(frame) && !MessageDeflater.isCompressed(frame)
+          && params.compresses(MessageDeflater.payloadLength(frame));
+    }
+
+    private java.util.List<ByteBuffer> compressed(java.util.List<ByteBuffer> frames, java.util.zip.Deflater d) {
+      java.util.List<ByteBuffer> out = new java.util.ArrayList<>(frames.size());
+      for (int i = 0, n = frames.size(); i < n; i++) {
+        ByteBuffer f = frames.get(i);
+        if (!worthCompressing(f)) {
+          out.add(f);
+        } else {
+          out.add(d == null ? MessageDeflater.compressAlone(f) : MessageDeflater.compress(d, f));
+        }
+      }
+      return out;
+    }
+
+    /** Loop thread, at close. */
+    void close() {
+      ended = true;
+      endIfClosed();
+    }
+
+    private void endIfClosed() {
+      if (!ended || lock == null || !lock.tryLock()) return;
+      try {
+        if (deflater != null) deflater.end();
+        deflater = null;
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   @Override
@@ -579,6 +702,10 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     exchange = null;
     pending = null;
     if (ex != null) ex.abort();
+    // permessage-deflate's native memory goes back now rather than at garbage collection.
+    if (decoder != null) decoder.release();
+    Compression c = compression;
+    if (c != null) c.close();
     notifyClose(CloseCodes.ABNORMAL, cause.description);
   }
 
@@ -601,7 +728,8 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
         exchange = null;
         parser = null; // a WebSocket never parses HTTP again
         deadline = 0; // Engine.IO's heartbeat owns liveness from here on
-        decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink());
+        Compression c = compression;
+        decoder = new WebSocketFrameDecoder(server.options().webSocketLimits(), new FrameSink(), c == null ? null : c.params);
         setReadInterest(true);
       }
       case CLOSING -> {

@@ -75,8 +75,18 @@ public final class HttpExchange {
    * after the handshake are decoded as frames too (hostile-inputs.md#B45).
    */
   public WebSocketConnection upgradeToWebSocket(byte[] response101, WebSocketHandler handler, Executor executor) {
+    return upgradeToWebSocket(response101, handler, executor, null);
+  }
+
+  /**
+   * As {@link #upgradeToWebSocket(byte[], WebSocketHandler, Executor)}, with permessage-deflate
+   * (RFC 7692) as negotiated in {@code response101} ({@code deflate} null: none): the connection
+   * inflates compressed client messages and compresses what it is asked to.
+   */
+  public WebSocketConnection upgradeToWebSocket(byte[] response101, WebSocketHandler handler, Executor executor,
+      dev.switchboard.websocket.PerMessageDeflate deflate) {
     if (!answered.compareAndSet(false, true)) throw new IllegalStateException("already answered");
-    return connection.upgrade(response101, handler, executor);
+    return connection.upgrade(response101, handler, executor, deflate);
   }
 
   /**

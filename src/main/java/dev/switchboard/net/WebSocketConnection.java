@@ -37,4 +37,18 @@ public interface WebSocketConnection {
    * write; without it a single frame may be written through at once from the caller's thread.
    */
   void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce);
+
+  /**
+   * Internal: as {@link #sendFrames(java.util.List, boolean)}; with {@code compress} and
+   * permessage-deflate negotiated, each data frame of at least the threshold that is not
+   * compressed yet is sent compressed (RFC 7692 §7.2.1), by this connection's own compressor.
+   */
+  default void sendFrames(java.util.List<ByteBuffer> frames, boolean coalesce, boolean compress) {
+    sendFrames(frames, coalesce);
+  }
+
+  /** The permessage-deflate parameters negotiated at the upgrade, or null if none. */
+  default dev.switchboard.websocket.PerMessageDeflate deflate() {
+    return null;
+  }
 }

@@ -86,7 +86,10 @@ public final class BroadcastOperator implements Broadcaster {
     return new BroadcastOperator(namespaces, rooms, except, flags.withVolatile());
   }
 
-  /** Whether the packet may be compressed: a hint only, as no compression is negotiated. */
+  /**
+   * Whether the packet may be compressed (default true): false sends it uncompressed over a
+   * WebSocket with permessage-deflate, and a polling response of such packets only is not gzipped.
+   */
   @Override
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(namespaces, rooms, except, flags.withCompress(compress));

@@ -61,7 +61,10 @@ public interface Broadcaster {
     return operator().local();
   }
 
-  /** Whether the packet may be compressed: a hint only, as no compression is negotiated. */
+  /**
+   * Whether the packet may be compressed (default true): false sends it uncompressed over a
+   * WebSocket with permessage-deflate, and a polling response of such packets only is not gzipped.
+   */
   default BroadcastOperator compress(boolean compress) {
     return operator().compress(compress);
   }

@@ -310,7 +310,7 @@ final class Client implements SessionHandler {
   // ------------------------------------------------------------------ outgoing (any thread)
 
   void send(SocketIoPacket packet, BroadcastFlags flags) {
-    sendOutgoing(new Outgoing(server.options().parser().encode(packet)), flags);
+    sendOutgoing(new Outgoing(server.options().parser().encode(packet), false, flags.compress()), flags);
   }
 
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {

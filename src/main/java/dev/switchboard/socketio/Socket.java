@@ -341,16 +341,45 @@ public final class Socket implements AdapterSocket, RemoteSocket {
   }
 
   private void send(String event, Object[] args, long ackId) {
+    send(event, args, ackId, BroadcastFlags.NONE);
+  }
+
+  private void send(String event, Object[] args, long ackId, BroadcastFlags flags) {
     ArrayNode payload = Json.array(event, args);
     notifyOutgoing(event, payload);
     SocketIoPacket packet = new SocketIoPacket(SocketIoPacketType.EVENT, namespace.name(), payload, ackId);
     if (ackId < 0 && namespace.server().recoveryOn()) {
       // Node routes plain emits through the adapter when recovery is on — a broadcast to the
       // socket's own room — so that the packet gets an offset and is kept for a reconnecting client.
-      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.NONE));
+      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), flags));
       return;
     }
-    client.send(packet, BroadcastFlags.NONE);
+    client.send(packet, flags);
+  }
+
+  /**
+   * Node's {@code socket.compress(flag)}: {@code socket.compress(false).emit("big", data)} sends
+   * the event uncompressed — no permessage-deflate on a WebSocket, and no gzip for a polling
+   * response holding only such packets. {@code true} is the default of every emit.
+   */
+  public CompressEmitter compress(boolean compress) {
+    return new CompressEmitter(this, BroadcastFlags.NONE.withCompress(compress));
+  }
+
+  /** {@code socket.compress(false).emit(...)}: see {@link Socket#compress(boolean)}. */
+  public static final class CompressEmitter {
+    private final Socket socket;
+    private final BroadcastFlags flags;
+
+    CompressEmitter(Socket socket, BroadcastFlags flags) {
+      this.socket = socket;
+      this.flags = flags;
+    }
+
+    /** Sends the event to this client with the chosen compression. Any thread. */
+    public void emit(String event, Object... args) {
+      socket.send(event, args, -1, flags);
+    }
   }
 
   private void notifyOutgoing(String event, ArrayNode payload) {

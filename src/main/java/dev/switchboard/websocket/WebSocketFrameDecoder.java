@@ -2,6 +2,7 @@ package dev.switchboard.websocket;
 
 import static dev.switchboard.websocket.WebSocketProtocol.B0_FIN;
 import static dev.switchboard.websocket.WebSocketProtocol.B0_OPCODE;
+import static dev.switchboard.websocket.WebSocketProtocol.B0_RSV1;
 import static dev.switchboard.websocket.WebSocketProtocol.B0_RSV_BITS;
 import static dev.switchboard.websocket.WebSocketProtocol.B1_LENGTH;
 import static dev.switchboard.websocket.WebSocketProtocol.B1_MASK;
@@ -22,6 +23,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Incremental decoder for the frames a client sends to a server (RFC 6455 §5). Feed it whatever
@@ -32,6 +35,12 @@ import java.util.Locale;
  * arrives, before any payload is buffered, and the message buffer grows with the bytes actually
  * received, never to a size the peer merely declared. Fragments are appended to one growable
  * array, text is validated as it arrives.
+ *
+ * <p>With permessage-deflate negotiated (RFC 7692), a message whose first frame has RSV1 set is
+ * inflated as its payload arrives, in chunks, into the same message array: the inflated size is
+ * held to {@code maxMessageBytes} as it grows (a bomb fails with 1009 once the limit is passed,
+ * never having held more), and the compressed bytes on the wire are held to it too. The
+ * {@link Inflater} is made on the first compressed message and freed by {@link #release()}.
  *
  * <p>Not thread-safe: one decoder per connection, called by that connection's reader only.
  *
@@ -90,10 +99,46 @@ public final class WebSocketFrameDecoder {
   private int fragments;
   private final Utf8Validator utf8 = new Utf8Validator();
 
+  // permessage-deflate (RFC 7692), when negotiated.
+  /** Null when the extension was not negotiated: RSV1 is then a protocol error like RSV2/3. */
+  private final PerMessageDeflate deflate;
+  /** Made on the first compressed message; {@link #release} ends it. */
+  private Inflater inflater;
+  /** Whether the message being assembled is compressed (RSV1 on its first frame, §6). */
+  private boolean compressed;
+  /** Compressed bytes of that message received so far, for the limit on wire bytes. */
+  private int compressedLength;
+  /** Unmasked compressed bytes on their way into the inflater. */
+  private byte[] scratch;
+  /** One byte of inflater output past the limit: proof that the message is too big. */
+  private final byte[] probe = new byte[1];
+  private static final int SCRATCH_BYTES = 8192;
+
+  /** A decoder with no extension: RSV1-3 are always protocol errors. */
   public WebSocketFrameDecoder(WebSocketLimits limits, WebSocketListener listener) {
+    this(limits, listener, null);
+  }
+
+  /**
+   * A decoder for a connection that negotiated {@code deflate} (null: none), whose compressed
+   * messages it inflates.
+   */
+  public WebSocketFrameDecoder(WebSocketLimits limits, WebSocketListener listener, PerMessageDeflate deflate) {
     if (limits == null || listener == null) throw new IllegalArgumentException("null limits or listener");
     this.limits = limits;
     this.listener = listener;
+    this.deflate = deflate;
+  }
+
+  /**
+   * Frees the inflater's native memory (about 40 KiB once a compressed message was read). Called
+   * once the connection is closed; the decoder is not fed again.
+   */
+  public void release() {
+    Inflater i = inflater;
+    inflater = null;
+    scratch = null;
+    if (i != null) i.end();
   }
 
   /**
@@ -147,8 +192,12 @@ public final class WebSocketFrameDecoder {
     int b1 = header[1] & 0xFF;
     fin = (b0 & B0_FIN) != 0;
     opcode = b0 & B0_OPCODE;
-    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them; we negotiate none.
-    if ((b0 & B0_RSV_BITS) != 0) throw protocolError("Reserved bits set with no extension negotiated");
+    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them. RFC 7692 §6 defines RSV1,
+    // on the first frame of a data message only: never on a control frame or a continuation.
+    if ((b0 & B0_RSV_BITS) != 0) {
+      if (deflate == null || (b0 & B0_RSV_BITS) != B0_RSV1) throw protocolError("Reserved bits set with no extension negotiated");
+      if (opcode != OPCODE_TEXT && opcode != OPCODE_BINARY) throw protocolError("RSV1 set on a frame that is not a message's first");
+    }
     // RFC 6455 §5.2: opcodes 0x3-0x7 and 0xB-0xF are reserved.
     if (!WebSocketProtocol.isDefined(opcode)) {
       throw protocolError("Reserved opcode 0x" + Integer.toHexString(opcode).toUpperCase(Locale.ROOT));
@@ -198,7 +247,11 @@ public final class WebSocketFrameDecoder {
     mask = (key & 0xFFFFFFFFL) | ((long) key << 32);
 
     if (!WebSocketProtocol.isControl(opcode)) {
-      long total = (opcode == OPCODE_CONTINUATION ? messageLength : 0) + length;
+      boolean first = opcode != OPCODE_CONTINUATION;
+      boolean deflated = first ? (header[0] & B0_RSV1) != 0 : compressed;
+      // A compressed message's wire bytes count here; what they inflate to is held to the same
+      // limit as it is produced (inflate).
+      long total = (first ? 0 : deflated ? compressedLength : messageLength) + length;
       // RFC 6455 §10.4: checked before a byte of this frame is buffered.
       if (total > limits.maxMessageBytes()) {
         throw new WebSocketProtocolException(CloseCodes.TOO_BIG, "Message too big: " + total + " > " + limits.maxMessageBytes());
@@ -210,6 +263,8 @@ public final class WebSocketFrameDecoder {
       if (opcode != OPCODE_CONTINUATION) {
         messageOpcode = opcode;
         messageLength = 0;
+        compressed = deflated;
+        compressedLength = 0;
         utf8.reset();
       }
       fragments = count;
@@ -230,6 +285,16 @@ public final class WebSocketFrameDecoder {
     if (WebSocketProtocol.isControl(opcode)) {
       in.get(controlPayload, payloadRead, n);
       unmask(controlPayload, payloadRead, n, payloadRead);
+    } else if (compressed) {
+      if (scratch == null) scratch = new byte[SCRATCH_BYTES];
+      for (int done = 0; done < n; ) {
+        int k = Math.min(n - done, SCRATCH_BYTES);
+        in.get(scratch, 0, k);
+        unmask(scratch, 0, k, payloadRead + done);
+        inflate(scratch, k);
+        done += k;
+      }
+      compressedLength += n;
     } else {
       int offset = messageLength;
       // A final frame's end is the message's end; before it, more fragments may follow.
@@ -290,7 +355,69 @@ public final class WebSocketFrameDecoder {
     }
   }
 
+  /**
+   * Feeds {@code len} compressed bytes to the inflater and takes all it can produce now, growing
+   * the message array with the output and never past {@code maxMessageBytes}.
+   */
+  private void inflate(byte[] input, int len) throws WebSocketProtocolException {
+    Inflater inf = inflater;
+    if (inf == null) inflater = inf = new Inflater(true); // raw deflate, no zlib header (RFC 7692 §7.2.2)
+    if (inf.finished()) {
+      // The peer ended its deflate stream (BFINAL) and still sends bytes in this message.
+      if (len > 0) throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Data after the end of the deflate stream");
+      return;
+    }
+    inf.setInput(input, 0, len);
+    int limit = limits.maxMessageBytes();
+    try {
+      while (true) {
+        int room = limit - messageLength;
+        if (room == 0) {
+          // Full: one more byte of output is a message over the limit (RFC 6455 §7.4.1, 1009).
+          if (inf.inflate(probe, 0, 1) > 0) {
+            throw new WebSocketProtocolException(CloseCodes.TOO_BIG, "Message too big once inflated: > " + limit);
+          }
+        } else {
+          ensureCapacity(messageLength + 1, limit);
+          int offset = messageLength;
+          int n = inf.inflate(message, offset, message.length - offset);
+          if (n > 0) {
+            messageLength += n;
+            if (messageOpcode == OPCODE_TEXT && utf8.feed(message, offset, offset + n) >= 0) {
+              throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Invalid UTF-8 in text message");
+            }
+            continue;
+          }
+        }
+        if (inf.finished() && inf.getRemaining() > 0) {
+          // Bytes after the final block, whether they came in this read or a later one.
+          throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Data after the end of the deflate stream");
+        }
+        if (inf.needsInput() || inf.finished()) return;
+        // RFC 7692 §7.2.2 leaves no room for preset dictionaries: the stream is not valid.
+        if (inf.needsDictionary()) throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Invalid deflate data");
+      }
+    } catch (DataFormatException e) {
+      // RFC 7692 §7.2.2: the payload must be DEFLATE data (RFC 1951). ws fails such a
+      // connection with 1007, the code of RFC 6455 §7.4.1 for data that does not match the
+      // message's declared form; we do the same.
+      throw new WebSocketProtocolException(CloseCodes.INVALID_DATA, "Invalid deflate data");
+    } finally {
+      inf.setInput(EMPTY, 0, 0);
+    }
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
   private void endMessage() throws WebSocketProtocolException {
+    if (compressed) {
+      // RFC 7692 §7.2.2: append 00 00 ff ff to the payload, then inflate the rest.
+      if (inflater == null || !inflater.finished()) inflate(MessageDeflater.TAIL, 4);
+      // §7.1.1.2: a client without context takeover starts each message afresh; a stream the
+      // client ended (BFINAL) has no context left to take over either.
+      if (deflate.clientNoContextTakeover() || inflater.finished()) inflater.reset();
+      compressed = false;
+    }
     int opcodeDone = messageOpcode;
     int length = messageLength;
     byte[] buffer = message;

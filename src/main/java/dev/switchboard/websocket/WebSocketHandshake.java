@@ -9,10 +9,11 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The server side of the opening handshake (RFC 6455 §4.2). We negotiate no extension and no
- * subprotocol: {@code Sec-WebSocket-Extensions} and {@code Sec-WebSocket-Protocol} offers are
- * never read, so no offer can fail or slow the handshake, and the 101 names neither (§4.2.2 lets a
- * server select none). permessage-deflate stays off, as in Node's engine.io by default.
+ * The server side of the opening handshake (RFC 6455 §4.2). We select no subprotocol: the
+ * {@code Sec-WebSocket-Protocol} offer is never read, and the 101 names none (§4.2.2 lets a server
+ * select none). The only extension is permessage-deflate (RFC 7692), negotiated by
+ * {@link PerMessageDeflate#negotiate} when the caller turned it on (off by default, as in Node's
+ * engine.io); its answer goes in {@link #response101(String, String)}.
  *
  * <pre>{@code
  * if (WebSocketHandshake.isUpgradeRequest(request)) {
@@ -91,13 +92,32 @@ public final class WebSocketHandshake {
    *     caller can inject header lines through it
    */
   public static byte[] response101(String accept) {
+    return response101(accept, null);
+  }
+
+  /**
+   * The 101 with a {@code Sec-WebSocket-Extensions} line naming the accepted extension (RFC 6455
+   * §4.2.2 step 5.5, §9.1), e.g. {@link PerMessageDeflate#extensionHeader()}; none if
+   * {@code extensions} is null.
+   *
+   * @throws IllegalArgumentException if {@code accept} is not a base64 SHA-1 digest, or
+   *     {@code extensions} holds a control character
+   */
+  public static byte[] response101(String accept, String extensions) {
     if (accept.length() != ACCEPT_LENGTH || accept.charAt(ACCEPT_LENGTH - 1) != '=' || !isBase64(accept, 0, ACCEPT_LENGTH - 1)) {
       throw new IllegalArgumentException("Not a Sec-WebSocket-Accept value: " + accept);
+    }
+    if (extensions != null) {
+      for (int i = 0; i < extensions.length(); i++) {
+        char c = extensions.charAt(i);
+        if (c < 0x20 || c >= 0x7F) throw new IllegalArgumentException("Not a Sec-WebSocket-Extensions value");
+      }
     }
     String response = "HTTP/1.1 101 Switching Protocols\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Accept: " + accept + "\r\n"
+        + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
         + "\r\n";
     return response.getBytes(StandardCharsets.US_ASCII);
   }

@@ -35,6 +35,8 @@ public final class WebSocketProtocol {
 
   static final int B0_FIN = 0x80;
   static final int B0_RSV_BITS = 0x70;
+  /** RFC 7692 §6: RSV1 is permessage-deflate's "Per-Message Compressed" bit. */
+  static final int B0_RSV1 = 0x40;
   static final int B0_OPCODE = 0x0F;
   static final int B1_MASK = 0x80;
   static final int B1_LENGTH = 0x7F;

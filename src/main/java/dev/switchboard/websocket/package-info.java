@@ -1,7 +1,9 @@
 /**
  * The pure RFC 6455 layer: opening handshake validation, the server-side frame decoder (client
- * frames in, messages out) and the frame encoder (server frames out). Bytes and request models
- * in, events and bytes out; nothing here touches sockets, threads or clocks.
+ * frames in, messages out) and the frame encoder (server frames out), with permessage-deflate
+ * (RFC 7692: {@link dev.switchboard.websocket.PerMessageDeflate},
+ * {@link dev.switchboard.websocket.MessageDeflater}). Bytes and request models in, events and
+ * bytes out; nothing here touches sockets, threads or clocks.
  *
  * <p>Section anchors cited in the code (all in RFC 6455):
  *
@@ -22,6 +24,10 @@
  *   <tr><td>§8.1</td><td>https://www.rfc-editor.org/rfc/rfc6455#section-8.1 (invalid UTF-8 in text)</td></tr>
  *   <tr><td>§10.4</td><td>https://www.rfc-editor.org/rfc/rfc6455#section-10.4 (implementation-specific limits)</td></tr>
  * </table>
+ *
+ * <p>RFC 7692 (https://www.rfc-editor.org/rfc/rfc7692): §5 extension negotiation, §6 framing (the
+ * RSV1 "Per-Message Compressed" bit), §7.1 the permessage-deflate parameters, §7.2.1 compression,
+ * §7.2.2 decompression, §7.2.3 examples.
  *
  * <p>Design notes and the reasons for our own frame codec: {@code spec-notes/websocket.md}.
  */

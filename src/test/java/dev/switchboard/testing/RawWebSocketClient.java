@@ -116,9 +116,17 @@ public final class RawWebSocketClient implements AutoCloseable {
     }
   }
 
+  /** The first byte (FIN, RSV1-3, opcode) of the frame {@link #read} returned last. */
+  public int lastFirstByte() {
+    return lastFirstByte;
+  }
+
+  private int lastFirstByte;
+
   /** Reads the next frame; throws EOFException when the server closed the connection. */
   public Frame read() throws IOException {
     int b0 = in.readUnsignedByte();
+    lastFirstByte = b0;
     int b1 = in.readUnsignedByte();
     if ((b1 & 0x80) != 0) throw new IOException("server frames must not be masked");
     long len = b1 & 0x7f;

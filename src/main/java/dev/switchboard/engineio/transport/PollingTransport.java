@@ -163,6 +163,14 @@ public final class PollingTransport implements Transport {
 
   @Override
   public void send(List<EngineIoPacket> packets) {
+    send(packets, true);
+  }
+
+  /**
+   * As {@link #send(List)}; {@code compressible} false when every packet was sent with Socket.IO's
+   * {@code compress(false)}: the response is then never gzipped (Node's polling transport).
+   */
+  public void send(List<EngineIoPacket> packets, boolean compressible) {
     HttpExchange get = pendingGet;
     if (get == null) throw new IllegalStateException("not writable");
     pendingGet = null;
@@ -191,7 +199,7 @@ public final class PollingTransport implements Transport {
       EngineIoPayloadCodec.encode(p, sb);
     }
     if (sb.length() == 0) EngineIoPayloadCodec.encode(EngineIoPacket.noop(), sb);
-    responses.respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8), true);
+    responses.respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8), compressible);
   }
 
   /** Answers a waiting GET with the close packet, then refuses everything. */

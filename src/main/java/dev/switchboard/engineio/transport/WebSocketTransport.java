@@ -82,6 +82,15 @@ public final class WebSocketTransport implements Transport, WebSocketHandler {
     connection.sendFrames(frames, coalesce);
   }
 
+  /**
+   * As {@link #sendFrames(List, boolean)}; {@code compress}: the connection may compress them
+   * (permessage-deflate, {@link WebSocketConnection#sendFrames(List, boolean, boolean)}). Any thread.
+   */
+  public void sendFrames(List<java.nio.ByteBuffer> frames, boolean coalesce, boolean compress) {
+    if (!open) return;
+    connection.sendFrames(frames, coalesce, compress);
+  }
+
   private void sendOne(EngineIoPacket p) {
     if (eio3 && p.isBinary()) {
       if (base64Only) connection.sendText(EngineIoV3Codec.encodeText(p));

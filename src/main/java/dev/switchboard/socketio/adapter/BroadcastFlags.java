@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * How a packet is sent (Node's {@code BroadcastFlags}). {@code volatile}: may be dropped when the
- * client is not ready (Node's {@code socket.volatile}); {@code compress}: a hint only (we negotiate
- * no compression); {@code local}: stay on this node — a cluster adapter neither publishes it nor
+ * client is not ready (Node's {@code socket.volatile}); {@code compress}: false keeps the packet
+ * uncompressed (no permessage-deflate; no gzip for a polling response of such packets only, as
+ * in Node); {@code local}: stay on this node — a cluster adapter neither publishes it nor
  * asks the other nodes; {@code timeout}: how long the operation waits for answers, when the
  * application gave one ({@code timeout(...)}, or the server's {@code ackTimeout} for a broadcast
  * with acks). A cluster adapter forwards the flags with a broadcast, as Node's adapters do, and

@@ -237,7 +237,7 @@ public class InMemoryAdapter implements Adapter {
    */
   protected void broadcastLocally(SocketIoPacket packet, BroadcastOptions options) {
     List<AdapterSocket> targets = select(options);
-    Outgoing encoded = new Outgoing(parser.encode(packet), targets.size() > 1);
+    Outgoing encoded = new Outgoing(parser.encode(packet), targets.size() > 1, options.flags().compress());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());
   }
 
@@ -248,7 +248,7 @@ public class InMemoryAdapter implements Adapter {
     long ackId = namespace.nextAckId();
     SocketIoPacket withId = new SocketIoPacket(packet.type(), packet.namespace(), packet.data(), ackId);
     List<AdapterSocket> targets = select(options);
-    Outgoing encoded = new Outgoing(parser.encode(withId), targets.size() > 1);
+    Outgoing encoded = new Outgoing(parser.encode(withId), targets.size() > 1, options.flags().compress());
     for (AdapterSocket s : targets) s.expectAck(ackId, acks);
     clientCount.accept(targets.size());
     for (AdapterSocket s : targets) s.deliver(encoded, options.flags());

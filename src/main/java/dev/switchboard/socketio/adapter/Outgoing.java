@@ -22,11 +22,19 @@ public final class Outgoing {
 
   /** {@code manyRecipients}: a broadcast, whose frames are worth building off-heap once. */
   public Outgoing(SocketIoEncoder.Encoded encoded, boolean manyRecipients) {
+    this(encoded, manyRecipients, true);
+  }
+
+  /**
+   * {@code compress} false: the {@code compress(false)} flag, carried by the Engine.IO messages
+   * (no permessage-deflate; a polling response of such packets only is not gzipped).
+   */
+  public Outgoing(SocketIoEncoder.Encoded encoded, boolean manyRecipients, boolean compress) {
     this.encoded = encoded;
     List<EngineIoPacket> packets = new ArrayList<>(1 + encoded.attachments().size());
     if (encoded.text() != null) packets.add(EngineIoPacket.message(encoded.text())); // null: MessagePack
     for (byte[] a : encoded.attachments()) packets.add(EngineIoPacket.message(a));
-    this.message = new SharedMessage(packets, manyRecipients);
+    this.message = new SharedMessage(packets, manyRecipients, compress);
   }
 
   /** The encoded packet: its text and binary attachments. */
