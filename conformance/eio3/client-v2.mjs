@@ -59,6 +59,9 @@ async function connectAndExchange(transports) {
   const [transport, protocol] = await within(once(socket, "welcome"), "welcome");
   check(transport === transports[0] && protocol === 3, `welcome: ${transport} ${protocol}`);
   check(socket.io.engine.transport.name === transports[0], "client transport " + socket.io.engine.transport.name);
+  // The id the 2.x client made itself from the sid is the server's id of this socket, as on Node.
+  const [serverId] = await call(socket, "id");
+  check(serverId === socket.id && serverId === socket.io.engine.id, `socket.id ${socket.id}, server's ${serverId}`);
   await exchange(socket);
   socket.close();
 }
@@ -125,6 +128,8 @@ const scenarios = {
     await within(once(admin, "connect"), "connect /admin");
     const [answer] = await call(admin, "ping-admin");
     check(answer === "admin pong secret", "ping-admin: " + answer);
+    const [serverId] = await call(admin, "id");
+    check(serverId === admin.id && serverId === "/admin#" + admin.io.engine.id, `socket.id ${admin.id}, server's ${serverId}`);
     admin.close();
   },
   "namespace-refused": async () => {

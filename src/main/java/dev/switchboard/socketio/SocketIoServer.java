@@ -515,8 +515,21 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
 
   private void connectFresh(Client client, Namespace ns, Handshake handshake, Consumer<ConnectResult> done) {
     String pid = recovery != null ? ids.next() + ids.next() : null;
-    Socket socket = new Socket(ids.next(), ns, client, handshake, pid, null);
+    Socket socket = new Socket(freshSocketId(client, ns), ns, client, handshake, pid, null);
     runMiddlewares(client, ns, socket, err -> done.accept(new ConnectResult(socket, err, null, List.of())));
+  }
+
+  /**
+   * A new socket's id: random, unless the client speaks Engine.IO 3 (socket.io-client 2.x), which
+   * never hears its id from the server (SIO4 §Packet types › 0 - CONNECT has no payload) and takes
+   * the Engine.IO session id as {@code socket.id}, {@code <nsp>#<sid>} outside {@code /}; Node gives
+   * such a socket that same id, so that an application passing {@code socket.id} around works as it
+   * does on Node (socket-io.md, "Socket ids of 2.x clients", says what that exposes).
+   */
+  private String freshSocketId(Client client, Namespace ns) {
+    if (client.session().protocol() != 3) return ids.next();
+    String sid = client.session().id();
+    return ns.name().equals("/") ? sid : ns.name() + "#" + sid;
   }
 
   /** Session executor: the middlewares accepted; the socket joins and the app hears of it. */

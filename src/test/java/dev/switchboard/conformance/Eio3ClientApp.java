@@ -45,6 +45,7 @@ final class Eio3ClientApp {
       socket.emit("welcome", socket.transport(), socket.engineIoProtocol());
       socket.on("bytes", (args, ack) -> ack.send(Arrays.toString(args.getBytes(0)), args.getBytes(0)));
       socket.on("transport", (args, ack) -> ack.send(socket.transport()));
+      socket.on("id", (args, ack) -> ack.send(socket.id()));
       socket.on("ask", (args, ack) -> socket.emitWithAck("question", args.getString(0))
           .thenAccept(answer -> ack.send("client said " + answer.getString(0))));
     });
@@ -52,8 +53,10 @@ final class Eio3ClientApp {
       if ("secret".equals(socket.handshake().auth().path("token").asText())) next.proceed();
       else next.fail(new ConnectError("unauthorized")); // no data: the ERROR packet is the message
     });
-    io.of("/admin").onConnection(socket -> socket.on("ping-admin",
-        (args, ack) -> ack.send("admin pong " + socket.handshake().auth().path("token").asText())));
+    io.of("/admin").onConnection(socket -> {
+      socket.on("ping-admin", (args, ack) -> ack.send("admin pong " + socket.handshake().auth().path("token").asText()));
+      socket.on("id", (args, ack) -> ack.send(socket.id()));
+    });
     io.listen(0);
     return io;
   }
