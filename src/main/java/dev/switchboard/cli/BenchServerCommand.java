@@ -84,8 +84,10 @@ final class BenchServerCommand {
     boolean recovery = ServerConfig.parseSwitch(opts.getSwitch("recovery", "RECOVERY", "off"), "--recovery");
     int pingIntervalMs = opts.getInt("ping-interval-ms", "PING_INTERVAL_MS", 25_000);
     int pingTimeoutMs = opts.getInt("ping-timeout-ms", "PING_TIMEOUT_MS", 20_000);
+    boolean nonBlocking = ServerConfig.parseSwitch(
+        opts.getSwitch("non-blocking-handlers", "NON_BLOCKING_HANDLERS", "off"), "--non-blocking-handlers");
     EngineIoOptions engine = EngineIoOptions.builder().pingInterval(Duration.ofMillis(pingIntervalMs))
-        .pingTimeout(Duration.ofMillis(pingTimeoutMs)).maxSessions(1_000_000).build();
+        .pingTimeout(Duration.ofMillis(pingTimeoutMs)).maxSessions(1_000_000).nonBlockingHandlers(nonBlocking).build();
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);

@@ -40,6 +40,7 @@ public final class EngineIoOptions {
   private final boolean httpCompression;
   private final int httpCompressionThreshold;
   private final int maxUnconnectedSessionsPerAddress;
+  private final boolean nonBlockingHandlers;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -56,6 +57,7 @@ public final class EngineIoOptions {
     this.httpCompression = b.httpCompression;
     this.httpCompressionThreshold = b.httpCompressionThreshold;
     this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
+    this.nonBlockingHandlers = b.nonBlockingHandlers;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -80,6 +82,7 @@ public final class EngineIoOptions {
     b.httpCompression = httpCompression;
     b.httpCompressionThreshold = httpCompressionThreshold;
     b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
+    b.nonBlockingHandlers = nonBlockingHandlers;
     return b;
   }
 
@@ -165,6 +168,20 @@ public final class EngineIoOptions {
     return maxUnconnectedSessionsPerAddress;
   }
 
+  /**
+   * The application's promise that none of its handlers (event handlers, middlewares, listeners)
+   * ever blocks or runs long. With it, a WebSocket message that reaches a session with nothing
+   * queued or running is handled on the I/O thread that read it, instead of being handed to a
+   * worker (spec-notes/threading.md, "Non-blocking handlers"): on a server that is not saturated
+   * that hand-off — a futex wake and two context switches — costs more than the handler. A
+   * handler that blocks in this mode stalls every connection of its I/O loop. Only WebSocket
+   * messages are affected; polling requests, timers and sends from other threads still go
+   * through the session's executor on the workers. Default off.
+   */
+  public boolean nonBlockingHandlers() {
+    return nonBlockingHandlers;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -181,14 +198,15 @@ public final class EngineIoOptions {
         && maxBufferedPackets == other.maxBufferedPackets
         && httpCompression == other.httpCompression
         && httpCompressionThreshold == other.httpCompressionThreshold
-        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress;
+        && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress
+        && nonBlockingHandlers == other.nonBlockingHandlers;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
-        httpCompressionThreshold, maxUnconnectedSessionsPerAddress);
+        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, nonBlockingHandlers);
   }
 
   @Override
@@ -199,7 +217,8 @@ public final class EngineIoOptions {
         + allowedOrigins + ", corsCredentials=" + corsCredentials + ", maxSessions=" + maxSessions
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
         + ", httpCompressionThreshold=" + httpCompressionThreshold
-        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress + "]";
+        + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress
+        + ", nonBlockingHandlers=" + nonBlockingHandlers + "]";
   }
 
   /**
@@ -238,6 +257,7 @@ public final class EngineIoOptions {
     private boolean httpCompression = true;
     private int httpCompressionThreshold = 1024;
     private int maxUnconnectedSessionsPerAddress;
+    private boolean nonBlockingHandlers;
 
     private Builder() {}
 
@@ -333,6 +353,12 @@ public final class EngineIoOptions {
     public Builder httpCompressionThreshold(int bytes) {
       if (bytes < 0) throw new IllegalArgumentException("httpCompressionThreshold must not be negative: " + bytes);
       this.httpCompressionThreshold = bytes;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#nonBlockingHandlers()}. */
+    public Builder nonBlockingHandlers(boolean nonBlocking) {
+      this.nonBlockingHandlers = nonBlocking;
       return this;
     }
 
