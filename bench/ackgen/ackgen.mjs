@@ -14,7 +14,7 @@
 // its context switches summed over /proc/<pid>/task/*/status, and this process's own CPU. Every ack
 // must equal the payload sent (deep equality on a JSON round trip), or the run fails.
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, createWriteStream } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,9 @@ import { io } from "socket.io-client";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const TICK_US = 1e6 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
-const JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TrimNativeHeapInterval=1000"];
+// bench/run.mjs's flags (BENCHMARKS.md says why); ACKGEN_JVM_FLAGS adds some (e.g. -XX:+PrintCompilation)
+const JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TrimNativeHeapInterval=1000",
+  ...(process.env.ACKGEN_JVM_FLAGS ?? "").split(/\s+/).filter(Boolean)];
 
 function parseArgs(argv) {
   const o = { servers: ["java", "node"], jars: null, rounds: 3, clients: 100, inflight: 1, warmupMs: 30000,
@@ -80,18 +82,21 @@ function startServer(kind) {
     : ["java", ...JVM_FLAGS, "-jar", kind.jar, "bench-server", ...kind.args];
   const child = spawn("taskset", ["-c", "0", ...argv], { cwd: ROOT, env: { ...process.env, PORT: "0" },
     stdio: ["ignore", "pipe", "inherit"] });
+  const log = process.env.ACKGEN_SERVER_LOG ? createWriteStream(`${process.env.ACKGEN_SERVER_LOG}.${kind.name}`) : null;
   return new Promise((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error(`${kind.name} did not start`)), 30_000);
     child.on("exit", (c) => reject(new Error(`${kind.name} exited ${c}`)));
     child.stdout.on("data", (d) => {
       buf += d;
+      log?.write(d);
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
       if (m) {
         clearTimeout(timer);
         child.removeAllListeners("exit");
         child.stdout.removeAllListeners("data");
-        child.stdout.resume();
+        if (log) child.stdout.pipe(log);
+        else child.stdout.resume();
         resolve({ child, pid: child.pid, url: m[1] });
       }
     });
