@@ -55,11 +55,7 @@ public final class SharedMessage extends Outbound {
   /** Read-only frames; callers write {@code duplicate()}s. */
   public List<ByteBuffer> webSocketFrames() {
     List<ByteBuffer> f = frames;
-    if (f == null && packets.size() == 1 && !broadcast) {
-      // one packet for one recipient (every ack): its frame without the list building below
-      f = List.of(WebSocketTransport.frame(packets.get(0)).asReadOnlyBuffer());
-      frames = f;
-    } else if (f == null) {
+    if (f == null) {
       List<ByteBuffer> built = new ArrayList<>(packets.size());
       for (EngineIoPacket p : packets) {
         ByteBuffer frame = WebSocketTransport.frame(p);

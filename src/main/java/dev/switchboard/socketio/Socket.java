@@ -626,12 +626,8 @@ public final class Socket implements AdapterSocket, RemoteSocket {
 
   /** Sends the ACK for one incoming event at most once (hostile-inputs.md#D91). */
   private final class OnceAck implements Ack {
-    /** Updates {@link #sent}: one object per acked event instead of two (an AtomicBoolean each). */
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<OnceAck> SENT =
-        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(OnceAck.class, "sent");
     private final long ackId;
-    /** 1 once the answer has been sent (from any thread). */
-    private volatile int sent;
+    private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
 
     OnceAck(long ackId) {
       this.ackId = ackId;
@@ -639,7 +635,7 @@ public final class Socket implements AdapterSocket, RemoteSocket {
 
     @Override
     public void send(Object... args) {
-      if (!SENT.compareAndSet(this, 0, 1)) return;
+      if (!sent.compareAndSet(false, true)) return;
       client.send(new SocketIoPacket(SocketIoPacketType.ACK, namespace.name(), Json.array(null, args), ackId),
           BroadcastFlags.NONE);
     }
