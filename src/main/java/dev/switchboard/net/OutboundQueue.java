@@ -70,6 +70,16 @@ final class OutboundQueue implements Runnable {
     /** Any thread: bytes queued on a WebSocket above which its peer is a slow consumer. */
     long maxOutboundBytes();
 
+    /**
+     * Any thread: whether the caller is the connection's own I/O loop. The loop never writes
+     * through: what it adds (a pong; with non-blocking handlers, every answer made in its turn)
+     * waits for the flush at the end of the turn, so that several answers for one connection
+     * leave in one write.
+     */
+    default boolean inLoop() {
+      return false;
+    }
+
     /** Loop thread: the loop's scratch array for gathering writes (its length caps a batch). */
     ByteBuffer[] gatherBuffers();
 
@@ -221,7 +231,8 @@ final class OutboundQueue implements Runnable {
    * flush pending, no thread writing.
    */
   private boolean canWriteThrough() {
-    return phase == Phase.WEBSOCKET && size == 0 && !writing && !flushScheduled && channel.allowsWriteThrough();
+    return phase == Phase.WEBSOCKET && size == 0 && !writing && !flushScheduled && channel.allowsWriteThrough()
+        && !owner.inLoop();
   }
 
   /** Under the lock, after appending: a slow consumer is closed; else one flush is on its way. */
