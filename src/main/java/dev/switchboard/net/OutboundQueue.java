@@ -23,7 +23,9 @@ import java.util.List;
  * busy server that hand-off (a selector wake-up and a context switch) cost more than the write
  * (BENCHMARKS.md, "every message crosses threads"). What the socket does not take goes to the
  * head of the queue for the loop. One thread at a time is inside a channel write (the
- * {@code writing} turn, the loop's flush included), so frames keep their order.
+ * {@code writing} turn, the loop's flush included), so frames keep their order. The loop itself
+ * never writes through ({@link Owner#inLoop}): what it adds during its turn waits for the flush
+ * at the end of it, so several answers to one read leave in one {@code writev}.
  *
  * <p><b>Coalescing.</b> {@link #addFrames} with {@code coalesce} (a broadcast) always queues:
  * written through, each broadcast would cost every recipient one write; queued, the broadcasts
