@@ -41,6 +41,10 @@ import java.util.logging.Level;
  *       {@code conformance/cluster/node-node.mjs} answers {@code {kind: "node", id}}. The id is
  *       {@code --node-id}/{@code NODE_ID}, or a random {@code bench-<12 hex>} printed at start.</li>
  *   <li>{@code --recovery} ({@code RECOVERY=on}): connection state recovery, one minute.</li>
+ *   <li>{@code --non-blocking-handlers on|off} ({@code NON_BLOCKING_HANDLERS}, default on):
+ *       {@link EngineIoOptions#nonBlockingHandlers()}. The handlers above never block (no I/O; a
+ *       cluster's Redis commands are only queued), so this application may make that promise, as
+ *       Node's runs every handler on its one loop; {@code off} measures the default mode.</li>
  *   <li>{@code --ping-interval-ms}/{@code PING_INTERVAL_MS} and {@code --ping-timeout-ms}/{@code
  *       PING_TIMEOUT_MS}: the heartbeat (default 25 000 / 20 000 ms, Node's), as
  *       {@code bench/node-server.js} reads them; the c100k smoke run pings every second. No cap on
@@ -84,8 +88,10 @@ final class BenchServerCommand {
     boolean recovery = ServerConfig.parseSwitch(opts.getSwitch("recovery", "RECOVERY", "off"), "--recovery");
     int pingIntervalMs = opts.getInt("ping-interval-ms", "PING_INTERVAL_MS", 25_000);
     int pingTimeoutMs = opts.getInt("ping-timeout-ms", "PING_TIMEOUT_MS", 20_000);
+    boolean nonBlocking = ServerConfig.parseSwitch(
+        opts.getSwitch("non-blocking-handlers", "NON_BLOCKING_HANDLERS", "on"), "--non-blocking-handlers");
     EngineIoOptions engine = EngineIoOptions.builder().pingInterval(Duration.ofMillis(pingIntervalMs))
-        .pingTimeout(Duration.ofMillis(pingTimeoutMs)).maxSessions(1_000_000).build();
+        .pingTimeout(Duration.ofMillis(pingTimeoutMs)).maxSessions(1_000_000).nonBlockingHandlers(nonBlocking).build();
     String nodeId = opts.get("node-id", "NODE_ID", null);
     if (nodeId == null || nodeId.isBlank()) nodeId = randomNodeId();
     ClusterConfig clusterConfig = ClusterConfig.from(opts);

@@ -95,7 +95,8 @@ final class Help {
           opt("", "TOKEN", "bench-secret", "the auth.token a client must send"),
           opt("", "AUTH_MODE", "", "jwt: an HS256 token signed with JWT_SECRET instead"),
           opt("--ping-interval-ms N", "PING_INTERVAL_MS", "25000", "the heartbeat interval"),
-          opt("--ping-timeout-ms N", "PING_TIMEOUT_MS", "20000", "the heartbeat timeout"))),
+          opt("--ping-timeout-ms N", "PING_TIMEOUT_MS", "20000", "the heartbeat timeout"),
+          opt("--non-blocking-handlers on|off", "NON_BLOCKING_HANDLERS", "on", "handle an idle session's messages on the I/O thread"))),
       new Section("conformance options:", List.of(
           opt("--port N", "PORT", "3000", "the port the official suites expect"),
           opt("--host H", "HOST", "localhost", "the address to listen on"))),

@@ -43,6 +43,7 @@ public final class EngineIoOptions {
   private final DeflateOptions perMessageDeflate;
   private final int maxUnconnectedSessionsPerAddress;
   private final boolean allowEIO3;
+  private final boolean nonBlockingHandlers;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -61,6 +62,7 @@ public final class EngineIoOptions {
     this.perMessageDeflate = b.perMessageDeflate;
     this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
     this.allowEIO3 = b.allowEIO3;
+    this.nonBlockingHandlers = b.nonBlockingHandlers;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -87,6 +89,7 @@ public final class EngineIoOptions {
     b.perMessageDeflate = perMessageDeflate;
     b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
     b.allowEIO3 = allowEIO3;
+    b.nonBlockingHandlers = nonBlockingHandlers;
     return b;
   }
 
@@ -183,6 +186,20 @@ public final class EngineIoOptions {
     return allowEIO3;
   }
 
+  /**
+   * The application's promise that none of its handlers (event handlers, middlewares, listeners)
+   * ever blocks or runs long. With it, a WebSocket message that reaches a session with nothing
+   * queued or running is handled on the I/O thread that read it, instead of being handed to a
+   * worker (spec-notes/threading.md, "Non-blocking handlers"): on a server that is not saturated
+   * that hand-off — a futex wake and two context switches — costs more than the handler. A
+   * handler that blocks in this mode stalls every connection of its I/O loop. Only WebSocket
+   * messages are affected; polling requests, timers and sends from other threads still go
+   * through the session's executor on the workers. Default off.
+   */
+  public boolean nonBlockingHandlers() {
+    return nonBlockingHandlers;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -201,14 +218,16 @@ public final class EngineIoOptions {
         && httpCompressionThreshold == other.httpCompressionThreshold
         && Objects.equals(perMessageDeflate, other.perMessageDeflate)
         && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress
-        && allowEIO3 == other.allowEIO3;
+        && allowEIO3 == other.allowEIO3
+        && nonBlockingHandlers == other.nonBlockingHandlers;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
-        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, perMessageDeflate, allowEIO3);
+        httpCompressionThreshold, maxUnconnectedSessionsPerAddress, perMessageDeflate, allowEIO3,
+        nonBlockingHandlers);
   }
 
   @Override
@@ -220,7 +239,7 @@ public final class EngineIoOptions {
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
         + ", httpCompressionThreshold=" + httpCompressionThreshold
         + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress
-        + ", perMessageDeflate=" + perMessageDeflate + ", allowEIO3=" + allowEIO3 + "]";
+        + ", perMessageDeflate=" + perMessageDeflate + ", allowEIO3=" + allowEIO3 + ", nonBlockingHandlers=" + nonBlockingHandlers + "]";
   }
 
   /**
@@ -274,6 +293,7 @@ public final class EngineIoOptions {
     private DeflateOptions perMessageDeflate;
     private int maxUnconnectedSessionsPerAddress;
     private boolean allowEIO3;
+    private boolean nonBlockingHandlers;
 
     private Builder() {}
 
@@ -387,6 +407,12 @@ public final class EngineIoOptions {
     /** See {@link EngineIoOptions#allowEIO3()}. */
     public Builder allowEIO3(boolean allow) {
       this.allowEIO3 = allow;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#nonBlockingHandlers()}. */
+    public Builder nonBlockingHandlers(boolean nonBlocking) {
+      this.nonBlockingHandlers = nonBlocking;
       return this;
     }
 

@@ -296,7 +296,7 @@ public final class EngineIoServer implements HttpHandler {
         return;
       }
       WebSocketTransport ws = new WebSocketTransport(session.protocol() == 3, base64Only);
-      WebSocketConnection conn = upgradeOrNull(exchange, accept, ws, session.executor());
+      WebSocketConnection conn = upgradeOrNull(exchange, accept, ws, messageExecutor(session.executor()));
       if (conn == null) return; // the client left first: no probe
       ws.attach(conn);
       session.startUpgrade(ws);
@@ -335,7 +335,7 @@ public final class EngineIoServer implements HttpHandler {
     executor.execute(() -> {
       if ("websocket".equals(transport)) {
         WebSocketTransport ws = new WebSocketTransport(eio3, base64Only);
-        WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, executor);
+        WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, messageExecutor(executor));
         if (conn == null) {
           remove(session); // the client left before its handshake was handled: no session
           return;
@@ -353,6 +353,15 @@ public final class EngineIoServer implements HttpHandler {
         LOG.warn("connection listener failed", e);
       }
     });
+  }
+
+  /**
+   * The executor a session's WebSocket messages are handed to: its serial executor, or with
+   * {@link EngineIoOptions#nonBlockingHandlers} the view that runs a message on the I/O thread
+   * when the session is idle.
+   */
+  private Executor messageExecutor(SerialExecutor executor) {
+    return options.nonBlockingHandlers() ? executor.hereIfIdle() : executor;
   }
 
   /**

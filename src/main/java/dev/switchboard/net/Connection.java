@@ -619,6 +619,12 @@ final class Connection implements WebSocketConnection, OutboundQueue.Owner {
     loop.execute(task);
   }
 
+  /** Any thread: whether the caller is this connection's loop (it then queues, see the queue). */
+  @Override
+  public boolean inLoop() {
+    return loop.inLoop();
+  }
+
   @Override
   public long maxOutboundBytes() {
     return server.options().maxOutboundBytes();

@@ -23,7 +23,9 @@ import java.util.List;
  * busy server that hand-off (a selector wake-up and a context switch) cost more than the write
  * (BENCHMARKS.md, "every message crosses threads"). What the socket does not take goes to the
  * head of the queue for the loop. One thread at a time is inside a channel write (the
- * {@code writing} turn, the loop's flush included), so frames keep their order.
+ * {@code writing} turn, the loop's flush included), so frames keep their order. The loop itself
+ * never writes through ({@link Owner#inLoop}): what it adds during its turn waits for the flush
+ * at the end of it, so several answers to one read leave in one {@code writev}.
  *
  * <p><b>Coalescing.</b> {@link #addFrames} with {@code coalesce} (a broadcast) always queues:
  * written through, each broadcast would cost every recipient one write; queued, the broadcasts
@@ -69,6 +71,16 @@ final class OutboundQueue implements Runnable {
 
     /** Any thread: bytes queued on a WebSocket above which its peer is a slow consumer. */
     long maxOutboundBytes();
+
+    /**
+     * Any thread: whether the caller is the connection's own I/O loop. The loop never writes
+     * through: what it adds (a pong; with non-blocking handlers, every answer made in its turn)
+     * waits for the flush at the end of the turn, so that several answers for one connection
+     * leave in one write.
+     */
+    default boolean inLoop() {
+      return false;
+    }
 
     /** Loop thread: the loop's scratch array for gathering writes (its length caps a batch). */
     ByteBuffer[] gatherBuffers();
@@ -221,7 +233,8 @@ final class OutboundQueue implements Runnable {
    * flush pending, no thread writing.
    */
   private boolean canWriteThrough() {
-    return phase == Phase.WEBSOCKET && size == 0 && !writing && !flushScheduled && channel.allowsWriteThrough();
+    return phase == Phase.WEBSOCKET && size == 0 && !writing && !flushScheduled && channel.allowsWriteThrough()
+        && !owner.inLoop();
   }
 
   /** Under the lock, after appending: a slow consumer is closed; else one flush is on its way. */

@@ -58,6 +58,41 @@ public final class SerialExecutor implements Executor {
   }
 
   /**
+   * Runs {@code task} on the calling thread at once when the executor is idle (nothing queued,
+   * nothing running), else queues it as {@link #execute} does. Either way it runs after every
+   * task submitted before it and never beside another of this executor's tasks; tasks submitted
+   * while it runs here wait for it and then run on the pool, so the caller runs this one task
+   * only. Any thread; the caller must be one that may run the task (the engine's opt-in
+   * non-blocking mode, {@code EngineIoOptions.nonBlockingHandlers}, calls it from an I/O loop).
+   */
+  public void executeHereIfIdle(Runnable task) {
+    // pending 0 -> 1 claims the executor exactly as the submitter that would schedule a drain
+    // does; a task added meanwhile only counts up and waits for our decrement below.
+    if (!PENDING.compareAndSet(this, 0, 1)) {
+      execute(task);
+      return;
+    }
+    runner = Thread.currentThread();
+    try {
+      task.run();
+    } catch (Throwable t) {
+      LOG.warn("task failed", t);
+    } finally {
+      runner = null; // before the decrement, as in drain
+    }
+    if (PENDING.decrementAndGet(this) != 0) schedule();
+  }
+
+  /**
+   * An executor whose {@code execute} is {@link #executeHereIfIdle}: given to a WebSocket
+   * upgrade in the non-blocking mode, so that a message reaching an idle session runs on the
+   * I/O thread that read it instead of waking a worker.
+   */
+  public Executor hereIfIdle() {
+    return this::executeHereIfIdle;
+  }
+
+  /**
    * Whether the calling thread is running one of this executor's tasks: the check behind every
    * "executor only" method. Two field reads.
    */

@@ -29,6 +29,8 @@ class OutboundQueueTest {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     long maxOutboundBytes = Long.MAX_VALUE;
     boolean writeInterest;
+    /** The thread that plays the connection's I/O loop, if any. */
+    volatile Thread loopThread;
     OutboundQueue queue;
     FakeOutboundChannel channel;
 
@@ -50,6 +52,11 @@ class OutboundQueueTest {
     @Override
     public long maxOutboundBytes() {
       return maxOutboundBytes;
+    }
+
+    @Override
+    public boolean inLoop() {
+      return Thread.currentThread() == loopThread;
     }
 
     @Override
@@ -248,6 +255,21 @@ class OutboundQueueTest {
     assertEquals(List.of("sender"), owner.channel.threads());
     assertEquals(0, owner.pendingTasks(), "the loop is not woken");
     assertEquals(0, owner.queue.queuedBytes());
+  }
+
+  @Test
+  void theLoopsOwnAnswersWaitForTheEndOfItsTurnAndLeaveInOneWrite() {
+    // Non-blocking handlers answer on the loop: three answers made in one turn, one gathering write.
+    FakeOwner owner = webSocket(FakeOutboundChannel.plain());
+    owner.loopThread = Thread.currentThread();
+    owner.queue.add(ascii("3[a]"));
+    owner.queue.add(ascii("3[b]"));
+    owner.queue.add(ascii("3[c]"));
+    assertEquals(0, owner.channel.takenBytes(), "nothing written through by the loop");
+    assertEquals(1, owner.pendingTasks(), "one flush at the end of the turn");
+    owner.runTasks();
+    assertEquals("3[a]3[b]3[c]", owner.channel.taken());
+    assertEquals(List.of("writev 3/12"), owner.channel.calls());
   }
 
   @Test

@@ -133,4 +133,71 @@ class SerialExecutorTest {
     executor.execute(ran::incrementAndGet);
     Await.until("the new task ran", () -> ran.get() == 1);
   }
+  @Test
+  void hereIfIdleRunsOnTheCallerWhenIdleAndHandsWhatCameMeanwhileToThePool() {
+    List<Runnable> turns = new ArrayList<>();
+    SerialExecutor executor = new SerialExecutor(turns::add); // turns run when the test says
+    List<String> ran = new ArrayList<>();
+    Thread caller = Thread.currentThread();
+    executor.executeHereIfIdle(() -> {
+      ran.add("here " + (Thread.currentThread() == caller) + " " + executor.isCurrentThread());
+      executor.execute(() -> ran.add("queued by it")); // must wait for this task, then go to the pool
+      ran.add("turns while running " + turns.size()); // nothing may start beside the running task
+    });
+    assertFalse(executor.isCurrentThread(), "the caller is its own again");
+    assertEquals(List.of("here true true", "turns while running 0"), ran);
+    assertEquals(1, turns.size(), "what was queued meanwhile is one turn on the pool");
+    turns.get(0).run();
+    assertEquals(List.of("here true true", "turns while running 0", "queued by it"), ran);
+  }
+
+  @Test
+  void hereIfIdleQueuesBehindWorkThatIsQueuedOrRunning() {
+    List<Runnable> turns = new ArrayList<>();
+    SerialExecutor executor = new SerialExecutor(turns::add);
+    List<String> ran = new ArrayList<>();
+    executor.execute(() -> ran.add("first"));
+    executor.executeHereIfIdle(() -> ran.add("second")); // not idle: must not overtake "first"
+    assertEquals(List.of(), ran, "nothing ran on the caller");
+    assertEquals(1, turns.size());
+    turns.get(0).run();
+    assertEquals(List.of("first", "second"), ran);
+    // idle again: runs at once
+    executor.hereIfIdle().execute(() -> ran.add("third"));
+    assertEquals(List.of("first", "second", "third"), ran);
+    assertEquals(1, turns.size(), "no new turn was needed");
+  }
+
+  @Test
+  void hereIfIdleAndExecuteFromManyThreadsKeepOrderAndNeverOverlap() throws Exception {
+    SerialExecutor executor = new SerialExecutor(pool);
+    int each = 5_000;
+    List<int[]> seen = new ArrayList<>(); // touched by tasks only
+    AtomicInteger running = new AtomicInteger();
+    AtomicBoolean overlapped = new AtomicBoolean();
+    Thread[] submitters = new Thread[3];
+    for (int t = 0; t < submitters.length; t++) {
+      int id = t;
+      submitters[t] = new Thread(() -> {
+        for (int n = 0; n < each; n++) {
+          int k = n;
+          Runnable task = () -> {
+            if (running.incrementAndGet() != 1) overlapped.set(true);
+            seen.add(new int[] {id, k});
+            running.decrementAndGet();
+          };
+          if (id == 0) executor.executeHereIfIdle(task); // as an I/O loop would
+          else executor.execute(task);
+        }
+      });
+      submitters[t].start();
+    }
+    for (Thread s : submitters) s.join();
+    CompletableFuture.runAsync(() -> { }, executor).orTimeout(10, TimeUnit.SECONDS).join();
+    assertFalse(overlapped.get(), "two tasks ran at once");
+    List<int[]> all = CompletableFuture.supplyAsync(() -> List.copyOf(seen), executor).join();
+    assertEquals(submitters.length * each, all.size());
+    int[] next = new int[submitters.length];
+    for (int[] e : all) assertEquals(next[e[0]]++, e[1], "submitter " + e[0] + " out of order");
+  }
 }
