@@ -84,13 +84,7 @@ public final class SharedMessage extends Outbound {
     if (f == null) {
       List<ByteBuffer> built = new ArrayList<>(packets.size());
       for (EngineIoPacket p : packets) {
-        ByteBuffer frame = WebSocketTransport.frame(p);
-        if (broadcast) {
-          ByteBuffer d = ByteBuffer.allocateDirect(frame.remaining());
-          d.put(frame).flip();
-          frame = d;
-        }
-        built.add(frame.asReadOnlyBuffer());
+        built.add(shareable(WebSocketTransport.frame(p)));
       }
       f = List.copyOf(built);
       frames = f;
@@ -116,19 +110,22 @@ public final class SharedMessage extends Outbound {
           built.add(frame);
           continue;
         }
-        ByteBuffer compressed = MessageDeflater.compressAlone(frame);
-        if (broadcast) {
-          // Off-heap for many recipients, as webSocketFrames does (see the constructor).
-          ByteBuffer d = ByteBuffer.allocateDirect(compressed.remaining());
-          d.put(compressed).flip();
-          compressed = d;
-        }
-        built.add(compressed.asReadOnlyBuffer());
+        built.add(shareable(MessageDeflater.compressAlone(frame)));
       }
       f = List.copyOf(built);
       deflatedFrames = f;
     }
     return f;
+  }
+
+  /** A frame as every recipient may read it: off-heap when broadcast (see the constructor), read-only. */
+  private ByteBuffer shareable(ByteBuffer frame) {
+    if (broadcast) {
+      ByteBuffer d = ByteBuffer.allocateDirect(frame.remaining());
+      d.put(frame).flip();
+      frame = d;
+    }
+    return frame.asReadOnlyBuffer();
   }
 
   @Override
