@@ -100,6 +100,26 @@ def server_disconnect():
     check(gone.wait(WAIT), "no disconnect after the server disconnected the socket")
 
 
+def reconnection():
+    # The harness (PythonClientTest) stops the server when it reads "CONNECTED" and starts a new
+    # one on the same port; the client must notice, reconnect on its own and work again.
+    sio = socketio.Client(reconnection=True, reconnection_delay=0.05, reconnection_delay_max=0.2,
+                          randomization_factor=0)
+    sio.on("question", lambda text: "yes to " + text)
+    connects = []
+    again = threading.Event()
+    lost = threading.Event()
+    sio.on("connect", lambda: (connects.append(sio.sid), len(connects) > 1 and again.set()))
+    sio.on("disconnect", lambda: lost.set())
+    sio.connect(URL, auth={"token": "secret"}, transports=["websocket"], wait_timeout=WAIT)
+    print("CONNECTED", flush=True)
+    check(lost.wait(WAIT), "no disconnect when the server went away")
+    check(again.wait(WAIT), "no reconnection once the server was back")
+    check(connects[0] != connects[-1], "the same session after the server restarted: %r" % connects)
+    exchange(sio)
+    sio.disconnect()
+
+
 {
     "polling": lambda: connect_and_exchange(["polling"]),
     "websocket": lambda: connect_and_exchange(["websocket"]),
@@ -107,5 +127,6 @@ def server_disconnect():
     "namespaces": namespaces,
     "refused": refused,
     "server-disconnect": server_disconnect,
+    "reconnection": reconnection,
 }[SCENARIO]()
 print("OK", flush=True)

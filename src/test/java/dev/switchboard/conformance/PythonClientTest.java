@@ -3,7 +3,9 @@ package dev.switchboard.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.socketio.SocketIoServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * python-socketio, Debian's {@code python3-socketio} (5.7), as a third-party client (issue #12):
  * each scenario of {@code conformance/python/client.py} against a fresh server — polling,
  * WebSocket, the upgrade, auth, binary and acks both ways, a second namespace, a refused
- * handshake with its data, and a server-side disconnect. The scenarios mostly wait on a Python
+ * handshake with its data, a server-side disconnect, and reconnection to a restarted server. The
+ * scenarios mostly wait on a Python
  * interpreter starting, so the class runs beside the sequential rest of the suite.
  */
 @Execution(ExecutionMode.CONCURRENT)
@@ -52,6 +56,37 @@ class PythonClientTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertEquals("OK", out.isEmpty() ? "(no output)" : out.lines().reduce((a, b) -> b).orElse(""), out);
     assertEquals(0, p.exitValue(), out);
+  }
+
+  /**
+   * Reconnection: the client connects, the server goes away (its sessions closed, no Socket.IO
+   * DISCONNECT, as Node's {@code io.close()}) and a new one starts on the same port; the client
+   * reconnects by itself into a new session and its acks work again.
+   */
+  @Test
+  void reconnectsAfterTheServerRestartsOnItsPort() throws Exception {
+    int port = io.port();
+    Path script = NodeRunner.conformanceDir().resolve("python/client.py");
+    Process p = new ProcessBuilder(python(), script.toString(), "http://127.0.0.1:" + port, "reconnection")
+        .redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      // The script gives up on its own within its 10 s waits, so this read ends either way.
+      for (String line; (line = lines.readLine()) != null; ) {
+        out.append(line).append('\n');
+        if (line.equals("CONNECTED")) {
+          io.close();
+          io = ThirdPartyClientApp.start(port);
+        }
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("reconnection: no answer within 60 s\n" + out);
+    }
+    String text = out.toString().trim();
+    assertEquals("OK", text.lines().reduce((a, b) -> b).orElse("(no output)"), text);
+    assertEquals(0, p.exitValue(), text);
   }
 
   /** Debian's interpreter, where python3-socketio lives (a pyenv python3 on the PATH may not see it). */

@@ -24,6 +24,11 @@ final class ThirdPartyClientApp {
   private ThirdPartyClientApp() {}
 
   static SocketIoServer start() throws IOException {
+    return start(0);
+  }
+
+  /** The same server on {@code port} (0: a free one), to restart one where a client expects it. */
+  static SocketIoServer start(int port) throws IOException {
     SocketIoServer io = new SocketIoServer(SocketIoOptions.builder().net(NetOptions.builder().host("127.0.0.1").build()).build());
     io.use((socket, next) -> {
       if (socket.handshake().auth().path("token").asText().equals("secret")) next.proceed();
@@ -38,7 +43,7 @@ final class ThirdPartyClientApp {
       socket.on("kick-me", (args, ack) -> socket.disconnect());
     });
     io.of("/admin").onConnection(socket -> socket.on("ping-admin", (args, ack) -> ack.send("admin pong")));
-    io.listen(0);
+    io.listen(port);
     return io;
   }
 }
