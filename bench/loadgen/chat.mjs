@@ -132,6 +132,7 @@ export async function chatRoom(ctx) {
   let ready = false;
   function onEvent(buf) {
     const c = this;
+    c.events = (c.events ?? 0) + 1;
     if (buf.length < NEW_MESSAGE.length || buf.compare(NEW_MESSAGE, 0, NEW_MESSAGE.length, 0, NEW_MESSAGE.length) !== 0) {
       // presence while the clients connect; anything else (an `error` event) is a failure
       const s = buf.toString("utf8", 0, 40);
@@ -212,6 +213,11 @@ export async function chatRoom(ctx) {
       if (!acked[k] || !completeAt[k]) open.push(`message ${k}: ${acked[k] ? "acked" : "not acked"}, ${deliveries[k]} of ${p.clients} deliveries`);
     }
     const closed = clients.filter((c) => c.closed).length;
+    // which clients are behind, and by how much (a client that missed every message names itself)
+    const most = Math.max(...clients.map((c) => c.received));
+    const behind = clients.map((c, i) => [i, c.received]).filter(([, r]) => r < most)
+      .slice(0, 5).map(([i, r]) => `client ${i} (token ${i % tokens.length}) received ${r} of the messages and ${clients[i].events ?? 0} events in all`);
+    if (behind.length) open.push(behind.join(", "));
     const errors = clients.flatMap((c, i) => c.errors.map((x) => `client ${i}: ${x}`)).slice(0, 5);
     throw new BenchError(`${e.message}; ${open.join("; ")}; ${closed} client(s) closed; ${errors.join("; ") || "no client error"}`);
   });

@@ -71,6 +71,18 @@ public interface EngineIoConnection {
    */
   void send(SharedMessage message, boolean isVolatile);
 
+  /**
+   * As {@link #send(SharedMessage, boolean)} (not volatile), but called on the session's executor
+   * the message leaves only once the task running now has ended, and everything sent after it,
+   * from any thread, follows it. Socket.IO sends its CONNECT answer this way, so that the
+   * connection handlers that run right after it (joining rooms) have run before the client can
+   * hear it: a client that has its CONNECT then misses no broadcast to a room its handler joined,
+   * as with Node, where the handlers run in the same tick as the send. Default: {@code send}.
+   */
+  default void sendAfterThisTask(SharedMessage message) {
+    send(message, false);
+  }
+
   /** Closes the session gracefully: what is buffered is delivered first. Any thread. */
   void close();
 

@@ -293,6 +293,16 @@ public final class EngineIoSession implements EngineIoConnection {
     });
   }
 
+  /**
+   * See {@link EngineIoConnection#sendAfterThisTask}. Queued as a task on the (serial) executor,
+   * which runs after the current one; counted in {@code outboundTasks} meanwhile, so that the
+   * direct path stays shut and nothing sent later overtakes it.
+   */
+  @Override
+  public void sendAfterThisTask(SharedMessage message) {
+    queueOutbound(() -> buffer(message));
+  }
+
   /** See {@link EngineIoConnection#established()}. Any thread. */
   @Override
   public void established() {

@@ -313,6 +313,14 @@ final class Client implements SessionHandler {
     sendOutgoing(new Outgoing(server.options().parser().encode(packet), false, flags.compress()), flags);
   }
 
+  /**
+   * Session executor: the CONNECT answer, leaving once the task running now (the one that runs
+   * the connection handlers) has ended; see {@link EngineIoConnection#sendAfterThisTask}.
+   */
+  void sendConnectAnswer(SocketIoPacket connect) {
+    session.sendAfterThisTask(new Outgoing(server.options().parser().encode(connect), false, true).message());
+  }
+
   void sendOutgoing(Outgoing packet, BroadcastFlags flags) {
     // A volatile packet is dropped when the client cannot take it right now (Node drops it when
     // the transport is not writable).
