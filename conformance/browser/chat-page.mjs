@@ -695,6 +695,12 @@ async function session() {
     await C.page.locator("#logout-button").click();
     await waitForText(C.page, "#auth-notice", LOGGED_OUT);
     await waitForText(C2.page, "#auth-notice", END_REASONS.logout);
+    // A tab whose session ended says it is not connected, or its next login would look connected
+    // before its new socket is.
+    for (const u of [C, C2]) {
+      const state = await u.page.locator("#connection-status").getAttribute("data-state");
+      assert(state !== "connected", `a logged-out tab still says ${state}`);
+    }
   }, ["/socket.io/"]);
 
   await run("logged-out-elsewhere: newer logins of the account push this one out", async () => {

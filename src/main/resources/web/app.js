@@ -405,6 +405,9 @@
       }
     }
     resetState();
+    // The socket's own disconnect is ignored above (socket === null), so say it here: a tab that
+    // logs in again must not show "connected" before its new socket is.
+    setStatus("disconnected");
   }
 
   /** The server ended this session (or refused its token): back to the login screen. */
