@@ -551,8 +551,10 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
       body.put("sid", socket.id());
       if (socket.pid() != null) body.put("pid", socket.pid());
     }
-    // Leaves after this task, so after the connection handlers below: a client that hears its
-    // CONNECT is already in the rooms they join, as on Node, where they run in the send's tick.
+    // socket.io-protocol §Exchange protocol › Connection to a namespace: the answer to CONNECT.
+    // It leaves after this task, so after the connection handlers below: a client that hears its
+    // CONNECT is already in the rooms they join, as on Node, where they run in the send's tick
+    // (spec-notes/socket-io.md, "Connection to a namespace").
     client.sendConnectAnswer(new SocketIoPacket(SocketIoPacketType.CONNECT, ns.name(), body, -1));
     for (SocketIoPacket p : result.missedPackets()) client.send(p, BroadcastFlags.NONE);
     // A dynamic namespace's child runs its parent's handlers first, then any of its own.
