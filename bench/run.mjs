@@ -4,6 +4,7 @@
 //                      [--jfr]   (records the measured window of every Switchboard run with JFR into <out>/jfr/;
 //                                 see bench/jfr-top.mjs)
 //                      [--set scenario.param=value]   (overrides a parameter of bench/scenarios.config.mjs)
+//                      [--server-env NAME=VALUE]  (adds to every server's environment, e.g. PING_INTERVAL_MS; raw.json keeps it)
 //                      [--perf]  (counts each server's system calls and context switches over the window, perf stat)
 //                      [--wait-quiet SECONDS]  (on a shared machine: before each run, wait up to SECONDS until
 //                                 the machine has been below 25 % busy for 2 s; raw.json records the wait)
@@ -63,7 +64,7 @@ const PERF_EVENTS = ["task-clock", "context-switches", "cpu-migrations", "page-f
   ...["write", "writev", "read", "readv", "epoll_wait", "epoll_pwait", "epoll_ctl", "futex", "sendto", "recvfrom"].map((s) => `syscalls:sys_enter_${s}`)].join(",");
 
 function parseArgs(argv) {
-  const o = { set: {}, smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
+  const o = { set: {}, serverEnv: {}, smoke: false, reuse: null, rounds: null, scenarios: null, servers: ["java", "node"], out: null, javaCmd: null, pin: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -82,6 +83,11 @@ function parseArgs(argv) {
       const m = /^([\w-]+)\.(\w+)=(.+)$/.exec(val());
       if (!m) throw new Error("--set needs scenario.param=value, e.g. --set echo-ws-100.durationMs=20000");
       (o.set[m[1]] ??= {})[m[2]] = Number.isNaN(Number(m[3])) ? m[3] : Number(m[3]);
+    }
+    else if (a === "--server-env") {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(val());
+      if (!m) throw new Error("--server-env needs NAME=VALUE, e.g. --server-env PING_INTERVAL_MS=300000");
+      o.serverEnv[m[1]] = m[2];
     }
     else if (a === "--perf") o.perf = true;
     else if (a === "--wait-quiet") o.waitQuietS = Number(val());
@@ -145,6 +151,9 @@ async function waitQuiet() {
 const DISTURBED_PCT = 10;
 const pinned = (cpu, argv) => (canPin ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
+// How long a server may take to print "listening on"; bench/uml/run.sh raises it (everything starts
+// slower in User-Mode Linux).
+const STARTUP_S = Number(process.env.BENCH_STARTUP_S ?? 30);
 const jvmFlags = process.env.SWITCHBOARD_JVM_FLAGS ? process.env.SWITCHBOARD_JVM_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_JVM_FLAGS;
 /** A scenario's `jvmHeap` (c100k: -Xmx512m) replaces the default -Xms/-Xmx; SWITCHBOARD_JVM_FLAGS wins over both. */
 const jvmFlagsFor = (scenario) => (scenario?.jvmHeap && !process.env.SWITCHBOARD_JVM_FLAGS
@@ -228,6 +237,7 @@ const meta = {
   },
   ...(selected.some((s) => s.chat) ? { chatJars: chatVariants().map((v) => ({ name: v.name, jar: v.jar ?? "(--java-cmd)", commit: v.jar ? jarCommit(v.jar) : null })) } : {}),
   jfr: Boolean(opts.jfr),
+  ...(Object.keys(opts.serverEnv).length ? { serverEnv: opts.serverEnv } : {}),
   jvmFlags: opts.javaCmd ? `(custom command) ${opts.javaCmd.slice(0, 300)}` : jvmFlags.join(" "),
   ...(selected.some((s) => s.jvmHeap) && !opts.javaCmd ? { jvmFlagsByScenario: Object.fromEntries(selected.filter((s) => s.jvmHeap).map((s) => [s.name, jvmFlagsFor(s).join(" ")])) } : {}),
   nodeFlags: NODE_FLAGS.join(" "),
@@ -293,8 +303,8 @@ function startServer(kind, env, logName, scenario) {
     let buf = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${kind} server did not print "listening on" within 30 s`));
-    }, 30_000);
+      reject(new Error(`${kind} server did not print "listening on" within ${STARTUP_S} s`));
+    }, STARTUP_S * 1000);
     child.on("exit", (code, sig) => {
       clearTimeout(timer);
       reject(new Error(`${kind} server exited (${code ?? sig}) before listening; see logs/${logName}.log`));
@@ -470,8 +480,8 @@ function runGenerator(scenario, params, server, kind, env, logName) {
   });
 }
 
-/** The scenario's server environment; --smoke adds `smokeEnv` (c100k: a short pingInterval). */
-const envOf = (scenario) => ({ ...(scenario.env ?? {}), ...(opts.smoke ? scenario.smokeEnv ?? {} : {}) });
+/** The scenario's server environment; --smoke adds `smokeEnv` (c100k: a short pingInterval), --server-env overrides. */
+const envOf = (scenario) => ({ ...(scenario.env ?? {}), ...(opts.smoke ? scenario.smokeEnv ?? {} : {}), ...opts.serverEnv });
 
 const LABELS = { java: "Switchboard", node: "Node socket.io" };
 const label = (kind) => LABELS[kind] ?? (isChatKind(kind) ? `chat ${kind.slice(5)}` : kind);
