@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.socketio.protocol.SocketIoProtocolException.Kind;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +34,8 @@ final class PayloadReader {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final char REPLACEMENT_CHARACTER = '\uFFFD';
+  /** Open containers a parse has room for before its stack grows. */
+  private static final int INITIAL_STACK = 8;
 
   private final JsonFactory factory;
   private final int maxDepth;
@@ -88,8 +91,10 @@ final class PayloadReader {
   private JsonNode readValue(JsonParser parser, PendingBinaryPacket pending)
       throws IOException, SocketIoProtocolException {
     // stack[d] is the open container at depth d+1; names[d] is the key it sits under in stack[d-1].
-    ContainerNode<?>[] stack = new ContainerNode<?>[maxDepth];
-    String[] names = new String[maxDepth];
+    // Sized for real payloads (a few levels) and grown up to maxDepth only by deeper ones: two
+    // arrays of maxDepth (64 by default) were a quarter of the bytes a small event cost to decode.
+    ContainerNode<?>[] stack = new ContainerNode<?>[Math.min(maxDepth, INITIAL_STACK)];
+    String[] names = new String[stack.length];
     int depth = 0;
     String name = null;
     JsonNode root = null;
@@ -101,6 +106,11 @@ final class PayloadReader {
         case START_ARRAY, START_OBJECT -> {
           // hostile-inputs.md#D101: refuse depth before building it, so nothing downstream recurses deeply.
           if (depth == maxDepth) throw limitExceeded("JSON nesting too deep (max " + maxDepth + ")");
+          if (depth == stack.length) {
+            int grown = Math.min(maxDepth, depth * 2);
+            stack = Arrays.copyOf(stack, grown);
+            names = Arrays.copyOf(names, grown);
+          }
           ContainerNode<?> container = token == JsonToken.START_ARRAY ? NODES.arrayNode() : NODES.objectNode();
           if (depth == 0) root = container;
           else attach(stack[depth - 1], name, container);

@@ -84,7 +84,7 @@ public final class SocketIoEncoder {
           : (binaries > 0 ? SocketIoPacketType.BINARY_ACK : SocketIoPacketType.ACK);
     }
 
-    StringBuilder header = new StringBuilder(16).append(wireType.wire());
+    StringBuilder header = new StringBuilder(data == null || binaries > 0 ? 16 : 64).append(wireType.wire());
     if (binaries > 0) header.append(binaries).append('-');
     // socket.io-protocol §Format: namespace omitted when it is "/", else followed by ','.
     if (!SocketIoProtocol.MAIN_NAMESPACE.equals(packet.namespace())) header.append(packet.namespace()).append(',');
@@ -94,7 +94,12 @@ public final class SocketIoEncoder {
 
     try {
       if (binaries == 0) {
-        return new Encoded(header + MAPPER.writeValueAsString(data), List.of());
+        // The common shapes (objects, arrays, strings, ints, booleans, null) are written straight
+        // after the header, as Jackson would write them; anything else goes through Jackson.
+        int headerLength = header.length();
+        if (appendPlain(header, data)) return new Encoded(header.toString(), List.of());
+        header.setLength(headerLength);
+        return new Encoded(header.append(MAPPER.writeValueAsString(data)).toString(), List.of());
       }
       StringWriter out = new StringWriter(header.length() + 64).append(header);
       List<byte[]> attachments = new ArrayList<>(binaries);
@@ -107,6 +112,105 @@ public final class SocketIoEncoder {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Appends {@code node} as JSON (RFC 8259) when it is built of objects, arrays, strings, ints,
+   * longs, booleans and nulls only, byte for byte what Jackson's default generator writes for it
+   * (SocketIoEncoderTest compares the two); false, with part of it appended, at the first other
+   * node (a double, a BigInteger, a POJO, binary), which the caller then hands to Jackson. Its
+   * depth was checked by {@link #countBinariesCheckingDepth}, so the recursion is bounded by
+   * {@link #MAX_NESTING_DEPTH}. This skips what {@code ObjectMapper.writeValueAsString} costs per
+   * call (a serializer provider, a generator and its writer, the serializer lookup by class) on
+   * the path of every emit and ack.
+   */
+  private static boolean appendPlain(StringBuilder out, JsonNode node) {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          if (!first) out.append(',');
+          first = false;
+          appendString(out, field.getKey());
+          out.append(':');
+          if (!appendPlain(out, field.getValue())) return false;
+        }
+        out.append('}');
+        return true;
+      }
+      case ARRAY -> {
+        out.append('[');
+        for (int i = 0, n = node.size(); i < n; i++) {
+          if (i > 0) out.append(',');
+          if (!appendPlain(out, node.get(i))) return false;
+        }
+        out.append(']');
+        return true;
+      }
+      case STRING -> {
+        appendString(out, node.textValue());
+        return true;
+      }
+      case NUMBER -> {
+        if (node.isInt()) out.append(node.intValue());
+        else if (node.isLong()) out.append(node.longValue());
+        else return false;
+        return true;
+      }
+      case BOOLEAN -> {
+        out.append(node.booleanValue());
+        return true;
+      }
+      case NULL -> {
+        out.append("null");
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * A JSON string as Jackson writes it by default (RFC 8259 §7): quotation mark and reverse
+   * solidus escaped with a reverse solidus, the control characters below U+0020 as the two-character
+   * escapes b t n f r where JSON has them, else as six-character escapes with upper-case hex
+   * digits; everything else as it is.
+   */
+  private static void appendString(StringBuilder out, String s) {
+    out.append('"');
+    int n = s.length();
+    int i = 0;
+    while (i < n && needsNoEscape(s.charAt(i))) i++;
+    if (i == n) {
+      out.append(s).append('"'); // the usual case: one copy
+      return;
+    }
+    int start = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (needsNoEscape(c)) continue;
+      out.append(s, start, i);
+      start = i + 1;
+      out.append('\\');
+      switch (c) {
+        case '"', '\\' -> out.append(c);
+        case '\b' -> out.append('b');
+        case '\t' -> out.append('t');
+        case '\n' -> out.append('n');
+        case '\f' -> out.append('f');
+        case '\r' -> out.append('r');
+        default -> out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    out.append(s, start, n).append('"');
+  }
+
+  private static boolean needsNoEscape(char c) {
+    return c >= 0x20 && c != '"' && c != '\\';
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /**
    * The payload rules of socket.io-parser isPacketValid, so the peer never has to close on us.

@@ -200,4 +200,39 @@ class SocketIoEncoderTest {
     assertEquals("4/random,{\"message\":\"Invalid namespace\"}", e.text());
     assertEquals(List.of(), e.attachments());
   }
+
+  /**
+   * The encoder writes common payloads itself rather than through ObjectMapper (the cost of an
+   * ack, BENCHMARKS.md); its output must stay byte for byte Jackson's, for every character in
+   * strings and keys, every int and long edge, empty and nested containers, and trees holding a
+   * node it leaves to Jackson (a double, a BigInteger, a float).
+   */
+  @Test
+  void writesPayloadsExactlyAsJacksonDoes() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    List<JsonNode> payloads = new java.util.ArrayList<>();
+    StringBuilder chunk = new StringBuilder();
+    for (int c = 0; c <= 0xFFFF; c++) {
+      chunk.append((char) c); // lone surrogates included: Jackson writes them as they are
+      if (chunk.length() == 512 || c == 0xFFFF) {
+        String text = chunk.toString();
+        ObjectNode o = NODES.objectNode().put(text, text);
+        payloads.add(NODES.arrayNode().add(text).add(o));
+        chunk.setLength(0);
+      }
+    }
+    payloads.add(NODES.arrayNode().add("\"quoted\" \\ back\bspace\ttab\nnew\fform\rret\u0000\u001f\u007f/ é ✓ 😀"));
+    payloads.add(NODES.arrayNode().add(0).add(-1).add(Integer.MAX_VALUE).add(Integer.MIN_VALUE)
+        .add(Long.MAX_VALUE).add(Long.MIN_VALUE).add(true).add(false).addNull());
+    payloads.add(NODES.arrayNode().add(NODES.arrayNode()).add(NODES.objectNode())
+        .add(json("{\"a\":{\"b\":[1,{\"c\":null,\"d\":[[],{}]}],\"e\":\"f\"},\"g\":[true]}")));
+    payloads.add(NODES.arrayNode().add("x").add(1.5));
+    payloads.add(NODES.arrayNode().add(json("{\"big\":123456789012345678901234567890,\"d\":[1,2.25,-0.5e-7]}")));
+    payloads.add(NODES.arrayNode().add(NODES.numberNode(1.25f)).add(NODES.numberNode((short) 7)));
+    for (JsonNode data : payloads) {
+      ArrayNode event = NODES.arrayNode().add("ev").addAll((ArrayNode) data);
+      assertEquals("27" + mapper.writeValueAsString(event), SocketIoEncoder.encode(SocketIoPacket.event("/", event, 7)).text());
+      assertEquals("3/a,8" + mapper.writeValueAsString(data), SocketIoEncoder.encode(SocketIoPacket.ack("/a", data, 8)).text());
+    }
+  }
 }
