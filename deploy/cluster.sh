@@ -121,11 +121,15 @@ port_in_use() {
 }
 
 # A port nothing listens on right now (another process could still take it first: each start
-# below is checked).
+# below is checked). Taken below the kernel's ephemeral range (ip_local_port_range), where no
+# outgoing connection's local port can hold it: a port that only checks as not listening could be
+# the source port of some connection, and binding it would fail.
 free_port() {
-  local p _
+  local p _ lo=32768 hi
+  read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [[ $lo -gt 12000 ]] || lo=60000   # an unusual range: fall back to the top of the port space
   for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (lo - 10000)))
     port_in_use "$p" || { echo "$p"; return 0; }
   done
   die "found no free port"

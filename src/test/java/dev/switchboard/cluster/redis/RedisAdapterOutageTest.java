@@ -107,6 +107,10 @@ class RedisAdapterOutageTest {
         a.clock.advanceBy(Duration.ofSeconds(1));
         return late.subscribed().isDone();
       });
+      // The subscription rides the pub/sub connection; NUMSUB goes over the command connection,
+      // which may come back a moment later (until then Lettuce rejects commands): wait for the
+      // link to say that all its connections are up.
+      Await.until("the link is back", WAIT, () -> log.count(Level.INFO, "back after") == 1);
       assertEquals(1L, link.numsub(new ClassicChannels("outage", "/late").request()).get(5, TimeUnit.SECONDS));
     } finally {
       log.close();
