@@ -11,8 +11,9 @@
 #                             beside a concurrent collector, and G1 halved broadcast throughput there.
 #                             With 4+ cores, -XX:+UseParallelGC gives the same throughput with shorter pauses.
 #   -Xms64m -Xmx512m          start small, grow with the load, bounded. An idle authenticated client
-#                             holds about 3.9 KB of heap (C100K in BENCHMARKS.md): 100 000 need
-#                             about 370 MB. Plain `java -jar` lets the heap grow to a quarter of the
+#                             holds about 4 KB of heap (C100K in BENCHMARKS.md): 100 000 took 386
+#                             MB of the old generation's 416 (MaxNewSize below); for that many per node,
+#                             raise -Xmx (768m). Plain `java -jar` lets the heap grow to a quarter of the
 #                             machine's memory and, with G1, keeps what it touched.
 #   -XX:MaxNewSize=96m        the young generation at most 96 MB (the benchmark tables' 256 MB heap
 #                             has 85 MB): by default it may take a third of the heap, which would
