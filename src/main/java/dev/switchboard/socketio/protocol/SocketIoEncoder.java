@@ -118,8 +118,8 @@ public final class SocketIoEncoder {
    * longs, booleans and nulls only, byte for byte what Jackson's default generator writes for it
    * (SocketIoEncoderTest compares the two); false, with part of it appended, at the first other
    * node (a double, a BigInteger, a POJO, binary), which the caller then hands to Jackson. Its
-   * depth was checked by {@link #countBinariesCheckingDepth}, so the recursion is bounded by
-   * {@link #MAX_NESTING_DEPTH}. This skips what {@code ObjectMapper.writeValueAsString} costs per
+   * depth was checked by {@link #countBinariesCheckingDepth} (hostile-inputs.md#D101), so the
+   * recursion is bounded by {@link #MAX_NESTING_DEPTH}. This skips what {@code ObjectMapper.writeValueAsString} costs per
    * call (a serializer provider, a generator and its writer, the serializer lookup by class) on
    * the path of every emit and ack.
    */
