@@ -100,6 +100,15 @@ public final class SerialExecutor implements Executor {
     return runner == Thread.currentThread();
   }
 
+  /**
+   * Whether nothing is queued or running right now: the condition under which
+   * {@link #executeHereIfIdle} runs its task on the caller. A snapshot, stale as soon as it is
+   * returned; for tests and diagnostics. Any thread.
+   */
+  public boolean isIdle() {
+    return PENDING.get(this) == 0;
+  }
+
   private void schedule() {
     try {
       pool.execute(drain);

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.engineio.EngineIoOptions;
 import dev.switchboard.net.NetOptions;
+import dev.switchboard.scheduling.SerialExecutor;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.SocketIoTestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +40,19 @@ class NonBlockingHandlersTest {
   void onAnIdleSessionEachMessageRunsOnTheIoThreadThatReadIt() throws Exception {
     List<String> threads = new CopyOnWriteArrayList<>();
     List<Integer> order = new CopyOnWriteArrayList<>();
+    AtomicReference<SerialExecutor> sessionExecutor = new AtomicReference<>();
     try (SocketIoServer io = server(true, threads, order)) {
+      io.onConnection(socket -> sessionExecutor.set((SerialExecutor) socket.executor()));
       io.listen(0);
       try (SocketIoTestClient c = SocketIoTestClient.connect(io.port(), null)) {
-        // one at a time: each message arrives after the last one's task has ended
-        for (int i = 0; i < 50; i++) assertEquals(i, c.emitWithAck("echo", i).asInt());
+        Await.until("the connection handler", () -> sessionExecutor.get() != null);
+        for (int i = 0; i < 50; i++) {
+          // one at a time, each sent once the session is idle: the ack is written from inside
+          // the handler, so without this wait a message may arrive while the last task (or the
+          // CONNECT's) is still finishing, and then it rightly waits for it on a worker
+          Await.until("the session's executor to be idle", sessionExecutor.get()::isIdle);
+          assertEquals(i, c.emitWithAck("echo", i).asInt());
+        }
       }
     }
     assertEquals(50, threads.size());
