@@ -63,6 +63,8 @@ public final class EngineIoServer implements HttpHandler {
   private final java.util.concurrent.atomic.LongAdder unconnectedRefusals = new java.util.concurrent.atomic.LongAdder();
   private final dev.switchboard.scheduling.RateLimitedLog unconnectedLog;
   private volatile boolean shuttingDown;
+  /** {@link #onConnectionError}'s observer, or null. */
+  private volatile java.util.function.Consumer<ConnectionError> connectionErrors;
 
   /**
    * A server with its options, the clock for its timers, the worker pool its sessions' serial
@@ -120,7 +122,7 @@ public final class EngineIoServer implements HttpHandler {
     String origin = req.header("Origin");
     if (origin != null && !CorsPolicy.isWellFormedOrigin(origin)) {
       // hostile-inputs.md#A35: engine.io answers a malformed Origin with "Bad request".
-      reject(exchange, ErrorCode.BAD_REQUEST);
+      reject(exchange, ErrorCode.BAD_REQUEST, "malformed Origin header");
       return;
     }
     if ("OPTIONS".equals(req.method()) && !options.allowedOrigins().isEmpty()) {
@@ -131,25 +133,25 @@ public final class EngineIoServer implements HttpHandler {
     try {
       query = QueryParameters.parse(req.rawQuery());
     } catch (HttpParseException e) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A10
+      reject(exchange, ErrorCode.BAD_REQUEST, "malformed query"); // hostile-inputs.md#A10
       return;
     }
     // hostile-inputs.md#A9: one documented rule for repeated parameters: ambiguity is refused.
     if (query.count("transport") > 1 || query.count("sid") > 1 || query.count("EIO") > 1) {
-      reject(exchange, ErrorCode.BAD_REQUEST);
+      reject(exchange, ErrorCode.BAD_REQUEST, "repeated query parameter");
       return;
     }
     String transport = query.first("transport");
     // engine.io-protocol §HTTP error codes, checked in the order engine.io's verify() uses.
     // An exact, case-sensitive list look-up: no enum valueOf, no reflection (CVE-2023-31125).
     if (transport == null || !options.transports().contains(transport)) {
-      reject(exchange, ErrorCode.TRANSPORT_UNKNOWN);
+      reject(exchange, ErrorCode.TRANSPORT_UNKNOWN, transport == null ? "no transport" : "transport not enabled");
       return;
     }
     if (origin != null && !options.allowedOrigins().isEmpty() && !options.allowedOrigins().contains(origin)) {
       // hostile-inputs.md#C78: with an allow-list, every request (and every WebSocket, which CORS
       // does not protect) from another browser origin is refused.
-      reject(exchange, ErrorCode.FORBIDDEN);
+      reject(exchange, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
     boolean isUpgrade = WebSocketHandshake.isUpgradeRequest(req);
@@ -160,15 +162,15 @@ public final class EngineIoServer implements HttpHandler {
     }
     // engine.io-protocol §Handshake: only GET opens a session (hostile-inputs.md#A4).
     if (!"GET".equals(req.method())) {
-      reject(exchange, ErrorCode.BAD_HANDSHAKE_METHOD);
+      reject(exchange, ErrorCode.BAD_HANDSHAKE_METHOD, "handshake not a GET");
       return;
     }
     if ("websocket".equals(transport) && !isUpgrade) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A7
+      reject(exchange, ErrorCode.BAD_REQUEST, "websocket handshake without upgrade"); // hostile-inputs.md#A7
       return;
     }
     if ("polling".equals(transport) && isUpgrade) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
+      reject(exchange, ErrorCode.BAD_REQUEST, "transport mismatch"); // hostile-inputs.md#B65
       return;
     }
     // hostile-inputs.md#A1, hostile-inputs.md#A2: only the exact string "4" is protocol v4, and
@@ -177,14 +179,14 @@ public final class EngineIoServer implements HttpHandler {
     String eio = query.first("EIO");
     boolean eio3 = options.allowEIO3() && "3".equals(eio);
     if (!eio3 && !"4".equals(eio)) {
-      reject(exchange, ErrorCode.UNSUPPORTED_PROTOCOL_VERSION);
+      reject(exchange, ErrorCode.UNSUPPORTED_PROTOCOL_VERSION, eio == null ? "no protocol version" : "protocol version not served");
       return;
     }
     if (eio3 && query.first("j") != null) {
       // JSONP polling (EIO3 §Transports › Polling › JSONP) is not served: only a client without
       // XHR or with forceJSONP asks for it, and its script-tag answers need a response shape of
       // their own. Refused plainly rather than answered with a payload it cannot read.
-      reject(exchange, ErrorCode.BAD_REQUEST);
+      reject(exchange, ErrorCode.BAD_REQUEST, "JSONP not served");
       return;
     }
     if (shuttingDown) {
@@ -202,7 +204,7 @@ public final class EngineIoServer implements HttpHandler {
     }
     // Application code: never on the I/O thread.
     workers.execute(() -> filter.allow(req, exchange.remoteAddress()).whenComplete((ok, err) -> {
-      if (err != null || !Boolean.TRUE.equals(ok)) reject(exchange, ErrorCode.FORBIDDEN);
+      if (err != null || !Boolean.TRUE.equals(ok)) reject(exchange, ErrorCode.FORBIDDEN, "allowRequest refused");
       else handshake(exchange, transport, eio3, b64);
     }));
   }
@@ -256,13 +258,13 @@ public final class EngineIoServer implements HttpHandler {
       boolean base64Only) {
     EngineIoSession session = sessions.get(sid);
     if (session == null) {
-      reject(exchange, ErrorCode.SESSION_ID_UNKNOWN); // hostile-inputs.md#A8, hostile-inputs.md#C79
+      reject(exchange, ErrorCode.SESSION_ID_UNKNOWN, "unknown sid"); // hostile-inputs.md#A8, hostile-inputs.md#C79
       return;
     }
     HttpRequest req = exchange.request();
     if (isUpgrade) {
       if (!"websocket".equals(transport)) {
-        reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#B65
+        reject(exchange, ErrorCode.BAD_REQUEST, "transport mismatch"); // hostile-inputs.md#B65
         return;
       }
       upgrade(exchange, session, base64Only);
@@ -272,7 +274,7 @@ public final class EngineIoServer implements HttpHandler {
     // whatever that session received earlier (a probe and its upgrade) has been handled.
     boolean isGet = "GET".equals(req.method());
     if (!isGet && !"POST".equals(req.method())) {
-      reject(exchange, ErrorCode.BAD_REQUEST); // hostile-inputs.md#A6
+      reject(exchange, ErrorCode.BAD_REQUEST, "method not GET or POST"); // hostile-inputs.md#A6
       return;
     }
     session.executor().execute(() -> session.onPollingRequest(exchange, isGet));
@@ -431,8 +433,35 @@ public final class EngineIoServer implements HttpHandler {
     if (client != null) unconnectedByAddress.computeIfPresent(client, (a, n) -> n <= 1 ? null : n - 1);
   }
 
-  void reject(HttpExchange exchange, ErrorCode error) {
+  /**
+   * Answers {@code error} (engine.io-protocol §HTTP error codes) and tells the
+   * {@link #onConnectionError} observer, on a worker, which check ({@code context}) refused the
+   * request. Any thread.
+   */
+  void reject(HttpExchange exchange, ErrorCode error, String context) {
     exchange.respond(errorResponse(exchange.request(), error.httpStatus(), error.toJson()));
+    java.util.function.Consumer<ConnectionError> observer = connectionErrors;
+    if (observer == null) return;
+    ConnectionError e = new ConnectionError(exchange.request(), exchange.remoteAddress(), error, context);
+    // Application code: never on the I/O thread that routed the request.
+    workers.execute(() -> {
+      try {
+        observer.accept(e);
+      } catch (RuntimeException ex) {
+        LOG.warn("connection error observer failed", ex);
+      }
+    });
+  }
+
+  /**
+   * Node's {@code io.engine.on("connection_error", …)}: {@code observer} is told of every request
+   * refused with an Engine.IO error (unknown transport or sid, bad method or request, a refused
+   * origin or {@code allowRequest}, an unsupported protocol version), after the answer was sent,
+   * on a worker thread, one call per refusal. Null removes it. The 503s for a full server are not
+   * protocol errors and are not reported (they are counted in {@code /metrics}). Any thread.
+   */
+  public void onConnectionError(java.util.function.Consumer<ConnectionError> observer) {
+    connectionErrors = observer;
   }
 
   private HttpResponse errorResponse(HttpRequest req, int status, String json) {

@@ -448,14 +448,15 @@ public final class EngineIoSession implements EngineIoConnection {
       if (upload == exchange.connection()) upload = null;
       if (upload != null && state == State.OPEN) {
         // A whole POST arrived while another one's body is still on its way (hostile-inputs.md#A15).
-        server.reject(exchange, ErrorCode.BAD_REQUEST);
+        server.reject(exchange, ErrorCode.BAD_REQUEST, "data request overlap");
         close(CloseReason.TRANSPORT_ERROR, "data request overlap");
         return;
       }
     }
     if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
       // Upgraded meanwhile (hostile-inputs.md#A13, hostile-inputs.md#C75) or gone (hostile-inputs.md#C79).
-      server.reject(exchange, state == State.CLOSED ? ErrorCode.SESSION_ID_UNKNOWN : ErrorCode.BAD_REQUEST);
+      if (state == State.CLOSED) server.reject(exchange, ErrorCode.SESSION_ID_UNKNOWN, "session closed");
+      else server.reject(exchange, ErrorCode.BAD_REQUEST, "transport mismatch");
       return;
     }
     if (isGet) polling.onPoll(exchange);

@@ -72,6 +72,8 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   private final SocketIoOptions.Recovery recovery;
   private final List<Consumer<HttpRouter>> routeRegistrations = new ArrayList<>();
   private volatile RequestFilter allowRequest;
+  /** {@link #onConnectionError}'s observer (guarded by this, with {@link #host}), or null. */
+  private java.util.function.Consumer<dev.switchboard.engineio.ConnectionError> connectionErrors;
   private volatile AdapterFactory adapterFactory;
   private volatile EngineIoHost host;
   private final Executor completions = this::complete;
@@ -351,6 +353,28 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     return this;
   }
 
+  /**
+   * Node's {@code io.engine.on("connection_error", err => …)}: {@code observer} is told of every
+   * request the Engine.IO server refused with one of its HTTP errors — a {@code sid} it does not
+   * know (the sign of a load balancer without sticky sessions), an unknown transport, a bad
+   * handshake method or request, a refused origin or {@link #allowRequest}, an unsupported
+   * protocol version — with the request, the peer's address, the code and message the client was
+   * sent, and which check refused it. It runs on a worker thread, after the answer was sent. May be
+   * set before or after {@link #listen}; null removes it.
+   *
+   * <pre>{@code
+   * io.onConnectionError(e -> log.info("refused {} from {}: {} {} ({})",
+   *     e.request().path(), e.remoteAddress(), e.code(), e.message(), e.context()));
+   * }</pre>
+   */
+  public SocketIoServer onConnectionError(java.util.function.Consumer<dev.switchboard.engineio.ConnectionError> observer) {
+    synchronized (this) {
+      connectionErrors = observer;
+      if (host != null) host.engine().onConnectionError(observer);
+    }
+    return this;
+  }
+
   /** Starts listening on {@code port} (0 picks a free one) of the configured host. */
   public SocketIoServer listen(int port) throws IOException {
     return listen(options.net().toBuilder().port(port).build());
@@ -359,8 +383,12 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
   /** Starts listening with these transport options (address, port, TLS, I/O threads) instead of {@code options().net()}. */
   public SocketIoServer listen(dev.switchboard.net.NetOptions net) throws IOException {
     if (host != null) throw new IllegalStateException("already listening");
-    host = EngineIoHost.start(net, options.engine(), engineListener(), allowRequest,
+    EngineIoHost started = EngineIoHost.start(net, options.engine(), engineListener(), allowRequest,
         router -> routeRegistrations.forEach(r -> r.accept(router)), scheduler);
+    synchronized (this) {
+      started.engine().onConnectionError(connectionErrors);
+      host = started;
+    }
     return this;
   }
 
@@ -391,6 +419,7 @@ public final class SocketIoServer implements Broadcaster, AutoCloseable {
     synchronized (this) {
       if (host != null) throw new IllegalStateException("already listening or attached");
       host = EngineIoHost.attach(server, router, options.engine(), engineListener(), allowRequest, scheduler);
+      host.engine().onConnectionError(connectionErrors);
     }
     routeRegistrations.forEach(r -> r.accept(router));
     return this;
