@@ -114,7 +114,9 @@ public record LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPe
 
   /**
    * The limits' lines in {@code /metrics}: refusals by reason (the net layer's and the unconnected
-   * sessions'), bytes buffered for bodies, the Socket.IO layer's closes by cause (among them
+   * sessions'), bytes buffered for bodies, the requests refused with an Engine.IO error by error
+   * (a growing {@code session_id_unknown} is the sign of a load balancer that is not sticky), the
+   * Socket.IO layer's closes by cause (among them
    * {@code too_many_failed_connects}), and the client-caused events by kind
    * ({@link dev.switchboard.scheduling.RateLimitedLog}).
    */
@@ -124,6 +126,9 @@ public record LimitsConfig(int maxConnectionsPerAddress, int maxNewConnectionsPe
             "Connections, handshakes and requests refused by a limit, by reason.", "reason", () -> refusals(io))
         .gauge("switchboard_request_body_buffered_bytes", "Bytes buffered for request bodies still arriving.",
             () -> io.engineHost() == null ? 0 : io.engineHost().net().bufferedBodyBytes())
+        .labelledCounter("switchboard_engineio_errors_total",
+            "Requests refused with an Engine.IO protocol error, by error.", "error",
+            () -> io.engineHost() == null ? java.util.Map.of() : io.engineHost().engine().errorCounts())
         .labelledCounter("switchboard_socketio_connections_closed_total",
             "Engine.IO connections closed by the Socket.IO layer, by cause.", "cause", io::connectionCloses)
         .labelledCounter("switchboard_client_events_total",

@@ -63,6 +63,8 @@ public final class EngineIoServer implements HttpHandler {
   private final java.util.concurrent.atomic.LongAdder unconnectedRefusals = new java.util.concurrent.atomic.LongAdder();
   private final dev.switchboard.scheduling.RateLimitedLog unconnectedLog;
   private volatile boolean shuttingDown;
+  /** Requests refused with each {@link ErrorCode}, by ordinal ({@link #errorCounts()}). */
+  private final java.util.concurrent.atomic.LongAdder[] errorCounts = newErrorCounters();
   /** {@link #onConnectionError}'s observer, or null. */
   private volatile java.util.function.Consumer<ConnectionError> connectionErrors;
 
@@ -89,6 +91,24 @@ public final class EngineIoServer implements HttpHandler {
   /** Handshakes refused by {@link EngineIoOptions#maxUnconnectedSessionsPerAddress()} so far. */
   public long unconnectedSessionRefusals() {
     return unconnectedRefusals.sum();
+  }
+
+  /**
+   * Requests refused with an Engine.IO protocol error since the start, by error (lower-case names:
+   * {@code transport_unknown}, {@code session_id_unknown}, {@code bad_handshake_method},
+   * {@code bad_request}, {@code forbidden}, {@code unsupported_protocol_version}), every one listed.
+   * What {@link #onConnectionError} is told of, counted whether or not an observer is set. Any thread.
+   */
+  public Map<String, Long> errorCounts() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (ErrorCode e : ErrorCode.values()) out.put(e.name().toLowerCase(java.util.Locale.ROOT), errorCounts[e.ordinal()].sum());
+    return out;
+  }
+
+  private static java.util.concurrent.atomic.LongAdder[] newErrorCounters() {
+    java.util.concurrent.atomic.LongAdder[] a = new java.util.concurrent.atomic.LongAdder[ErrorCode.values().length];
+    for (int i = 0; i < a.length; i++) a[i] = new java.util.concurrent.atomic.LongAdder();
+    return a;
   }
 
   /** Sessions open right now that the application has not established (0 when the cap is off). */
@@ -440,6 +460,7 @@ public final class EngineIoServer implements HttpHandler {
    */
   void reject(HttpExchange exchange, ErrorCode error, String context) {
     exchange.respond(errorResponse(exchange.request(), error.httpStatus(), error.toJson()));
+    errorCounts[error.ordinal()].increment();
     java.util.function.Consumer<ConnectionError> observer = connectionErrors;
     if (observer == null) return;
     ConnectionError e = new ConnectionError(exchange.request(), exchange.remoteAddress(), error, context);

@@ -90,6 +90,24 @@ class LimitsChatServerTest {
   }
 
   @Test
+  void requestsRefusedWithAnEngineIoErrorAreCountedByError() throws Exception {
+    start(LimitsConfig.CHAT_DEFAULTS);
+    assertTrue(metrics().contains("switchboard_engineio_errors_total{error=\"session_id_unknown\"} 0"), metrics());
+    // what a load balancer without sticky sessions causes: polls for a session another node holds
+    for (int i = 0; i < 3; i++) {
+      assertEquals(400, polling("127.0.0.1", "GET", "&sid=held-by-another-node", null).status());
+    }
+    try (RawHttpClient c = new RawHttpClient(server.port(), "127.0.0.1")) {
+      c.send("GET /socket.io/?EIO=4&transport=smoke-signals HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertEquals(400, c.readResponse().status());
+    }
+    String m = metrics();
+    assertTrue(m.contains("switchboard_engineio_errors_total{error=\"session_id_unknown\"} 3"), m);
+    assertTrue(m.contains("switchboard_engineio_errors_total{error=\"transport_unknown\"} 1"), m);
+    assertTrue(m.contains("switchboard_engineio_errors_total{error=\"forbidden\"} 0"), m);
+  }
+
+  @Test
   void sessionsThatNeverConnectAreCappedPerAddress() throws Exception {
     start(limits(10, 5));
     String token = StorageWiringTest.register(server, "alice");
