@@ -44,6 +44,7 @@ public final class EngineIoOptions {
   private final int maxUnconnectedSessionsPerAddress;
   private final boolean allowEIO3;
   private final boolean nonBlockingHandlers;
+  private final SessionCookie cookie;
 
   private EngineIoOptions(Builder b) {
     this.path = b.path;
@@ -63,6 +64,7 @@ public final class EngineIoOptions {
     this.maxUnconnectedSessionsPerAddress = b.maxUnconnectedSessionsPerAddress;
     this.allowEIO3 = b.allowEIO3;
     this.nonBlockingHandlers = b.nonBlockingHandlers;
+    this.cookie = b.cookie;
   }
 
   /** A builder holding the {@linkplain #DEFAULTS defaults}. */
@@ -90,6 +92,7 @@ public final class EngineIoOptions {
     b.maxUnconnectedSessionsPerAddress = maxUnconnectedSessionsPerAddress;
     b.allowEIO3 = allowEIO3;
     b.nonBlockingHandlers = nonBlockingHandlers;
+    b.cookie = cookie;
     return b;
   }
 
@@ -200,6 +203,15 @@ public final class EngineIoOptions {
     return nonBlockingHandlers;
   }
 
+  /**
+   * Node's {@code cookie} option: the cookie set on every handshake's answer with the new session's
+   * id, for load balancers that route by cookie ({@link SessionCookie}), or null for none. Default
+   * none, as in Engine.IO v4.
+   */
+  public SessionCookie cookie() {
+    return cookie;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EngineIoOptions other
@@ -219,7 +231,8 @@ public final class EngineIoOptions {
         && Objects.equals(perMessageDeflate, other.perMessageDeflate)
         && maxUnconnectedSessionsPerAddress == other.maxUnconnectedSessionsPerAddress
         && allowEIO3 == other.allowEIO3
-        && nonBlockingHandlers == other.nonBlockingHandlers;
+        && nonBlockingHandlers == other.nonBlockingHandlers
+        && Objects.equals(cookie, other.cookie);
   }
 
   @Override
@@ -227,7 +240,7 @@ public final class EngineIoOptions {
     return Objects.hash(path, pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports,
         allowUpgrades, allowedOrigins, corsCredentials, maxSessions, maxBufferedPackets, httpCompression,
         httpCompressionThreshold, maxUnconnectedSessionsPerAddress, perMessageDeflate, allowEIO3,
-        nonBlockingHandlers);
+        nonBlockingHandlers, cookie);
   }
 
   @Override
@@ -239,7 +252,8 @@ public final class EngineIoOptions {
         + ", maxBufferedPackets=" + maxBufferedPackets + ", httpCompression=" + httpCompression
         + ", httpCompressionThreshold=" + httpCompressionThreshold
         + ", maxUnconnectedSessionsPerAddress=" + maxUnconnectedSessionsPerAddress
-        + ", perMessageDeflate=" + perMessageDeflate + ", allowEIO3=" + allowEIO3 + ", nonBlockingHandlers=" + nonBlockingHandlers + "]";
+        + ", perMessageDeflate=" + perMessageDeflate + ", allowEIO3=" + allowEIO3 + ", nonBlockingHandlers=" + nonBlockingHandlers
+        + ", cookie=" + cookie + "]";
   }
 
   /**
@@ -294,6 +308,7 @@ public final class EngineIoOptions {
     private int maxUnconnectedSessionsPerAddress;
     private boolean allowEIO3;
     private boolean nonBlockingHandlers;
+    private SessionCookie cookie;
 
     private Builder() {}
 
@@ -413,6 +428,12 @@ public final class EngineIoOptions {
     /** See {@link EngineIoOptions#nonBlockingHandlers()}. */
     public Builder nonBlockingHandlers(boolean nonBlocking) {
       this.nonBlockingHandlers = nonBlocking;
+      return this;
+    }
+
+    /** See {@link EngineIoOptions#cookie()}; null for none. */
+    public Builder cookie(SessionCookie cookie) {
+      this.cookie = cookie;
       return this;
     }
 

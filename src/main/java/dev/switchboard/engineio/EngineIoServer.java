@@ -357,7 +357,8 @@ public final class EngineIoServer implements HttpHandler {
     executor.execute(() -> {
       if ("websocket".equals(transport)) {
         WebSocketTransport ws = new WebSocketTransport(eio3, base64Only);
-        WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, messageExecutor(executor));
+        WebSocketConnection conn = upgradeOrNull(exchange, acceptKey, ws, messageExecutor(executor),
+            options.cookie() == null ? null : options.cookie().headerValue(sid));
         if (conn == null) {
           remove(session); // the client left before its handshake was handled: no session
           return;
@@ -366,6 +367,8 @@ public final class EngineIoServer implements HttpHandler {
         session.open(ws);
       } else {
         PollingTransport polling = new PollingTransport(executor, pollingResponses, eio3, base64Only);
+        // Node's cookie option: the handshake's answer (the OPEN packet) sets the session cookie.
+        if (options.cookie() != null) polling.setCookieOnNextResponse(options.cookie().headerValue(sid));
         session.open(polling);
         polling.onPoll(exchange);
       }
@@ -393,6 +396,12 @@ public final class EngineIoServer implements HttpHandler {
    */
   private WebSocketConnection upgradeOrNull(HttpExchange exchange, String accept, WebSocketHandler handler,
       Executor executor) {
+    return upgradeOrNull(exchange, accept, handler, executor, null);
+  }
+
+  /** As above; a handshake's 101 also sets {@code setCookie} when it is not null (Node's cookie option). */
+  private WebSocketConnection upgradeOrNull(HttpExchange exchange, String accept, WebSocketHandler handler,
+      Executor executor, String setCookie) {
     // RFC 7692 §5: with perMessageDeflate on, the first offer we can honour is accepted in the
     // 101; none (or the refused probe's throwaway connection) means plain frames.
     DeflateOptions deflateOptions = options.perMessageDeflate();
@@ -400,7 +409,8 @@ public final class EngineIoServer implements HttpHandler {
         : PerMessageDeflate.negotiate(exchange.request().headers().all("Sec-WebSocket-Extensions"), deflateOptions);
     try {
       return exchange.upgradeToWebSocket(
-          WebSocketHandshake.response101(accept, deflate == null ? null : deflate.extensionHeader()), handler, executor, deflate);
+          WebSocketHandshake.response101(accept, deflate == null ? null : deflate.extensionHeader(), setCookie),
+          handler, executor, deflate);
     } catch (IllegalStateException aborted) {
       return null;
     }

@@ -104,6 +104,22 @@ public final class WebSocketHandshake {
    *     {@code extensions} holds a control character
    */
   public static byte[] response101(String accept, String extensions) {
+    return response101(accept, extensions, null);
+  }
+
+  /**
+   * As {@link #response101(String, String)}, with a {@code Set-Cookie} line when {@code setCookie}
+   * is not null (Engine.IO's session cookie on a WebSocket handshake).
+   *
+   * @throws IllegalArgumentException also if {@code setCookie} holds a control character
+   */
+  public static byte[] response101(String accept, String extensions, String setCookie) {
+    if (setCookie != null) {
+      for (int i = 0; i < setCookie.length(); i++) {
+        char c = setCookie.charAt(i);
+        if (c < 0x20 || c >= 0x7F) throw new IllegalArgumentException("Not a Set-Cookie value");
+      }
+    }
     if (accept.length() != ACCEPT_LENGTH || accept.charAt(ACCEPT_LENGTH - 1) != '=' || !isBase64(accept, 0, ACCEPT_LENGTH - 1)) {
       throw new IllegalArgumentException("Not a Sec-WebSocket-Accept value: " + accept);
     }
@@ -118,6 +134,7 @@ public final class WebSocketHandshake {
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Accept: " + accept + "\r\n"
         + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
+        + (setCookie == null ? "" : "Set-Cookie: " + setCookie + "\r\n")
         + "\r\n";
     return response.getBytes(StandardCharsets.US_ASCII);
   }

@@ -39,6 +39,12 @@ public final class PollingResponses {
 
   /** Answers {@code exchange}; {@code compressible} for the data of a GET, never for errors. */
   void respond(HttpExchange exchange, int status, String contentType, byte[] body, boolean compressible) {
+    respond(exchange, status, contentType, body, compressible, null);
+  }
+
+  /** As above, with a {@code Set-Cookie} header when {@code setCookie} is not null. */
+  void respond(HttpExchange exchange, int status, String contentType, byte[] body, boolean compressible,
+      String setCookie) {
     HttpResponse.Builder b = HttpResponse.status(status)
         .header("Content-Type", contentType)
         // hostile-inputs.md#A28: payloads are never sniffed as HTML nor cached.
@@ -52,6 +58,7 @@ public final class PollingResponses {
         b.header("Content-Encoding", coding);
       }
     }
+    if (setCookie != null) b.header("Set-Cookie", setCookie);
     exchange.respond(decorator.decorate(exchange.request(), b).body(body).build());
   }
 

@@ -34,6 +34,8 @@ public final class PollingTransport implements Transport {
   private TransportListener listener;
   /** The GET waiting for packets, or null. */
   private HttpExchange pendingGet;
+  /** {@link #setCookieOnNextResponse}'s header value until a GET carries it, else null. */
+  private String setCookie;
   private boolean closed;
 
   /**
@@ -174,15 +176,17 @@ public final class PollingTransport implements Transport {
     HttpExchange get = pendingGet;
     if (get == null) throw new IllegalStateException("not writable");
     pendingGet = null;
+    String cookie = setCookie;
+    setCookie = null;
     if (eio3) {
       // EIO3 §Encoding › Payload: length-prefixed, so any text fits; a client that takes binary gets a
       // binary payload whenever a packet is binary (engine.io-parser 2.x encodePayload).
       if (!base64Only && EngineIoV3Codec.hasBinary(packets)) {
-        responses.respond(get, 200, "application/octet-stream", EngineIoV3Codec.encodeBinaryPayload(packets), true);
+        responses.respond(get, 200, "application/octet-stream", EngineIoV3Codec.encodeBinaryPayload(packets), true, cookie);
       } else {
         List<EngineIoPacket> some = packets.isEmpty() ? List.of(EngineIoPacket.noop()) : packets;
         responses.respond(get, 200, "text/plain; charset=UTF-8",
-            EngineIoV3Codec.encodeTextPayload(some).getBytes(StandardCharsets.UTF_8), true);
+            EngineIoV3Codec.encodeTextPayload(some).getBytes(StandardCharsets.UTF_8), true, cookie);
       }
       return;
     }
@@ -199,7 +203,16 @@ public final class PollingTransport implements Transport {
       EngineIoPayloadCodec.encode(p, sb);
     }
     if (sb.length() == 0) EngineIoPayloadCodec.encode(EngineIoPacket.noop(), sb);
-    responses.respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8), compressible);
+    responses.respond(get, 200, "text/plain; charset=UTF-8", sb.toString().getBytes(StandardCharsets.UTF_8), compressible,
+        cookie);
+  }
+
+  /**
+   * The next GET answered with packets (the handshake's, which carries the OPEN packet) also gets
+   * {@code Set-Cookie: value}: Engine.IO's session cookie ({@code EngineIoOptions.cookie}).
+   */
+  public void setCookieOnNextResponse(String value) {
+    setCookie = value;
   }
 
   /** Answers a waiting GET with the close packet, then refuses everything. */
