@@ -3,6 +3,7 @@ package dev.switchboard.deploy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engineio.EngineIoOptions;
+import dev.switchboard.engineio.SessionCookie;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.net.NetOptions;
 import dev.switchboard.socketio.SocketIoOptions;
@@ -31,17 +32,23 @@ final class TestNode implements AutoCloseable {
   private final SocketIoServer io;
   private final AtomicInteger healthChecks = new AtomicInteger();
 
-  private TestNode(String id) {
+  private TestNode(String id, SessionCookie cookie) {
     this.id = id;
     this.io = new SocketIoServer(SocketIoOptions.builder()
-        .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(250)).pingTimeout(Duration.ofSeconds(2)).build())
+        .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(250)).pingTimeout(Duration.ofSeconds(2))
+            .cookie(cookie).build())
         .net(NetOptions.builder().host("127.0.0.1").build())
         .build());
   }
 
   /** Starts node {@code id} (e.g. "node1", the name deploy/haproxy.cfg gives it) on a free port. */
   static TestNode start(String id) throws IOException {
-    TestNode node = new TestNode(id);
+    return start(id, null);
+  }
+
+  /** As {@link #start(String)}, with Engine.IO's session cookie (null: none, the default). */
+  static TestNode start(String id, SessionCookie cookie) throws IOException {
+    TestNode node = new TestNode(id, cookie);
     node.install();
     node.io.listen(0);
     return node;

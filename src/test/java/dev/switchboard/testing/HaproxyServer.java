@@ -40,7 +40,13 @@ public final class HaproxyServer implements AutoCloseable {
     /** As shipped: the SERVERID cookie pins a session to its node. */
     COOKIE,
     /** The {@code cookie} lines removed: every request is balanced on its own. */
-    NONE
+    NONE,
+    /**
+     * The Socket.IO documentation's HAProxy example: {@code cookie io prefix indirect nocache},
+     * HAProxy prefixing the node's name to the {@code io} cookie the node sets (Engine.IO's
+     * session cookie, {@code EngineIoOptions.cookie}) and taking it off again on the way in.
+     */
+    IO_PREFIX
   }
 
   private final Path dir;
@@ -130,12 +136,14 @@ public final class HaproxyServer implements AutoCloseable {
         for (int i = 0; i < nodePorts.size(); i++) {
           String name = "node" + (i + 1);
           out.append(indent).append("server ").append(name).append(" 127.0.0.1:").append(nodePorts.get(i));
-          if (stickiness == Stickiness.COOKIE) out.append(" cookie ").append(name);
+          if (stickiness != Stickiness.NONE) out.append(" cookie ").append(name);
           if (!options.isEmpty()) out.append(' ').append(options);
           out.append('\n');
         }
       } else if (COOKIE.matcher(line).matches() && stickiness == Stickiness.NONE) {
         out.append("  # (cookie persistence removed by the test)\n");
+      } else if (COOKIE.matcher(line).matches() && stickiness == Stickiness.IO_PREFIX) {
+        out.append(line, 0, line.indexOf("cookie")).append("cookie io prefix indirect nocache\n");
       } else {
         out.append(line).append('\n');
       }
