@@ -21,6 +21,7 @@ import dev.switchboard.socketio.adapter.AdapterFactory;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.HaproxyServer;
 import dev.switchboard.testing.RedisServer;
+import dev.switchboard.testing.LocalResources;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
@@ -95,13 +96,7 @@ class ClusterBehindProxyTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {clients, proxy, redis}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(clients, proxy, redis);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.switchboard.engineio.SessionCookie;
 import dev.switchboard.testing.HaproxyServer;
 import dev.switchboard.testing.HaproxyServer.Stickiness;
 import dev.switchboard.testing.RawHttpClient;
+import dev.switchboard.testing.LocalResources;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -44,13 +45,7 @@ class IoCookieStickinessTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {proxy, node1, node2}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(proxy, node1, node2);
   }
 
   @Test

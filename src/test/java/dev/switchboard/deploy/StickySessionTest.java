@@ -14,6 +14,7 @@ import dev.switchboard.testing.HaproxyServer;
 import dev.switchboard.testing.HaproxyServer.Stickiness;
 import dev.switchboard.testing.RawHttpClient;
 import dev.switchboard.testing.RawWebSocketClient;
+import dev.switchboard.testing.LocalResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -57,13 +58,7 @@ class StickySessionTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {sticky, noCookie, node1, node2}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(sticky, noCookie, node1, node2);
   }
 
   // ------------------------------------------------------------------ raw requests

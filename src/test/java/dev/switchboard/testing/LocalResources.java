@@ -25,6 +25,20 @@ public final class LocalResources {
   }
 
   /** Deletes {@code dir} and everything under it, as far as it can: a temporary directory. */
+  /**
+   * Closes each resource that is not null, in order, going on past one that fails: the end of an
+   * {@code @AfterAll} that started several servers, where a failure to close is not the test's.
+   */
+  public static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        if (c != null) c.close();
+      } catch (Exception ignored) {
+        // best effort: the other resources must still be closed
+      }
+    }
+  }
+
   public static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -19,6 +19,7 @@ import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.socketio.testing.LogCapture;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.RedisServer;
+import dev.switchboard.testing.LocalResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -74,13 +75,7 @@ class RedisAdapterHostilePeerTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {server, peer, serverLink, redis}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(server, peer, serverLink, redis);
   }
 
   /**

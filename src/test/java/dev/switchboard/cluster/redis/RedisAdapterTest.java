@@ -12,6 +12,7 @@ import dev.switchboard.socketio.SocketIoOptions;
 import dev.switchboard.socketio.testing.InMemorySocketIo;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.RedisServer;
+import dev.switchboard.testing.LocalResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -46,13 +47,7 @@ class RedisAdapterTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {listener, link, redis}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(listener, link, redis);
   }
 
   private static InMemorySocketIo server(RedisAdapterOptions options) throws Exception {

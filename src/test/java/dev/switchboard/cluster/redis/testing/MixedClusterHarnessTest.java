@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.socketio.adapter.InMemoryAdapter;
 import dev.switchboard.socketio.cluster.AdapterContractTest;
 import dev.switchboard.testing.RedisServer;
+import dev.switchboard.testing.LocalResources;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,13 +42,7 @@ class MixedClusterHarnessTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {host, a, b, redis}) {
-      try {
-        if (c != null) c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
+    LocalResources.closeAll(host, a, b, redis);
   }
 
   @Test
