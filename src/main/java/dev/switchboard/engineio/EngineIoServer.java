@@ -65,6 +65,12 @@ public final class EngineIoServer implements HttpHandler {
   private volatile boolean shuttingDown;
   /** Requests refused with each {@link ErrorCode}, by ordinal ({@link #errorCounts()}). */
   private final java.util.concurrent.atomic.LongAdder[] errorCounts = newErrorCounters();
+  /** Where {@link #onConnectionError}'s observer runs: its own serial executor on the workers. */
+  private final SerialExecutor errorReports;
+  /** Reports handed to the workers and not yet run; at most {@link #MAX_PENDING_ERROR_REPORTS}. */
+  private final java.util.concurrent.atomic.AtomicInteger pendingErrorReports = new java.util.concurrent.atomic.AtomicInteger();
+  /** Reports that may wait for the observer at once; past it a refusal is only counted. */
+  public static final int MAX_PENDING_ERROR_REPORTS = 1024;
   /** {@link #onConnectionError}'s observer, or null. */
   private volatile java.util.function.Consumer<ConnectionError> connectionErrors;
 
@@ -81,6 +87,7 @@ public final class EngineIoServer implements HttpHandler {
     this.ids = ids;
     this.filter = filter;
     this.listener = listener;
+    this.errorReports = new SerialExecutor(workers);
     this.corsPolicy = new CorsPolicy(options.allowedOrigins(), options.corsCredentials(), "GET, POST");
     this.cors = corsPolicy::decorate;
     this.pollingResponses = new PollingResponses(cors, options.httpCompression(), options.httpCompressionThreshold());
@@ -473,22 +480,38 @@ public final class EngineIoServer implements HttpHandler {
     errorCounts[error.ordinal()].increment();
     java.util.function.Consumer<ConnectionError> observer = connectionErrors;
     if (observer == null) return;
+    // hostile-inputs.md#A115: a flood of bad requests must not queue work without bound for a
+    // slow observer; past MAX_PENDING_ERROR_REPORTS waiting reports a refusal is only counted.
+    if (pendingErrorReports.incrementAndGet() > MAX_PENDING_ERROR_REPORTS) {
+      pendingErrorReports.decrementAndGet();
+      return;
+    }
     ConnectionError e = new ConnectionError(exchange.request(), exchange.remoteAddress(), error, context);
-    // Application code: never on the I/O thread that routed the request.
-    workers.execute(() -> {
-      try {
-        observer.accept(e);
-      } catch (RuntimeException ex) {
-        LOG.warn("connection error observer failed", ex);
-      }
-    });
+    // Application code: never on the I/O thread that routed the request. One report at a time,
+    // in order, as Node's listener is called: a slow or stuck observer holds one worker, never
+    // the pool the sessions run on.
+    try {
+      errorReports.execute(() -> {
+        try {
+          observer.accept(e);
+        } catch (RuntimeException ex) {
+          LOG.warn("connection error observer failed", ex);
+        } finally {
+          pendingErrorReports.decrementAndGet();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      pendingErrorReports.decrementAndGet();
+    }
   }
 
   /**
    * Node's {@code io.engine.on("connection_error", …)}: {@code observer} is told of every request
    * refused with an Engine.IO error (unknown transport or sid, bad method or request, a refused
    * origin or {@code allowRequest}, an unsupported protocol version), after the answer was sent,
-   * on a worker thread, one call per refusal. Null removes it. The 503s for a full server are not
+   * on a worker thread, one call per refusal, one at a time and in order (a stuck observer holds
+   * one worker, not the pool); while {@value #MAX_PENDING_ERROR_REPORTS} reports
+   * wait for a slow observer, further refusals are only counted ({@link #errorCounts}). Null removes it. The 503s for a full server are not
    * protocol errors and are not reported (they are counted in {@code /metrics}). Any thread.
    */
   public void onConnectionError(java.util.function.Consumer<ConnectionError> observer) {

@@ -73,6 +73,39 @@ class ConnectionErrorTest {
   }
 
   @Test
+  void aFloodOfBadRequestsQueuesAtMost1024ReportsForASlowObserverAndCountsThemAll() throws Exception {
+    // hostile-inputs.md#A115
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    int flood = dev.switchboard.engineio.EngineIoServer.MAX_PENDING_ERROR_REPORTS + 76;
+    try (SocketIoServer io = server()) {
+      io.onConnectionError(e -> {
+        try {
+          release.await();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+        told.incrementAndGet();
+      });
+      io.onConnection(socket -> socket.on("ping", (args, ack) -> ack.send("pong")));
+      io.listen(0);
+      for (int i = 0; i < flood; i++) {
+        assertEquals(400, RawHttpClient.request(io.port(), "GET", "/socket.io/?EIO=4&transport=flood", null).status());
+      }
+      // the observer is stuck: answers still go out, and a well-behaved client is served
+      try (SocketIoTestClient c = SocketIoTestClient.connect(io.port(), null)) {
+        assertEquals("pong", c.emitWithAck("ping").asText());
+      }
+      assertEquals((long) flood, io.engineHost().engine().errorCounts().get("transport_unknown"));
+      release.countDown();
+      Await.until("the queued reports", () -> told.get() == dev.switchboard.engineio.EngineIoServer.MAX_PENDING_ERROR_REPORTS);
+      // once they have run, reports flow again
+      assertEquals(400, RawHttpClient.request(io.port(), "GET", "/socket.io/?EIO=4&transport=flood", null).status());
+      Await.until("a report after the flood", () -> told.get() == dev.switchboard.engineio.EngineIoServer.MAX_PENDING_ERROR_REPORTS + 1);
+    }
+  }
+
+  @Test
   void anAllowRequestRefusalIsForbiddenAndReportedAsSuch() throws Exception {
     List<Seen> seen = new CopyOnWriteArrayList<>();
     try (SocketIoServer io = server()) {
