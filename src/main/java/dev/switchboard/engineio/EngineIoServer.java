@@ -374,7 +374,8 @@ public final class EngineIoServer implements HttpHandler {
         session.open(ws);
       } else {
         PollingTransport polling = new PollingTransport(executor, pollingResponses, eio3, base64Only);
-        // Node's cookie option: the handshake's answer (the OPEN packet) sets the session cookie.
+        // Node's cookie option: the handshake's answer (the OPEN packet) sets the session cookie
+        // (spec-notes/engine-io.md, "Handshake"; engine.io-protocol §Handshake).
         if (options.cookie() != null) polling.setCookieOnNextResponse(options.cookie().headerValue(sid));
         session.open(polling);
         polling.onPoll(exchange);

@@ -1,5 +1,6 @@
 package dev.switchboard.engineio;
 
+import dev.switchboard.http.Tokens;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,7 +32,7 @@ public record SessionCookie(String name, String path, String domain, Duration ma
 
   public SessionCookie {
     Objects.requireNonNull(name, "name");
-    if (name.isEmpty() || !name.chars().allMatch(SessionCookie::isTokenChar)) {
+    if (!Tokens.isToken(name)) {
       throw new IllegalArgumentException("cookie name must be an RFC 9110 token: " + name);
     }
     checkAttribute(path, "path");
@@ -62,11 +63,6 @@ public record SessionCookie(String name, String path, String domain, Duration ma
     if (secure) sb.append("; Secure");
     if (sameSite != null) sb.append("; SameSite=").append(sameSite);
     return sb.toString();
-  }
-
-  /** RFC 9110 §5.6.2 tchar. */
-  private static boolean isTokenChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
   /** RFC 6265 §4.1.1 av-octet: printable ASCII except ';' (and no control characters). */

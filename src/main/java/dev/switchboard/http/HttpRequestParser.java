@@ -48,16 +48,6 @@ public final class HttpRequestParser {
   private static final int INITIAL_BODY_CAPACITY = 8192;
   private static final byte CR = '\r';
   private static final byte LF = '\n';
-  private static final boolean[] TCHAR = new boolean[256];
-
-  static {
-    // RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
-    //   "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
-    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
-    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
-  }
 
   private final HttpLimits limits;
   private State state = State.REQUEST_LINE;
@@ -356,7 +346,7 @@ public final class HttpRequestParser {
     }
     // RFC 9112 §3.1: method = token.
     for (int i = 0; i < sp1; i++) {
-      if (!TCHAR[line[i] & 0xff]) throw new HttpParseException(400, "Invalid request line");
+      if (!Tokens.isTchar(line[i] & 0xff)) throw new HttpParseException(400, "Invalid request line");
     }
     // Version before target, so that the HTTP/2 preface "PRI * HTTP/2.0" is answered 505.
     version = parseVersion(sp2 + 1, end);
@@ -414,7 +404,7 @@ public final class HttpRequestParser {
         colon = i;
         break;
       }
-      if (!TCHAR[b & 0xff]) throw new HttpParseException(400, "Invalid header name");
+      if (!Tokens.isTchar(b & 0xff)) throw new HttpParseException(400, "Invalid header name");
     }
     if (colon <= 0) throw new HttpParseException(400, "Invalid header name");
     // RFC 9112 §5.1: OWS around the value is not part of it.

@@ -1,5 +1,6 @@
 package dev.switchboard.websocket;
 
+import dev.switchboard.http.Tokens;
 import java.util.List;
 
 /**
@@ -113,7 +114,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
     /** RFC 7230 §3.2.6 token, or null if none starts here. */
     private String token() {
       int start = i;
-      while (i < s.length() && isTokenChar(s.charAt(i))) i++;
+      while (i < s.length() && Tokens.isTchar(s.charAt(i))) i++;
       return i == start ? null : s.substring(start, i);
     }
 
@@ -128,7 +129,7 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
         char c = s.charAt(i++);
         if (c == '"') {
           String v = b.toString();
-          for (int k = 0; k < v.length(); k++) if (!isTokenChar(v.charAt(k))) return null;
+          for (int k = 0; k < v.length(); k++) if (!Tokens.isTchar(v.charAt(k))) return null;
           return v.isEmpty() ? null : v;
         }
         if (c == '\\') {
@@ -140,10 +141,6 @@ public record PerMessageDeflate(boolean serverNoContextTakeover, boolean clientN
       return null; // unterminated
     }
 
-    private static boolean isTokenChar(char c) {
-      if (c <= 32 || c >= 127) return false;
-      return "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-    }
   }
 
   /** One permessage-deflate offer's parameters, checked as RFC 7692 §7.1 defines them. */

@@ -114,21 +114,11 @@ public final class WebSocketHandshake {
    * @throws IllegalArgumentException also if {@code setCookie} holds a control character
    */
   public static byte[] response101(String accept, String extensions, String setCookie) {
-    if (setCookie != null) {
-      for (int i = 0; i < setCookie.length(); i++) {
-        char c = setCookie.charAt(i);
-        if (c < 0x20 || c >= 0x7F) throw new IllegalArgumentException("Not a Set-Cookie value");
-      }
-    }
+    checkFieldValue(setCookie, "Set-Cookie");
     if (accept.length() != ACCEPT_LENGTH || accept.charAt(ACCEPT_LENGTH - 1) != '=' || !isBase64(accept, 0, ACCEPT_LENGTH - 1)) {
       throw new IllegalArgumentException("Not a Sec-WebSocket-Accept value: " + accept);
     }
-    if (extensions != null) {
-      for (int i = 0; i < extensions.length(); i++) {
-        char c = extensions.charAt(i);
-        if (c < 0x20 || c >= 0x7F) throw new IllegalArgumentException("Not a Sec-WebSocket-Extensions value");
-      }
-    }
+    checkFieldValue(extensions, "Sec-WebSocket-Extensions");
     String response = "HTTP/1.1 101 Switching Protocols\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
@@ -137,6 +127,15 @@ public final class WebSocketHandshake {
         + (setCookie == null ? "" : "Set-Cookie: " + setCookie + "\r\n")
         + "\r\n";
     return response.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A header value we write must not hold a control character (it could end the line): null passes. */
+  private static void checkFieldValue(String value, String name) {
+    if (value == null) return;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7F) throw new IllegalArgumentException("Not a " + name + " value");
+    }
   }
 
   /**
